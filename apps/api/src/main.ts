@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createChatServer, createMemoryBus, createStoreFromUrl } from '@confab/server';
+import { parseEnv } from './env.js';
+
+/** Where the built web app sits relative to this file (dist/main.js or src/main.ts). */
+function defaultWebDist(): string | undefined {
+  const candidate = resolve(dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+  return existsSync(resolve(candidate, 'index.html')) ? candidate : undefined;
+}
+
+async function main(): Promise<void> {
+  const env = parseEnv(process.env);
+  const store = await createStoreFromUrl(env.DATABASE_URL);
+  const bus = createMemoryBus();
+  const staticDir = env.WEB_DIST === undefined ? defaultWebDist() : env.WEB_DIST || undefined;
+  const server = createChatServer({
+    store,
+    bus,
+    config: { staticDir, secureCookies: env.SECURE_COOKIES },
+  });
+  const url = await server.listen(env.PORT, env.HOST);
+  const storage = store.dialect === 'sqlite' ? `SQLite ${resolve(env.DATABASE_URL)}` : 'PostgreSQL';
+  console.log(
+    `Confab is running at ${url}  (storage: ${storage}; web app: ${staticDir ? 'served' : 'not built'})`,
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: draining connections and closing`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('Shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

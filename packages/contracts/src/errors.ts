@@ -1,0 +1,37 @@
+/**
+ * Application error codes. Every refused request carries one of these in the tRPC error's
+ * `data.appCode`, next to tRPC's own HTTP-like `code`, so a client can tell apart causes that
+ * share an HTTP status (a wrong password and a revoked session are both UNAUTHORIZED).
+ */
+export const ERROR_CODES = {
+  /** The input failed the contracts' validation; `data.issues` says which field and why. */
+  VALIDATION: 'VALIDATION',
+  /** Registration chose a username somebody already has. */
+  USERNAME_TAKEN: 'USERNAME_TAKEN',
+  /** Login with an unknown username or a wrong password (deliberately not told apart). */
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  /** No session token was presented to a procedure that needs one. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The token is unknown (never issued, or logged out). */
+  SESSION_INVALID: 'SESSION_INVALID',
+  /** The token was not used for longer than the idle lifetime. */
+  SESSION_EXPIRED: 'SESSION_EXPIRED',
+  /** The token's session was revoked from another device. */
+  SESSION_REVOKED: 'SESSION_REVOKED',
+  /** The room does not exist, or the caller may not know that it does. */
+  ROOM_NOT_FOUND: 'ROOM_NOT_FOUND',
+  /** The caller may see the room but not do this in it (e.g. rename without being an admin). */
+  FORBIDDEN: 'FORBIDDEN',
+  /** The user named does not exist. */
+  USER_NOT_FOUND: 'USER_NOT_FOUND',
+  /** The message does not exist in that room. */
+  MESSAGE_NOT_FOUND: 'MESSAGE_NOT_FOUND',
+  /** The request conflicts with the current state (already a member, DM with oneself...). */
+  CONFLICT: 'CONFLICT',
+  /** Too many requests; retry after `data.retryAfterMs`. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** Something failed on the server; nothing the client sent caused it. */
+  INTERNAL: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

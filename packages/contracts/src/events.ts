@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { EpochMs, MessageId, RoomId, Seq, UserId } from './ids.js';
+import { Message, Role } from './models.js';
+
+/** Fields every entry of a room's log has. */
+const base = {
+  roomId: RoomId,
+  /** Position in the room's log, assigned in the transaction that stored the event. */
+  seq: Seq,
+  /** Who caused it. */
+  actorId: UserId,
+  at: EpochMs,
+};
+
+export const MessageCreated = z.object({
+  ...base,
+  type: z.literal('message.created'),
+  message: Message,
+});
+export const MessageEdited = z.object({
+  ...base,
+  type: z.literal('message.edited'),
+  messageId: MessageId,
+  body: z.string(),
+});
+export const MessageDeleted = z.object({
+  ...base,
+  type: z.literal('message.deleted'),
+  messageId: MessageId,
+});
+export const MemberJoined = z.object({
+  ...base,
+  type: z.literal('member.joined'),
+  userId: UserId,
+  role: Role,
+  /** How they came in: created the room, joined a public room, or were invited / DM'd. */
+  via: z.enum(['create', 'join', 'invite', 'direct']),
+});
+export const MemberLeft = z.object({
+  ...base,
+  type: z.literal('member.left'),
+  userId: UserId,
+});
+export const MemberRemoved = z.object({
+  ...base,
+  type: z.literal('member.removed'),
+  userId: UserId,
+});
+export const RoomUpdated = z.object({
+  ...base,
+  type: z.literal('room.updated'),
+  name: z.string(),
+  topic: z.string(),
+});
+
+/** One entry of a room's log. Clients that apply these in seq order converge. */
+export const RoomEvent = z.discriminatedUnion('type', [
+  MessageCreated,
+  MessageEdited,
+  MessageDeleted,
+  MemberJoined,
+  MemberLeft,
+  MemberRemoved,
+  RoomUpdated,
+]);
+export type RoomEvent = z.infer<typeof RoomEvent>;
+export type RoomEventType = RoomEvent['type'];

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { MessageId, RoomId, Seq, SessionId, UserId } from './ids.js';
+import { LIMITS } from './limits.js';
+
+/** Usernames are case-insensitive: stored and compared in lower case. */
+export const Username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(LIMITS.usernameMinChars, `Username needs at least ${LIMITS.usernameMinChars} characters`)
+  .max(LIMITS.usernameMaxChars, `Username can have at most ${LIMITS.usernameMaxChars} characters`)
+  .regex(/^[a-z0-9_]+$/, 'Username may contain only letters, digits and _');
+
+export const DisplayName = z
+  .string()
+  .trim()
+  .min(1, 'Display name is required')
+  .max(
+    LIMITS.displayNameMaxChars,
+    `Display name can have at most ${LIMITS.displayNameMaxChars} characters`,
+  );
+
+export const Password = z
+  .string()
+  .min(LIMITS.passwordMinChars, `Password needs at least ${LIMITS.passwordMinChars} characters`)
+  .max(LIMITS.passwordMaxChars, `Password can have at most ${LIMITS.passwordMaxChars} characters`);
+
+export const DeviceLabel = z
+  .string()
+  .trim()
+  .min(1)
+  .max(
+    LIMITS.deviceLabelMaxChars,
+    `Device label can have at most ${LIMITS.deviceLabelMaxChars} characters`,
+  );
+
+/** A message body: surrounding white space is dropped; what is left may not be empty. */
+export const MessageBody = z
+  .string()
+  .trim()
+  .min(1, 'Message is empty')
+  .max(LIMITS.bodyMaxChars, `Message is longer than ${LIMITS.bodyMaxChars} characters`);
+
+export const ClientMsgId = z
+  .string()
+  .min(1, 'clientMsgId is required')
+  .max(
+    LIMITS.clientMsgIdMaxChars,
+    `clientMsgId can have at most ${LIMITS.clientMsgIdMaxChars} characters`,
+  )
+  .regex(/^[A-Za-z0-9_:.-]+$/, 'clientMsgId may contain only letters, digits and _ : . -');
+
+export const RoomName = z
+  .string()
+  .trim()
+  .min(1, 'Room name is required')
+  .max(LIMITS.roomNameMaxChars, `Room name can have at most ${LIMITS.roomNameMaxChars} characters`);
+
+export const RoomTopic = z
+  .string()
+  .trim()
+  .max(LIMITS.roomTopicMaxChars, `Topic can have at most ${LIMITS.roomTopicMaxChars} characters`);
+
+export const RegisterInput = z.object({
+  username: Username,
+  displayName: DisplayName,
+  password: Password,
+  deviceLabel: DeviceLabel.optional(),
+});
+export type RegisterInput = z.input<typeof RegisterInput>;
+
+export const LoginInput = z.object({
+  username: Username,
+  password: z.string().min(1, 'Password is required').max(LIMITS.passwordMaxChars),
+  deviceLabel: DeviceLabel.optional(),
+});
+export type LoginInput = z.input<typeof LoginInput>;
+
+export const RevokeSessionInput = z.object({ sessionId: SessionId });
+
+export const CreateRoomInput = z.object({
+  kind: z.enum(['public', 'private']),
+  name: RoomName,
+  topic: RoomTopic.default(''),
+});
+export type CreateRoomInput = z.input<typeof CreateRoomInput>;
+
+export const UpdateRoomInput = z
+  .object({ roomId: RoomId, name: RoomName.optional(), topic: RoomTopic.optional() })
+  .refine((v) => v.name !== undefined || v.topic !== undefined, 'Give a name or a topic to change');
+
+export const RoomRef = z.object({ roomId: RoomId });
+export const InviteInput = z.object({ roomId: RoomId, username: Username });
+export const RemoveMemberInput = z.object({ roomId: RoomId, userId: UserId });
+export const OpenDirectInput = z.object({ username: Username });
+
+export const ListPublicRoomsInput = z
+  .object({
+    /** Case-insensitive substring of the room name. */
+    query: z.string().trim().max(LIMITS.roomNameMaxChars).optional(),
+    limit: z.number().int().min(1).max(LIMITS.roomListMax).default(50),
+  })
+  .default({ limit: 50 });
+
+export const SendInput = z.object({
+  roomId: RoomId,
+  /** Chosen by the client, unique per author: a retried send with the same id posts once. */
+  clientMsgId: ClientMsgId,
+  body: MessageBody,
+});
+export type SendInput = z.input<typeof SendInput>;
+
+export const EditInput = z.object({ roomId: RoomId, messageId: MessageId, body: MessageBody });
+export const DeleteInput = z.object({ roomId: RoomId, messageId: MessageId });
+
+export const HistoryInput = z.object({
+  roomId: RoomId,
+  /** Messages with a seq below this one; newest first page when absent. */
+  beforeSeq: Seq.optional(),
+  limit: z.number().int().min(1).max(LIMITS.historyPageMax).default(LIMITS.historyPageDefault),
+});
+export type HistoryInput = z.input<typeof HistoryInput>;
+
+export const EventsAfterInput = z.object({
+  roomId: RoomId,
+  afterSeq: Seq,
+  limit: z.number().int().min(1).max(LIMITS.eventsAfterMax).default(LIMITS.eventsAfterMax),
+});
+
+export const MarkReadInput = z.object({ roomId: RoomId, seq: Seq });

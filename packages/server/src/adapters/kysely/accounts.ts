@@ -1,0 +1,108 @@
+import type { Kysely } from 'kysely';
+import type { SessionRecord, Store } from '../../ports/store.js';
+import { isUniqueViolation, toUser } from './rows.js';
+import type { Database } from './schema.js';
+
+type AccountsPart = Pick<
+  Store,
+  | 'createUser'
+  | 'userByUsername'
+  | 'userById'
+  | 'createSession'
+  | 'sessionByTokenHash'
+  | 'touchSession'
+  | 'sessionsOf'
+  | 'revokeSession'
+>;
+
+function toSession(row: Database['sessions']): SessionRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    tokenHash: row.token_hash,
+    deviceLabel: row.device_label,
+    createdAt: Number(row.created_at),
+    lastSeenAt: Number(row.last_seen_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+  };
+}
+
+export function accountsStore(db: Kysely<Database>): AccountsPart {
+  return {
+    async createUser(user) {
+      try {
+        await db
+          .insertInto('users')
+          .values({
+            id: user.id,
+            username: user.username,
+            display_name: user.displayName,
+            password_hash: user.passwordHash,
+            created_at: user.createdAt,
+          })
+          .execute();
+        return 'created';
+      } catch (error) {
+        if (isUniqueViolation(error)) return 'username-taken';
+        throw error;
+      }
+    },
+    async userByUsername(username) {
+      const row = await db
+        .selectFrom('users')
+        .selectAll()
+        .where('username', '=', username)
+        .executeTakeFirst();
+      return row ? { ...toUser(row), passwordHash: row.password_hash } : undefined;
+    },
+    async userById(id) {
+      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toUser(row) : undefined;
+    },
+    async createSession(s) {
+      await db
+        .insertInto('sessions')
+        .values({
+          id: s.id,
+          user_id: s.userId,
+          token_hash: s.tokenHash,
+          device_label: s.deviceLabel,
+          created_at: s.createdAt,
+          last_seen_at: s.lastSeenAt,
+          revoked_at: s.revokedAt,
+        })
+        .execute();
+    },
+    async sessionByTokenHash(tokenHash) {
+      const row = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst();
+      return row ? toSession(row) : undefined;
+    },
+    async touchSession(id, at) {
+      await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute();
+    },
+    async sessionsOf(userId) {
+      const rows = await db
+        .selectFrom('sessions')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .orderBy('last_seen_at', 'desc')
+        .execute();
+      return rows.map(toSession);
+    },
+    async revokeSession(userId, sessionId, at) {
+      const result = await db
+        .updateTable('sessions')
+        .set({ revoked_at: at })
+        .where('id', '=', sessionId)
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+  };
+}

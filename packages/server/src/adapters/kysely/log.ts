@@ -1,0 +1,43 @@
+import type { RoomEvent } from '@confab/contracts';
+import type { Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+type Tx = Transaction<Database>;
+
+/**
+ * Allocates the room's next seq. The UPDATE takes the room row's write lock, so concurrent
+ * appends to one room queue here and each sees the previous one's committed seq; the whole
+ * transaction rolls back on failure, so no seq is ever skipped.
+ */
+export async function nextSeq(tx: Tx, roomId: string, at: number): Promise<number> {
+  const row = await tx
+    .updateTable('rooms')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_activity_at: at }))
+    .where('id', '=', roomId)
+    .returning('last_seq')
+    .executeTakeFirstOrThrow();
+  return Number(row.last_seq);
+}
+
+/** Appends one entry to the room's log; build() receives the seq it will have. */
+export async function appendEvent<E extends RoomEvent>(
+  tx: Tx,
+  roomId: string,
+  at: number,
+  build: (seq: number) => E,
+  messageId: string | null = null,
+): Promise<E> {
+  const seq = await nextSeq(tx, roomId, at);
+  const event = build(seq);
+  await tx
+    .insertInto('events')
+    .values({
+      room_id: roomId,
+      seq,
+      type: event.type,
+      message_id: messageId,
+      payload: JSON.stringify(event),
+    })
+    .execute();
+  return event;
+}

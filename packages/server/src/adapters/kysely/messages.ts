@@ -1,0 +1,207 @@
+import type { Message } from '@confab/contracts';
+import type { Kysely } from 'kysely';
+import type { AppendResult, Store } from '../../ports/store.js';
+import { appendEvent } from './log.js';
+import { isUniqueViolation, toEvent, toMessage } from './rows.js';
+import type { Database } from './schema.js';
+
+type MessagesPart = Pick<
+  Store,
+  'appendMessage' | 'editMessage' | 'deleteMessage' | 'history' | 'eventsAfter'
+>;
+
+export function messagesStore(db: Kysely<Database>): MessagesPart {
+  async function byClientMsgId(
+    authorId: string,
+    clientMsgId: string,
+  ): Promise<Message | undefined> {
+    const row = await db
+      .selectFrom('messages')
+      .selectAll()
+      .where('author_id', '=', authorId)
+      .where('client_msg_id', '=', clientMsgId)
+      .executeTakeFirst();
+    return row ? toMessage(row) : undefined;
+  }
+
+  return {
+    async appendMessage(m) {
+      const earlier = await byClientMsgId(m.authorId, m.clientMsgId);
+      if (earlier) return { status: 'duplicate', message: earlier };
+      try {
+        return await db.transaction().execute(async (tx): Promise<AppendResult> => {
+          const member = await tx
+            .selectFrom('members')
+            .select('user_id')
+            .where('room_id', '=', m.roomId)
+            .where('user_id', '=', m.authorId)
+            .executeTakeFirst();
+          if (!member) return { status: 'not-member' };
+          let message: Message | undefined;
+          const event = await appendEvent(
+            tx,
+            m.roomId,
+            m.at,
+            (seq) => {
+              message = {
+                id: m.id,
+                roomId: m.roomId,
+                seq,
+                authorId: m.authorId,
+                clientMsgId: m.clientMsgId,
+                body: m.body,
+                createdAt: m.at,
+                editedAt: null,
+                deletedAt: null,
+              };
+              return {
+                type: 'message.created' as const,
+                roomId: m.roomId,
+                seq,
+                actorId: m.authorId,
+                at: m.at,
+                message,
+              };
+            },
+            m.id,
+          );
+          if (!message) throw new Error('unreachable: appendEvent builds the message');
+          await tx
+            .insertInto('messages')
+            .values({
+              id: message.id,
+              room_id: message.roomId,
+              seq: message.seq,
+              author_id: message.authorId,
+              client_msg_id: message.clientMsgId,
+              body: message.body,
+              created_at: message.createdAt,
+              edited_at: null,
+              deleted_at: null,
+            })
+            .execute();
+          return { status: 'created', message, event };
+        });
+      } catch (error) {
+        // Two concurrent sends of one clientMsgId: the loser's insert hits the unique index and
+        // its whole transaction (seq included) rolls back; answer with the winner's message.
+        if (isUniqueViolation(error)) {
+          const winner = await byClientMsgId(m.authorId, m.clientMsgId);
+          if (winner) return { status: 'duplicate', message: winner };
+        }
+        throw error;
+      }
+    },
+    async editMessage(change) {
+      return db.transaction().execute(async (tx) => {
+        const row = await tx
+          .selectFrom('messages')
+          .selectAll()
+          .where('id', '=', change.messageId)
+          .where('room_id', '=', change.roomId)
+          .executeTakeFirst();
+        if (!row) return { status: 'not-found' as const };
+        if (row.author_id !== change.authorId) return { status: 'not-author' as const };
+        if (row.deleted_at !== null) return { status: 'deleted' as const };
+        await tx
+          .updateTable('messages')
+          .set({ body: change.body, edited_at: change.at })
+          .where('id', '=', row.id)
+          .execute();
+        const event = await appendEvent(
+          tx,
+          change.roomId,
+          change.at,
+          (seq) => ({
+            type: 'message.edited' as const,
+            roomId: change.roomId,
+            seq,
+            actorId: change.authorId,
+            at: change.at,
+            messageId: row.id,
+            body: change.body,
+          }),
+          row.id,
+        );
+        return { status: 'changed' as const, event };
+      });
+    },
+    async deleteMessage(change) {
+      return db.transaction().execute(async (tx) => {
+        const row = await tx
+          .selectFrom('messages')
+          .selectAll()
+          .where('id', '=', change.messageId)
+          .where('room_id', '=', change.roomId)
+          .executeTakeFirst();
+        if (!row) return { status: 'not-found' as const };
+        if (row.author_id !== change.authorId) return { status: 'not-author' as const };
+        if (row.deleted_at !== null) return { status: 'deleted' as const };
+        await tx
+          .updateTable('messages')
+          .set({ body: '', deleted_at: change.at })
+          .where('id', '=', row.id)
+          .execute();
+        // A deleted body must not come back through "events after seq": rewrite the log
+        // entries that carried it (the creation and any edits) to the tombstone.
+        const carriers = await tx
+          .selectFrom('events')
+          .select(['seq', 'payload'])
+          .where('room_id', '=', change.roomId)
+          .where('message_id', '=', row.id)
+          .execute();
+        for (const carrier of carriers) {
+          const scrubbed = toEvent(carrier);
+          if (scrubbed.type === 'message.created') {
+            scrubbed.message = { ...scrubbed.message, body: '', deletedAt: change.at };
+          } else if (scrubbed.type === 'message.edited') {
+            scrubbed.body = '';
+          }
+          await tx
+            .updateTable('events')
+            .set({ payload: JSON.stringify(scrubbed) })
+            .where('room_id', '=', change.roomId)
+            .where('seq', '=', carrier.seq)
+            .execute();
+        }
+        const event = await appendEvent(
+          tx,
+          change.roomId,
+          change.at,
+          (seq) => ({
+            type: 'message.deleted' as const,
+            roomId: change.roomId,
+            seq,
+            actorId: change.authorId,
+            at: change.at,
+            messageId: row.id,
+          }),
+          row.id,
+        );
+        return { status: 'changed' as const, event };
+      });
+    },
+    async history(roomId, page) {
+      let q = db.selectFrom('messages').selectAll().where('room_id', '=', roomId);
+      if (page.beforeSeq !== undefined) q = q.where('seq', '<', page.beforeSeq);
+      // One more than asked tells whether an older page exists.
+      const rows = await q
+        .orderBy('seq', 'desc')
+        .limit(page.limit + 1)
+        .execute();
+      const hasMore = rows.length > page.limit;
+      return { messages: rows.slice(0, page.limit).reverse().map(toMessage), hasMore };
+    },
+    async eventsAfter(roomId, afterSeq, limit) {
+      const rows = await db
+        .selectFrom('events')
+        .select('payload')
+        .where('room_id', '=', roomId)
+        .where('seq', '>', afterSeq)
+        .orderBy('seq')
+        .limit(limit + 1)
+        .execute();
+      return { events: rows.slice(0, limit).map(toEvent), hasMore: rows.length > limit };
+    },
+  };
+}

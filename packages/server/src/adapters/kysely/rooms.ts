@@ -1,0 +1,313 @@
+import type { MemberJoined, RoomEvent, RoomSummary } from '@confab/contracts';
+import { type Kysely, sql } from 'kysely';
+import type { z } from 'zod';
+import type { Store } from '../../ports/store.js';
+import { appendEvent } from './log.js';
+import { toMember, toMessage, toRoom, toUser } from './rows.js';
+import type { Database } from './schema.js';
+
+type RoomsPart = Pick<
+  Store,
+  | 'createRoom'
+  | 'roomById'
+  | 'roomByDirectKey'
+  | 'membership'
+  | 'members'
+  | 'publicRooms'
+  | 'roomsOf'
+  | 'roomIdsOf'
+  | 'addMember'
+  | 'removeMember'
+  | 'updateRoom'
+  | 'setRole'
+  | 'markRead'
+>;
+
+export function roomsStore(db: Kysely<Database>): RoomsPart {
+  return {
+    async createRoom(room, members) {
+      return db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('rooms')
+          .values({
+            id: room.id,
+            kind: room.kind,
+            name: room.name,
+            topic: room.topic,
+            created_at: room.createdAt,
+            last_seq: 0,
+            last_activity_at: room.createdAt,
+            direct_key: room.directKey ?? null,
+          })
+          .execute();
+        const events: RoomEvent[] = [];
+        const creatorId = members[0]?.userId;
+        if (creatorId === undefined) throw new Error('A room is created with at least one member');
+        for (const member of members) {
+          await tx
+            .insertInto('members')
+            .values({
+              room_id: room.id,
+              user_id: member.userId,
+              role: member.role,
+              joined_at: room.createdAt,
+              last_read_seq: 0,
+            })
+            .execute();
+          events.push(
+            await appendEvent(
+              tx,
+              room.id,
+              room.createdAt,
+              (seq): z.infer<typeof MemberJoined> => ({
+                type: 'member.joined',
+                roomId: room.id,
+                seq,
+                actorId: creatorId,
+                at: room.createdAt,
+                userId: member.userId,
+                role: member.role,
+                via:
+                  room.kind === 'direct'
+                    ? 'direct'
+                    : member.userId === creatorId
+                      ? 'create'
+                      : 'invite',
+              }),
+            ),
+          );
+        }
+        const row = await tx
+          .selectFrom('rooms')
+          .selectAll()
+          .where('id', '=', room.id)
+          .executeTakeFirstOrThrow();
+        return { room: toRoom(row), events };
+      });
+    },
+    async roomById(id) {
+      const row = await db.selectFrom('rooms').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toRoom(row) : undefined;
+    },
+    async roomByDirectKey(directKey) {
+      const row = await db
+        .selectFrom('rooms')
+        .selectAll()
+        .where('direct_key', '=', directKey)
+        .executeTakeFirst();
+      return row ? toRoom(row) : undefined;
+    },
+    async membership(roomId, userId) {
+      const row = await db
+        .selectFrom('members')
+        .selectAll()
+        .where('room_id', '=', roomId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        roomId: row.room_id,
+        userId: row.user_id,
+        role: row.role as 'owner' | 'admin' | 'member',
+        joinedAt: Number(row.joined_at),
+        lastReadSeq: Number(row.last_read_seq),
+      };
+    },
+    async members(roomId) {
+      const rows = await db
+        .selectFrom('members')
+        .innerJoin('users', 'users.id', 'members.user_id')
+        .select([
+          'members.user_id',
+          'users.username',
+          'users.display_name',
+          'members.role',
+          'members.joined_at',
+        ])
+        .where('members.room_id', '=', roomId)
+        .orderBy('members.joined_at')
+        .orderBy('users.username')
+        .execute();
+      return rows.map(toMember);
+    },
+    async publicRooms(query, limit) {
+      let q = db.selectFrom('rooms').selectAll().where('kind', '=', 'public');
+      if (query) {
+        // LIKE with escaped wildcards, over lower-cased names: case-insensitive on both dialects.
+        const pattern = `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        q = q.where(sql<boolean>`lower(name) like ${pattern} escape '\\'`);
+      }
+      const rows = await q.orderBy('last_activity_at', 'desc').orderBy('id').limit(limit).execute();
+      return rows.map(toRoom);
+    },
+    async roomsOf(userId) {
+      const rows = await db
+        .selectFrom('members as m')
+        .innerJoin('rooms as r', 'r.id', 'm.room_id')
+        .selectAll('r')
+        .select(['m.role', 'm.last_read_seq'])
+        .select((eb) => [
+          eb
+            .selectFrom('messages as x')
+            .select(eb.fn.countAll<number>().as('n'))
+            .whereRef('x.room_id', '=', 'r.id')
+            .whereRef('x.seq', '>', 'm.last_read_seq')
+            .where('x.deleted_at', 'is', null)
+            .where('x.author_id', '<>', userId)
+            .as('unread'),
+          eb
+            .selectFrom('messages as x')
+            .select('x.id')
+            .whereRef('x.room_id', '=', 'r.id')
+            .where('x.deleted_at', 'is', null)
+            .orderBy('x.seq', 'desc')
+            .limit(1)
+            .as('last_message_id'),
+          eb
+            .selectFrom('members as o')
+            .select('o.user_id')
+            .whereRef('o.room_id', '=', 'r.id')
+            .where('o.user_id', '<>', userId)
+            .where('r.kind', '=', 'direct')
+            .limit(1)
+            .as('peer_id'),
+        ])
+        .where('m.user_id', '=', userId)
+        .orderBy('r.last_activity_at', 'desc')
+        .orderBy('r.id')
+        .execute();
+      const messageIds = rows.flatMap((r) => (r.last_message_id ? [r.last_message_id] : []));
+      const peerIds = rows.flatMap((r) => (r.peer_id ? [r.peer_id] : []));
+      const messages = messageIds.length
+        ? await db.selectFrom('messages').selectAll().where('id', 'in', messageIds).execute()
+        : [];
+      const peers = peerIds.length
+        ? await db.selectFrom('users').selectAll().where('id', 'in', peerIds).execute()
+        : [];
+      const messageById = new Map(messages.map((m) => [m.id, toMessage(m)]));
+      const peerById = new Map(peers.map((p) => [p.id, toUser(p)]));
+      return rows.map(
+        (r): RoomSummary => ({
+          room: toRoom(r),
+          role: r.role as RoomSummary['role'],
+          lastReadSeq: Number(r.last_read_seq),
+          unreadCount: Number(r.unread ?? 0),
+          lastMessage: (r.last_message_id && messageById.get(r.last_message_id)) || null,
+          peer: (r.peer_id && peerById.get(r.peer_id)) || null,
+        }),
+      );
+    },
+    async roomIdsOf(userId) {
+      const rows = await db
+        .selectFrom('members')
+        .select('room_id')
+        .where('user_id', '=', userId)
+        .execute();
+      return rows.map((r) => r.room_id);
+    },
+    async addMember(roomId, m) {
+      return db.transaction().execute(async (tx) => {
+        const existing = await tx
+          .selectFrom('members')
+          .select('user_id')
+          .where('room_id', '=', roomId)
+          .where('user_id', '=', m.userId)
+          .executeTakeFirst();
+        if (existing) return 'already-member' as const;
+        await tx
+          .insertInto('members')
+          .values({
+            room_id: roomId,
+            user_id: m.userId,
+            role: m.role,
+            joined_at: m.at,
+            last_read_seq: 0,
+          })
+          .execute();
+        return appendEvent(tx, roomId, m.at, (seq) => ({
+          type: 'member.joined' as const,
+          roomId,
+          seq,
+          actorId: m.actorId,
+          at: m.at,
+          userId: m.userId,
+          role: m.role,
+          via: m.via,
+        }));
+      });
+    },
+    async removeMember(roomId, change) {
+      return db.transaction().execute(async (tx) => {
+        const removed = await tx
+          .deleteFrom('members')
+          .where('room_id', '=', roomId)
+          .where('user_id', '=', change.userId)
+          .executeTakeFirst();
+        if (Number(removed.numDeletedRows) === 0) return 'not-member' as const;
+        return appendEvent(tx, roomId, change.at, (seq) => ({
+          type: change.type,
+          roomId,
+          seq,
+          actorId: change.actorId,
+          at: change.at,
+          userId: change.userId,
+        }));
+      });
+    },
+    async setRole(roomId, userId, role) {
+      const result = await db
+        .updateTable('members')
+        .set({ role })
+        .where('room_id', '=', roomId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async updateRoom(roomId, change) {
+      return db.transaction().execute(async (tx) => {
+        const current = await tx
+          .selectFrom('rooms')
+          .selectAll()
+          .where('id', '=', roomId)
+          .executeTakeFirstOrThrow();
+        const name = change.name ?? current.name;
+        const topic = change.topic ?? current.topic;
+        await tx.updateTable('rooms').set({ name, topic }).where('id', '=', roomId).execute();
+        return appendEvent(tx, roomId, change.at, (seq) => ({
+          type: 'room.updated' as const,
+          roomId,
+          seq,
+          actorId: change.actorId,
+          at: change.at,
+          name,
+          topic,
+        }));
+      });
+    },
+    async markRead(roomId, userId, seq) {
+      // Forward only, and never past the room's log: one statement, so two devices racing
+      // cannot move the marker backwards.
+      await db
+        .updateTable('members')
+        .set((eb) => ({
+          last_read_seq: eb
+            .selectFrom('rooms')
+            .select(
+              sql<number>`case when last_seq < ${seq} then last_seq else ${seq} end`.as('capped'),
+            )
+            .where('rooms.id', '=', roomId),
+        }))
+        .where('room_id', '=', roomId)
+        .where('user_id', '=', userId)
+        .where('last_read_seq', '<', seq)
+        .execute();
+      const row = await db
+        .selectFrom('members')
+        .select('last_read_seq')
+        .where('room_id', '=', roomId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return Number(row?.last_read_seq ?? 0);
+    },
+  };
+}

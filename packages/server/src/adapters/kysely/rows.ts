@@ -1,0 +1,75 @@
+import type { Member, Message, Role, Room, RoomEvent, RoomKind, User } from '@confab/contracts';
+import type { Selectable } from 'kysely';
+import type { Database } from './schema.js';
+
+// Row -> domain mappers. PostgreSQL returns bigint columns as strings unless told otherwise; the
+// pool is told (see connect.ts), but Number() here keeps the mappers honest on both dialects.
+
+export function toUser(
+  row: Pick<Selectable<Database['users']>, 'id' | 'username' | 'display_name' | 'created_at'>,
+): User {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    createdAt: Number(row.created_at),
+  };
+}
+
+export function toRoom(row: Selectable<Database['rooms']>): Room {
+  return {
+    id: row.id,
+    kind: row.kind as RoomKind,
+    name: row.name,
+    topic: row.topic,
+    createdAt: Number(row.created_at),
+    lastSeq: Number(row.last_seq),
+    lastActivityAt: Number(row.last_activity_at),
+  };
+}
+
+export function toMessage(row: Selectable<Database['messages']>): Message {
+  return {
+    id: row.id,
+    roomId: row.room_id,
+    seq: Number(row.seq),
+    authorId: row.author_id,
+    clientMsgId: row.client_msg_id,
+    body: row.body,
+    createdAt: Number(row.created_at),
+    editedAt: row.edited_at === null ? null : Number(row.edited_at),
+    deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
+  };
+}
+
+export function toMember(row: {
+  user_id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  joined_at: number;
+}): Member {
+  return {
+    userId: row.user_id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role as Role,
+    joinedAt: Number(row.joined_at),
+  };
+}
+
+/** The log stores events as the JSON the contracts define; they were validated when written. */
+export function toEvent(row: { payload: string }): RoomEvent {
+  return JSON.parse(row.payload) as RoomEvent;
+}
+
+/** A unique-constraint violation, on either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return (
+    code === '23505' ||
+    code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}

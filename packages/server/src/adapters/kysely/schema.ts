@@ -1,0 +1,58 @@
+import type { Generated } from 'kysely';
+
+/** Table shapes as Kysely sees them; identical on SQLite and PostgreSQL. */
+export interface Database {
+  users: {
+    id: string;
+    username: string;
+    display_name: string;
+    password_hash: string;
+    created_at: number;
+  };
+  sessions: {
+    id: string;
+    user_id: string;
+    token_hash: string;
+    device_label: string;
+    created_at: number;
+    last_seen_at: number;
+    revoked_at: number | null;
+  };
+  rooms: {
+    id: string;
+    kind: string;
+    name: string;
+    topic: string;
+    created_at: number;
+    last_seq: number;
+    last_activity_at: number;
+    direct_key: string | null;
+  };
+  members: {
+    room_id: string;
+    user_id: string;
+    role: string;
+    joined_at: number;
+    last_read_seq: number;
+  };
+  /** Each room's log. `payload` is the event as JSON; `message_id` lets a delete scrub it. */
+  events: {
+    room_id: string;
+    seq: number;
+    type: string;
+    message_id: string | null;
+    payload: string;
+  };
+  messages: {
+    id: string;
+    room_id: string;
+    seq: number;
+    author_id: string;
+    client_msg_id: string;
+    body: string;
+    created_at: number;
+    edited_at: number | null;
+    deleted_at: number | null;
+  };
+  kysely_migration_marker?: { id: Generated<number> };
+}

@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Store } from '../../ports/store.js';
+import { accountsStore } from './accounts.js';
+import { messagesStore } from './messages.js';
+import { migrateToLatest } from './migrations.js';
+import { roomsStore } from './rooms.js';
+import type { Database } from './schema.js';
+
+function assemble(db: Kysely<Database>, dialect: Store['dialect']): Store {
+  return {
+    dialect,
+    ...accountsStore(db),
+    ...roomsStore(db),
+    ...messagesStore(db),
+    close: () => db.destroy(),
+  };
+}
+
+/**
+ * SQLite in WAL mode. `synchronous = NORMAL` with WAL keeps every committed transaction across a
+ * crash of the process (only a power loss may drop the last commits), which is what a resolved
+ * send promises. Migrations run before the store is returned.
+ */
+export async function createSqliteStore(path: string): Promise<Store> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new BetterSqlite3(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  await migrateToLatest(db);
+  return assemble(db, 'sqlite');
+}
+
+const INT8_OID = 20;
+// Epoch milliseconds and seqs fit in a double exactly; read them as numbers, not strings.
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+/** PostgreSQL through a pool of `maxConnections`; migrations run before the store is returned. */
+export async function createPostgresStore(url: string, maxConnections = 10): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: maxConnections, types: pgTypes });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await migrateToLatest(db);
+  return assemble(db, 'postgres');
+}
+
+/** `postgres://...` picks PostgreSQL; anything else is a SQLite file path. */
+export function createStoreFromUrl(databaseUrl: string): Promise<Store> {
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return createPostgresStore(databaseUrl);
+  return createSqliteStore(databaseUrl.replace(/^sqlite:/, ''));
+}

@@ -1,0 +1,36 @@
+import { ERROR_CODES, type ErrorCode } from '@confab/contracts';
+import { TRPCError } from '@trpc/server';
+
+type TrpcCode = ConstructorParameters<typeof TRPCError>[0]['code'];
+
+/** tRPC's HTTP-like code for each application code. */
+const TRPC_CODE: Record<ErrorCode, TrpcCode> = {
+  VALIDATION: 'BAD_REQUEST',
+  USERNAME_TAKEN: 'CONFLICT',
+  INVALID_CREDENTIALS: 'UNAUTHORIZED',
+  UNAUTHENTICATED: 'UNAUTHORIZED',
+  SESSION_INVALID: 'UNAUTHORIZED',
+  SESSION_EXPIRED: 'UNAUTHORIZED',
+  SESSION_REVOKED: 'UNAUTHORIZED',
+  ROOM_NOT_FOUND: 'NOT_FOUND',
+  FORBIDDEN: 'FORBIDDEN',
+  USER_NOT_FOUND: 'NOT_FOUND',
+  MESSAGE_NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  RATE_LIMITED: 'TOO_MANY_REQUESTS',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+};
+
+/** A refusal the client is meant to understand: carries an application code to the wire. */
+export class AppError extends TRPCError {
+  readonly appCode: ErrorCode;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(appCode: ErrorCode, message: string, options: { retryAfterMs?: number } = {}) {
+    super({ code: TRPC_CODE[appCode], message });
+    this.appCode = appCode;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+export const roomNotFound = () => new AppError(ERROR_CODES.ROOM_NOT_FOUND, 'Room not found');

@@ -1,0 +1,33 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LIMITS } from '@confab/contracts';
+
+export const SESSION_COOKIE = 'confab_session';
+
+export function readCookie(req: IncomingMessage, name: string): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name)
+      return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return undefined;
+}
+
+/**
+ * The web app's session cookie: HttpOnly (scripts never see the token), SameSite=Lax (not sent
+ * on cross-site subrequests, so other sites cannot post as the user), Secure behind HTTPS.
+ */
+export function writeSessionCookie(
+  res: ServerResponse,
+  token: string | null,
+  secure: boolean,
+): void {
+  const attributes = ['Path=/', 'HttpOnly', 'SameSite=Lax'];
+  if (secure) attributes.push('Secure');
+  const maxAge = token === null ? 0 : Math.floor(LIMITS.sessionIdleTtlMs / 1000);
+  res.appendHeader(
+    'Set-Cookie',
+    `${SESSION_COOKIE}=${token ?? ''}; Max-Age=${maxAge}; ${attributes.join('; ')}`,
+  );
+}

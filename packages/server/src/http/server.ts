@@ -1,0 +1,136 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LIMITS } from '@confab/contracts';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { applyWSSHandler } from '@trpc/server/adapters/ws';
+import { WebSocketServer } from 'ws';
+import type { Bus } from '../ports/bus.js';
+import type { Store } from '../ports/store.js';
+import { appRouter } from '../routers/root.js';
+import { createServices } from '../services/index.js';
+import type { Context, Services } from '../trpc.js';
+import { readCookie, SESSION_COOKIE, writeSessionCookie } from './cookies.js';
+import { createStaticHandler } from './static.js';
+
+export interface ChatServerConfig {
+  /** A built web app to serve at `/` (index.html for unknown paths). None when absent. */
+  staticDir?: string | undefined;
+  /** Mark the session cookie Secure (set when served over HTTPS). @default false */
+  secureCookies?: boolean;
+  /** Server pings an idle WebSocket this often... @default 10000 */
+  wsPingMs?: number;
+  /** ...and closes it when no pong comes within this. @default 5000 */
+  wsPongWaitMs?: number;
+}
+
+/** The API path: tRPC over HTTP and SSE under it, WebSocket upgrades at it. */
+export const TRPC_PATH = '/trpc';
+
+function tokenFrom(
+  req: IncomingMessage,
+  connectionParams: Record<string, string | undefined> | null | undefined,
+): string | undefined {
+  const header = req.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim() || undefined;
+  const param = connectionParams?.token;
+  if (typeof param === 'string' && param) return param;
+  return readCookie(req, SESSION_COOKIE);
+}
+
+/**
+ * The Confab server as a library: one Node HTTP server that carries tRPC queries and mutations
+ * (HTTP), subscriptions (SSE on the same path, WebSocket on upgrade) and, optionally, the web app.
+ */
+export function createChatServer(deps: { store: Store; bus: Bus; config?: ChatServerConfig }) {
+  const config = deps.config ?? {};
+  const services: Services = createServices({ store: deps.store, bus: deps.bus });
+  const secure = config.secureCookies ?? false;
+
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: `${TRPC_PATH}/`,
+    maxBodySize: LIMITS.maxPayloadBytes,
+    createContext: ({ req, res, info }): Context => ({
+      services,
+      token: tokenFrom(req, info.connectionParams),
+      setSessionCookie: (token) => writeSessionCookie(res, token, secure),
+    }),
+  });
+  const serveStatic = config.staticDir ? createStaticHandler(config.staticDir) : undefined;
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`)) {
+      trpcHandler(req, res);
+    } else if (path === '/healthz') {
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true }));
+    } else if (serveStatic) {
+      serveStatic(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+    } else {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
+    }
+  };
+  const httpServer = createServer(onRequest);
+
+  // Frames larger than the payload limit close the connection (1009) before they are parsed.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxPayloadBytes });
+  httpServer.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== TRPC_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  const wssHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    createContext: ({ req, info }): Context => ({
+      services,
+      token: tokenFrom(req, info.connectionParams),
+      setSessionCookie: undefined,
+    }),
+    keepAlive: {
+      enabled: true,
+      pingMs: config.wsPingMs ?? 10_000,
+      pongWaitMs: config.wsPongWaitMs ?? 5_000,
+    },
+  });
+
+  return {
+    router: appRouter,
+    services,
+    httpServer,
+    /** Listens; resolves with the base URL (`http://host:port`). Port 0 picks a free one. */
+    listen(port: number, host = '127.0.0.1'): Promise<string> {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          const address = httpServer.address() as AddressInfo;
+          const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve(`http://${shownHost}:${address.port}`);
+        });
+      });
+    },
+    /**
+     * Drains: stops accepting, asks WebSocket clients to reconnect elsewhere, ends open
+     * streams, then closes the bus and the store. Sends already committed stay committed.
+     */
+    async close(): Promise<void> {
+      wssHandler.broadcastReconnectNotification();
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      for (const client of wss.clients) client.close(1012, 'Server restarting');
+      wss.close();
+      // Open SSE streams and keep-alive sockets would otherwise hold close() forever.
+      httpServer.closeAllConnections();
+      await closed;
+      await deps.bus.close();
+      await deps.store.close();
+    },
+  };
+}
+export type ChatServer = ReturnType<typeof createChatServer>;

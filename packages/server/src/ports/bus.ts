@@ -1,0 +1,23 @@
+import type { RoomEvent } from '@confab/contracts';
+
+/** What travels on the bus: a room's log entry, or a signal for one user's devices. */
+export type BusMessage =
+  | { kind: 'room'; event: RoomEvent }
+  /** The user's room set changed at `seq` of the room's log (joined, left or removed). */
+  | { kind: 'membership'; userId: string; roomId: string; seq: number }
+  /** A session was revoked or logged out: its live streams end. */
+  | { kind: 'session-ended'; userId: string; sessionId: string };
+
+export type BusTopic = `room:${string}` | `user:${string}`;
+
+/**
+ * Fan-out between publishers and live streams. The in-process adapter serves one node; a Redis
+ * adapter serves several, with the same contract: a handler sees each message published on its
+ * topic after it subscribed, in publish order per topic.
+ */
+export interface Bus {
+  publish(topic: BusTopic, message: BusMessage): Promise<void>;
+  /** Returns a function that ends the subscription. */
+  subscribe(topic: BusTopic, handler: (message: BusMessage) => void): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,144 @@
+import type {
+  Member,
+  Message,
+  Role,
+  Room,
+  RoomEvent,
+  RoomKind,
+  RoomSummary,
+  User,
+} from '@confab/contracts';
+
+export interface UserRecord extends User {
+  passwordHash: string;
+}
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  /** SHA-256 of the token: the token itself is never stored. */
+  tokenHash: string;
+  deviceLabel: string;
+  createdAt: number;
+  lastSeenAt: number;
+  revokedAt: number | null;
+}
+
+export interface MembershipRecord {
+  roomId: string;
+  userId: string;
+  role: Role;
+  joinedAt: number;
+  lastReadSeq: number;
+}
+
+export interface NewRoom {
+  id: string;
+  kind: RoomKind;
+  name: string;
+  topic: string;
+  createdAt: number;
+  /** Direct rooms only: both user ids, sorted and joined, unique per pair. */
+  directKey?: string;
+}
+
+export interface NewMessage {
+  id: string;
+  roomId: string;
+  authorId: string;
+  clientMsgId: string;
+  body: string;
+  at: number;
+}
+
+export type AppendResult =
+  | { status: 'created'; message: Message; event: RoomEvent }
+  /** The author had sent this clientMsgId before: the first message, unchanged. */
+  | { status: 'duplicate'; message: Message }
+  | { status: 'not-member' };
+
+export type MessageChange =
+  | { status: 'changed'; event: RoomEvent }
+  | { status: 'not-found' | 'not-author' | 'deleted' };
+
+/**
+ * Durable state: accounts, sessions, rooms, memberships and each room's log. Every method that
+ * appends to a room's log allocates the next seq in the same transaction that stores the entry,
+ * so a room's seqs are 1, 2, 3... with no gap and no duplicate, and a returned event is committed.
+ */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  createUser(user: UserRecord): Promise<'created' | 'username-taken'>;
+  userByUsername(username: string): Promise<UserRecord | undefined>;
+  userById(id: string): Promise<User | undefined>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  sessionByTokenHash(tokenHash: string): Promise<SessionRecord | undefined>;
+  touchSession(id: string, at: number): Promise<void>;
+  sessionsOf(userId: string): Promise<SessionRecord[]>;
+  /** False when the user has no such live session. */
+  revokeSession(userId: string, sessionId: string, at: number): Promise<boolean>;
+
+  /** Creates the room with its first members and their `member.joined` events. */
+  createRoom(
+    room: NewRoom,
+    members: { userId: string; role: Role }[],
+  ): Promise<{
+    room: Room;
+    events: RoomEvent[];
+  }>;
+  roomById(id: string): Promise<Room | undefined>;
+  roomByDirectKey(directKey: string): Promise<Room | undefined>;
+  membership(roomId: string, userId: string): Promise<MembershipRecord | undefined>;
+  members(roomId: string): Promise<Member[]>;
+  publicRooms(query: string | undefined, limit: number): Promise<Room[]>;
+  /** The user's rooms, most recent activity first. */
+  roomsOf(userId: string): Promise<RoomSummary[]>;
+  roomIdsOf(userId: string): Promise<string[]>;
+
+  addMember(
+    roomId: string,
+    member: { userId: string; role: Role; via: 'join' | 'invite'; actorId: string; at: number },
+  ): Promise<RoomEvent | 'already-member'>;
+  removeMember(
+    roomId: string,
+    change: { userId: string; actorId: string; at: number; type: 'member.left' | 'member.removed' },
+  ): Promise<RoomEvent | 'not-member'>;
+  /** Changes a member's role; false when they are not a member. */
+  setRole(roomId: string, userId: string, role: Role): Promise<boolean>;
+  updateRoom(
+    roomId: string,
+    change: { name?: string; topic?: string; actorId: string; at: number },
+  ): Promise<RoomEvent>;
+
+  /** Idempotent on (author, clientMsgId); checks membership inside the transaction. */
+  appendMessage(message: NewMessage): Promise<AppendResult>;
+  editMessage(change: {
+    roomId: string;
+    messageId: string;
+    authorId: string;
+    body: string;
+    at: number;
+  }): Promise<MessageChange>;
+  /** Leaves a tombstone, and scrubs the body from the log entries that carried it. */
+  deleteMessage(change: {
+    roomId: string;
+    messageId: string;
+    authorId: string;
+    at: number;
+  }): Promise<MessageChange>;
+  history(
+    roomId: string,
+    page: { beforeSeq?: number | undefined; limit: number },
+  ): Promise<{ messages: Message[]; hasMore: boolean }>;
+  eventsAfter(
+    roomId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ events: RoomEvent[]; hasMore: boolean }>;
+  /** Moves the marker forward only (capped at the room's last seq); returns the marker. */
+  markRead(roomId: string, userId: string, seq: number): Promise<number>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,54 @@
+import {
+  CreateRoomInput,
+  InviteInput,
+  ListPublicRoomsInput,
+  OpenDirectInput,
+  RemoveMemberInput,
+  Role,
+  RoomId,
+  RoomRef,
+  UpdateRoomInput,
+  UserId,
+} from '@confab/contracts';
+import { z } from 'zod';
+import { authedProcedure, router } from '../trpc.js';
+
+export const roomRouter = router({
+  create: authedProcedure
+    .input(CreateRoomInput)
+    .mutation(({ ctx, input }) => ctx.services.rooms.create(ctx.auth, input)),
+  byId: authedProcedure
+    .input(RoomRef)
+    .query(({ ctx, input }) => ctx.services.rooms.byId(ctx.auth, input.roomId)),
+  update: authedProcedure
+    .input(UpdateRoomInput)
+    .mutation(({ ctx, input }) => ctx.services.rooms.update(ctx.auth, input)),
+  join: authedProcedure
+    .input(RoomRef)
+    .mutation(({ ctx, input }) => ctx.services.rooms.join(ctx.auth, input.roomId)),
+  leave: authedProcedure
+    .input(RoomRef)
+    .mutation(({ ctx, input }) => ctx.services.rooms.leave(ctx.auth, input.roomId)),
+  invite: authedProcedure
+    .input(InviteInput)
+    .mutation(({ ctx, input }) => ctx.services.rooms.invite(ctx.auth, input)),
+  removeMember: authedProcedure
+    .input(RemoveMemberInput)
+    .mutation(({ ctx, input }) => ctx.services.rooms.removeMember(ctx.auth, input)),
+  setRole: authedProcedure
+    .input(z.object({ roomId: RoomId, userId: UserId, role: Role }))
+    .mutation(async ({ ctx, input }) => {
+      await ctx.services.rooms.setRole(ctx.auth, input);
+      return { ok: true as const };
+    }),
+  members: authedProcedure
+    .input(RoomRef)
+    .query(({ ctx, input }) => ctx.services.rooms.members(ctx.auth, input.roomId)),
+  listPublic: authedProcedure
+    .input(ListPublicRoomsInput)
+    .query(({ ctx, input }) => ctx.services.rooms.listPublic(input.query, input.limit)),
+  mine: authedProcedure.query(({ ctx }) => ctx.services.rooms.mine(ctx.auth)),
+  openDirect: authedProcedure
+    .input(OpenDirectInput)
+    .mutation(({ ctx, input }) => ctx.services.rooms.openDirect(ctx.auth, input.username)),
+});

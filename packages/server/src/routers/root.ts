@@ -1,0 +1,15 @@
+import { router } from '../trpc.js';
+import { authRouter } from './auth.js';
+import { eventsRouter } from './events.js';
+import { messageRouter } from './message.js';
+import { roomRouter } from './room.js';
+
+export const appRouter = router({
+  auth: authRouter,
+  room: roomRouter,
+  message: messageRouter,
+  events: eventsRouter,
+});
+
+/** The API's type: clients import it with `import type` and nothing else. */
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,98 @@
+import { ERROR_CODES, type SendResult } from '@confab/contracts';
+import { AppError } from '../errors.js';
+import type { MessageChange, Store } from '../ports/store.js';
+import type { Authenticated } from './accounts.js';
+import { newId } from './crypto.js';
+import type { RateLimiter } from './rate-limit.js';
+import type { Rooms } from './rooms.js';
+
+export function createMessages(deps: {
+  store: Store;
+  rooms: Rooms;
+  sendLimiter: RateLimiter;
+  now: () => number;
+}) {
+  const { store, rooms, sendLimiter, now } = deps;
+
+  /** Writes are rate-limited per user; a refused write changes nothing. */
+  function takeWriteToken(auth: Authenticated): void {
+    const waitMs = sendLimiter.take(auth.user.id);
+    if (waitMs > 0) {
+      throw new AppError(ERROR_CODES.RATE_LIMITED, `Too many messages; try again in ${waitMs} ms`, {
+        retryAfterMs: waitMs,
+      });
+    }
+  }
+
+  async function applyChange(result: MessageChange) {
+    if (result.status === 'not-found')
+      throw new AppError(ERROR_CODES.MESSAGE_NOT_FOUND, 'Message not found');
+    if (result.status === 'not-author')
+      throw new AppError(ERROR_CODES.FORBIDDEN, 'Only the author can change a message');
+    if (result.status !== 'changed')
+      throw new AppError(ERROR_CODES.CONFLICT, 'The message was deleted');
+    await rooms.publish([result.event]);
+    return { seq: result.event.seq };
+  }
+
+  return {
+    /** Resolves only after the message is committed; a repeated clientMsgId returns the first. */
+    async send(
+      auth: Authenticated,
+      input: { roomId: string; clientMsgId: string; body: string },
+    ): Promise<SendResult> {
+      await rooms.requireMember(auth, input.roomId);
+      takeWriteToken(auth);
+      const result = await store.appendMessage({
+        id: newId(),
+        roomId: input.roomId,
+        authorId: auth.user.id,
+        clientMsgId: input.clientMsgId,
+        body: input.body,
+        at: now(),
+      });
+      // Removed between the check above and the transaction: the transaction's own check wins.
+      if (result.status === 'not-member')
+        throw new AppError(ERROR_CODES.FORBIDDEN, 'Not a member of this room');
+      if (result.status === 'created') await rooms.publish([result.event]);
+      const { message } = result;
+      return { id: message.id, seq: message.seq, createdAt: message.createdAt };
+    },
+
+    async edit(auth: Authenticated, input: { roomId: string; messageId: string; body: string }) {
+      await rooms.requireMember(auth, input.roomId);
+      takeWriteToken(auth);
+      return applyChange(await store.editMessage({ ...input, authorId: auth.user.id, at: now() }));
+    },
+
+    async delete(auth: Authenticated, input: { roomId: string; messageId: string }) {
+      await rooms.requireMember(auth, input.roomId);
+      takeWriteToken(auth);
+      return applyChange(
+        await store.deleteMessage({ ...input, authorId: auth.user.id, at: now() }),
+      );
+    },
+
+    async history(
+      auth: Authenticated,
+      input: { roomId: string; beforeSeq?: number | undefined; limit: number },
+    ) {
+      await rooms.requireMember(auth, input.roomId);
+      return store.history(input.roomId, { beforeSeq: input.beforeSeq, limit: input.limit });
+    },
+
+    async eventsAfter(
+      auth: Authenticated,
+      input: { roomId: string; afterSeq: number; limit: number },
+    ) {
+      await rooms.requireMember(auth, input.roomId);
+      return store.eventsAfter(input.roomId, input.afterSeq, input.limit);
+    },
+
+    async markRead(auth: Authenticated, input: { roomId: string; seq: number }) {
+      await rooms.requireMember(auth, input.roomId);
+      return { lastReadSeq: await store.markRead(input.roomId, auth.user.id, input.seq) };
+    },
+  };
+}
+export type Messages = ReturnType<typeof createMessages>;
