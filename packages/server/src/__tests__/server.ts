@@ -1,0 +1,73 @@
+import {
+  createTRPCClient,
+  createWSClient,
+  httpLink,
+  splitLink,
+  type TRPCClient,
+  wsLink,
+} from '@trpc/client';
+import WebSocket from 'ws';
+import { createStoreFromUrl } from '../adapters/kysely/store.js';
+import { createMemoryBus } from '../adapters/memory-bus.js';
+import { type ChatServer, createChatServer } from '../http/server.js';
+import type { AppRouter } from '../routers/root.js';
+
+export interface TestServer {
+  url: string;
+  server: ChatServer;
+  close(): Promise<void>;
+}
+
+/** A real Confab server on a free loopback port, over the given database. */
+export async function startServer(databaseUrl: string): Promise<TestServer> {
+  const store = await createStoreFromUrl(databaseUrl);
+  const server = createChatServer({ store, bus: createMemoryBus() });
+  const url = await server.listen(0);
+  return { url, server, close: () => server.close() };
+}
+
+export interface TestClient {
+  api: TRPCClient<AppRouter>;
+  close(): void;
+}
+
+/**
+ * The official tRPC client, as an app would use it: HTTP for queries and mutations, WebSocket
+ * for subscriptions, authenticated with a bearer token (and connectionParams on the socket).
+ */
+export function connect(url: string, token?: string): TestClient {
+  const ws = createWSClient({
+    url: `${url.replace(/^http/, 'ws')}/trpc`,
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    connectionParams: token ? { token } : null,
+    lazy: { enabled: true, closeMs: 0 },
+  });
+  const api = createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: wsLink({ client: ws }),
+        false: httpLink({
+          url: `${url}/trpc`,
+          headers: () => (token ? { Authorization: `Bearer ${token}` } : {}),
+        }),
+      }),
+    ],
+  });
+  return { api, close: () => void ws.close() };
+}
+
+let counter = 0;
+/** Registers a fresh user and returns a client signed in as them. */
+export async function signUp(url: string, name = 'user') {
+  counter += 1;
+  const username = `${name}_${process.pid}_${counter}`.slice(0, 32);
+  const anonymous = connect(url);
+  const auth = await anonymous.api.auth.register.mutate({
+    username,
+    displayName: name,
+    password: 'correct horse battery',
+  });
+  anonymous.close();
+  return { ...connect(url, auth.token), user: auth.user, token: auth.token, username };
+}
