@@ -10,6 +10,15 @@ const Env = z.object({
   DATABASE_URL: z.string().default('./data/confab.db'),
   /** The built web app to serve at `/`; empty to serve none. */
   WEB_DIST: z.string().optional(),
+  /** Comma-separated API keys for the server-to-server push API; none disables it. */
+  API_KEYS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean))
+    .refine((keys) => keys.every((k) => k.length >= 16), 'each API key needs at least 16 characters'),
+  /** Messages (sends, edits, deletes) per user per second, and the burst allowed above it. */
+  SENDS_PER_SECOND: z.coerce.number().positive().default(10),
+  SEND_BURST: z.coerce.number().int().min(1).default(20),
   /** Set when Confab is served over HTTPS (marks the session cookie Secure). */
   SECURE_COOKIES: z
     .enum(['true', 'false', '1', '0'])

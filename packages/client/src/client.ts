@@ -1,82 +1,282 @@
+import type { Cursors, SendResult, StreamEvent } from '@confab/contracts';
 import type { AppRouter } from '@confab/server';
-import {
-  createTRPCClient,
-  createWSClient,
-  httpBatchLink,
-  httpSubscriptionLink,
-  splitLink,
-  type TRPCClient,
-  wsLink,
-} from '@trpc/client';
+import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
+import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js';
+import { Emitter } from './emitter.js';
+import { errorCodeOf, SESSION_ENDED_CODES } from './errors.js';
+import { Outbox, type OutboxEntry } from './outbox.js';
+import { Sequencer } from './sequencer.js';
+import { type OpenStream, openStream, type Transport, type TransportContext } from './transports.js';
 
-export type Transport = 'ws' | 'sse';
+export type { Transport } from './transports.js';
+export type TransportPreference = Transport | 'auto';
+
+/**
+ * connecting: the first attempt; connected: the stream is live; reconnecting: waiting out a
+ * backoff or trying again; offline: the device says it has no network; closed: close() was
+ * called or the session ended (see the `state` event's `error`).
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
+
+export interface StateChange {
+  state: ConnectionState;
+  /** The transport in use or being tried. */
+  transport: Transport | null;
+  /** While reconnecting: when the next attempt starts (epoch ms). */
+  retryAt: number | null;
+  /** Why the last attempt failed, or why the client closed. */
+  error: unknown;
+}
+
+/** A delivered event: room log entries once each, in seq order per room, and user signals. */
+export type ChatEvent = Exclude<StreamEvent, { type: 'sync' }>;
+
+export interface ChatClientEvents extends Record<string, unknown> {
+  state: StateChange;
+  event: ChatEvent;
+  /** The stream caught up: every room's position, for persisting (see `cursors` option). */
+  synced: Cursors;
+  outbox: OutboxEntry[];
+}
 
 export interface ChatClientOptions {
   /** The server's base URL, e.g. `http://localhost:3000` (the API lives under /trpc). */
   url: string;
   /** A session token (from auth.login / auth.register). Omit in the browser to use the cookie. */
   token?: string | undefined;
-  /** How subscriptions travel. @default 'ws' */
-  transport?: Transport;
-  /** For runtimes without a global WebSocket (Node 20): pass `WebSocket` from `ws`. */
+  /** @default 'auto': WebSocket, else SSE, else long polling */
+  transport?: TransportPreference;
+  /** Where to resume: the cursors a previous session saved from `synced` events. @default {} */
+  cursors?: Cursors;
+  /** For runtimes without a global WebSocket (Node 20): `WebSocket` from the `ws` package. */
   WebSocket?: typeof globalThis.WebSocket;
-  /** For runtimes without a global EventSource (Node 20): pass it from `eventsource`. */
+  /** For runtimes without a global EventSource (Node 20): from the `eventsource` package. */
   EventSource?: typeof globalThis.EventSource;
+  /** Reconnect and resend delays. @default { minDelayMs: 500, maxDelayMs: 15000 } */
+  backoff?: Partial<BackoffOptions>;
+  /** A transport that has not connected after this many tries gives way to the next. @default 2 */
+  fallbackAfterFailures?: number;
+  /** An attempt that has not started within this fails. @default 8000 */
+  connectTimeoutMs?: number;
+  /** How long one long poll waits for events. @default 25000 */
+  pollWaitMs?: number;
+  /** Start the stream at once. @default true */
+  autoConnect?: boolean;
 }
 
 /**
- * A typed Confab client: `client.api` is the tRPC proxy of every procedure, with inputs and
- * outputs typed from the server's router. Queries and mutations go over HTTP; subscriptions over
- * the chosen transport.
+ * The Confab SDK: a typed API (`api`), one live stream of the user's events with reconnection,
+ * resume and de-duplication, and an outbox that sends each message exactly once.
  */
 export function createChatClient(options: ChatClientOptions) {
-  const base = options.url.replace(/\/+$/, '');
-  const httpUrl = `${base}/trpc`;
+  const endpoint = `${options.url.replace(/\/+$/, '')}/trpc`;
   const token = options.token;
-  const headers = () => (token ? { Authorization: `Bearer ${token}` } : {});
-  const transport = options.transport ?? 'ws';
-
-  const wsClient =
-    transport === 'ws'
-      ? createWSClient({
-          url: `${httpUrl.replace(/^http/, 'ws')}`,
-          WebSocket: options.WebSocket,
-          connectionParams: token ? { token } : null,
-          // The server pings every 10 s; our own pings notice a dead server within ~4 s.
-          keepAlive: { enabled: true, intervalMs: 2_000, pongTimeoutMs: 2_000 },
-          lazy: { enabled: true, closeMs: 0 },
-        })
-      : undefined;
-
-  const subscriptionLink = wsClient
-    ? wsLink<AppRouter>({ client: wsClient })
-    : httpSubscriptionLink<AppRouter, typeof globalThis.EventSource>({
-        url: httpUrl,
-        EventSource: options.EventSource ?? globalThis.EventSource,
-        connectionParams: token ? { token } : null,
-      });
+  const backoff: BackoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
+  const preference = options.transport ?? 'auto';
+  const candidates: Transport[] = preference === 'auto' ? ['ws', 'sse', 'poll'] : [preference];
+  const fallbackAfter = options.fallbackAfterFailures ?? 2;
+  const emitter = new Emitter<ChatClientEvents>();
 
   const api: TRPCClient<AppRouter> = createTRPCClient<AppRouter>({
     links: [
-      splitLink({
-        condition: (op) => op.type === 'subscription',
-        true: subscriptionLink,
-        false: httpBatchLink({
-          url: httpUrl,
-          headers,
-          // Cookies ride along in the browser (same origin); bearer tokens elsewhere.
-          fetch: (url, init) => fetch(url, { ...init, credentials: 'include' }),
-        }),
+      httpBatchLink({
+        url: endpoint,
+        headers: () => (token ? { Authorization: `Bearer ${token}` } : {}),
+        // The browser sends the session cookie (same origin); elsewhere the bearer token counts.
+        fetch: (url, init) => fetch(url, { ...init, credentials: 'include' }),
+        maxURLLength: 60_000,
       }),
     ],
   });
 
-  return {
-    api,
-    transport,
-    close(): void {
-      void wsClient?.close();
+  let status: StateChange = { state: 'closed', transport: null, retryAt: null, error: undefined };
+  const setState = (change: Partial<StateChange> & { state: ConnectionState }) => {
+    status = { transport: status.transport, retryAt: null, error: undefined, ...change };
+    emitter.emit('state', status);
+  };
+
+  let current: OpenStream | undefined;
+  let attemptId = 0;
+  let failures = 0;
+  let candidate = 0;
+  let everConnected = false;
+  /** Transports that have carried a stream: their failures are outages, not blocks. */
+  const provenTransports = new Set<Transport>();
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  /** Marks the current attempt connected; set while one is starting. */
+  let pendingStart: (() => void) | undefined;
+
+  const sequencer = new Sequencer(
+    options.cursors ?? {},
+    (roomId, afterSeq) => api.message.eventsAfter.query({ roomId, afterSeq }),
+    {
+      deliver: (event) => emitter.emit('event', event),
+      synced: (cursors) => {
+        // Connected means caught up and live: the stream's first sync point.
+        pendingStart?.();
+        emitter.emit('synced', cursors);
+      },
+      failed: (error) => failAttempt(attemptId, error),
+    },
+  );
+
+  const outbox = new Outbox((input) => api.message.send.mutate(input), {
+    retryDelayMs: (attempt) => backoffDelayMs(attempt, backoff),
+    changed: (entries) => emitter.emit('outbox', entries),
+  });
+
+  const context: TransportContext = {
+    endpoint,
+    token,
+    WebSocket: options.WebSocket ?? globalThis.WebSocket,
+    EventSource: options.EventSource ?? globalThis.EventSource,
+    pollWaitMs: options.pollWaitMs ?? 25_000,
+    nextRequest: async () => {
+      await sequencer.idle();
+      return { cursors: sequencer.snapshot(), resume: sequencer.resuming };
     },
   };
+
+  const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+
+  function startAttempt(): void {
+    clearTimeout(retryTimer);
+    if (closed) return;
+    if (isOffline()) {
+      setState({ state: 'offline' });
+      return;
+    }
+    const id = ++attemptId;
+    const transport = candidates[candidate] ?? 'poll';
+    setState({ state: everConnected || failures > 0 ? 'reconnecting' : 'connecting', transport });
+    const timeout = setTimeout(() => failAttempt(id, new Error('Connecting timed out')), options.connectTimeoutMs ?? 8_000);
+    const started = () => {
+      pendingStart = undefined;
+      if (id !== attemptId) return;
+      clearTimeout(timeout);
+      failures = 0;
+      everConnected = true;
+      provenTransports.add(transport);
+      setState({ state: 'connected', transport });
+      outbox.nudge();
+    };
+    pendingStart = started;
+    void sequencer.idle().then(() => {
+      if (id !== attemptId || closed) return;
+      try {
+        current = openStream(
+          transport,
+          context,
+          { cursors: sequencer.snapshot(), resume: sequencer.resuming },
+          {
+            // The server accepted the stream; it counts as connected at its first sync point.
+            onStarted: () => {},
+            onEvent: (event) => {
+              if (id === attemptId) sequencer.push(event);
+            },
+            onFailure: (error) => {
+              clearTimeout(timeout);
+              failAttempt(id, error);
+            },
+          },
+        );
+      } catch (error) {
+        clearTimeout(timeout);
+        failAttempt(id, error);
+      }
+    });
+  }
+
+  function failAttempt(id: number, error: unknown): void {
+    if (id !== attemptId || closed) return;
+    attemptId++;
+    current?.close();
+    current = undefined;
+    sequencer.reset();
+    const code = errorCodeOf(error);
+    if (code && SESSION_ENDED_CODES.has(code)) {
+      shutdown(error);
+      return;
+    }
+    failures++;
+    // A transport that never connected (blocked by a proxy, say) gives way to the next one.
+    const tried = candidates[candidate] ?? 'poll';
+    if (!provenTransports.has(tried) && failures >= fallbackAfter && candidate < candidates.length - 1) {
+      candidate++;
+      failures = 1;
+    }
+    const delay = backoffDelayMs(failures - 1, backoff);
+    setState({ state: 'reconnecting', retryAt: Date.now() + delay, error });
+    retryTimer = setTimeout(startAttempt, delay);
+  }
+
+  function shutdown(error?: unknown): void {
+    if (closed) return;
+    closed = true;
+    attemptId++;
+    clearTimeout(retryTimer);
+    current?.close();
+    current = undefined;
+    outbox.close();
+    detachNetworkListeners();
+    setState({ state: 'closed', error });
+  }
+
+  // Browsers tell us when the network goes and comes back: stop trying while it is gone.
+  const onOffline = () => {
+    if (closed) return;
+    attemptId++;
+    clearTimeout(retryTimer);
+    current?.close();
+    current = undefined;
+    setState({ state: 'offline' });
+  };
+  const onOnline = () => {
+    if (!closed) startAttempt();
+  };
+  const target = typeof window !== 'undefined' ? window : undefined;
+  target?.addEventListener('offline', onOffline);
+  target?.addEventListener('online', onOnline);
+  function detachNetworkListeners() {
+    target?.removeEventListener('offline', onOffline);
+    target?.removeEventListener('online', onOnline);
+  }
+
+  const client = {
+    /** Every procedure of the API, typed from the server's router. */
+    api,
+    get state(): ConnectionState {
+      return status.state;
+    },
+    /** The transport in use (or being tried); null before the first attempt. */
+    get transport(): Transport | null {
+      return status.transport;
+    },
+    on: emitter.on.bind(emitter) as Emitter<ChatClientEvents>['on'],
+    /** Starts the stream (done at creation unless `autoConnect: false`). */
+    connect(): void {
+      if (closed || current || status.state === 'reconnecting') return;
+      startAttempt();
+    },
+    /**
+     * Queues a message and sends it, retrying with the same clientMsgId until the server
+     * acknowledges it. Resolves with its id and seq once committed; rejects if refused.
+     */
+    send(input: { roomId: string; body: string; clientMsgId?: string }): Promise<SendResult> {
+      const clientMsgId = input.clientMsgId ?? globalThis.crypto.randomUUID();
+      return outbox.enqueue({ roomId: input.roomId, body: input.body, clientMsgId });
+    },
+    /** Messages not yet acknowledged (pending) or refused (failed). */
+    outbox: (): OutboxEntry[] => outbox.list(),
+    retry: (clientMsgId: string) => outbox.retry(clientMsgId),
+    discard: (clientMsgId: string) => outbox.discard(clientMsgId),
+    /** The last seq applied per room. */
+    cursors: (): Cursors => sequencer.snapshot(),
+    /** Ends the stream and the outbox; pending sends stay unsent. */
+    close: () => shutdown(),
+  };
+  if (options.autoConnect ?? true) client.connect();
+  return client;
 }
 export type ChatClient = ReturnType<typeof createChatClient>;

@@ -30,6 +30,10 @@ export const ERROR_CODES = {
   CONFLICT: 'CONFLICT',
   /** Too many requests; retry after `data.retryAfterMs`. */
   RATE_LIMITED: 'RATE_LIMITED',
+  /** The stream fell too far behind (the client stopped reading): reconnect and resume. */
+  SLOW_CONSUMER: 'SLOW_CONSUMER',
+  /** The API key of a server-to-server call is missing or wrong. */
+  INVALID_API_KEY: 'INVALID_API_KEY',
   /** Something failed on the server; nothing the client sent caused it. */
   INTERNAL: 'INTERNAL',
 } as const;

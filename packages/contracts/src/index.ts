@@ -5,3 +5,4 @@ export * from './inputs.js';
 export * from './limits.js';
 export * from './models.js';
 export * from './outputs.js';
+export * from './stream.js';

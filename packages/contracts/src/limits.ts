@@ -3,7 +3,7 @@
  * web app, the SDK and the server refuse the same things with the same message.
  */
 export const LIMITS = {
-  /** Longest message body, in characters (UTF-16 code units, as JavaScript counts). */
+  /** Longest message body, in characters: Unicode code points, as zod counts (an emoji is one). */
   bodyMaxChars: 4000,
   /** Longest client-chosen idempotency key of a send. */
   clientMsgIdMaxChars: 64,
@@ -26,6 +26,14 @@ export const LIMITS = {
   sendsPerSecond: 10,
   /** ...holding at most this many tokens, so short bursts are allowed. */
   sendBurst: 20,
+  /** Room cursors one stream or poll may carry (a device in more rooms starts the rest live). */
+  cursorsMax: 2000,
+  /** Longest a poll waits for the first event before answering empty. */
+  pollWaitMaxMs: 25_000,
+  /** A poll answers with at most this many events; the rest come with the next poll. */
+  pollMaxEvents: 500,
+  /** Largest JSON payload an app may push to a user, in bytes. */
+  pushDataMaxBytes: 16 * 1024,
   /** Largest WebSocket frame or HTTP body the server accepts, in bytes. */
   maxPayloadBytes: 64 * 1024,
   /** A session token lives this long without use before it expires. */

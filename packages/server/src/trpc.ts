@@ -6,7 +6,9 @@ import type { Bus } from './ports/bus.js';
 import type { Store } from './ports/store.js';
 import type { Accounts } from './services/accounts.js';
 import type { Messages } from './services/messages.js';
+import type { Push } from './services/push.js';
 import type { Rooms } from './services/rooms.js';
+import type { Backpressure, StreamLimits } from './services/stream.js';
 
 export interface Services {
   store: Store;
@@ -14,6 +16,8 @@ export interface Services {
   accounts: Accounts;
   rooms: Rooms;
   messages: Messages;
+  push: Push;
+  streamLimits: StreamLimits;
 }
 
 export interface Context {
@@ -22,6 +26,10 @@ export interface Context {
   token: string | undefined;
   /** Over HTTP: sets (or, with null, clears) the web app's session cookie. */
   setSessionCookie: ((token: string | null) => void) | undefined;
+  /** The `X-Api-Key` header of a server-to-server call. */
+  apiKey: string | undefined;
+  /** The connection's unsent bytes, for cutting off a device that stopped reading. */
+  backpressure: Backpressure | undefined;
 }
 
 export interface ErrorData {
@@ -35,10 +43,10 @@ const t = initTRPC.context<Context>().create({
   // Never send stack traces to clients.
   isDev: false,
   sse: {
-    // Comments every 10 s keep proxies from closing an idle stream and let the client notice a
-    // dead server: it reconnects after 25 s without a byte.
-    ping: { enabled: true, intervalMs: 10_000 },
-    client: { reconnectAfterInactivityMs: 25_000 },
+    // A ping every 4 s keeps proxies from closing an idle stream and lets the client notice a
+    // dead server: it reconnects after 10 s without a byte.
+    ping: { enabled: true, intervalMs: 4_000 },
+    client: { reconnectAfterInactivityMs: 10_000 },
   },
   errorFormatter({ shape, error }) {
     const data: ErrorData & typeof shape.data = { ...shape.data, appCode: ERROR_CODES.INTERNAL };
@@ -68,6 +76,12 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 export const publicProcedure = t.procedure;
+
+/** Server-to-server calls: an API key instead of a user session. */
+export const apiKeyProcedure = t.procedure.use(({ ctx, next }) => {
+  ctx.services.push.requireApiKey(ctx.apiKey);
+  return next();
+});
 
 /** Resolves the token to a live session on every call, so a revoked session stops at once. */
 export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {

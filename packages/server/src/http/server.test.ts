@@ -1,4 +1,4 @@
-import type { RoomEvent } from '@confab/contracts';
+import type { StreamEvent } from '@confab/contracts';
 import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
@@ -6,16 +6,17 @@ import { signUp, startServer, type TestServer } from '../__tests__/server.js';
 
 /** Collects a subscription's events until `count` have arrived. */
 function collect(
-  subscribe: (handlers: { onData: (e: RoomEvent) => void; onError: (e: unknown) => void }) => {
+  subscribe: (handlers: { onData: (e: StreamEvent) => void; onError: (e: unknown) => void }) => {
     unsubscribe(): void;
   },
   count: number,
 ) {
-  const events: RoomEvent[] = [];
+  const events: StreamEvent[] = [];
   let subscription: { unsubscribe(): void } | undefined;
-  const done = new Promise<RoomEvent[]>((resolve, reject) => {
+  const done = new Promise<StreamEvent[]>((resolve, reject) => {
     subscription = subscribe({
       onData: (event) => {
+        if (event.type === 'sync') return;
         events.push(event);
         if (events.length === count) resolve(events);
       },
@@ -46,8 +47,14 @@ describe('server over HTTP and WebSocket', () => {
     // Both resume from seq 2 (the two joins): whether the send lands before or after a stream
     // goes live, backfill or the live path delivers it, once.
     const cursors = { [room.id]: 2 };
-    const seenByBob = collect((h) => bob.api.events.onEvent.subscribe({ cursors }, h), 1);
-    const seenByAlice = collect((h) => alice.api.events.onEvent.subscribe({ cursors }, h), 1);
+    const seenByBob = collect(
+      (h) => bob.api.events.onEvent.subscribe({ cursors }, { onData: (e) => h.onData(e.data), onError: h.onError }),
+      1,
+    );
+    const seenByAlice = collect(
+      (h) => alice.api.events.onEvent.subscribe({ cursors }, { onData: (e) => h.onData(e.data), onError: h.onError }),
+      1,
+    );
     const sent = await alice.api.message.send.mutate({
       roomId: room.id,
       clientMsgId: 'm1',

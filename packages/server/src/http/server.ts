@@ -8,6 +8,7 @@ import type { Bus } from '../ports/bus.js';
 import type { Store } from '../ports/store.js';
 import { appRouter } from '../routers/root.js';
 import { createServices } from '../services/index.js';
+import type { StreamLimits } from '../services/stream.js';
 import type { Context, Services } from '../trpc.js';
 import { readCookie, SESSION_COOKIE, writeSessionCookie } from './cookies.js';
 import { createStaticHandler } from './static.js';
@@ -17,6 +18,12 @@ export interface ChatServerConfig {
   staticDir?: string | undefined;
   /** Mark the session cookie Secure (set when served over HTTPS). @default false */
   secureCookies?: boolean;
+  /** API keys other apps use for the push API (`X-Api-Key`). @default [] (push API off) */
+  apiKeys?: readonly string[];
+  /** Writes per user (send, edit, delete). @default 10 per second, bursts of 20 */
+  sendRate?: { perSecond: number; burst: number };
+  /** When a device counts as too slow to keep (see DESIGN: slow consumers). */
+  streamLimits?: Partial<StreamLimits>;
   /** Server pings an idle WebSocket this often... @default 10000 */
   wsPingMs?: number;
   /** ...and closes it when no pong comes within this. @default 5000 */
@@ -37,13 +44,28 @@ function tokenFrom(
   return readCookie(req, SESSION_COOKIE);
 }
 
+function apiKeyFrom(req: IncomingMessage): string | undefined {
+  const header = req.headers['x-api-key'];
+  return typeof header === 'string' ? header : undefined;
+}
+
+/** WebSocket close code sent to a device cut off for not reading fast enough. */
+export const SLOW_CONSUMER_CLOSE_CODE = 4008;
+
 /**
  * The Confab server as a library: one Node HTTP server that carries tRPC queries and mutations
  * (HTTP), subscriptions (SSE on the same path, WebSocket on upgrade) and, optionally, the web app.
  */
 export function createChatServer(deps: { store: Store; bus: Bus; config?: ChatServerConfig }) {
   const config = deps.config ?? {};
-  const services: Services = createServices({ store: deps.store, bus: deps.bus });
+  const services: Services = createServices(
+    { store: deps.store, bus: deps.bus },
+    {
+      apiKeys: config.apiKeys ?? [],
+      streamLimits: config.streamLimits ?? {},
+      ...(config.sendRate ? { sendRate: config.sendRate } : {}),
+    },
+  );
   const secure = config.secureCookies ?? false;
 
   const trpcHandler = createHTTPHandler({
@@ -54,6 +76,9 @@ export function createChatServer(deps: { store: Store; bus: Bus; config?: ChatSe
       services,
       token: tokenFrom(req, info.connectionParams),
       setSessionCookie: (token) => writeSessionCookie(res, token, secure),
+      apiKey: apiKeyFrom(req),
+      // An SSE stream's unsent bytes sit in the response's write buffer.
+      backpressure: { bufferedBytes: () => res.writableLength, cutOff: () => res.destroy() },
     }),
   });
   const serveStatic = config.staticDir ? createStaticHandler(config.staticDir) : undefined;
@@ -73,7 +98,8 @@ export function createChatServer(deps: { store: Store; bus: Bus; config?: ChatSe
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
     }
   };
-  const httpServer = createServer(onRequest);
+  // Room cursors ride in SSE and poll URLs; room for ~2000 of them.
+  const httpServer = createServer({ maxHeaderSize: 128 * 1024 }, onRequest);
 
   // Frames larger than the payload limit close the connection (1009) before they are parsed.
   const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxPayloadBytes });
@@ -88,10 +114,20 @@ export function createChatServer(deps: { store: Store; bus: Bus; config?: ChatSe
   const wssHandler = applyWSSHandler({
     wss,
     router: appRouter,
-    createContext: ({ req, info }): Context => ({
+    createContext: ({ req, res, info }): Context => ({
       services,
       token: tokenFrom(req, info.connectionParams),
       setSessionCookie: undefined,
+      apiKey: apiKeyFrom(req),
+      backpressure: {
+        bufferedBytes: () => res.bufferedAmount,
+        // 4008: Confab's close code for a slow consumer; the client reconnects and resumes.
+        cutOff: () => {
+          res.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
+          // close() waits for the peer, which is not reading: drop the socket after a moment.
+          setTimeout(() => res.terminate(), 1000).unref();
+        },
+      },
     }),
     keepAlive: {
       enabled: true,

@@ -1,4 +1,4 @@
-import type { RoomEvent } from '@confab/contracts';
+import type { RoomEvent, UserEvent } from '@confab/contracts';
 
 /** What travels on the bus: a room's log entry, or a signal for one user's devices. */
 export type BusMessage =
@@ -6,9 +6,12 @@ export type BusMessage =
   /** The user's room set changed at `seq` of the room's log (joined, left or removed). */
   | { kind: 'membership'; userId: string; roomId: string; seq: number }
   /** A session was revoked or logged out: its live streams end. */
-  | { kind: 'session-ended'; userId: string; sessionId: string };
+  | { kind: 'session-ended'; userId: string; sessionId: string }
+  /** A signal for the user's live devices (read marker moved, app push) or, on `broadcast`, for all. */
+  | { kind: 'user'; event: UserEvent };
 
-export type BusTopic = `room:${string}` | `user:${string}`;
+/** `room:<id>` carries a room's log; `user:<id>` one user's signals; `broadcast` reaches everyone. */
+export type BusTopic = `room:${string}` | `user:${string}` | 'broadcast';
 
 /**
  * Fan-out between publishers and live streams. The in-process adapter serves one node; a Redis

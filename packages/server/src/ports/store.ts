@@ -96,6 +96,8 @@ export interface Store {
   /** The user's rooms, most recent activity first. */
   roomsOf(userId: string): Promise<RoomSummary[]>;
   roomIdsOf(userId: string): Promise<string[]>;
+  /** The user's rooms with the seq of each one's newest event: what a resuming stream compares. */
+  roomSeqsOf(userId: string): Promise<{ id: string; lastSeq: number; joinedSeq: number }[]>;
 
   addMember(
     roomId: string,

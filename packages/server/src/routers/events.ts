@@ -1,19 +1,31 @@
-import { RoomId, Seq } from '@confab/contracts';
+import { PollInput, StreamInput } from '@confab/contracts';
+import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { roomEventStream } from '../services/stream.js';
+import { pollEvents } from '../services/poll.js';
+import { applyLastEventId, deviceStream, eventId } from '../services/stream.js';
 import { authedProcedure, router } from '../trpc.js';
 
-/** Resume point: the last seq the device has, per room. Bounded so input stays small. */
-const StreamInput = z
-  .object({ cursors: z.record(RoomId, Seq).default({}) })
-  .refine((v) => Object.keys(v.cursors).length <= 1000, 'At most 1000 room cursors')
-  .default({ cursors: {} });
+/** tRPC adds `lastEventId` to a tracked subscription's input when its client reconnects. */
+const OnEventInput = StreamInput.and(z.object({ lastEventId: z.string().max(200).nullish() }));
 
 export const eventsRouter = router({
-  /** Every event of every room the user is in: backfilled from `cursors`, then live. */
-  onEvent: authedProcedure
-    .input(StreamInput)
-    .subscription(({ ctx, input, signal }) =>
-      roomEventStream(ctx.services, ctx.auth, { cursors: input.cursors, signal }),
-    ),
+  /**
+   * Every event of every room the user is in, plus the user's live signals: backfilled from
+   * `cursors`, then live. Each room event is tracked as `roomId:seq`.
+   */
+  onEvent: authedProcedure.input(OnEventInput).subscription(async function* ({ ctx, input, signal }) {
+    const stream = deviceStream(ctx.services, ctx.auth, {
+      cursors: applyLastEventId(input.cursors, input.lastEventId),
+      resume: input.resume,
+      signal,
+      limits: ctx.services.streamLimits,
+      backpressure: ctx.backpressure,
+    });
+    for await (const event of stream) yield tracked(eventId(event), event);
+  }),
+
+  /** Long polling: the same events as onEvent, one batch per call. */
+  poll: authedProcedure.input(PollInput).query(async ({ ctx, input, signal }) => ({
+    events: await pollEvents(ctx.services, ctx.auth, input, signal),
+  })),
 });

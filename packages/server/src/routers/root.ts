@@ -2,6 +2,7 @@ import { router } from '../trpc.js';
 import { authRouter } from './auth.js';
 import { eventsRouter } from './events.js';
 import { messageRouter } from './message.js';
+import { pushRouter } from './push.js';
 import { roomRouter } from './room.js';
 
 export const appRouter = router({
@@ -9,6 +10,7 @@ export const appRouter = router({
   room: roomRouter,
   message: messageRouter,
   events: eventsRouter,
+  push: pushRouter,
 });
 
 /** The API's type: clients import it with `import type` and nothing else. */

@@ -1,5 +1,6 @@
 import { ERROR_CODES, type SendResult } from '@confab/contracts';
 import { AppError } from '../errors.js';
+import type { Bus } from '../ports/bus.js';
 import type { MessageChange, Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
 import { newId } from './crypto.js';
@@ -8,11 +9,12 @@ import type { Rooms } from './rooms.js';
 
 export function createMessages(deps: {
   store: Store;
+  bus: Bus;
   rooms: Rooms;
   sendLimiter: RateLimiter;
   now: () => number;
 }) {
-  const { store, rooms, sendLimiter, now } = deps;
+  const { store, bus, rooms, sendLimiter, now } = deps;
 
   /** Writes are rate-limited per user; a refused write changes nothing. */
   function takeWriteToken(auth: Authenticated): void {
@@ -89,9 +91,15 @@ export function createMessages(deps: {
       return store.eventsAfter(input.roomId, input.afterSeq, input.limit);
     },
 
+    /** Moves the read marker forward and tells the user's other devices. */
     async markRead(auth: Authenticated, input: { roomId: string; seq: number }) {
       await rooms.requireMember(auth, input.roomId);
-      return { lastReadSeq: await store.markRead(input.roomId, auth.user.id, input.seq) };
+      const lastReadSeq = await store.markRead(input.roomId, auth.user.id, input.seq);
+      await bus.publish(`user:${auth.user.id}`, {
+        kind: 'user',
+        event: { type: 'read.updated', roomId: input.roomId, lastReadSeq },
+      });
+      return { lastReadSeq };
     },
   };
 }

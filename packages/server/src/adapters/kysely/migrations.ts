@@ -47,6 +47,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('role', 'text', (c) => c.notNull())
         .addColumn('joined_at', 'bigint', (c) => c.notNull())
         .addColumn('last_read_seq', 'bigint', (c) => c.notNull())
+        .addColumn('joined_seq', 'bigint', (c) => c.notNull().defaultTo(0))
         .addPrimaryKeyConstraint('members_pk', ['room_id', 'user_id'])
         .execute();
       await db.schema.createIndex('members_user').on('members').column('user_id').execute();

@@ -1,9 +1,9 @@
 import type { MemberJoined, RoomEvent, RoomSummary } from '@confab/contracts';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Store } from '../../ports/store.js';
 import { appendEvent } from './log.js';
-import { toMember, toMessage, toRoom, toUser } from './rows.js';
+import { isUniqueViolation, toMember, toMessage, toRoom, toUser } from './rows.js';
 import type { Database } from './schema.js';
 
 type RoomsPart = Pick<
@@ -16,12 +16,28 @@ type RoomsPart = Pick<
   | 'publicRooms'
   | 'roomsOf'
   | 'roomIdsOf'
+  | 'roomSeqsOf'
   | 'addMember'
   | 'removeMember'
   | 'updateRoom'
   | 'setRole'
   | 'markRead'
 >;
+
+/** Remembers where a member's view of the room's log begins (their own member.joined). */
+async function setJoinedSeq(
+  tx: Transaction<Database>,
+  roomId: string,
+  userId: string,
+  seq: number,
+) {
+  await tx
+    .updateTable('members')
+    .set({ joined_seq: seq })
+    .where('room_id', '=', roomId)
+    .where('user_id', '=', userId)
+    .execute();
+}
 
 export function roomsStore(db: Kysely<Database>): RoomsPart {
   return {
@@ -52,30 +68,31 @@ export function roomsStore(db: Kysely<Database>): RoomsPart {
               role: member.role,
               joined_at: room.createdAt,
               last_read_seq: 0,
+              joined_seq: 0,
             })
             .execute();
-          events.push(
-            await appendEvent(
-              tx,
-              room.id,
-              room.createdAt,
-              (seq): z.infer<typeof MemberJoined> => ({
-                type: 'member.joined',
-                roomId: room.id,
-                seq,
-                actorId: creatorId,
-                at: room.createdAt,
-                userId: member.userId,
-                role: member.role,
-                via:
-                  room.kind === 'direct'
-                    ? 'direct'
-                    : member.userId === creatorId
-                      ? 'create'
-                      : 'invite',
-              }),
-            ),
+          const joined = await appendEvent(
+            tx,
+            room.id,
+            room.createdAt,
+            (seq): z.infer<typeof MemberJoined> => ({
+              type: 'member.joined',
+              roomId: room.id,
+              seq,
+              actorId: creatorId,
+              at: room.createdAt,
+              userId: member.userId,
+              role: member.role,
+              via:
+                room.kind === 'direct'
+                  ? 'direct'
+                  : member.userId === creatorId
+                    ? 'create'
+                    : 'invite',
+            }),
           );
+          await setJoinedSeq(tx, room.id, member.userId, joined.seq);
+          events.push(joined);
         }
         const row = await tx
           .selectFrom('rooms')
@@ -205,36 +222,60 @@ export function roomsStore(db: Kysely<Database>): RoomsPart {
         .execute();
       return rows.map((r) => r.room_id);
     },
+    async roomSeqsOf(userId) {
+      const rows = await db
+        .selectFrom('members')
+        .innerJoin('rooms', 'rooms.id', 'members.room_id')
+        .select(['rooms.id', 'rooms.last_seq', 'members.joined_seq'])
+        .where('members.user_id', '=', userId)
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        lastSeq: Number(r.last_seq),
+        joinedSeq: Number(r.joined_seq),
+      }));
+    },
     async addMember(roomId, m) {
-      return db.transaction().execute(async (tx) => {
-        const existing = await tx
-          .selectFrom('members')
-          .select('user_id')
-          .where('room_id', '=', roomId)
-          .where('user_id', '=', m.userId)
-          .executeTakeFirst();
-        if (existing) return 'already-member' as const;
-        await tx
-          .insertInto('members')
-          .values({
-            room_id: roomId,
-            user_id: m.userId,
+      try {
+        return await db.transaction().execute(async (tx) => {
+          const existing = await tx
+            .selectFrom('members')
+            .select('user_id')
+            .where('room_id', '=', roomId)
+            .where('user_id', '=', m.userId)
+            .executeTakeFirst();
+          if (existing) return 'already-member' as const;
+          await tx
+            .insertInto('members')
+            .values({
+              room_id: roomId,
+              user_id: m.userId,
+              role: m.role,
+              joined_at: m.at,
+              last_read_seq: 0,
+              joined_seq: 0,
+            })
+            .execute();
+          const joined = await appendEvent(tx, roomId, m.at, (seq) => ({
+            type: 'member.joined' as const,
+            roomId,
+            seq,
+            actorId: m.actorId,
+            at: m.at,
+            userId: m.userId,
             role: m.role,
-            joined_at: m.at,
-            last_read_seq: 0,
-          })
-          .execute();
-        return appendEvent(tx, roomId, m.at, (seq) => ({
-          type: 'member.joined' as const,
-          roomId,
-          seq,
-          actorId: m.actorId,
-          at: m.at,
-          userId: m.userId,
-          role: m.role,
-          via: m.via,
-        }));
-      });
+            via: m.via,
+          }));
+          await setJoinedSeq(tx, roomId, m.userId, joined.seq);
+          return joined;
+        });
+      } catch (error) {
+        // The same user added twice at once (a double click, two devices): on PostgreSQL both
+        // transactions pass the check above and the second insert hits the primary key. It
+        // rolled back, seq included, so the answer is that they are already a member.
+        if (isUniqueViolation(error)) return 'already-member';
+        throw error;
+      }
     },
     async removeMember(roomId, change) {
       return db.transaction().execute(async (tx) => {

@@ -34,6 +34,8 @@ export interface Database {
     role: string;
     joined_at: number;
     last_read_seq: number;
+    /** Seq of the member's own member.joined: a resuming device starts a new room there. */
+    joined_seq: number;
   };
   /** Each room's log. `payload` is the event as JSON; `message_id` lets a delete scrub it. */
   events: {

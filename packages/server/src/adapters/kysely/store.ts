@@ -32,6 +32,11 @@ export async function createSqliteStore(path: string): Promise<Store> {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // SQLite's built-in lower() folds ASCII only, so a search for "école" missed "ÉCOLE" (PostgreSQL
+  // found it): replace it with JavaScript's Unicode-aware folding.
+  database.function('lower', { deterministic: true }, (value: unknown) =>
+    typeof value === 'string' ? value.toLowerCase() : value,
+  );
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   await migrateToLatest(db);
   return assemble(db, 'sqlite');
@@ -49,6 +54,12 @@ const pgTypes = {
 /** PostgreSQL through a pool of `maxConnections`; migrations run before the store is returned. */
 export async function createPostgresStore(url: string, maxConnections = 10): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: maxConnections, types: pgTypes });
+  // An idle pooled connection that the server ends (restart, failover, idle timeout) is emitted
+  // as the pool's 'error'; unheard, that event crashed the process. The pool has already dropped
+  // the connection and the next query opens a new one, so there is nothing else to do.
+  pool.on('error', (error) =>
+    console.warn(`PostgreSQL closed an idle connection: ${error.message}`),
+  );
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await migrateToLatest(db);
   return assemble(db, 'postgres');

@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type ChatServer,
+  type ChatServerConfig,
+  createChatServer,
+  createMemoryBus,
+  createSqliteStore,
+} from '@confab/server';
+import { EventSource } from 'eventsource';
+import WebSocket from 'ws';
+import { type ChatClient, type ChatClientOptions, createChatClient } from '../client.js';
+
+/** Node 20 has neither: the SDK takes them as options. */
+export const nodeGlobals = {
+  WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+  EventSource: EventSource as unknown as typeof globalThis.EventSource,
+};
+
+export interface TestServer {
+  url: string;
+  port: number;
+  chat: ChatServer;
+  /** Stops the server; the database stays for a restart. */
+  stop(): Promise<void>;
+}
+
+export function tempDatabase() {
+  const dir = mkdtempSync(join(tmpdir(), 'confab-client-test-'));
+  return { path: join(dir, 'confab.db'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A real Confab server over a SQLite file, on `port` (0: a free one). Sends are not throttled. */
+export async function startServer(databasePath: string, port = 0, config: ChatServerConfig = {}): Promise<TestServer> {
+  const store = await createSqliteStore(databasePath);
+  const chat = createChatServer({
+    store,
+    bus: createMemoryBus(),
+    config: { sendRate: { perSecond: 100_000, burst: 100_000 }, ...config },
+  });
+  const url = await chat.listen(port);
+  return { url, port: Number(new URL(url).port), chat, stop: () => chat.close() };
+}
+
+let counter = 0;
+
+/** Registers a user (through `url`) and returns their token. */
+export async function register(url: string, name: string): Promise<{ token: string; userId: string; username: string }> {
+  counter += 1;
+  const username = `${name}_${process.pid}_${counter}`.slice(0, 32);
+  const anonymous = createChatClient({ url, autoConnect: false });
+  const auth = await anonymous.api.auth.register.mutate({ username, displayName: name, password: 'correct horse battery' });
+  anonymous.close();
+  return { token: auth.token, userId: auth.user.id, username };
+}
+
+/** An SDK client for tests: fast reconnects so cuts do not slow the suite. */
+export function device(url: string, token: string, options: Partial<ChatClientOptions> = {}): ChatClient {
+  return createChatClient({
+    url,
+    token,
+    ...nodeGlobals,
+    backoff: { minDelayMs: 50, maxDelayMs: 500 },
+    connectTimeoutMs: 3_000,
+    pollWaitMs: 2_000,
+    ...options,
+  });
+}

@@ -1,0 +1,141 @@
+import type { Cursors, StreamEvent } from '@confab/contracts';
+import type { AppRouter } from '@confab/server';
+import { createTRPCClient, createWSClient, httpLink, httpSubscriptionLink, type TRPCClient, wsLink } from '@trpc/client';
+
+export type Transport = 'ws' | 'sse' | 'poll';
+
+export interface StreamHandlers {
+  /** The server accepted the stream (ws/sse) or answered the first poll. */
+  onStarted(): void;
+  onEvent(event: StreamEvent): void;
+  /** The stream broke; the caller reconnects (resuming from its cursors) or gives up. */
+  onFailure(error: unknown): void;
+}
+
+export interface StreamRequest {
+  cursors: Cursors;
+  resume: boolean;
+}
+
+export interface TransportContext {
+  /** `http(s)://host:port/trpc` */
+  endpoint: string;
+  token: string | undefined;
+  WebSocket: typeof globalThis.WebSocket | undefined;
+  EventSource: typeof globalThis.EventSource | undefined;
+  pollWaitMs: number;
+  /** The cursors to poll from next, once the previous batch is applied. */
+  nextRequest(): Promise<StreamRequest>;
+}
+
+export interface OpenStream {
+  close(): void;
+}
+
+/** A failure of the transport itself, not a refusal by the server. */
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly closeCode?: number,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+}
+
+type Subscribable = TRPCClient<AppRouter>['events']['onEvent'];
+
+function subscribe(onEvent: Subscribable, request: StreamRequest, handlers: StreamHandlers) {
+  let started = false;
+  return onEvent.subscribe(request, {
+    onStarted: () => {
+      started = true;
+      handlers.onStarted();
+    },
+    onData: (tracked) => handlers.onEvent(tracked.data),
+    onError: (error) => handlers.onFailure(error),
+    onComplete: () => handlers.onFailure(new TransportError('The stream ended')),
+    // The link would reconnect on its own, resuming from the cursors it started with; the
+    // client reconnects instead, from the cursors it has now.
+    onConnectionStateChange: (state) => {
+      if (state.state === 'connecting' && (started || state.error)) {
+        handlers.onFailure(state.error ?? new TransportError('Connection lost'));
+      }
+    },
+  });
+}
+
+function openWebSocket(context: TransportContext, request: StreamRequest, handlers: StreamHandlers): OpenStream {
+  if (!context.WebSocket) throw new TransportError('No WebSocket implementation (pass `WebSocket` in Node)');
+  const client = createWSClient({
+    url: context.endpoint.replace(/^http/, 'ws'),
+    WebSocket: context.WebSocket,
+    connectionParams: context.token ? { token: context.token } : null,
+    // Ping every 2 s; no pong within 2 s means the server is gone: noticed within ~4 s.
+    keepAlive: { enabled: true, intervalMs: 2_000, pongTimeoutMs: 2_000 },
+    // The client's own loop reconnects; keep the link from racing it.
+    retryDelayMs: () => 3_600_000,
+    onClose: (cause) => handlers.onFailure(new TransportError('WebSocket closed', cause?.code)),
+  });
+  const api = createTRPCClient<AppRouter>({ links: [wsLink({ client })] });
+  const subscription = subscribe(api.events.onEvent, request, handlers);
+  return {
+    close() {
+      subscription.unsubscribe();
+      void client.close();
+    },
+  };
+}
+
+function openEventSource(context: TransportContext, request: StreamRequest, handlers: StreamHandlers): OpenStream {
+  if (!context.EventSource) throw new TransportError('No EventSource implementation (pass `EventSource` in Node)');
+  const api = createTRPCClient<AppRouter>({
+    links: [
+      httpSubscriptionLink<AppRouter, typeof globalThis.EventSource>({
+        url: context.endpoint,
+        EventSource: context.EventSource,
+        connectionParams: context.token ? { token: context.token } : null,
+      }),
+    ],
+  });
+  const subscription = subscribe(api.events.onEvent, request, handlers);
+  return { close: () => subscription.unsubscribe() };
+}
+
+function openPolling(context: TransportContext, request: StreamRequest, handlers: StreamHandlers): OpenStream {
+  const stop = new AbortController();
+  const headers = () => (context.token ? { Authorization: `Bearer ${context.token}` } : {});
+  const api = createTRPCClient<AppRouter>({
+    links: [httpLink({ url: context.endpoint, headers, fetch: (url, init) => fetch(url, { ...init, credentials: 'include' }) })],
+  });
+  void (async () => {
+    let next = request;
+    for (let first = true; !stop.signal.aborted; first = false) {
+      // A poll that outlives its wait by 10 s has a dead server or network on the other end.
+      const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(context.pollWaitMs + 10_000)]);
+      // The first poll of a connection answers at once (backlog and sync point): connected now,
+      // not after a long wait.
+      const waitMs = first ? 0 : context.pollWaitMs;
+      const result = await api.events.poll.query({ ...next, waitMs }, { signal });
+      if (stop.signal.aborted) return;
+      if (first) handlers.onStarted();
+      for (const event of result.events) handlers.onEvent(event);
+      next = await context.nextRequest();
+    }
+  })().catch((error: unknown) => {
+    if (!stop.signal.aborted) handlers.onFailure(error);
+  });
+  return { close: () => stop.abort() };
+}
+
+/** Opens a device stream over one transport. Throws a TransportError when it cannot start. */
+export function openStream(
+  transport: Transport,
+  context: TransportContext,
+  request: StreamRequest,
+  handlers: StreamHandlers,
+): OpenStream {
+  if (transport === 'ws') return openWebSocket(context, request, handlers);
+  if (transport === 'sse') return openEventSource(context, request, handlers);
+  return openPolling(context, request, handlers);
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { RoomEvent } from './events.js';
+import { EpochMs, RoomId, Seq } from './ids.js';
+import { LIMITS } from './limits.js';
+
+/** The user's own read marker moved (on this device or another): unread counts follow. */
+export const ReadUpdated = z.object({
+  type: z.literal('read.updated'),
+  roomId: RoomId,
+  lastReadSeq: Seq,
+});
+
+/** An event an app pushed to this user's devices through the server push API. */
+export const PushEvent = z.object({
+  type: z.literal('push'),
+  at: EpochMs,
+  data: z.json(),
+});
+
+/** An announcement an app broadcast to everyone connected. */
+export const Announcement = z.object({
+  type: z.literal('announcement'),
+  at: EpochMs,
+  body: z.string(),
+});
+
+/**
+ * Signals for one user's live devices. Unlike room events they are not stored: a device that
+ * is offline when one is sent does not get it later (the state it reports, such as the read
+ * marker, is in `room.mine`).
+ */
+export const UserEvent = z.discriminatedUnion('type', [ReadUpdated, PushEvent, Announcement]);
+export type UserEvent = z.infer<typeof UserEvent>;
+
+/**
+ * Sent once a (re)connected stream has delivered everything it owed: the position it has
+ * reached in every room of the user. A device adopts these as its cursors, so that on its next
+ * resume it can tell rooms it knows from rooms joined while it was away.
+ */
+export const StreamSynced = z.object({
+  type: z.literal('sync'),
+  cursors: z.record(RoomId, Seq),
+});
+export type StreamSynced = z.infer<typeof StreamSynced>;
+
+/** What a device's stream carries: its rooms' log entries, its user's signals, sync points. */
+export const StreamEvent = z.union([RoomEvent, UserEvent, StreamSynced]);
+export type StreamEvent = z.infer<typeof StreamEvent>;
+
+/**
+ * Where a device resumes: the last seq it has of each room. Rooms it does not list start live
+ * (a new device reads history with message.history). Bounded so any transport carries it.
+ */
+export const Cursors = z
+  .record(RoomId, Seq)
+  .refine((c) => Object.keys(c).length <= LIMITS.cursorsMax, `At most ${LIMITS.cursorsMax} room cursors`);
+export type Cursors = z.infer<typeof Cursors>;
+
+const resumeFields = {
+  cursors: Cursors.default({}),
+  /**
+   * False for a device's first stream: rooms start live (history comes from message.history).
+   * True when resuming: a room missing from `cursors` was joined while away, and its log is
+   * replayed from the join.
+   */
+  resume: z.boolean().default(false),
+};
+
+export const StreamInput = z.object(resumeFields).default({ cursors: {}, resume: false });
+export type StreamInput = z.input<typeof StreamInput>;
+
+export const PollInput = z.object({
+  ...resumeFields,
+  /** How long to wait for the first event when none is waiting. */
+  waitMs: z.number().int().min(0).max(LIMITS.pollWaitMaxMs).default(LIMITS.pollWaitMaxMs),
+});
+export type PollInput = z.input<typeof PollInput>;
+
+export const PollResult = z.object({ events: z.array(StreamEvent) });
+export type PollResult = z.infer<typeof PollResult>;

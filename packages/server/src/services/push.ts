@@ -1,0 +1,62 @@
+import { timingSafeEqual } from 'node:crypto';
+import { ERROR_CODES, type SendResult } from '@confab/contracts';
+import { AppError, roomNotFound } from '../errors.js';
+import type { Bus } from '../ports/bus.js';
+import type { Store } from '../ports/store.js';
+import { newId } from './crypto.js';
+import type { Rooms } from './rooms.js';
+
+/**
+ * The server-to-server API other apps call with an API key: post into a room as one of its
+ * members, push an event to one user's live devices, broadcast to everyone connected.
+ */
+export function createPush(deps: { store: Store; bus: Bus; rooms: Rooms; apiKeys: readonly string[]; now: () => number }) {
+  const { store, bus, rooms, now } = deps;
+  const keys = deps.apiKeys.map((k) => Buffer.from(k));
+
+  async function userNamed(username: string) {
+    const user = await store.userByUsername(username);
+    if (!user) throw new AppError(ERROR_CODES.USER_NOT_FOUND, `No user named ${username}`);
+    return user;
+  }
+
+  return {
+    /** Constant-time check against every configured key; no key configured means no access. */
+    requireApiKey(presented: string | undefined): void {
+      const candidate = Buffer.from(presented ?? '');
+      const ok = keys.some((key) => key.length === candidate.length && timingSafeEqual(key, candidate));
+      if (!ok) throw new AppError(ERROR_CODES.INVALID_API_KEY, 'Missing or wrong API key');
+    },
+
+    async postMessage(input: { roomId: string; asUsername: string; clientMsgId: string; body: string }): Promise<SendResult> {
+      const author = await userNamed(input.asUsername);
+      const result = await store.appendMessage({
+        id: newId(),
+        roomId: input.roomId,
+        authorId: author.id,
+        clientMsgId: input.clientMsgId,
+        body: input.body,
+        at: now(),
+      });
+      if (result.status === 'not-member') {
+        if (!(await store.roomById(input.roomId))) throw roomNotFound();
+        throw new AppError(ERROR_CODES.FORBIDDEN, `${input.asUsername} is not a member of that room`);
+      }
+      if (result.status === 'created') await rooms.publish([result.event]);
+      return { id: result.message.id, seq: result.message.seq, createdAt: result.message.createdAt };
+    },
+
+    async toUser(input: { username: string; data: unknown }): Promise<void> {
+      const user = await userNamed(input.username);
+      await bus.publish(`user:${user.id}`, {
+        kind: 'user',
+        event: { type: 'push', at: now(), data: input.data as never },
+      });
+    },
+
+    async broadcast(input: { body: string }): Promise<void> {
+      await bus.publish('broadcast', { kind: 'user', event: { type: 'announcement', at: now(), body: input.body } });
+    },
+  };
+}
+export type Push = ReturnType<typeof createPush>;
