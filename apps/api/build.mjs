@@ -1,10 +1,17 @@
-// Bundles the API process into dist/main.js. Workspace packages (TypeScript sources) are inlined;
-// better-sqlite3 stays external because it loads a native binding from its own folder.
+// Bundles the API process into dist/main.js (or the path given as the first argument, which
+// tests use so that parallel suites never run a half-written bundle; it must lie inside
+// apps/api so that better-sqlite3 resolves from here). Workspace packages
+// (TypeScript sources) are inlined; better-sqlite3 stays external because it loads a native
+// binding from its own folder.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
+const here = dirname(fileURLToPath(import.meta.url));
+
 await build({
-  entryPoints: ['src/main.ts'],
-  outfile: 'dist/main.js',
+  entryPoints: [resolve(here, 'src/main.ts')],
+  outfile: resolve(process.argv[2] ?? resolve(here, 'dist/main.js')),
   bundle: true,
   platform: 'node',
   target: 'node20',

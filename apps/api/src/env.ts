@@ -14,8 +14,16 @@ const Env = z.object({
   API_KEYS: z
     .string()
     .default('')
-    .transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean))
-    .refine((keys) => keys.every((k) => k.length >= 16), 'each API key needs at least 16 characters'),
+    .transform((v) =>
+      v
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (keys) => keys.every((k) => k.length >= 16),
+      'each API key needs at least 16 characters',
+    ),
   /** Messages (sends, edits, deletes) per user per second, and the burst allowed above it. */
   SENDS_PER_SECOND: z.coerce.number().positive().default(10),
   SEND_BURST: z.coerce.number().int().min(1).default(20),

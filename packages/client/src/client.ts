@@ -6,9 +6,23 @@ import { Emitter } from './emitter.js';
 import { errorCodeOf, SESSION_ENDED_CODES } from './errors.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 import { Sequencer } from './sequencer.js';
-import { type OpenStream, openStream, type Transport, type TransportContext } from './transports.js';
+import {
+  type OpenStream,
+  openStream,
+  type Transport,
+  type TransportContext,
+} from './transports.js';
 
 export type { Transport } from './transports.js';
+
+/** A fresh clientMsgId. randomUUID exists only in secure contexts (HTTPS or localhost). */
+function randomId(): string {
+  const c = globalThis.crypto;
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  return Array.from(c.getRandomValues(new Uint8Array(16)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
+}
 export type TransportPreference = Transport | 'auto';
 
 /**
@@ -46,7 +60,10 @@ export interface ChatClientOptions {
   token?: string | undefined;
   /** @default 'auto': WebSocket, else SSE, else long polling */
   transport?: TransportPreference;
-  /** Where to resume: the cursors a previous session saved from `synced` events. @default {} */
+  /**
+   * Where to resume: the cursors a previous run saved from `synced` events. Absent for a new
+   * device, whose rooms start live (history comes from message.history).
+   */
   cursors?: Cursors;
   /** For runtimes without a global WebSocket (Node 20): `WebSocket` from the `ws` package. */
   WebSocket?: typeof globalThis.WebSocket;
@@ -108,7 +125,7 @@ export function createChatClient(options: ChatClientOptions) {
   let pendingStart: (() => void) | undefined;
 
   const sequencer = new Sequencer(
-    options.cursors ?? {},
+    options.cursors,
     (roomId, afterSeq) => api.message.eventsAfter.query({ roomId, afterSeq }),
     {
       deliver: (event) => emitter.emit('event', event),
@@ -150,7 +167,10 @@ export function createChatClient(options: ChatClientOptions) {
     const id = ++attemptId;
     const transport = candidates[candidate] ?? 'poll';
     setState({ state: everConnected || failures > 0 ? 'reconnecting' : 'connecting', transport });
-    const timeout = setTimeout(() => failAttempt(id, new Error('Connecting timed out')), options.connectTimeoutMs ?? 8_000);
+    const timeout = setTimeout(
+      () => failAttempt(id, new Error('Connecting timed out')),
+      options.connectTimeoutMs ?? 8_000,
+    );
     const started = () => {
       pendingStart = undefined;
       if (id !== attemptId) return;
@@ -202,7 +222,11 @@ export function createChatClient(options: ChatClientOptions) {
     failures++;
     // A transport that never connected (blocked by a proxy, say) gives way to the next one.
     const tried = candidates[candidate] ?? 'poll';
-    if (!provenTransports.has(tried) && failures >= fallbackAfter && candidate < candidates.length - 1) {
+    if (
+      !provenTransports.has(tried) &&
+      failures >= fallbackAfter &&
+      candidate < candidates.length - 1
+    ) {
       candidate++;
       failures = 1;
     }
@@ -264,7 +288,7 @@ export function createChatClient(options: ChatClientOptions) {
      * acknowledges it. Resolves with its id and seq once committed; rejects if refused.
      */
     send(input: { roomId: string; body: string; clientMsgId?: string }): Promise<SendResult> {
-      const clientMsgId = input.clientMsgId ?? globalThis.crypto.randomUUID();
+      const clientMsgId = input.clientMsgId ?? randomId();
       return outbox.enqueue({ roomId: input.roomId, body: input.body, clientMsgId });
     },
     /** Messages not yet acknowledged (pending) or refused (failed). */

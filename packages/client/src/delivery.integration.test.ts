@@ -1,7 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Proxy, startProxy } from './__tests__/proxy.js';
 import { type Recorder, record } from './__tests__/recorder.js';
-import { device, register, startServer, type TestServer, tempDatabase } from './__tests__/server.js';
+import {
+  device,
+  register,
+  startServer,
+  type TestServer,
+  tempDatabase,
+} from './__tests__/server.js';
 import type { ChatClient, Transport } from './client.js';
 
 const TRANSPORTS: Transport[] = ['ws', 'sse', 'poll'];
@@ -52,7 +58,8 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
       sent.push(body);
     }
     // Seqs: 1 alice joined (create), 2 bob joined, 3..12 the messages.
-    for (const d of [a1, a2, b1]) await d.seen.until(() => d.seen.bodies(room.id).length === 10, 'ten messages');
+    for (const d of [a1, a2, b1])
+      await d.seen.until(() => d.seen.bodies(room.id).length === 10, 'ten messages');
     expect(a1.seen.bodies(room.id)).toEqual(sent);
     expect(a2.seen.bodies(room.id)).toEqual(sent);
     expect(b1.seen.bodies(room.id)).toEqual(sent);
@@ -78,14 +85,25 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
     // Cut the subscriber's connections (only it goes through the proxy) every time it has
     // received another 150 messages.
     for (let cut = 1; cut <= 4; cut++) {
-      await subscriber.seen.until(() => subscriber.seen.bodies(room.id).length >= cut * 150, `${cut * 150} messages`);
+      await subscriber.seen.until(
+        () => subscriber.seen.bodies(room.id).length >= cut * 150,
+        `${cut * 150} messages`,
+      );
       proxy.cutAll();
     }
     await sending;
-    await subscriber.seen.until(() => subscriber.seen.bodies(room.id).length === total, 'all messages', 60_000);
-    expect(subscriber.seen.bodies(room.id)).toEqual(Array.from({ length: total }, (_, i) => `m${i + 1}`));
+    await subscriber.seen.until(
+      () => subscriber.seen.bodies(room.id).length === total,
+      'all messages',
+      60_000,
+    );
+    expect(subscriber.seen.bodies(room.id)).toEqual(
+      Array.from({ length: total }, (_, i) => `m${i + 1}`),
+    );
     expectContiguous(subscriber.seen, room.id, 2, total + 2);
-    expect(subscriber.seen.states.filter((s) => s === 'reconnecting').length).toBeGreaterThanOrEqual(4);
+    expect(
+      subscriber.seen.states.filter((s) => s === 'reconnecting').length,
+    ).toBeGreaterThanOrEqual(4);
   });
 
   it('sends a message queued while disconnected exactly once, even when the response is lost', async () => {
@@ -102,13 +120,17 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
     proxy.cutAll();
     const first = a1.client.send({ roomId: room.id, body: 'sent while the network was bad' });
     await watched.until(() => watched.bodies(room.id).length === 1, 'the message to be stored');
-    expect(a1.client.outbox()).toMatchObject([{ status: 'pending', body: 'sent while the network was bad' }]);
+    expect(a1.client.outbox()).toMatchObject([
+      { status: 'pending', body: 'sent while the network was bad' },
+    ]);
     proxy.swallowResponses = false;
     const result = await first;
     expect(a1.client.outbox()).toEqual([]);
 
     const history = await watcher.api.message.history.query({ roomId: room.id });
-    expect(history.messages.map((m) => [m.body, m.seq])).toEqual([['sent while the network was bad', result.seq]]);
+    expect(history.messages.map((m) => [m.body, m.seq])).toEqual([
+      ['sent while the network was bad', result.seq],
+    ]);
     await a1.seen.until(() => a1.seen.bodies(room.id).length === 1, 'the sender device to see it');
   });
 });

@@ -13,7 +13,11 @@ export interface OutboxEntry {
 type Send = (input: { roomId: string; clientMsgId: string; body: string }) => Promise<SendResult>;
 
 /** Codes that mean "try again later", not "this message is refused". */
-const TRANSIENT: ReadonlySet<ErrorCode | undefined> = new Set([undefined, 'INTERNAL', 'RATE_LIMITED']);
+const TRANSIENT: ReadonlySet<ErrorCode | undefined> = new Set([
+  undefined,
+  'INTERNAL',
+  'RATE_LIMITED',
+]);
 
 /**
  * Sends in order, one at a time, each with its clientMsgId until the server acknowledges it.
@@ -21,7 +25,9 @@ const TRANSIENT: ReadonlySet<ErrorCode | undefined> = new Set([undefined, 'INTER
  * first message: exactly one results. Refusals (validation, permissions) fail the entry for good.
  */
 export class Outbox {
-  private readonly entries: (OutboxEntry & { settle?: { resolve(r: SendResult): void; reject(e: unknown): void } })[] = [];
+  private readonly entries: (OutboxEntry & {
+    settle?: { resolve(r: SendResult): void; reject(e: unknown): void };
+  })[] = [];
   private running = false;
   private wake: (() => void) | undefined;
   private closed = false;
@@ -61,7 +67,9 @@ export class Outbox {
   }
 
   discard(clientMsgId: string): void {
-    const index = this.entries.findIndex((e) => e.clientMsgId === clientMsgId && e.status === 'failed');
+    const index = this.entries.findIndex(
+      (e) => e.clientMsgId === clientMsgId && e.status === 'failed',
+    );
     if (index >= 0) {
       this.entries.splice(index, 1);
       this.options.changed(this.list());
@@ -92,10 +100,16 @@ export class Outbox {
     }
   }
 
-  private async deliver(entry: OutboxEntry & { settle?: { resolve(r: SendResult): void; reject(e: unknown): void } }) {
+  private async deliver(
+    entry: OutboxEntry & { settle?: { resolve(r: SendResult): void; reject(e: unknown): void } },
+  ) {
     for (let attempt = 0; !this.closed; attempt++) {
       try {
-        const result = await this.send({ roomId: entry.roomId, clientMsgId: entry.clientMsgId, body: entry.body });
+        const result = await this.send({
+          roomId: entry.roomId,
+          clientMsgId: entry.clientMsgId,
+          body: entry.body,
+        });
         this.entries.splice(this.entries.indexOf(entry), 1);
         this.options.changed(this.list());
         entry.settle?.resolve(result);

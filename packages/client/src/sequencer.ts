@@ -1,6 +1,9 @@
 import type { Cursors, RoomEvent, StreamEvent } from '@confab/contracts';
 
-export type FetchEventsAfter = (roomId: string, afterSeq: number) => Promise<{ events: RoomEvent[]; hasMore: boolean }>;
+export type FetchEventsAfter = (
+  roomId: string,
+  afterSeq: number,
+) => Promise<{ events: RoomEvent[]; hasMore: boolean }>;
 
 /**
  * The SDK's half of "each event once, in order": a cursor per room; an event at or below it is a
@@ -14,7 +17,7 @@ export class Sequencer {
   private synced: boolean;
 
   constructor(
-    initial: Cursors,
+    initial: Cursors | undefined,
     private readonly fetchAfter: FetchEventsAfter,
     private readonly handlers: {
       deliver(event: Exclude<StreamEvent, { type: 'sync' }>): void;
@@ -22,8 +25,9 @@ export class Sequencer {
       failed(error: unknown): void;
     },
   ) {
-    this.cursors = new Map(Object.entries(initial));
-    this.synced = this.cursors.size > 0;
+    this.cursors = new Map(Object.entries(initial ?? {}));
+    // Saved cursors (even none: a user in no room) mean this device has synced before.
+    this.synced = initial !== undefined;
   }
 
   /** Where to resume: the last seq applied per room. */
@@ -37,7 +41,9 @@ export class Sequencer {
   }
 
   push(event: StreamEvent): void {
-    this.chain = this.chain.then(() => this.apply(event)).catch((error: unknown) => this.handlers.failed(error));
+    this.chain = this.chain
+      .then(() => this.apply(event))
+      .catch((error: unknown) => this.handlers.failed(error));
   }
 
   /** Resolves when everything pushed so far is applied. */
@@ -53,7 +59,8 @@ export class Sequencer {
   private async apply(event: StreamEvent): Promise<void> {
     if (event.type === 'sync') {
       // The server delivered up to these; rooms it no longer lists are rooms the user left.
-      for (const roomId of [...this.cursors.keys()]) if (!(roomId in event.cursors)) this.cursors.delete(roomId);
+      for (const roomId of [...this.cursors.keys()])
+        if (!(roomId in event.cursors)) this.cursors.delete(roomId);
       for (const [roomId, seq] of Object.entries(event.cursors)) {
         this.cursors.set(roomId, Math.max(seq, this.cursors.get(roomId) ?? 0));
       }
@@ -67,7 +74,8 @@ export class Sequencer {
     }
     const last = this.cursors.get(event.roomId);
     if (last !== undefined && event.seq <= last) return;
-    if (last !== undefined && event.seq > last + 1) await this.fill(event.roomId, last, event.seq - 1);
+    if (last !== undefined && event.seq > last + 1)
+      await this.fill(event.roomId, last, event.seq - 1);
     this.accept(event);
   }
 

@@ -1,6 +1,13 @@
 import type { Cursors, StreamEvent } from '@confab/contracts';
 import type { AppRouter } from '@confab/server';
-import { createTRPCClient, createWSClient, httpLink, httpSubscriptionLink, type TRPCClient, wsLink } from '@trpc/client';
+import {
+  createTRPCClient,
+  createWSClient,
+  httpLink,
+  httpSubscriptionLink,
+  type TRPCClient,
+  wsLink,
+} from '@trpc/client';
 
 export type Transport = 'ws' | 'sse' | 'poll';
 
@@ -65,8 +72,13 @@ function subscribe(onEvent: Subscribable, request: StreamRequest, handlers: Stre
   });
 }
 
-function openWebSocket(context: TransportContext, request: StreamRequest, handlers: StreamHandlers): OpenStream {
-  if (!context.WebSocket) throw new TransportError('No WebSocket implementation (pass `WebSocket` in Node)');
+function openWebSocket(
+  context: TransportContext,
+  request: StreamRequest,
+  handlers: StreamHandlers,
+): OpenStream {
+  if (!context.WebSocket)
+    throw new TransportError('No WebSocket implementation (pass `WebSocket` in Node)');
   const client = createWSClient({
     url: context.endpoint.replace(/^http/, 'ws'),
     WebSocket: context.WebSocket,
@@ -87,8 +99,13 @@ function openWebSocket(context: TransportContext, request: StreamRequest, handle
   };
 }
 
-function openEventSource(context: TransportContext, request: StreamRequest, handlers: StreamHandlers): OpenStream {
-  if (!context.EventSource) throw new TransportError('No EventSource implementation (pass `EventSource` in Node)');
+function openEventSource(
+  context: TransportContext,
+  request: StreamRequest,
+  handlers: StreamHandlers,
+): OpenStream {
+  if (!context.EventSource)
+    throw new TransportError('No EventSource implementation (pass `EventSource` in Node)');
   const api = createTRPCClient<AppRouter>({
     links: [
       httpSubscriptionLink<AppRouter, typeof globalThis.EventSource>({
@@ -102,21 +119,36 @@ function openEventSource(context: TransportContext, request: StreamRequest, hand
   return { close: () => subscription.unsubscribe() };
 }
 
-function openPolling(context: TransportContext, request: StreamRequest, handlers: StreamHandlers): OpenStream {
+function openPolling(
+  context: TransportContext,
+  request: StreamRequest,
+  handlers: StreamHandlers,
+): OpenStream {
   const stop = new AbortController();
   const headers = () => (context.token ? { Authorization: `Bearer ${context.token}` } : {});
   const api = createTRPCClient<AppRouter>({
-    links: [httpLink({ url: context.endpoint, headers, fetch: (url, init) => fetch(url, { ...init, credentials: 'include' }) })],
+    links: [
+      httpLink({
+        url: context.endpoint,
+        headers,
+        fetch: (url, init) => fetch(url, { ...init, credentials: 'include' }),
+      }),
+    ],
   });
   void (async () => {
     let next = request;
+    let pollId: string | undefined;
     for (let first = true; !stop.signal.aborted; first = false) {
       // A poll that outlives its wait by 10 s has a dead server or network on the other end.
-      const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(context.pollWaitMs + 10_000)]);
+      const signal = AbortSignal.any([
+        stop.signal,
+        AbortSignal.timeout(context.pollWaitMs + 10_000),
+      ]);
       // The first poll of a connection answers at once (backlog and sync point): connected now,
       // not after a long wait.
       const waitMs = first ? 0 : context.pollWaitMs;
-      const result = await api.events.poll.query({ ...next, waitMs }, { signal });
+      const result = await api.events.poll.query({ ...next, waitMs, pollId }, { signal });
+      pollId = result.pollId;
       if (stop.signal.aborted) return;
       if (first) handlers.onStarted();
       for (const event of result.events) handlers.onEvent(event);

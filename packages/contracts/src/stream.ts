@@ -53,7 +53,10 @@ export type StreamEvent = z.infer<typeof StreamEvent>;
  */
 export const Cursors = z
   .record(RoomId, Seq)
-  .refine((c) => Object.keys(c).length <= LIMITS.cursorsMax, `At most ${LIMITS.cursorsMax} room cursors`);
+  .refine(
+    (c) => Object.keys(c).length <= LIMITS.cursorsMax,
+    `At most ${LIMITS.cursorsMax} room cursors`,
+  );
 export type Cursors = z.infer<typeof Cursors>;
 
 const resumeFields = {
@@ -71,10 +74,12 @@ export type StreamInput = z.input<typeof StreamInput>;
 
 export const PollInput = z.object({
   ...resumeFields,
+  /** The session the previous poll answered with: its events buffered since then come first. */
+  pollId: z.string().max(64).optional(),
   /** How long to wait for the first event when none is waiting. */
   waitMs: z.number().int().min(0).max(LIMITS.pollWaitMaxMs).default(LIMITS.pollWaitMaxMs),
 });
 export type PollInput = z.input<typeof PollInput>;
 
-export const PollResult = z.object({ events: z.array(StreamEvent) });
+export const PollResult = z.object({ pollId: z.string(), events: z.array(StreamEvent) });
 export type PollResult = z.infer<typeof PollResult>;

@@ -6,6 +6,7 @@ import type { Bus } from './ports/bus.js';
 import type { Store } from './ports/store.js';
 import type { Accounts } from './services/accounts.js';
 import type { Messages } from './services/messages.js';
+import type { Polling } from './services/poll.js';
 import type { Push } from './services/push.js';
 import type { Rooms } from './services/rooms.js';
 import type { Backpressure, StreamLimits } from './services/stream.js';
@@ -17,6 +18,7 @@ export interface Services {
   rooms: Rooms;
   messages: Messages;
   push: Push;
+  polling: Polling;
   streamLimits: StreamLimits;
 }
 

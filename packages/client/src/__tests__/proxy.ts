@@ -1,5 +1,5 @@
-import { createServer, type Server, type Socket, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
  * A TCP proxy in front of a test server, to do to connections what networks do: cut them,
@@ -42,9 +42,12 @@ export async function startProxy(targetPort: number): Promise<Proxy> {
     client.once('close', () => sockets.delete(client));
     client.once('data', (first: Buffer) => {
       const head = first.toString('latin1');
-      const refuse = (status: string) => client.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
-      if (proxy.blockWebSocket && /^upgrade:\s*websocket/im.test(head)) return refuse('403 Forbidden');
-      if (proxy.blockSse && /^GET \/trpc\/events\.onEvent/.test(head)) return refuse('502 Bad Gateway');
+      const refuse = (status: string) =>
+        client.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+      if (proxy.blockWebSocket && /^upgrade:\s*websocket/im.test(head))
+        return refuse('403 Forbidden');
+      if (proxy.blockSse && /^GET \/trpc\/events\.onEvent/.test(head))
+        return refuse('502 Bad Gateway');
       const upstream = connect(targetPort, '127.0.0.1');
       sockets.add(upstream);
       upstream.once('close', () => {

@@ -28,11 +28,18 @@ export interface TestServer {
 
 export function tempDatabase() {
   const dir = mkdtempSync(join(tmpdir(), 'confab-client-test-'));
-  return { path: join(dir, 'confab.db'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    path: join(dir, 'confab.db'),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** A real Confab server over a SQLite file, on `port` (0: a free one). Sends are not throttled. */
-export async function startServer(databasePath: string, port = 0, config: ChatServerConfig = {}): Promise<TestServer> {
+export async function startServer(
+  databasePath: string,
+  port = 0,
+  config: ChatServerConfig = {},
+): Promise<TestServer> {
   const store = await createSqliteStore(databasePath);
   const chat = createChatServer({
     store,
@@ -46,17 +53,28 @@ export async function startServer(databasePath: string, port = 0, config: ChatSe
 let counter = 0;
 
 /** Registers a user (through `url`) and returns their token. */
-export async function register(url: string, name: string): Promise<{ token: string; userId: string; username: string }> {
+export async function register(
+  url: string,
+  name: string,
+): Promise<{ token: string; userId: string; username: string }> {
   counter += 1;
   const username = `${name}_${process.pid}_${counter}`.slice(0, 32);
   const anonymous = createChatClient({ url, autoConnect: false });
-  const auth = await anonymous.api.auth.register.mutate({ username, displayName: name, password: 'correct horse battery' });
+  const auth = await anonymous.api.auth.register.mutate({
+    username,
+    displayName: name,
+    password: 'correct horse battery',
+  });
   anonymous.close();
   return { token: auth.token, userId: auth.user.id, username };
 }
 
 /** An SDK client for tests: fast reconnects so cuts do not slow the suite. */
-export function device(url: string, token: string, options: Partial<ChatClientOptions> = {}): ChatClient {
+export function device(
+  url: string,
+  token: string,
+  options: Partial<ChatClientOptions> = {},
+): ChatClient {
   return createChatClient({
     url,
     token,

@@ -162,6 +162,7 @@ export function createChatServer(deps: { store: Store; bus: Bus; config?: ChatSe
       for (const client of wss.clients) client.close(1012, 'Server restarting');
       wss.close();
       // Open SSE streams and keep-alive sockets would otherwise hold close() forever.
+      services.polling.close();
       httpServer.closeAllConnections();
       await closed;
       await deps.bus.close();

@@ -1,7 +1,6 @@
 import { PollInput, StreamInput } from '@confab/contracts';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { pollEvents } from '../services/poll.js';
 import { applyLastEventId, deviceStream, eventId } from '../services/stream.js';
 import { authedProcedure, router } from '../trpc.js';
 
@@ -13,7 +12,11 @@ export const eventsRouter = router({
    * Every event of every room the user is in, plus the user's live signals: backfilled from
    * `cursors`, then live. Each room event is tracked as `roomId:seq`.
    */
-  onEvent: authedProcedure.input(OnEventInput).subscription(async function* ({ ctx, input, signal }) {
+  onEvent: authedProcedure.input(OnEventInput).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }) {
     const stream = deviceStream(ctx.services, ctx.auth, {
       cursors: applyLastEventId(input.cursors, input.lastEventId),
       resume: input.resume,
@@ -25,7 +28,7 @@ export const eventsRouter = router({
   }),
 
   /** Long polling: the same events as onEvent, one batch per call. */
-  poll: authedProcedure.input(PollInput).query(async ({ ctx, input, signal }) => ({
-    events: await pollEvents(ctx.services, ctx.auth, input, signal),
-  })),
+  poll: authedProcedure
+    .input(PollInput)
+    .query(({ ctx, input, signal }) => ctx.services.polling.poll(ctx.auth, input, signal)),
 });

@@ -4,6 +4,7 @@ import type { Store } from '../ports/store.js';
 import type { Services } from '../trpc.js';
 import { createAccounts } from './accounts.js';
 import { createMessages } from './messages.js';
+import { createPolling } from './poll.js';
 import { createPush } from './push.js';
 import { createRateLimiter } from './rate-limit.js';
 import { createRooms } from './rooms.js';
@@ -18,7 +19,10 @@ export interface ServicesConfig {
   now?: () => number;
 }
 
-export function createServices(deps: { store: Store; bus: Bus }, config: ServicesConfig = {}): Services {
+export function createServices(
+  deps: { store: Store; bus: Bus },
+  config: ServicesConfig = {},
+): Services {
   const now = config.now ?? Date.now;
   const { store, bus } = deps;
   const rooms = createRooms({ store, bus, now });
@@ -27,6 +31,7 @@ export function createServices(deps: { store: Store; bus: Bus }, config: Service
     burst: config.sendRate?.burst ?? LIMITS.sendBurst,
     now,
   });
+  const streamLimits = { ...DEFAULT_STREAM_LIMITS, ...config.streamLimits };
   return {
     store,
     bus,
@@ -34,6 +39,7 @@ export function createServices(deps: { store: Store; bus: Bus }, config: Service
     rooms,
     messages: createMessages({ store, bus, rooms, sendLimiter, now }),
     push: createPush({ store, bus, rooms, apiKeys: config.apiKeys ?? [], now }),
-    streamLimits: { ...DEFAULT_STREAM_LIMITS, ...config.streamLimits },
+    polling: createPolling({ store, bus, streamLimits }),
+    streamLimits,
   };
 }

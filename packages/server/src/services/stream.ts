@@ -21,7 +21,10 @@ export interface StreamLimits {
   maxQueuedEvents: number;
 }
 
-export const DEFAULT_STREAM_LIMITS: StreamLimits = { maxBufferedBytes: 4 * 1024 * 1024, maxQueuedEvents: 10_000 };
+export const DEFAULT_STREAM_LIMITS: StreamLimits = {
+  maxBufferedBytes: 4 * 1024 * 1024,
+  maxQueuedEvents: 10_000,
+};
 
 export interface StreamOptions {
   /** Last seq the device has per room; rooms it does not list start live. */
@@ -36,7 +39,10 @@ export interface StreamOptions {
 }
 
 export const slowConsumer = () =>
-  new AppError(ERROR_CODES.SLOW_CONSUMER, 'The connection fell too far behind; reconnect to resume');
+  new AppError(
+    ERROR_CODES.SLOW_CONSUMER,
+    'The connection fell too far behind; reconnect to resume',
+  );
 
 /**
  * One device's stream: the events of all its user's rooms, in seq order per room, each once,
@@ -78,7 +84,8 @@ export async function* deviceStream(
   options.signal?.addEventListener('abort', onAbort, { once: true });
   unsubscribers.push(() => options.signal?.removeEventListener('abort', onAbort));
   const track = (roomId: string, cursor: number) => {
-    if (!roomSubscriptions.has(roomId)) roomSubscriptions.set(roomId, bus.subscribe(`room:${roomId}`, push));
+    if (!roomSubscriptions.has(roomId))
+      roomSubscriptions.set(roomId, bus.subscribe(`room:${roomId}`, push));
     delivered.set(roomId, cursor);
   };
   const untrack = (roomId: string) => {
@@ -97,7 +104,10 @@ export async function* deviceStream(
   };
 
   /** Events of `roomId` after what was delivered, up to `untilSeq` (inclusive) when given. */
-  async function* backfill(roomId: string, untilSeq = Number.POSITIVE_INFINITY): AsyncGenerator<RoomEvent> {
+  async function* backfill(
+    roomId: string,
+    untilSeq = Number.POSITIVE_INFINITY,
+  ): AsyncGenerator<RoomEvent> {
     for (;;) {
       const from = delivered.get(roomId);
       if (from === undefined || from >= untilSeq) return;
@@ -177,7 +187,10 @@ export function eventId(event: StreamEvent): string {
 }
 
 /** Raises `cursors` with a `roomId:seq` event id the transport says was the last one received. */
-export function applyLastEventId(cursors: Record<string, number>, lastEventId: string | null | undefined) {
+export function applyLastEventId(
+  cursors: Record<string, number>,
+  lastEventId: string | null | undefined,
+) {
   const match = lastEventId ? /^([A-Za-z0-9_-]{1,64}):(\d{1,15})$/.exec(lastEventId) : null;
   if (!match?.[1] || !match[2]) return cursors;
   const seq = Number(match[2]);
