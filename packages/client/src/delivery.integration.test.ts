@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Proxy, startProxy } from './__tests__/proxy.js';
+import { type FaultyProxy, startProxy } from './__tests__/proxy.js';
 import { type Recorder, record } from './__tests__/recorder.js';
 import {
   device,
@@ -21,7 +21,7 @@ function expectContiguous(recorder: Recorder, roomId: string, firstSeq: number, 
 describe.each(TRANSPORTS)('delivery over %s', (transport) => {
   let db: ReturnType<typeof tempDatabase>;
   let server: TestServer;
-  let proxy: Proxy;
+  let proxy: FaultyProxy;
   const clients: ChatClient[] = [];
   const open = (token: string) => {
     const client = device(proxy.url, token, { transport });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Proxy, startProxy } from './__tests__/proxy.js';
+import { type FaultyProxy, startProxy } from './__tests__/proxy.js';
 import { record } from './__tests__/recorder.js';
 import {
   device,
@@ -13,7 +13,7 @@ import type { ChatClient } from './client.js';
 describe("transport 'auto' behind proxies that refuse transports", () => {
   let db: ReturnType<typeof tempDatabase>;
   let server: TestServer;
-  let proxy: Proxy;
+  let proxy: FaultyProxy;
   const clients: ChatClient[] = [];
 
   beforeEach(async () => {

@@ -5,7 +5,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
  * A TCP proxy in front of a test server, to do to connections what networks do: cut them,
  * refuse WebSocket upgrades or SSE streams (as hostile proxies do), or swallow responses.
  */
-export interface Proxy {
+export interface FaultyProxy {
   url: string;
   /** Refuse WebSocket upgrades with 403. */
   blockWebSocket: boolean;
@@ -20,9 +20,9 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(targetPort: number): Promise<Proxy> {
+export async function startProxy(targetPort: number): Promise<FaultyProxy> {
   const sockets = new Set<Socket>();
-  const proxy: Proxy = {
+  const proxy: FaultyProxy = {
     url: '',
     blockWebSocket: false,
     blockSse: false,
