@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   SESSION_EXPIRED: 'SESSION_EXPIRED',
   /** The token's session was revoked from another device. */
   SESSION_REVOKED: 'SESSION_REVOKED',
+  /** auth.revokeSession named a session the user does not have (or no longer has). */
+  SESSION_NOT_FOUND: 'SESSION_NOT_FOUND',
   /** The room does not exist, or the caller may not know that it does. */
   ROOM_NOT_FOUND: 'ROOM_NOT_FOUND',
   /** The caller may see the room but not do this in it (e.g. rename without being an admin). */

@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode } from '@confab/contracts';
+import { ERROR_CODES, type ErrorCode, LIMITS } from '@confab/contracts';
 import { initTRPC } from '@trpc/server';
 import { ZodError } from 'zod';
 import { AppError } from './errors.js';
@@ -65,6 +65,9 @@ const t = initTRPC.context<Context>().create({
       message = data.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
     } else if (error.code === 'INTERNAL_SERVER_ERROR') {
       message = 'Internal server error';
+    } else if (error.code === 'PAYLOAD_TOO_LARGE') {
+      data.appCode = ERROR_CODES.VALIDATION;
+      message = `Request body is larger than ${LIMITS.maxPayloadBytes} bytes`;
     } else if (error.code === 'PARSE_ERROR' || error.code === 'BAD_REQUEST') {
       data.appCode = ERROR_CODES.VALIDATION;
     } else if (error.code === 'NOT_FOUND') {

@@ -20,8 +20,8 @@ export function AuthForm(props: { notice: string | null; onSignedIn: (user: User
     void run(async () => {
       // The server sets the HttpOnly session cookie; the page never keeps the token.
       const result = registering
-        ? await client.api.auth.register.mutate({ username, displayName, password })
-        : await client.api.auth.login.mutate({ username, password });
+        ? await client.api.auth.registerWithCookie.mutate({ username, displayName, password })
+        : await client.api.auth.loginWithCookie.mutate({ username, password });
       props.onSignedIn(result.user);
     });
   };
@@ -34,7 +34,11 @@ export function AuthForm(props: { notice: string | null; onSignedIn: (user: User
   return (
     <main className="auth">
       <h1>Confab</h1>
-      <form className="card stack" onSubmit={submit} aria-label={registering ? 'Register' : 'Sign in'}>
+      <form
+        className="card stack"
+        onSubmit={submit}
+        aria-label={registering ? 'Register' : 'Sign in'}
+      >
         <h2>{registering ? 'Create an account' : 'Sign in'}</h2>
         <label>
           Username

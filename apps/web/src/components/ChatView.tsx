@@ -1,5 +1,5 @@
 import type { User } from '@confab/contracts';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useChatClient } from '../lib/chat-client';
 import { createEventHub } from '../lib/event-hub';
 import { useEventStream } from '../lib/use-event-stream';
@@ -15,6 +15,7 @@ export function ChatView(props: { user: User; onSignedOut: (notice: string | nul
   const rooms = useRooms();
   const { scheduleRefresh } = rooms;
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  const signingOut = useRef(false);
 
   const stream = useEventStream({
     onEvent: (event) => {
@@ -25,7 +26,11 @@ export function ChatView(props: { user: User; onSignedOut: (notice: string | nul
         event.userId === user.id;
       if (leftRoom) setSelectedId((current) => (current === event.roomId ? null : current));
     },
-    onSignedOut: () => onSignedOut('Your session has ended. Please sign in again.'),
+    onReadUpdated: scheduleRefresh,
+    onSignedOut: () => {
+      // Our own sign-out also ends the stream's session; that is not news to the user.
+      if (!signingOut.current) onSignedOut('Your session has ended. Please sign in again.');
+    },
   });
 
   // After the stream (re)starts, counts and previews may be stale.
@@ -42,6 +47,7 @@ export function ChatView(props: { user: User; onSignedOut: (notice: string | nul
   );
 
   const signOut = async () => {
+    signingOut.current = true;
     try {
       await client.api.auth.logout.mutate();
     } catch {
@@ -59,7 +65,6 @@ export function ChatView(props: { user: User; onSignedOut: (notice: string | nul
         roomsError={rooms.error}
         selectedId={selectedId}
         streamStatus={stream.status}
-        streamError={stream.error}
         onOpenRoom={openRoom}
         onSignOut={signOut}
       />

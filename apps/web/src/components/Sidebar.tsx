@@ -1,3 +1,4 @@
+import type { Transport } from '@confab/client';
 import type { RoomSummary, User } from '@confab/contracts';
 import type { StreamStatus } from '../lib/use-event-stream';
 import { Alert } from './Alert';
@@ -6,11 +7,26 @@ import { OpenDirectForm } from './OpenDirectForm';
 import { PublicRooms } from './PublicRooms';
 import { RoomList } from './RoomList';
 
-const STATUS_TEXT: Record<StreamStatus, string> = {
-  connecting: 'Connecting…',
-  live: 'Live',
-  error: 'Disconnected',
+const TRANSPORT_NAMES: Record<Transport, string> = {
+  ws: 'WebSocket',
+  sse: 'SSE',
+  poll: 'long polling',
 };
+
+function statusText({ state, transport }: StreamStatus): string {
+  switch (state) {
+    case 'connected':
+      return transport ? `Live over ${TRANSPORT_NAMES[transport]}` : 'Live';
+    case 'connecting':
+      return 'Connecting…';
+    case 'reconnecting':
+      return 'Reconnecting…';
+    case 'offline':
+      return 'Offline';
+    case 'closed':
+      return 'Disconnected';
+  }
+}
 
 export function Sidebar(props: {
   user: User;
@@ -18,7 +34,6 @@ export function Sidebar(props: {
   roomsError: string | null;
   selectedId: string | null;
   streamStatus: StreamStatus;
-  streamError: string | null;
   onOpenRoom: (roomId: string) => void;
   onSignOut: () => Promise<void>;
 }) {
@@ -30,21 +45,22 @@ export function Sidebar(props: {
           <strong>{props.user.displayName}</strong>
           <span className="muted">@{props.user.username}</span>
         </div>
-        <output className={`status status-${props.streamStatus}`} aria-label="Connection">
-          {STATUS_TEXT[props.streamStatus]}
+        <output
+          className={`status status-${props.streamStatus.state}`}
+          aria-label="Connection"
+          title={props.streamStatus.error ?? undefined}
+        >
+          {statusText(props.streamStatus)}
         </output>
         <button type="button" onClick={() => void props.onSignOut()}>
           Sign out
         </button>
       </header>
-      <Alert message={props.streamError ?? props.roomsError} />
+      <Alert message={props.roomsError} />
       <RoomList rooms={rooms} selectedId={props.selectedId} onSelect={onOpenRoom} />
       <CreateRoomForm onCreated={onOpenRoom} />
       <OpenDirectForm onOpened={onOpenRoom} />
-      <PublicRooms
-        memberOf={new Set(rooms?.map((r) => r.room.id) ?? [])}
-        onJoined={onOpenRoom}
-      />
+      <PublicRooms memberOf={new Set(rooms?.map((r) => r.room.id) ?? [])} onJoined={onOpenRoom} />
     </aside>
   );
 }

@@ -1,10 +1,10 @@
-import type { RoomSummary } from '@confab/contracts';
 import { errorMessageOf } from '@confab/client';
+import type { RoomSummary } from '@confab/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useChatClient } from './chat-client';
 
-/** Bursts of events (a busy room) cause one sidebar refresh, not one per event. */
-const REFRESH_DEBOUNCE_MS = 250;
+/** Bursts of events (a busy room) cause one sidebar refresh per this many ms, not one per event. */
+const REFRESH_COALESCE_MS = 250;
 
 /** "My rooms" from `room.mine`, refreshed on demand or, debounced, when events arrive. */
 export function useRooms() {
@@ -27,14 +27,22 @@ export function useRooms() {
     }
   }, [client]);
 
+  // A pending refresh absorbs later requests (rather than restarting the wait), so a room that
+  // never goes quiet still refreshes the sidebar every REFRESH_COALESCE_MS.
   const scheduleRefresh = useCallback((): void => {
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => void refresh(), REFRESH_DEBOUNCE_MS);
+    if (timer.current !== undefined) return;
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      void refresh();
+    }, REFRESH_COALESCE_MS);
   }, [refresh]);
 
   useEffect(() => {
     void refresh();
-    return () => clearTimeout(timer.current);
+    return () => {
+      clearTimeout(timer.current);
+      timer.current = undefined;
+    };
   }, [refresh]);
 
   return { rooms, error, refresh, scheduleRefresh };

@@ -48,11 +48,19 @@ describe('server over HTTP and WebSocket', () => {
     // goes live, backfill or the live path delivers it, once.
     const cursors = { [room.id]: 2 };
     const seenByBob = collect(
-      (h) => bob.api.events.onEvent.subscribe({ cursors }, { onData: (e) => h.onData(e.data), onError: h.onError }),
+      (h) =>
+        bob.api.events.onEvent.subscribe(
+          { cursors },
+          { onData: (e) => h.onData(e.data), onError: h.onError },
+        ),
       1,
     );
     const seenByAlice = collect(
-      (h) => alice.api.events.onEvent.subscribe({ cursors }, { onData: (e) => h.onData(e.data), onError: h.onError }),
+      (h) =>
+        alice.api.events.onEvent.subscribe(
+          { cursors },
+          { onData: (e) => h.onData(e.data), onError: h.onError },
+        ),
       1,
     );
     const sent = await alice.api.message.send.mutate({

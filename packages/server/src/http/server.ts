@@ -152,6 +152,10 @@ export function createChatServer(deps: { store: Store; bus: Bus; config?: ChatSe
         });
       });
     },
+    /** Live connections, for /metrics and tests. */
+    stats(): { webSockets: number } {
+      return { webSockets: wss.clients.size };
+    },
     /**
      * Drains: stops accepting, asks WebSocket clients to reconnect elsewhere, ends open
      * streams, then closes the bus and the store. Sends already committed stay committed.

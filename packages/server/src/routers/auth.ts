@@ -1,17 +1,43 @@
 import { LoginInput, RegisterInput, RevokeSessionInput } from '@confab/contracts';
-import { authedProcedure, publicProcedure, router } from '../trpc.js';
+import { AppError } from '../errors.js';
+import { authedProcedure, type Context, publicProcedure, router } from '../trpc.js';
+
+/**
+ * Browsers keep the session in an HttpOnly cookie: the token is set there and left out of the
+ * response body, where a script on the page could read it.
+ */
+function cookieSession(
+  ctx: Context,
+  result: Awaited<ReturnType<Context['services']['accounts']['login']>>,
+) {
+  if (!ctx.setSessionCookie)
+    throw new AppError('VALIDATION', 'Cookie sessions are opened over HTTP');
+  ctx.setSessionCookie(result.token);
+  return { user: result.user, session: result.session };
+}
 
 export const authRouter = router({
-  register: publicProcedure.input(RegisterInput).mutation(async ({ ctx, input }) => {
-    const result = await ctx.services.accounts.register(input);
-    ctx.setSessionCookie?.(result.token);
-    return result;
-  }),
-  login: publicProcedure.input(LoginInput).mutation(async ({ ctx, input }) => {
-    const result = await ctx.services.accounts.login(input);
-    ctx.setSessionCookie?.(result.token);
-    return result;
-  }),
+  /** Creates an account and a session; returns its bearer token (for the SDK and apps). */
+  register: publicProcedure
+    .input(RegisterInput)
+    .mutation(({ ctx, input }) => ctx.services.accounts.register(input)),
+  /** Opens a session; returns its bearer token (for the SDK and apps). */
+  login: publicProcedure
+    .input(LoginInput)
+    .mutation(({ ctx, input }) => ctx.services.accounts.login(input)),
+  /** register, for browsers: the session goes into the HttpOnly cookie only. */
+  registerWithCookie: publicProcedure
+    .input(RegisterInput)
+    .mutation(async ({ ctx, input }) =>
+      cookieSession(ctx, await ctx.services.accounts.register(input)),
+    ),
+  /** login, for browsers: the session goes into the HttpOnly cookie only. */
+  loginWithCookie: publicProcedure
+    .input(LoginInput)
+    .mutation(async ({ ctx, input }) =>
+      cookieSession(ctx, await ctx.services.accounts.login(input)),
+    ),
+  /** Ends this session (and clears the cookie) and its live streams. */
   logout: authedProcedure.mutation(async ({ ctx }) => {
     await ctx.services.accounts.revoke(ctx.auth, ctx.auth.session.id);
     ctx.setSessionCookie?.(null);

@@ -113,7 +113,8 @@ export function createAccounts(deps: { store: Store; bus: Bus; now: () => number
     /** Ends a session (this device's on logout, another's on revoke) and its live streams. */
     async revoke(auth: Authenticated, sessionId: string): Promise<void> {
       const revoked = await store.revokeSession(auth.user.id, sessionId, now());
-      if (!revoked) throw new AppError(ERROR_CODES.SESSION_INVALID, 'No such session');
+      // Not SESSION_INVALID: that would read as "your own token is dead" to a client.
+      if (!revoked) throw new AppError(ERROR_CODES.SESSION_NOT_FOUND, 'No such session');
       await bus.publish(`user:${auth.user.id}`, {
         kind: 'session-ended',
         userId: auth.user.id,

@@ -56,6 +56,14 @@ export function createMessages(deps: {
       // Removed between the check above and the transaction: the transaction's own check wins.
       if (result.status === 'not-member')
         throw new AppError(ERROR_CODES.FORBIDDEN, 'Not a member of this room');
+      // The key is the author's across rooms: answering with another room's message would tell
+      // the client this one was posted when it was not.
+      if (result.status === 'duplicate' && result.message.roomId !== input.roomId) {
+        throw new AppError(
+          ERROR_CODES.CONFLICT,
+          `clientMsgId ${input.clientMsgId} was already used for a message in another room`,
+        );
+      }
       if (result.status === 'created') await rooms.publish([result.event]);
       const { message } = result;
       return { id: message.id, seq: message.seq, createdAt: message.createdAt };

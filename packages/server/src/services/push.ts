@@ -10,7 +10,13 @@ import type { Rooms } from './rooms.js';
  * The server-to-server API other apps call with an API key: post into a room as one of its
  * members, push an event to one user's live devices, broadcast to everyone connected.
  */
-export function createPush(deps: { store: Store; bus: Bus; rooms: Rooms; apiKeys: readonly string[]; now: () => number }) {
+export function createPush(deps: {
+  store: Store;
+  bus: Bus;
+  rooms: Rooms;
+  apiKeys: readonly string[];
+  now: () => number;
+}) {
   const { store, bus, rooms, now } = deps;
   const keys = deps.apiKeys.map((k) => Buffer.from(k));
 
@@ -24,11 +30,18 @@ export function createPush(deps: { store: Store; bus: Bus; rooms: Rooms; apiKeys
     /** Constant-time check against every configured key; no key configured means no access. */
     requireApiKey(presented: string | undefined): void {
       const candidate = Buffer.from(presented ?? '');
-      const ok = keys.some((key) => key.length === candidate.length && timingSafeEqual(key, candidate));
+      const ok = keys.some(
+        (key) => key.length === candidate.length && timingSafeEqual(key, candidate),
+      );
       if (!ok) throw new AppError(ERROR_CODES.INVALID_API_KEY, 'Missing or wrong API key');
     },
 
-    async postMessage(input: { roomId: string; asUsername: string; clientMsgId: string; body: string }): Promise<SendResult> {
+    async postMessage(input: {
+      roomId: string;
+      asUsername: string;
+      clientMsgId: string;
+      body: string;
+    }): Promise<SendResult> {
       const author = await userNamed(input.asUsername);
       const result = await store.appendMessage({
         id: newId(),
@@ -40,10 +53,23 @@ export function createPush(deps: { store: Store; bus: Bus; rooms: Rooms; apiKeys
       });
       if (result.status === 'not-member') {
         if (!(await store.roomById(input.roomId))) throw roomNotFound();
-        throw new AppError(ERROR_CODES.FORBIDDEN, `${input.asUsername} is not a member of that room`);
+        throw new AppError(
+          ERROR_CODES.FORBIDDEN,
+          `${input.asUsername} is not a member of that room`,
+        );
+      }
+      if (result.status === 'duplicate' && result.message.roomId !== input.roomId) {
+        throw new AppError(
+          ERROR_CODES.CONFLICT,
+          `clientMsgId ${input.clientMsgId} was already used in another room`,
+        );
       }
       if (result.status === 'created') await rooms.publish([result.event]);
-      return { id: result.message.id, seq: result.message.seq, createdAt: result.message.createdAt };
+      return {
+        id: result.message.id,
+        seq: result.message.seq,
+        createdAt: result.message.createdAt,
+      };
     },
 
     async toUser(input: { username: string; data: unknown }): Promise<void> {
@@ -55,7 +81,10 @@ export function createPush(deps: { store: Store; bus: Bus; rooms: Rooms; apiKeys
     },
 
     async broadcast(input: { body: string }): Promise<void> {
-      await bus.publish('broadcast', { kind: 'user', event: { type: 'announcement', at: now(), body: input.body } });
+      await bus.publish('broadcast', {
+        kind: 'user',
+        event: { type: 'announcement', at: now(), body: input.body },
+      });
     },
   };
 }

@@ -1,0 +1,61 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+/**
+ * Runs against the BUILT apps: build first with
+ *   pnpm --filter @confab/web build && pnpm --filter @confab/api build
+ * The API serves apps/web/dist on its own port, so one server is the whole product.
+ */
+const port = Number(process.env.E2E_PORT ?? 4317);
+const baseURL = `http://127.0.0.1:${port}`;
+// A fresh SQLite database per run, so usernames and rooms never collide with an earlier run.
+// Playwright loads this file again in every worker; they inherit the runner's env, so the
+// directory is made once.
+process.env.CONFAB_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'confab-e2e-'));
+const dataDir = process.env.CONFAB_E2E_DATA_DIR;
+
+export default defineConfig({
+  testDir: './tests',
+  globalTeardown: './fixtures/global-teardown.ts',
+  fullyParallel: false,
+  workers: 2,
+  retries: 0,
+  reporter: 'list',
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  forbidOnly: Boolean(process.env.CI),
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      // Debian's Chromium: Playwright's own browser download is not available here.
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+        '--no-first-run',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium' }],
+  webServer: {
+    command: 'node ../apps/api/dist/main.js',
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: join(dataDir, 'confab.db'),
+    },
+  },
+});
