@@ -12,6 +12,7 @@ import type { StreamLimits } from '../services/stream.js';
 import type { Context, Services } from '../trpc.js';
 import { readCookie, SESSION_COOKIE, writeSessionCookie } from './cookies.js';
 import { createStaticHandler } from './static.js';
+import { sharedEventEncoder } from './ws-encoder.js';
 
 export interface ChatServerConfig {
   /** A built web app to serve at `/` (index.html for unknown paths). None when absent. */
