@@ -13,10 +13,8 @@ ensure_redis
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-echo "==> lint (Biome)"
-pnpm exec biome check .
-echo "==> typecheck, build, unit and integration tests"
-pnpm exec turbo run typecheck build test --output-logs=full 2>&1 | tee -a "$log"
+echo "==> lint, typecheck, build, unit and integration tests"
+pnpm exec turbo run lint typecheck build test --output-logs=full 2>&1 | tee -a "$log"
 echo "==> end-to-end tests (Playwright, Chromium)"
 pnpm exec turbo run e2e --output-logs=full 2>&1 | tee -a "$log"
 

@@ -1,6 +1,6 @@
 import type { StreamEvent } from '@confab/contracts';
 import { TRPCClientError } from '@trpc/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
 import { signUp, startServer, type TestServer } from '../__tests__/server.js';
 
@@ -13,17 +13,21 @@ function collect(
 ) {
   const events: StreamEvent[] = [];
   let subscription: { unsubscribe(): void } | undefined;
+  let markSynced: () => void = () => {};
+  const synced = new Promise<void>((resolve) => {
+    markSynced = resolve;
+  });
   const done = new Promise<StreamEvent[]>((resolve, reject) => {
     subscription = subscribe({
       onData: (event) => {
-        if (event.type === 'sync') return;
+        if (event.type === 'sync') return markSynced();
         events.push(event);
         if (events.length === count) resolve(events);
       },
       onError: reject,
     });
   });
-  return { done, stop: () => subscription?.unsubscribe(), events };
+  return { done, synced, stop: () => subscription?.unsubscribe(), events };
 }
 
 describe('server over HTTP and WebSocket', () => {
@@ -100,5 +104,50 @@ describe('server over HTTP and WebSocket', () => {
     const history = await alice.api.message.history.query({ roomId: room.id });
     expect(history.messages).toEqual([]);
     alice.close();
+  });
+});
+
+describe('WebSocket fan-out', () => {
+  it('serializes an event once for all the connections it reaches', async () => {
+    const db = sqliteDatabase();
+    const server = await startServer(db.url);
+    try {
+      const alice = await signUp(server.url, 'alice');
+      const room = await alice.api.room.create.mutate({ kind: 'private', name: 'fan-out' });
+      const devices = await Promise.all([1, 2, 3].map(() => signUp(server.url, 'member')));
+      for (const d of devices)
+        await alice.api.room.invite.mutate({ roomId: room.id, username: d.username });
+      const cursors = { [room.id]: 4 };
+      const streams = devices.map((d) =>
+        collect(
+          (h) =>
+            d.api.events.onEvent.subscribe(
+              { cursors, resume: true },
+              { onData: (e) => h.onData(e.data), onError: h.onError },
+            ),
+          1,
+        ),
+      );
+      // Every stream is past its backfill and sync point before the send.
+      await Promise.all(streams.map((st) => st.synced));
+      const stringify = vi.spyOn(JSON, 'stringify');
+      await alice.api.message.send.mutate({
+        roomId: room.id,
+        clientMsgId: 'fan',
+        body: 'to all three',
+      });
+      await Promise.all(streams.map((s) => s.done));
+      const ofTheEvent = stringify.mock.calls.filter(
+        ([value]) => (value as { type?: string; seq?: number } | null)?.type === 'message.created',
+      );
+      stringify.mockRestore();
+      // Once for the room's log in the store, once for the three WebSocket frames.
+      expect(ofTheEvent).toHaveLength(2);
+      for (const s of streams) s.stop();
+      for (const d of [alice, ...devices]) d.close();
+    } finally {
+      await server.close();
+      await db.drop();
+    }
   });
 });

@@ -135,6 +135,8 @@ export function createChatServer(deps: { store: Store; bus: Bus; config?: ChatSe
       pingMs: config.wsPingMs ?? 10_000,
       pongWaitMs: config.wsPongWaitMs ?? 5_000,
     },
+    // Each event shared by many connections is serialized once (see ws-encoder.ts).
+    experimental_encoder: sharedEventEncoder,
   });
 
   return {

@@ -8,8 +8,17 @@ const frame = (subscription: number, event: object) => ({
 
 describe('the WebSocket encoder', () => {
   it('produces the same JSON as JSON.stringify', () => {
-    const event = { type: 'message.created', roomId: 'room1', seq: 7, message: { body: 'quote " and \u0001 and </script>' } };
-    for (const message of [frame(3, event), { id: 1, result: { type: 'started' } }, { id: null, method: 'reconnect' }]) {
+    const event = {
+      type: 'message.created',
+      roomId: 'room1',
+      seq: 7,
+      message: { body: 'quote " and \u0001 and </script>' },
+    };
+    for (const message of [
+      frame(3, event),
+      { id: 1, result: { type: 'started' } },
+      { id: null, method: 'reconnect' },
+    ]) {
       expect(sharedEventEncoder.encode(message)).toBe(JSON.stringify(message));
     }
   });
@@ -24,10 +33,19 @@ describe('the WebSocket encoder', () => {
         return 7;
       },
     };
-    const frames = [1, 2, 3].map((subscription) => sharedEventEncoder.encode(frame(subscription, event)));
+    const frames = [1, 2, 3].map((subscription) =>
+      sharedEventEncoder.encode(frame(subscription, event)),
+    );
     expect(serializations).toBe(1);
     expect(frames.map((f) => JSON.parse(f as string))).toEqual(
-      [1, 2, 3].map((id) => ({ id, result: { type: 'data', data: { id: 'room1:7', data: { type: 'message.created', seq: 7 } }, id: 'room1:7' } })),
+      [1, 2, 3].map((id) => ({
+        id,
+        result: {
+          type: 'data',
+          data: { id: 'room1:7', data: { type: 'message.created', seq: 7 } },
+          id: 'room1:7',
+        },
+      })),
     );
   });
 });

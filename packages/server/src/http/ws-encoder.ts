@@ -14,7 +14,11 @@ const TOKEN = '\u0001confab-event\u0001';
 const QUOTED_TOKEN = JSON.stringify(TOKEN);
 
 function isEvent(value: unknown): value is { type: string } {
-  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string'
+  );
 }
 
 export const sharedEventEncoder: Encoder = {
@@ -22,7 +26,12 @@ export const sharedEventEncoder: Encoder = {
     let event: object | undefined;
     const envelope = JSON.stringify(message, function (this: unknown, key, value: unknown) {
       // The tracked payload: { id, data: event } inside result.
-      if (key === 'data' && event === undefined && isEvent(value) && typeof (this as { id?: unknown }).id === 'string') {
+      if (
+        key === 'data' &&
+        event === undefined &&
+        isEvent(value) &&
+        typeof (this as { id?: unknown }).id === 'string'
+      ) {
         event = value;
         return TOKEN;
       }
