@@ -9,7 +9,7 @@ import {
 import WebSocket from 'ws';
 import { createStoreFromUrl } from '../adapters/kysely/store.js';
 import { createMemoryBus } from '../adapters/memory-bus.js';
-import { type ChatServer, createChatServer } from '../http/server.js';
+import { type ChatServer, type ChatServerConfig, createChatServer } from '../http/server.js';
 import type { AppRouter } from '../routers/root.js';
 
 export interface TestServer {
@@ -19,9 +19,12 @@ export interface TestServer {
 }
 
 /** A real Confab server on a free loopback port, over the given database. */
-export async function startServer(databaseUrl: string): Promise<TestServer> {
+export async function startServer(
+  databaseUrl: string,
+  config: ChatServerConfig = {},
+): Promise<TestServer> {
   const store = await createStoreFromUrl(databaseUrl);
-  const server = createChatServer({ store, bus: createMemoryBus() });
+  const server = createChatServer({ store, bus: createMemoryBus(), config });
   const url = await server.listen(0);
   return { url, server, close: () => server.close() };
 }
