@@ -32,29 +32,49 @@ const nodeGlobals = {
 
 async function signIn(): Promise<string> {
   const anonymous = createChatClient({ url: values.url, autoConnect: false, ...nodeGlobals });
-  const credentials = { username: values.username, password: values.password, deviceLabel: 'echo bot' };
+  const credentials = {
+    username: values.username,
+    password: values.password,
+    deviceLabel: 'echo bot',
+  };
   try {
     return (await anonymous.api.auth.login.mutate(credentials)).token;
   } catch (error) {
     if (errorCodeOf(error) !== 'INVALID_CREDENTIALS') throw error;
-    return (await anonymous.api.auth.register.mutate({ ...credentials, displayName: 'Echo Bot' })).token;
+    return (await anonymous.api.auth.register.mutate({ ...credentials, displayName: 'Echo Bot' }))
+      .token;
   } finally {
     anonymous.close();
   }
 }
 
 const token = await signIn();
-const client = createChatClient({ url: values.url, token, transport, ...nodeGlobals, autoConnect: false });
+const client = createChatClient({
+  url: values.url,
+  token,
+  transport,
+  ...nodeGlobals,
+  autoConnect: false,
+});
 const me = (await client.api.auth.me.query()).user;
 
-const existing = (await client.api.room.listPublic.query({ query: values.room })).find((r) => r.name === values.room);
-const room = existing ?? (await client.api.room.create.mutate({ kind: 'public', name: values.room }));
+const existing = (await client.api.room.listPublic.query({ query: values.room })).find(
+  (r) => r.name === values.room,
+);
+const room =
+  existing ?? (await client.api.room.create.mutate({ kind: 'public', name: values.room }));
 if (existing) await client.api.room.join.mutate({ roomId: room.id }).catch(() => undefined); // already a member is fine
 
-client.on('state', ({ state, transport: using }) => console.log(`[state] ${state}${using ? ` over ${using}` : ''}`));
+client.on('state', ({ state, transport: using }) =>
+  console.log(`[state] ${state}${using ? ` over ${using}` : ''}`),
+);
 client.on('event', (event) => {
   console.log(`[event] ${event.type}${'seq' in event ? ` #${event.seq}` : ''}`);
-  if (event.type === 'message.created' && event.roomId === room.id && event.message.authorId !== me.id) {
+  if (
+    event.type === 'message.created' &&
+    event.roomId === room.id &&
+    event.message.authorId !== me.id
+  ) {
     // The outbox retries until acknowledged, with one clientMsgId: never a double echo.
     void client.send({ roomId: room.id, body: `echo: ${event.message.body}` });
   }

@@ -1,0 +1,145 @@
+import { parseArgs } from 'node:util';
+
+/** The systems the bench can run, in the order each round runs them. */
+export const SYSTEM_NAMES = ['confab', 'raw-ws', 'socketio', 'trpc-naive'] as const;
+export type SystemName = (typeof SYSTEM_NAMES)[number];
+
+export interface FanoutSizes {
+  subscribers: number;
+  /** Closed loop: at most this many messages published but not yet delivered to everyone. */
+  window: number;
+  /** Unmeasured messages first, so every system runs warm. */
+  warmupMessages: number;
+  /** The measured phase publishes for this long... */
+  durationMs: number;
+  /** ...or until this many messages, whichever comes first. */
+  maxMessages: number;
+}
+
+export interface PacedSizes {
+  subscribers: number;
+  /** Messages per second published into the room. */
+  rate: number;
+  warmupMessages: number;
+  messages: number;
+}
+
+export interface RssSizes {
+  devices: number;
+  /** Wait after the last device connected before reading RSS. */
+  settleMs: number;
+}
+
+export interface BenchConfig {
+  /** Quick mode: tiny sizes, integrity only (figures are printed but mean nothing). */
+  quick: boolean;
+  rounds: number;
+  systems: SystemName[];
+  /** Characters of message body (the JSON a peer sends is ~200 bytes with its fields). */
+  bodyChars: number;
+  fanout: FanoutSizes;
+  cpu: PacedSizes;
+  latency: PacedSizes;
+  rss: RssSizes;
+  /**
+   * Users Confab's fixture registers (each registration hashes a password with scrypt, ~0.1 s
+   * of CPU). Devices are spread round-robin over them, and so are sends: the server allows each
+   * user 10 sends/s (burst 20), so this bounds the publish rate at 10 × confabUsers msg/s.
+   */
+  confabUsers: number;
+  /** A run that has not delivered everything this long after its last publish fails. */
+  deliveryTimeoutMs: number;
+  /** Where the full run writes its table; none in quick mode. */
+  resultsPath: string | undefined;
+}
+
+export const FULL: Omit<BenchConfig, 'resultsPath'> = {
+  quick: false,
+  rounds: 3,
+  systems: [...SYSTEM_NAMES],
+  bodyChars: 120,
+  fanout: {
+    subscribers: 1000,
+    window: 32,
+    warmupMessages: 40,
+    durationMs: 5000,
+    maxMessages: 100_000,
+  },
+  cpu: { subscribers: 1000, rate: 10, warmupMessages: 10, messages: 80 },
+  latency: { subscribers: 1000, rate: 10, warmupMessages: 20, messages: 100 },
+  rss: { devices: 2000, settleMs: 2000 },
+  confabUsers: 200,
+  deliveryTimeoutMs: 30_000,
+};
+
+export const QUICK: Omit<BenchConfig, 'resultsPath'> = {
+  quick: true,
+  rounds: 1,
+  systems: [...SYSTEM_NAMES],
+  bodyChars: 120,
+  fanout: { subscribers: 50, window: 8, warmupMessages: 0, durationMs: 5000, maxMessages: 20 },
+  cpu: { subscribers: 50, rate: 200, warmupMessages: 0, messages: 20 },
+  latency: { subscribers: 50, rate: 200, warmupMessages: 0, messages: 20 },
+  rss: { devices: 50, settleMs: 50 },
+  confabUsers: 10,
+  deliveryTimeoutMs: 10_000,
+};
+
+function positive(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
+  return n;
+}
+
+/**
+ * `--quick`, `--rounds N`, `--subscribers N` (every fan-out workload), `--devices N` (RSS),
+ * `--duration-ms N` (fan-out), `--messages N` (CPU and latency), `--systems a,b`,
+ * `--confab-users N`, `--out FILE`.
+ */
+export function configFromArgs(argv: string[], defaultResultsPath: string): BenchConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      subscribers: { type: 'string' },
+      devices: { type: 'string' },
+      'duration-ms': { type: 'string' },
+      messages: { type: 'string' },
+      systems: { type: 'string' },
+      'confab-users': { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const base = values.quick ? QUICK : FULL;
+  const config: BenchConfig = {
+    ...base,
+    fanout: { ...base.fanout },
+    cpu: { ...base.cpu },
+    latency: { ...base.latency },
+    rss: { ...base.rss },
+    resultsPath: values.quick ? values.out : (values.out ?? defaultResultsPath),
+  };
+  config.rounds = positive('rounds', values.rounds) ?? config.rounds;
+  const subscribers = positive('subscribers', values.subscribers);
+  if (subscribers !== undefined) {
+    for (const w of [config.fanout, config.cpu, config.latency]) w.subscribers = subscribers;
+  }
+  config.rss.devices = positive('devices', values.devices) ?? config.rss.devices;
+  config.confabUsers = positive('confab-users', values['confab-users']) ?? config.confabUsers;
+  config.fanout.durationMs =
+    positive('duration-ms', values['duration-ms']) ?? config.fanout.durationMs;
+  const messages = positive('messages', values.messages);
+  if (messages !== undefined) {
+    config.cpu.messages = messages;
+    config.latency.messages = messages;
+  }
+  if (values.systems !== undefined) {
+    const wanted = values.systems.split(',').map((s) => s.trim());
+    const unknown = wanted.filter((s) => !(SYSTEM_NAMES as readonly string[]).includes(s));
+    if (unknown.length > 0) throw new Error(`Unknown system(s): ${unknown.join(', ')}`);
+    config.systems = SYSTEM_NAMES.filter((s) => wanted.includes(s));
+  }
+  return config;
+}

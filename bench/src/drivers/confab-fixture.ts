@@ -1,0 +1,43 @@
+import { confabMutation, stringField } from './confab-http.js';
+import { forEachLimit } from './ws-util.js';
+
+/** Users and the room the Confab workloads use; kept in the SQLite file across processes. */
+export interface ConfabFixture {
+  roomId: string;
+  /** One session token per user; every user is a member of the room. */
+  tokens: string[];
+}
+
+/** Registration hashes a password (scrypt, ~50 ms): a few at a time keep the pool busy. */
+const REGISTER_CONCURRENCY = 8;
+
+/**
+ * Registers `users` users through auth.register, has the first create a public room and the
+ * others join it: the same calls a person's devices make.
+ */
+export async function createFixture(baseUrl: string, users: number): Promise<ConfabFixture> {
+  const tokens: string[] = new Array<string>(users);
+  const stamp = Date.now().toString(36);
+  await forEachLimit(users, REGISTER_CONCURRENCY, async (i) => {
+    const result = await confabMutation(baseUrl, 'auth.register', {
+      username: `b${stamp}_${i}`,
+      displayName: `Bench ${i}`,
+      password: 'bench-password',
+      deviceLabel: 'bench',
+    });
+    tokens[i] = stringField(result, 'token');
+  });
+  const owner = tokens[0];
+  if (!owner) throw new Error('The fixture needs at least one user');
+  const room = await confabMutation(
+    baseUrl,
+    'room.create',
+    { kind: 'public', name: 'bench' },
+    owner,
+  );
+  const roomId = stringField(room, 'id');
+  await forEachLimit(users - 1, REGISTER_CONCURRENCY, async (i) => {
+    await confabMutation(baseUrl, 'room.join', { roomId }, tokens[i + 1]);
+  });
+  return { roomId, tokens };
+}
