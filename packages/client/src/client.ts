@@ -1,4 +1,4 @@
-import type { Cursors, SendResult, StreamEvent } from '@confab/contracts';
+import { type Cursors, LIMITS, type SendResult, type StreamEvent } from '@confab/contracts';
 import type { AppRouter } from '@confab/server';
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js';
@@ -24,6 +24,9 @@ function randomId(): string {
   ).join('');
 }
 export type TransportPreference = Transport | 'auto';
+
+/** Typing signals go out at most this often per room. */
+const TYPING_THROTTLE_MS = 3_000;
 
 /**
  * connecting: the first attempt; connected: the stream is live; reconnecting: waiting out a
@@ -155,6 +158,8 @@ export function createChatClient(options: ChatClientOptions) {
     },
   };
 
+  const typedAt = new Map<string, number>();
+
   const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
 
   function startAttempt(): void {
@@ -180,6 +185,7 @@ export function createChatClient(options: ChatClientOptions) {
       provenTransports.add(transport);
       setState({ state: 'connected', transport });
       outbox.nudge();
+      startHeartbeat(transport);
     };
     pendingStart = started;
     void sequencer.idle().then(() => {
@@ -208,8 +214,21 @@ export function createChatClient(options: ChatClientOptions) {
     });
   }
 
+  // An SSE stream cannot tell the server this device vanished: heartbeats do (see presence).
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  function startHeartbeat(transport: Transport): void {
+    clearInterval(heartbeat);
+    if (transport !== 'sse') return;
+    heartbeat = setInterval(() => {
+      api.presence.heartbeat.mutate().catch(() => {
+        // A failed heartbeat is a symptom the stream will report itself.
+      });
+    }, LIMITS.heartbeatIntervalMs);
+  }
+
   function failAttempt(id: number, error: unknown): void {
     if (id !== attemptId || closed) return;
+    clearInterval(heartbeat);
     attemptId++;
     current?.close();
     current = undefined;
@@ -238,6 +257,7 @@ export function createChatClient(options: ChatClientOptions) {
   function shutdown(error?: unknown): void {
     if (closed) return;
     closed = true;
+    clearInterval(heartbeat);
     attemptId++;
     clearTimeout(retryTimer);
     current?.close();
@@ -290,6 +310,20 @@ export function createChatClient(options: ChatClientOptions) {
     send(input: { roomId: string; body: string; clientMsgId?: string }): Promise<SendResult> {
       const clientMsgId = input.clientMsgId ?? randomId();
       return outbox.enqueue({ roomId: input.roomId, body: input.body, clientMsgId });
+    },
+    /** Reports whether the person is here (false for a hidden tab or an idle screen): away vs online. */
+    setActive(active: boolean): Promise<void> {
+      return api.presence.setActive.mutate({ active }).then(() => undefined);
+    },
+    /**
+     * Call on every keystroke in a room's composer: tells the room at most every 3 s (the
+     * indicator lasts 5 s on the other side, so it stays lit while typing continues).
+     */
+    typing(roomId: string): void {
+      const t = Date.now();
+      if (t - (typedAt.get(roomId) ?? 0) < TYPING_THROTTLE_MS) return;
+      typedAt.set(roomId, t);
+      api.presence.typing.mutate({ roomId }).catch(() => typedAt.delete(roomId));
     },
     /** Messages not yet acknowledged (pending) or refused (failed). */
     outbox: (): OutboxEntry[] => outbox.list(),

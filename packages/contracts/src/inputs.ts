@@ -128,3 +128,16 @@ export const EventsAfterInput = z.object({
 });
 
 export const MarkReadInput = z.object({ roomId: RoomId, seq: Seq });
+
+/** The device's user is (in)active: a hidden tab or an idle screen reports false. */
+export const SetActiveInput = z.object({ active: z.boolean() });
+
+export const TypingInput = z.object({ roomId: RoomId });
+
+/** Presence of up to 500 users; only people who share a room with the caller are answered. */
+export const PresenceOfInput = z.object({ userIds: z.array(UserId).min(1).max(500) });
+
+export const UpdateSettingsInput = z.object({
+  /** Whether others see how far this user has read (their receipts). */
+  shareReadReceipts: z.boolean(),
+});

@@ -34,6 +34,12 @@ export const LIMITS = {
   pollMaxEvents: 500,
   /** Largest JSON payload an app may push to a user, in bytes. */
   pushDataMaxBytes: 16 * 1024,
+  /** A typing indicator lasts this long unless the typist's client renews it. */
+  typingTtlMs: 5_000,
+  /** A device must call presence.heartbeat this often (SSE cannot tell a vanished peer)... */
+  heartbeatIntervalMs: 15_000,
+  /** ...or it counts as gone after this long. */
+  heartbeatTtlMs: 45_000,
   /** Largest WebSocket frame or HTTP body the server accepts, in bytes. */
   maxPayloadBytes: 64 * 1024,
   /** A session token lives this long without use before it expires. */

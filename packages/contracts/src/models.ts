@@ -72,3 +72,10 @@ export const RoomSummary = z.object({
   peer: User.nullable(),
 });
 export type RoomSummary = z.infer<typeof RoomSummary>;
+
+export const Settings = z.object({ shareReadReceipts: z.boolean() });
+export type Settings = z.infer<typeof Settings>;
+
+/** How far one member has read a room. */
+export const MemberReceipt = z.object({ userId: UserId, lastReadSeq: Seq });
+export type MemberReceipt = z.infer<typeof MemberReceipt>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RoomEvent } from './events.js';
-import { EpochMs, RoomId, Seq } from './ids.js';
+import { EpochMs, RoomId, Seq, UserId } from './ids.js';
 import { LIMITS } from './limits.js';
 
 /** The user's own read marker moved (on this device or another): unread counts follow. */
@@ -24,12 +24,57 @@ export const Announcement = z.object({
   body: z.string(),
 });
 
+export const PresenceStatus = z.enum(['online', 'away', 'offline']);
+export type PresenceStatus = z.infer<typeof PresenceStatus>;
+
+/** A user's presence over all their devices: online if one is active, away if all are idle. */
+export const PresenceState = z.object({
+  userId: UserId,
+  status: PresenceStatus,
+  /** When their last device went away (null while online or away, or when never seen). */
+  lastSeenAt: EpochMs.nullable(),
+});
+export type PresenceState = z.infer<typeof PresenceState>;
+
+/** A member of one of the user's rooms changed presence. */
+export const PresenceChanged = PresenceState.extend({ type: z.literal('presence') });
+
+/** Sent after the first sync point: the presence of everyone who shares a room with the user. */
+export const PresenceSnapshot = z.object({
+  type: z.literal('presence.snapshot'),
+  users: z.array(PresenceState),
+});
+
+/** Someone else is typing in one of the user's rooms; shown until `expiresAt` unless renewed. */
+export const Typing = z.object({
+  type: z.literal('typing'),
+  roomId: RoomId,
+  userId: UserId,
+  expiresAt: EpochMs,
+});
+
+/** A member (who shares read receipts) has read a room up to `lastReadSeq`. */
+export const Receipt = z.object({
+  type: z.literal('receipt'),
+  roomId: RoomId,
+  userId: UserId,
+  lastReadSeq: Seq,
+});
+
 /**
- * Signals for one user's live devices. Unlike room events they are not stored: a device that
+ * Signals for one user's live devices (presence and typing are best-effort). Unlike room events they are not stored: a device that
  * is offline when one is sent does not get it later (the state it reports, such as the read
  * marker, is in `room.mine`).
  */
-export const UserEvent = z.discriminatedUnion('type', [ReadUpdated, PushEvent, Announcement]);
+export const UserEvent = z.discriminatedUnion('type', [
+  ReadUpdated,
+  PushEvent,
+  Announcement,
+  PresenceChanged,
+  PresenceSnapshot,
+  Typing,
+  Receipt,
+]);
 export type UserEvent = z.infer<typeof UserEvent>;
 
 /**

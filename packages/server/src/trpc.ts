@@ -7,9 +7,11 @@ import type { Store } from './ports/store.js';
 import type { Accounts } from './services/accounts.js';
 import type { Messages } from './services/messages.js';
 import type { Polling } from './services/poll.js';
+import type { Presence } from './services/presence.js';
 import type { Push } from './services/push.js';
 import type { Rooms } from './services/rooms.js';
 import type { Backpressure, StreamLimits } from './services/stream.js';
+import type { TypingService } from './services/typing.js';
 
 export interface Services {
   store: Store;
@@ -19,6 +21,8 @@ export interface Services {
   messages: Messages;
   push: Push;
   polling: Polling;
+  presence: Presence;
+  typing: TypingService;
   streamLimits: StreamLimits;
 }
 
@@ -30,6 +34,8 @@ export interface Context {
   setSessionCookie: ((token: string | null) => void) | undefined;
   /** The `X-Api-Key` header of a server-to-server call. */
   apiKey: string | undefined;
+  /** What carries the request: a WebSocket, or HTTP (queries, mutations, SSE streams). */
+  transport: 'ws' | 'http';
   /** The connection's unsent bytes, for cutting off a device that stopped reading. */
   backpressure: Backpressure | undefined;
 }

@@ -13,6 +13,11 @@ export interface FaultyProxy {
   blockSse: boolean;
   /** Forward requests but never return the server's answer, then cut the connection. */
   swallowResponses: boolean;
+  /**
+   * Stop passing bytes either way while keeping every connection open, as a network that
+   * vanished does (a crashed device, a dead Wi-Fi): nobody is told anything.
+   */
+  frozen: boolean;
   /** Destroys every open connection now. */
   cutAll(): void;
   /** How many connections are open. */
@@ -27,6 +32,7 @@ export async function startProxy(targetPort: number): Promise<FaultyProxy> {
     blockWebSocket: false,
     blockSse: false,
     swallowResponses: false,
+    frozen: false,
     cutAll() {
       for (const socket of sockets) socket.destroy();
     },
@@ -58,16 +64,18 @@ export async function startProxy(targetPort: number): Promise<FaultyProxy> {
       upstream.on('error', () => client.destroy());
       client.on('error', () => upstream.destroy());
       upstream.write(first);
-      client.pipe(upstream);
-      if (proxy.swallowResponses) {
-        // The server does the work; its answer is lost on the way back.
-        upstream.once('data', () => {
+      client.on('data', (chunk: Buffer) => {
+        if (!proxy.frozen) upstream.write(chunk);
+      });
+      upstream.on('data', (chunk: Buffer) => {
+        if (proxy.swallowResponses) {
+          // The server did the work; its answer is lost on the way back.
           upstream.destroy();
           client.destroy();
-        });
-      } else {
-        upstream.pipe(client);
-      }
+        } else if (!proxy.frozen) {
+          client.write(chunk);
+        }
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -21,6 +21,8 @@ export interface ChatServerConfig {
   secureCookies?: boolean;
   /** API keys other apps use for the push API (`X-Api-Key`). @default [] (push API off) */
   apiKeys?: readonly string[];
+  /** An SSE device that sends no heartbeat for this long is dropped. @default 45000 */
+  heartbeatTtlMs?: number;
   /** Writes per user (send, edit, delete). @default 10 per second, bursts of 20 */
   sendRate?: { perSecond: number; burst: number };
   /** When a device counts as too slow to keep (see DESIGN: slow consumers). */
@@ -65,6 +67,7 @@ export function createChatServer(deps: { store: Store; bus: Bus; config?: ChatSe
       apiKeys: config.apiKeys ?? [],
       streamLimits: config.streamLimits ?? {},
       ...(config.sendRate ? { sendRate: config.sendRate } : {}),
+      ...(config.heartbeatTtlMs ? { heartbeatTtlMs: config.heartbeatTtlMs } : {}),
     },
   );
   const secure = config.secureCookies ?? false;
@@ -78,6 +81,7 @@ export function createChatServer(deps: { store: Store; bus: Bus; config?: ChatSe
       token: tokenFrom(req, info.connectionParams),
       setSessionCookie: (token) => writeSessionCookie(res, token, secure),
       apiKey: apiKeyFrom(req),
+      transport: 'http',
       // An SSE stream's unsent bytes sit in the response's write buffer.
       backpressure: { bufferedBytes: () => res.writableLength, cutOff: () => res.destroy() },
     }),
@@ -120,6 +124,7 @@ export function createChatServer(deps: { store: Store; bus: Bus; config?: ChatSe
       token: tokenFrom(req, info.connectionParams),
       setSessionCookie: undefined,
       apiKey: apiKeyFrom(req),
+      transport: 'ws',
       backpressure: {
         bufferedBytes: () => res.bufferedAmount,
         // 4008: Confab's close code for a slow consumer; the client reconnects and resumes.
@@ -170,6 +175,7 @@ export function createChatServer(deps: { store: Store; bus: Bus; config?: ChatSe
       wss.close();
       // Open SSE streams and keep-alive sockets would otherwise hold close() forever.
       services.polling.close();
+      services.presence.close();
       httpServer.closeAllConnections();
       await closed;
       await deps.bus.close();

@@ -1,4 +1,5 @@
-import type { RoomEvent, UserEvent } from '@confab/contracts';
+import type { Receipt, RoomEvent, Typing, UserEvent } from '@confab/contracts';
+import type { z } from 'zod';
 
 /** What travels on the bus: a room's log entry, or a signal for one user's devices. */
 export type BusMessage =
@@ -8,7 +9,9 @@ export type BusMessage =
   /** A session was revoked or logged out: its live streams end. */
   | { kind: 'session-ended'; userId: string; sessionId: string }
   /** A signal for the user's live devices (read marker moved, app push) or, on `broadcast`, for all. */
-  | { kind: 'user'; event: UserEvent };
+  | { kind: 'user'; event: UserEvent }
+  /** On a room's topic: a signal for its members that is not part of its log. */
+  | { kind: 'signal'; event: z.infer<typeof Typing> | z.infer<typeof Receipt> };
 
 /** `room:<id>` carries a room's log; `user:<id>` one user's signals; `broadcast` reaches everyone. */
 export type BusTopic = `room:${string}` | `user:${string}` | 'broadcast';

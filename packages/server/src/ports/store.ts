@@ -1,11 +1,13 @@
 import type {
   Member,
+  MemberReceipt,
   Message,
   Role,
   Room,
   RoomEvent,
   RoomKind,
   RoomSummary,
+  Settings,
   User,
 } from '@confab/contracts';
 
@@ -73,6 +75,11 @@ export interface Store {
   userByUsername(username: string): Promise<UserRecord | undefined>;
   userById(id: string): Promise<User | undefined>;
 
+  settingsOf(userId: string): Promise<Settings>;
+  updateSettings(userId: string, settings: Settings): Promise<void>;
+  /** The latest session activity of each user: when they were last seen, across restarts. */
+  lastSeenOf(userIds: readonly string[]): Promise<Map<string, number>>;
+
   createSession(session: SessionRecord): Promise<void>;
   sessionByTokenHash(tokenHash: string): Promise<SessionRecord | undefined>;
   touchSession(id: string, at: number): Promise<void>;
@@ -96,6 +103,8 @@ export interface Store {
   /** The user's rooms, most recent activity first. */
   roomsOf(userId: string): Promise<RoomSummary[]>;
   roomIdsOf(userId: string): Promise<string[]>;
+  /** Everyone who shares at least one room with the user (not the user): who sees their presence. */
+  peersOf(userId: string): Promise<string[]>;
   /** The user's rooms with the seq of each one's newest event: what a resuming stream compares. */
   roomSeqsOf(userId: string): Promise<{ id: string; lastSeq: number; joinedSeq: number }[]>;
 
@@ -139,6 +148,8 @@ export interface Store {
     afterSeq: number,
     limit: number,
   ): Promise<{ events: RoomEvent[]; hasMore: boolean }>;
+  /** How far each member who shares read receipts has read the room. */
+  receipts(roomId: string): Promise<MemberReceipt[]>;
   /** Moves the marker forward only (capped at the room's last seq); returns the marker. */
   markRead(roomId: string, userId: string, seq: number): Promise<number>;
 

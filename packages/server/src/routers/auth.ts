@@ -1,4 +1,9 @@
-import { LoginInput, RegisterInput, RevokeSessionInput } from '@confab/contracts';
+import {
+  LoginInput,
+  RegisterInput,
+  RevokeSessionInput,
+  UpdateSettingsInput,
+} from '@confab/contracts';
 import { AppError } from '../errors.js';
 import { authedProcedure, type Context, publicProcedure, router } from '../trpc.js';
 
@@ -44,6 +49,11 @@ export const authRouter = router({
     return { ok: true as const };
   }),
   me: authedProcedure.query(({ ctx }) => ({ user: ctx.auth.user, sessionId: ctx.auth.session.id })),
+  settings: authedProcedure.query(({ ctx }) => ctx.services.store.settingsOf(ctx.auth.user.id)),
+  updateSettings: authedProcedure.input(UpdateSettingsInput).mutation(async ({ ctx, input }) => {
+    await ctx.services.store.updateSettings(ctx.auth.user.id, input);
+    return input;
+  }),
   sessions: authedProcedure.query(({ ctx }) => ctx.services.accounts.sessions(ctx.auth)),
   revokeSession: authedProcedure.input(RevokeSessionInput).mutation(async ({ ctx, input }) => {
     await ctx.services.accounts.revoke(ctx.auth, input.sessionId);

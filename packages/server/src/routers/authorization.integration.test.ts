@@ -159,6 +159,13 @@ describe('authorization', () => {
       'message.markRead': { roomId, seq: 1 },
       'events.onEvent': { cursors: {} },
       'events.poll': { cursors: {}, waitMs: 0 },
+      'auth.settings': undefined,
+      'auth.updateSettings': { shareReadReceipts: true },
+      'room.receipts': { roomId },
+      'presence.heartbeat': undefined,
+      'presence.setActive': { active: true },
+      'presence.typing': { roomId },
+      'presence.of': { userIds: [member.user.id] },
     };
   }
 
@@ -207,6 +214,8 @@ describe('authorization', () => {
     'message.history',
     'message.eventsAfter',
     'message.markRead',
+    'room.receipts',
+    'presence.typing',
   ];
 
   it('a private room does not exist for a non-member: ROOM_NOT_FOUND everywhere, nothing changes', async () => {

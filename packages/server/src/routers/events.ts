@@ -23,6 +23,7 @@ export const eventsRouter = router({
       signal,
       limits: ctx.services.streamLimits,
       backpressure: ctx.backpressure,
+      needsHeartbeat: ctx.transport === 'http',
     });
     for await (const event of stream) yield tracked(eventId(event), event);
   }),

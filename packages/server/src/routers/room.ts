@@ -47,6 +47,10 @@ export const roomRouter = router({
   listPublic: authedProcedure
     .input(ListPublicRoomsInput)
     .query(({ ctx, input }) => ctx.services.rooms.listPublic(input.query, input.limit)),
+  /** How far each member who shares read receipts has read the room. */
+  receipts: authedProcedure
+    .input(RoomRef)
+    .query(({ ctx, input }) => ctx.services.messages.receipts(ctx.auth, input.roomId)),
   mine: authedProcedure.query(({ ctx }) => ctx.services.rooms.mine(ctx.auth)),
   openDirect: authedProcedure
     .input(OpenDirectInput)

@@ -2,6 +2,7 @@ import { router } from '../trpc.js';
 import { authRouter } from './auth.js';
 import { eventsRouter } from './events.js';
 import { messageRouter } from './message.js';
+import { presenceRouter } from './presence.js';
 import { pushRouter } from './push.js';
 import { roomRouter } from './room.js';
 
@@ -11,6 +12,7 @@ export const appRouter = router({
   message: messageRouter,
   events: eventsRouter,
   push: pushRouter,
+  presence: presenceRouter,
 });
 
 /** The API's type: clients import it with `import type` and nothing else. */

@@ -5,15 +5,19 @@ import type { Services } from '../trpc.js';
 import { createAccounts } from './accounts.js';
 import { createMessages } from './messages.js';
 import { createPolling } from './poll.js';
+import { createPresence } from './presence.js';
 import { createPush } from './push.js';
 import { createRateLimiter } from './rate-limit.js';
 import { createRooms } from './rooms.js';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream.js';
+import { createTyping } from './typing.js';
 
 export interface ServicesConfig {
   /** Keys that may call the push API; none disables it. */
   apiKeys?: readonly string[];
   streamLimits?: Partial<StreamLimits>;
+  /** An SSE device without a heartbeat for this long is gone. @default LIMITS.heartbeatTtlMs */
+  heartbeatTtlMs?: number;
   /** Writes per user: refill rate and bucket size. @default LIMITS.sendsPerSecond / sendBurst */
   sendRate?: { perSecond: number; burst: number };
   now?: () => number;
@@ -32,6 +36,12 @@ export function createServices(
     now,
   });
   const streamLimits = { ...DEFAULT_STREAM_LIMITS, ...config.streamLimits };
+  const presence = createPresence({
+    store,
+    bus,
+    now,
+    ...(config.heartbeatTtlMs ? { heartbeatTtlMs: config.heartbeatTtlMs } : {}),
+  });
   return {
     store,
     bus,
@@ -39,7 +49,9 @@ export function createServices(
     rooms,
     messages: createMessages({ store, bus, rooms, sendLimiter, now }),
     push: createPush({ store, bus, rooms, apiKeys: config.apiKeys ?? [], now }),
-    polling: createPolling({ store, bus, streamLimits }),
+    polling: createPolling({ store, bus, presence, streamLimits }),
+    presence,
+    typing: createTyping({ bus, rooms, now }),
     streamLimits,
   };
 }

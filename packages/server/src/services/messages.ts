@@ -83,6 +83,12 @@ export function createMessages(deps: {
       );
     },
 
+    /** How far members (those who share receipts) have read the room. */
+    async receipts(auth: Authenticated, roomId: string) {
+      await rooms.requireMember(auth, roomId);
+      return store.receipts(roomId);
+    },
+
     async history(
       auth: Authenticated,
       input: { roomId: string; beforeSeq?: number | undefined; limit: number },
@@ -103,6 +109,12 @@ export function createMessages(deps: {
     async markRead(auth: Authenticated, input: { roomId: string; seq: number }) {
       await rooms.requireMember(auth, input.roomId);
       const lastReadSeq = await store.markRead(input.roomId, auth.user.id, input.seq);
+      if ((await store.settingsOf(auth.user.id)).shareReadReceipts) {
+        await bus.publish(`room:${input.roomId}`, {
+          kind: 'signal',
+          event: { type: 'receipt', roomId: input.roomId, userId: auth.user.id, lastReadSeq },
+        });
+      }
       await bus.publish(`user:${auth.user.id}`, {
         kind: 'user',
         event: { type: 'read.updated', roomId: input.roomId, lastReadSeq },

@@ -3,12 +3,13 @@ import type { Bus } from '../ports/bus.js';
 import type { Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
 import { newId } from './crypto.js';
+import type { Presence } from './presence.js';
 import { deviceStream, type StreamLimits, slowConsumer } from './stream.js';
 
 /** A poll session nobody asked for within this long is dropped. */
 const IDLE_TTL_MS = 30_000;
 
-type Deps = { store: Store; bus: Bus; streamLimits: StreamLimits };
+type Deps = { store: Store; bus: Bus; presence: Presence; streamLimits: StreamLimits };
 
 /**
  * One long-polling device's stream, kept between its polls (as Socket.IO keeps a polling
@@ -34,6 +35,8 @@ class PollSession {
       ...input,
       signal: this.stop.signal,
       limits: deps.streamLimits,
+      // Nothing waits unsent on a socket here; cutting off ends the session.
+      backpressure: { bufferedBytes: () => 0, cutOff: () => this.close() },
       onIdle: () => {
         this.caughtUp = true;
         this.changed?.();

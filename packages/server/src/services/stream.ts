@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import type { Bus, BusMessage } from '../ports/bus.js';
 import type { Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
+import type { Presence } from './presence.js';
 
 /** Backfill reads the log in pages of this many events. */
 const BACKFILL_PAGE = 500;
@@ -34,6 +35,8 @@ export interface StreamOptions {
   signal: AbortSignal | undefined;
   limits?: StreamLimits;
   backpressure?: Backpressure | undefined;
+  /** SSE: the device must send heartbeats (presence.heartbeat) or be cut off. */
+  needsHeartbeat?: boolean;
   /** Called each time the stream has delivered all it has and is about to wait for more. */
   onIdle?: () => void;
 }
@@ -55,7 +58,7 @@ export const slowConsumer = () =>
  * plus a log read for each room that changed, however many rooms the user is in.
  */
 export async function* deviceStream(
-  deps: { store: Store; bus: Bus },
+  deps: { store: Store; bus: Bus; presence?: Presence },
   auth: Authenticated,
   options: StreamOptions,
 ): AsyncGenerator<StreamEvent> {
@@ -75,6 +78,7 @@ export async function* deviceStream(
     wake?.();
   };
   const roomSubscriptions = new Map<string, () => void>();
+  let detachPresence: (() => void) | undefined;
   /** Highest seq delivered per room; the keys are the rooms this stream carries. */
   const delivered = new Map<string, number>();
 
@@ -136,6 +140,15 @@ export async function* deviceStream(
     }
     for (const roomId of stale) yield* backfill(roomId);
     yield { type: 'sync', cursors: Object.fromEntries(delivered) };
+    if (deps.presence) {
+      // This device now counts as present; and it learns who else is.
+      detachPresence = deps.presence.attach(auth, {
+        needsHeartbeat: options.needsHeartbeat ?? false,
+        cutOff: () => options.backpressure?.cutOff(),
+      });
+      const peers = await store.peersOf(userId);
+      yield { type: 'presence.snapshot', users: peers.length ? await deps.presence.of(peers) : [] };
+    }
 
     while (!options.signal?.aborted) {
       checkPressure();
@@ -155,6 +168,11 @@ export async function* deviceStream(
         }
       } else if (message.kind === 'user') {
         yield message.event;
+      } else if (message.kind === 'signal') {
+        // Typing and receipts of rooms this stream carries, never the user's own typing.
+        const { event } = message;
+        if (delivered.has(event.roomId) && !(event.type === 'typing' && event.userId === userId))
+          yield event;
       } else if (message.kind === 'membership') {
         // Joined a room this stream does not carry yet (here or on another device): start from
         // the join itself, so the device sees its own member.joined first.
@@ -176,6 +194,7 @@ export async function* deviceStream(
       }
     }
   } finally {
+    detachPresence?.();
     for (const unsubscribe of unsubscribers) unsubscribe();
     for (const unsubscribe of roomSubscriptions.values()) unsubscribe();
   }

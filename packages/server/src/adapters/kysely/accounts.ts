@@ -8,6 +8,9 @@ type AccountsPart = Pick<
   | 'createUser'
   | 'userByUsername'
   | 'userById'
+  | 'settingsOf'
+  | 'updateSettings'
+  | 'lastSeenOf'
   | 'createSession'
   | 'sessionByTokenHash'
   | 'touchSession'
@@ -58,6 +61,31 @@ export function accountsStore(db: Kysely<Database>): AccountsPart {
     async userById(id) {
       const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toUser(row) : undefined;
+    },
+    async settingsOf(userId) {
+      const row = await db
+        .selectFrom('users')
+        .select('share_read_receipts')
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      return { shareReadReceipts: Number(row?.share_read_receipts ?? 1) === 1 };
+    },
+    async updateSettings(userId, settings) {
+      await db
+        .updateTable('users')
+        .set({ share_read_receipts: settings.shareReadReceipts ? 1 : 0 })
+        .where('id', '=', userId)
+        .execute();
+    },
+    async lastSeenOf(userIds) {
+      if (userIds.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('sessions')
+        .select((eb) => ['user_id', eb.fn.max('last_seen_at').as('seen')])
+        .where('user_id', 'in', [...userIds])
+        .groupBy('user_id')
+        .execute();
+      return new Map(rows.map((r) => [r.user_id, Number(r.seen)]));
     },
     async createSession(s) {
       await db

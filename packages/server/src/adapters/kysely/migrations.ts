@@ -86,6 +86,14 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_read_receipt_privacy': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('users')
+        .addColumn('share_read_receipts', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -17,11 +17,13 @@ type RoomsPart = Pick<
   | 'roomsOf'
   | 'roomIdsOf'
   | 'roomSeqsOf'
+  | 'peersOf'
   | 'addMember'
   | 'removeMember'
   | 'updateRoom'
   | 'setRole'
   | 'markRead'
+  | 'receipts'
 >;
 
 /** Remembers where a member's view of the room's log begins (their own member.joined). */
@@ -222,6 +224,17 @@ export function roomsStore(db: Kysely<Database>): RoomsPart {
         .execute();
       return rows.map((r) => r.room_id);
     },
+    async peersOf(userId) {
+      const rows = await db
+        .selectFrom('members as mine')
+        .innerJoin('members as theirs', 'theirs.room_id', 'mine.room_id')
+        .select('theirs.user_id')
+        .distinct()
+        .where('mine.user_id', '=', userId)
+        .where('theirs.user_id', '<>', userId)
+        .execute();
+      return rows.map((r) => r.user_id);
+    },
     async roomSeqsOf(userId) {
       const rows = await db
         .selectFrom('members')
@@ -324,6 +337,17 @@ export function roomsStore(db: Kysely<Database>): RoomsPart {
           topic,
         }));
       });
+    },
+    async receipts(roomId) {
+      const rows = await db
+        .selectFrom('members')
+        .innerJoin('users', 'users.id', 'members.user_id')
+        .select(['members.user_id', 'members.last_read_seq'])
+        .where('members.room_id', '=', roomId)
+        .where('users.share_read_receipts', '=', 1)
+        .orderBy('members.user_id')
+        .execute();
+      return rows.map((r) => ({ userId: r.user_id, lastReadSeq: Number(r.last_read_seq) }));
     },
     async markRead(roomId, userId, seq) {
       // Forward only, and never past the room's log: one statement, so two devices racing

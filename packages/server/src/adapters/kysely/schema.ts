@@ -8,6 +8,8 @@ export interface Database {
     display_name: string;
     password_hash: string;
     created_at: number;
+    /** 1 or 0: whether others see this user's read receipts. */
+    share_read_receipts: Generated<number>;
   };
   sessions: {
     id: string;
