@@ -3,8 +3,8 @@ import type { Bus } from '../ports/bus.js';
 import type { Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
 import { newId } from './crypto.js';
+import { DeviceSession, type StreamLimits, slowConsumer } from './device-session.js';
 import type { Presence } from './presence.js';
-import { deviceStream, type StreamLimits, slowConsumer } from './stream.js';
 
 /** A poll session nobody asked for within this long is dropped. */
 const IDLE_TTL_MS = 30_000;
@@ -24,39 +24,43 @@ class PollSession {
   private caughtUp = false;
   private failure: unknown;
   private changed: (() => void) | undefined;
-  private readonly stop = new AbortController();
+
+  private readonly session: DeviceSession;
 
   constructor(
     deps: Deps,
     readonly auth: Authenticated,
     input: { cursors: Record<string, number>; resume: boolean },
   ) {
-    const stream = deviceStream(deps, auth, {
-      ...input,
-      signal: this.stop.signal,
-      limits: deps.streamLimits,
-      // Nothing waits unsent on a socket here; cutting off ends the session.
-      backpressure: { bufferedBytes: () => 0, cutOff: () => this.close() },
-      onIdle: () => {
-        this.caughtUp = true;
-        this.changed?.();
+    const maxBuffered = deps.streamLimits.maxQueuedEvents;
+    this.session = new DeviceSession(
+      deps,
+      auth,
+      { ...input, limits: deps.streamLimits, needsHeartbeat: false },
+      {
+        deliver: (event) => {
+          this.caughtUp = false;
+          this.buffer.push(event);
+          // Nobody is polling: bound what waits, and let the device resume from its cursors.
+          if (this.buffer.length > maxBuffered) {
+            this.session.close();
+            this.failure = slowConsumer();
+          }
+          this.changed?.();
+        },
+        fail: (error) => {
+          this.failure = error;
+          this.changed?.();
+        },
+        idle: () => {
+          this.caughtUp = true;
+          this.changed?.();
+        },
+        // Nothing waits unsent on a socket here; cutting off ends the session.
+        bufferedBytes: () => 0,
+        cutOff: () => this.close(),
       },
-    });
-    void this.pump(stream, deps.streamLimits.maxQueuedEvents);
-  }
-
-  private async pump(stream: AsyncGenerator<StreamEvent>, maxBuffered: number) {
-    try {
-      for await (const event of stream) {
-        this.caughtUp = false;
-        this.buffer.push(event);
-        // Nobody is polling: bound what waits, and let the device resume from its cursors.
-        if (this.buffer.length > maxBuffered) throw slowConsumer();
-      }
-    } catch (error) {
-      this.failure = error;
-    }
-    this.changed?.();
+    );
   }
 
   /** Whether a poll should answer now with what is buffered. */
@@ -92,7 +96,7 @@ class PollSession {
   }
 
   close(): void {
-    this.stop.abort();
+    this.session.close();
     this.changed?.();
   }
 }

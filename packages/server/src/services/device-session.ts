@@ -1,0 +1,257 @@
+import { ERROR_CODES, type RoomEvent, type StreamEvent } from '@confab/contracts';
+import { AppError } from '../errors.js';
+import type { Bus, BusMessage } from '../ports/bus.js';
+import type { Store } from '../ports/store.js';
+import type { Authenticated } from './accounts.js';
+import type { Presence } from './presence.js';
+
+/** Backfill reads the log in pages of this many events. */
+const BACKFILL_PAGE = 500;
+
+export interface StreamLimits {
+  /** A device whose unsent bytes pass this is cut off. @default 4 MiB */
+  maxBufferedBytes: number;
+  /** A device with more events waiting than this (not pulling) is cut off. @default 10000 */
+  maxQueuedEvents: number;
+}
+
+export const DEFAULT_STREAM_LIMITS: StreamLimits = {
+  maxBufferedBytes: 4 * 1024 * 1024,
+  maxQueuedEvents: 10_000,
+};
+
+/** Where a device session's events go: a WebSocket, an SSE generator, a poll buffer. */
+export interface DeviceSink {
+  /** One event; the session guarantees seq order per room and no duplicates. */
+  deliver(event: StreamEvent): void;
+  /** The session ended for good (revoked, too slow, store failure); nothing follows. */
+  fail(error: unknown): void;
+  /** Everything available so far has been delivered (used by long polling). */
+  idle?(): void;
+  /** Bytes written but not yet sent to the network. */
+  bufferedBytes(): number;
+  /** Drops the connection at once (the device resumes from its cursors). */
+  cutOff(): void;
+}
+
+export interface DeviceSessionOptions {
+  /** Last seq the device has per room; rooms it does not list start at the join or live. */
+  cursors: Record<string, number>;
+  /** Rooms missing from `cursors` start at the device's join (true) or live (false). */
+  resume: boolean;
+  limits: StreamLimits;
+  /** SSE: the device must send heartbeats (presence.heartbeat) or be cut off. */
+  needsHeartbeat: boolean;
+}
+
+export const slowConsumer = () =>
+  new AppError(
+    ERROR_CODES.SLOW_CONSUMER,
+    'The connection fell too far behind; reconnect to resume',
+  );
+
+/**
+ * One device's stream, push-based: the events of all its user's rooms, in seq order per room,
+ * each once, plus the user's signals. Every transport runs on it; the WebSocket path writes its
+ * events straight to the socket from the bus publish, with no generator or queue in between.
+ *
+ * Order of work (the race it avoids: an event committed between reading the backlog and
+ * subscribing would be lost): subscribe to the bus first, then backfill each room whose log
+ * moved past the device's cursor, send the sync point, then go live. While store work is under
+ * way (start, a gap, a new room) bus messages wait in a bounded queue and are applied after it,
+ * in order; otherwise a message is applied the moment it is published.
+ */
+export class DeviceSession {
+  private readonly queue: BusMessage[] = [];
+  /** Highest seq delivered per room; the keys are the rooms this session carries. */
+  private readonly delivered = new Map<string, number>();
+  private readonly roomSubscriptions = new Map<string, () => void>();
+  private readonly subscriptions: (() => void)[] = [];
+  private detachPresence: (() => void) | undefined;
+  private busy = true;
+  private closed = false;
+
+  constructor(
+    private readonly deps: { store: Store; bus: Bus; presence?: Presence | undefined },
+    private readonly auth: Authenticated,
+    private readonly options: DeviceSessionOptions,
+    private readonly sink: DeviceSink,
+  ) {
+    const { bus } = deps;
+    this.subscriptions.push(
+      bus.subscribe(`user:${auth.user.id}`, this.onMessage),
+      bus.subscribe('broadcast', this.onMessage),
+    );
+    void this.work(() => this.begin());
+  }
+
+  /** Ends the session (the device left); no event is delivered after this. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.detachPresence?.();
+    for (const unsubscribe of this.subscriptions) unsubscribe();
+    for (const unsubscribe of this.roomSubscriptions.values()) unsubscribe();
+    this.roomSubscriptions.clear();
+    this.queue.length = 0;
+  }
+
+  private readonly onMessage = (message: BusMessage): void => {
+    if (this.closed) return;
+    if (!this.busy && this.apply(message)) {
+      this.sink.idle?.();
+      return;
+    }
+    if (this.queue.length >= this.options.limits.maxQueuedEvents) {
+      this.end(slowConsumer(), true);
+      return;
+    }
+    this.queue.push(message);
+    if (!this.busy) void this.work(() => Promise.resolve());
+  };
+
+  /** Runs store work, then drains what queued meanwhile; one at a time. */
+  private async work(task: () => Promise<void>): Promise<void> {
+    this.busy = true;
+    try {
+      await task();
+      while (!this.closed) {
+        const message = this.queue.shift();
+        if (!message) break;
+        if (!this.apply(message)) await this.applySlowly(message);
+      }
+    } catch (error) {
+      this.end(error, false);
+      return;
+    } finally {
+      this.busy = false;
+    }
+    if (!this.closed) this.sink.idle?.();
+  }
+
+  private async begin(): Promise<void> {
+    const { store } = this.deps;
+    const stale: string[] = [];
+    for (const { id, lastSeq, joinedSeq } of await store.roomSeqsOf(this.auth.user.id)) {
+      const start = this.options.resume ? Math.max(0, joinedSeq - 1) : lastSeq;
+      const cursor = Math.min(this.options.cursors[id] ?? start, lastSeq);
+      this.track(id, cursor);
+      if (cursor < lastSeq) stale.push(id);
+    }
+    for (const roomId of stale) await this.backfill(roomId);
+    if (this.closed) return;
+    this.emit({ type: 'sync', cursors: Object.fromEntries(this.delivered) });
+    const { presence } = this.deps;
+    if (presence && !this.closed) {
+      // This device now counts as present; and it learns who else is.
+      this.detachPresence = presence.attach(this.auth, {
+        needsHeartbeat: this.options.needsHeartbeat,
+        cutOff: () => this.sink.cutOff(),
+      });
+      const peers = await store.peersOf(this.auth.user.id);
+      const users = peers.length ? await presence.of(peers) : [];
+      if (!this.closed) this.emit({ type: 'presence.snapshot', users });
+    }
+  }
+
+  /** Applies a message that needs no store work; false when it does (a gap, a new room). */
+  private apply(message: BusMessage): boolean {
+    const userId = this.auth.user.id;
+    switch (message.kind) {
+      case 'user':
+        this.emit(message.event);
+        return true;
+      case 'signal': {
+        // Typing and receipts of rooms this session carries, never the user's own typing.
+        const { event } = message;
+        if (
+          this.delivered.has(event.roomId) &&
+          !(event.type === 'typing' && event.userId === userId)
+        )
+          this.emit(event);
+        return true;
+      }
+      case 'session-ended':
+        if (message.sessionId === this.auth.session.id) {
+          this.end(new AppError(ERROR_CODES.SESSION_REVOKED, 'This session was signed out'), false);
+        }
+        return true;
+      case 'membership':
+        return this.delivered.has(message.roomId);
+      case 'room': {
+        const { event } = message;
+        const last = this.delivered.get(event.roomId);
+        if (last === undefined || event.seq <= last) return true;
+        if (event.seq > last + 1) return false;
+        this.accept(event);
+        return true;
+      }
+    }
+  }
+
+  private async applySlowly(message: BusMessage): Promise<void> {
+    if (message.kind === 'membership') {
+      // Joined a room this session does not carry yet (here or on another device): start from
+      // the join itself, so the device sees its own member.joined first.
+      if (await this.deps.store.membership(message.roomId, this.auth.user.id)) {
+        this.track(message.roomId, message.seq - 1);
+        await this.backfill(message.roomId);
+      }
+    } else if (message.kind === 'room') {
+      // A gap: events committed whose bus message has not reached us (or never will). The
+      // store has them, in order.
+      await this.backfill(message.event.roomId, message.event.seq - 1);
+      this.apply(message);
+    }
+  }
+
+  /** Events of `roomId` after what was delivered, up to `untilSeq` (inclusive) when given. */
+  private async backfill(roomId: string, untilSeq = Number.POSITIVE_INFINITY): Promise<void> {
+    for (;;) {
+      const from = this.delivered.get(roomId);
+      if (this.closed || from === undefined || from >= untilSeq) return;
+      const page = await this.deps.store.eventsAfter(roomId, from, BACKFILL_PAGE);
+      for (const event of page.events) {
+        if (this.closed || event.seq > untilSeq || !this.delivered.has(roomId)) return;
+        this.accept(event);
+      }
+      if (!page.hasMore) return;
+    }
+  }
+
+  private accept(event: RoomEvent): void {
+    this.delivered.set(event.roomId, event.seq);
+    this.emit(event);
+    if (
+      (event.type === 'member.left' || event.type === 'member.removed') &&
+      event.userId === this.auth.user.id
+    ) {
+      this.roomSubscriptions.get(event.roomId)?.();
+      this.roomSubscriptions.delete(event.roomId);
+      this.delivered.delete(event.roomId);
+    }
+  }
+
+  private track(roomId: string, cursor: number): void {
+    if (!this.roomSubscriptions.has(roomId)) {
+      this.roomSubscriptions.set(roomId, this.deps.bus.subscribe(`room:${roomId}`, this.onMessage));
+    }
+    this.delivered.set(roomId, cursor);
+  }
+
+  private emit(event: StreamEvent): void {
+    if (this.closed) return;
+    if (this.sink.bufferedBytes() > this.options.limits.maxBufferedBytes) {
+      this.end(slowConsumer(), true);
+      return;
+    }
+    this.sink.deliver(event);
+  }
+
+  private end(error: unknown, cutOff: boolean): void {
+    if (this.closed) return;
+    this.close();
+    if (cutOff) this.sink.cutOff();
+    this.sink.fail(error);
+  }
+}
