@@ -1,8 +1,10 @@
 import type { StreamEvent } from '@confab/contracts';
-import { TRPCClientError } from '@trpc/client';
+import { createTRPCClient, createWSClient, TRPCClientError, wsLink } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
 import { signUp, startServer, type TestServer } from '../__tests__/server.js';
+import type { AppRouter } from '../routers/root.js';
 
 /** Collects a subscription's events until `count` have arrived. */
 function collect(
@@ -21,6 +23,8 @@ function collect(
     subscription = subscribe({
       onData: (event) => {
         if (event.type === 'sync') return markSynced();
+        // Only room log entries count here (not presence and other signals).
+        if (!('seq' in event)) return;
         events.push(event);
         if (events.length === count) resolve(events);
       },
@@ -145,6 +149,67 @@ describe('WebSocket fan-out', () => {
       expect(ofTheEvent).toHaveLength(2);
       for (const s of streams) s.stop();
       for (const d of [alice, ...devices]) d.close();
+    } finally {
+      await server.close();
+      await db.drop();
+    }
+  });
+});
+
+describe('the unmodified tRPC wsLink, for every operation', () => {
+  it('runs queries, mutations and subscriptions over one WebSocket, with typed errors', async () => {
+    const db = sqliteDatabase();
+    const server = await startServer(db.url);
+    const socket = (token?: string) =>
+      createWSClient({
+        url: `${server.url.replace('http', 'ws')}/trpc`,
+        WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+        connectionParams: token ? { token } : null,
+      });
+    try {
+      const anonymousSocket = socket();
+      const anonymous = createTRPCClient<AppRouter>({
+        links: [wsLink({ client: anonymousSocket })],
+      });
+      const { token, user } = await anonymous.auth.register.mutate({
+        username: 'ws_only',
+        displayName: 'WS',
+        password: 'correct horse battery',
+      });
+      await anonymousSocket.close();
+
+      const ws = socket(token);
+      const api = createTRPCClient<AppRouter>({ links: [wsLink({ client: ws })] });
+      expect((await api.auth.me.query()).user).toEqual(user);
+      const room = await api.room.create.mutate({ kind: 'private', name: 'over ws' });
+      const seen = collect(
+        (h) =>
+          api.events.onEvent.subscribe(
+            { cursors: { [room.id]: 1 }, resume: true },
+            { onData: (e) => h.onData(e.data), onError: h.onError },
+          ),
+        1,
+      );
+      const sent = await api.message.send.mutate({
+        roomId: room.id,
+        clientMsgId: 'w1',
+        body: 'over one socket',
+      });
+      const [event] = await seen.done;
+      expect(event).toMatchObject({
+        type: 'message.created',
+        seq: sent.seq,
+        message: { body: 'over one socket' },
+      });
+      const refused = await api.message.send
+        .mutate({ roomId: room.id, clientMsgId: 'w2', body: '' })
+        .catch((e: unknown) => e);
+      expect(refused).toMatchObject({
+        message: 'body: Message is empty',
+        data: { appCode: 'VALIDATION' },
+      });
+      seen.stop();
+      await ws.close();
     } finally {
       await server.close();
       await db.drop();

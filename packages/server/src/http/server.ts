@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { LIMITS } from '@confab/contracts';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
 import type { Bus } from '../ports/bus.js';
 import type { Store } from '../ports/store.js';
@@ -12,7 +11,7 @@ import type { StreamLimits } from '../services/stream.js';
 import type { Context, Services } from '../trpc.js';
 import { readCookie, SESSION_COOKIE, writeSessionCookie } from './cookies.js';
 import { createStaticHandler } from './static.js';
-import { sharedEventEncoder } from './ws-encoder.js';
+import { attachWebSocketHandler, SLOW_CONSUMER_CLOSE_CODE } from './ws-handler.js';
 
 export interface ChatServerConfig {
   /** A built web app to serve at `/` (index.html for unknown paths). None when absent. */
@@ -52,8 +51,7 @@ function apiKeyFrom(req: IncomingMessage): string | undefined {
   return typeof header === 'string' ? header : undefined;
 }
 
-/** WebSocket close code sent to a device cut off for not reading fast enough. */
-export const SLOW_CONSUMER_CLOSE_CODE = 4008;
+export { SLOW_CONSUMER_CLOSE_CODE } from './ws-handler.js';
 
 /**
  * The Confab server as a library: one Node HTTP server that carries tRPC queries and mutations
@@ -116,32 +114,25 @@ export function createChatServer(deps: { store: Store; bus: Bus; config?: ChatSe
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
-  const wssHandler = applyWSSHandler({
+  const wssHandler = attachWebSocketHandler({
     wss,
     router: appRouter,
-    createContext: ({ req, res, info }): Context => ({
+    createContext: (req, ws, connectionParams): Context => ({
       services,
-      token: tokenFrom(req, info.connectionParams),
+      token: tokenFrom(req, connectionParams),
       setSessionCookie: undefined,
       apiKey: apiKeyFrom(req),
       transport: 'ws',
       backpressure: {
-        bufferedBytes: () => res.bufferedAmount,
-        // 4008: Confab's close code for a slow consumer; the client reconnects and resumes.
+        bufferedBytes: () => ws.bufferedAmount,
         cutOff: () => {
-          res.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
-          // close() waits for the peer, which is not reading: drop the socket after a moment.
-          setTimeout(() => res.terminate(), 1000).unref();
+          ws.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
+          setTimeout(() => ws.terminate(), 1000).unref();
         },
       },
     }),
-    keepAlive: {
-      enabled: true,
-      pingMs: config.wsPingMs ?? 10_000,
-      pongWaitMs: config.wsPongWaitMs ?? 5_000,
-    },
-    // Each event shared by many connections is serialized once (see ws-encoder.ts).
-    experimental_encoder: sharedEventEncoder,
+    pingMs: config.wsPingMs ?? 10_000,
+    pongWaitMs: config.wsPongWaitMs ?? 5_000,
   });
 
   return {
@@ -170,6 +161,7 @@ export function createChatServer(deps: { store: Store; bus: Bus; config?: ChatSe
      */
     async close(): Promise<void> {
       wssHandler.broadcastReconnectNotification();
+      wssHandler.close();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       for (const client of wss.clients) client.close(1012, 'Server restarting');
       wss.close();

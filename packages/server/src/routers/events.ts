@@ -5,7 +5,9 @@ import { applyLastEventId, deviceStream, eventId } from '../services/stream.js';
 import { authedProcedure, router } from '../trpc.js';
 
 /** tRPC adds `lastEventId` to a tracked subscription's input when its client reconnects. */
-const OnEventInput = StreamInput.and(z.object({ lastEventId: z.string().max(200).nullish() }));
+export const OnEventInput = StreamInput.and(
+  z.object({ lastEventId: z.string().max(200).nullish() }),
+);
 
 export const eventsRouter = router({
   /**

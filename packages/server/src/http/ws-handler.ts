@@ -1,0 +1,352 @@
+import type { IncomingMessage } from 'node:http';
+import {
+  callTRPCProcedure,
+  getErrorShape,
+  getTRPCErrorFromUnknown,
+  isTrackedEnvelope,
+  TRPCError,
+} from '@trpc/server';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { OnEventInput } from '../routers/events.js';
+import type { AppRouter } from '../routers/root.js';
+import { DeviceSession } from '../services/device-session.js';
+import { applyLastEventId } from '../services/stream.js';
+import type { Context } from '../trpc.js';
+import { eventFrame, framePrefix } from './ws-frames.js';
+
+/** WebSocket close code sent to a device cut off for not reading fast enough. */
+export const SLOW_CONSUMER_CLOSE_CODE = 4008;
+const ON_EVENT = 'events.onEvent';
+/** A frame may batch at most this many requests. */
+const MAX_BATCH = 100;
+
+type RequestId = string | number;
+interface Request {
+  id: RequestId;
+  jsonrpc: boolean;
+  method: 'query' | 'mutation' | 'subscription' | 'subscription.stop';
+  path: string;
+  input: unknown;
+  lastEventId: string | undefined;
+}
+
+interface Connection {
+  ws: WebSocket;
+  req: IncomingMessage;
+  ctx: Context | undefined;
+  /** The first message must be connectionParams (the client asked with ?connectionParams=1). */
+  awaitingParams: boolean;
+  subscriptions: Map<RequestId, { close(): void }>;
+  lastHeard: number;
+  pingedAt: number;
+}
+
+function parseRequest(raw: unknown): Request | { id: RequestId | null; problem: string } {
+  if (typeof raw !== 'object' || raw === null)
+    return { id: null, problem: 'A request is a JSON object' };
+  const m = raw as { id?: unknown; jsonrpc?: unknown; method?: unknown; params?: unknown };
+  const id = typeof m.id === 'number' || typeof m.id === 'string' ? m.id : null;
+  if (id === null) return { id, problem: 'A request needs an id' };
+  const method = m.method;
+  if (
+    method !== 'query' &&
+    method !== 'mutation' &&
+    method !== 'subscription' &&
+    method !== 'subscription.stop'
+  ) {
+    return { id, problem: 'Unknown method' };
+  }
+  const params = (typeof m.params === 'object' && m.params !== null ? m.params : {}) as {
+    path?: unknown;
+    input?: unknown;
+    lastEventId?: unknown;
+  };
+  if (method !== 'subscription.stop' && typeof params.path !== 'string')
+    return { id, problem: 'A request needs a path' };
+  return {
+    id,
+    jsonrpc: m.jsonrpc === '2.0',
+    method,
+    path: typeof params.path === 'string' ? params.path : '',
+    input: params.input,
+    lastEventId: typeof params.lastEventId === 'string' ? params.lastEventId : undefined,
+  };
+}
+
+/**
+ * Confab's WebSocket endpoint: tRPC's wire protocol (what `wsLink` speaks: connectionParams,
+ * queries, mutations, subscriptions, stop, PING/PONG, reconnect), with the device stream on a
+ * fast path. tRPC's own adapter runs an async generator per subscriber and builds and
+ * stringifies every frame per connection; here a bus publish writes each event's shared,
+ * pre-built frame straight to the sockets of the devices that are caught up.
+ */
+export function attachWebSocketHandler(opts: {
+  wss: WebSocketServer;
+  router: AppRouter;
+  createContext(
+    req: IncomingMessage,
+    ws: WebSocket,
+    connectionParams: Record<string, string | undefined> | null,
+  ): Context;
+  pingMs: number;
+  pongWaitMs: number;
+}) {
+  const { router } = opts;
+  const connections = new Set<Connection>();
+
+  const send = (c: Connection, message: object) => {
+    if (c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify(message));
+  };
+
+  function sendError(
+    c: Connection,
+    request: { id: RequestId | null; jsonrpc?: boolean; path?: string; input?: unknown },
+    type: 'query' | 'mutation' | 'subscription' | 'unknown',
+    cause: unknown,
+  ) {
+    const error = getTRPCErrorFromUnknown(cause);
+    const shape = getErrorShape({
+      config: router._def._config,
+      error,
+      type,
+      path: request.path,
+      input: request.input,
+      ctx: c.ctx,
+    });
+    send(c, { id: request.id, ...(request.jsonrpc ? { jsonrpc: '2.0' } : {}), error: shape });
+  }
+
+  async function subscribeToEvents(c: Connection, ctx: Context, request: Request) {
+    const input = OnEventInput.safeParse({
+      ...(request.input as object),
+      lastEventId: request.lastEventId,
+    });
+    if (!input.success) throw new TRPCError({ code: 'BAD_REQUEST', cause: input.error });
+    const auth = await ctx.services.accounts.authenticate(ctx.token);
+    if (c.ws.readyState !== c.ws.OPEN || c.subscriptions.has(request.id)) return;
+    const prefix = framePrefix(request.id, request.jsonrpc);
+    send(c, {
+      id: request.id,
+      ...(request.jsonrpc ? { jsonrpc: '2.0' } : {}),
+      result: { type: 'started' },
+    });
+    const session = new DeviceSession(
+      ctx.services,
+      auth,
+      {
+        cursors: applyLastEventId(input.data.cursors, input.data.lastEventId),
+        resume: input.data.resume,
+        limits: ctx.services.streamLimits,
+        needsHeartbeat: false,
+      },
+      {
+        deliver: (event) => {
+          if (c.ws.readyState === c.ws.OPEN)
+            c.ws.send(eventFrame(event, prefix), { binary: false });
+        },
+        fail: (error) => {
+          c.subscriptions.delete(request.id);
+          sendError(c, request, 'subscription', error);
+        },
+        bufferedBytes: () => c.ws.bufferedAmount,
+        cutOff: () => {
+          c.ws.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
+          // close() waits for the peer, which is not reading: drop the socket after a moment.
+          setTimeout(() => c.ws.terminate(), 1000).unref();
+        },
+      },
+    );
+    c.subscriptions.set(request.id, session);
+  }
+
+  /** Any other subscription: the procedure's async iterable, pumped frame by frame. */
+  async function subscribeGeneric(c: Connection, ctx: Context, request: Request) {
+    const abort = new AbortController();
+    const iterable = (await callTRPCProcedure({
+      router,
+      path: request.path,
+      getRawInput: async () => request.input,
+      ctx,
+      type: 'subscription',
+      signal: abort.signal,
+      batchIndex: 0,
+    })) as AsyncIterable<unknown>;
+    c.subscriptions.set(request.id, { close: () => abort.abort() });
+    send(c, { id: request.id, result: { type: 'started' } });
+    for await (const value of iterable) {
+      if (abort.signal.aborted) break;
+      const [trackedId, data] = isTrackedEnvelope(value) ? value : [undefined, value];
+      send(c, {
+        id: request.id,
+        result: {
+          type: 'data',
+          ...(trackedId ? { id: trackedId, data: { id: trackedId, data } } : { data }),
+        },
+      });
+    }
+    c.subscriptions.delete(request.id);
+  }
+
+  function handle(c: Connection, request: Request) {
+    const ctx = c.ctx;
+    if (!ctx) return;
+    if (request.method === 'subscription.stop') {
+      c.subscriptions.get(request.id)?.close();
+      if (c.subscriptions.delete(request.id))
+        send(c, { id: request.id, result: { type: 'stopped' } });
+      return;
+    }
+    if (request.method === 'subscription') {
+      if (c.subscriptions.has(request.id)) {
+        sendError(
+          c,
+          request,
+          'subscription',
+          new TRPCError({ code: 'BAD_REQUEST', message: `Duplicate id ${request.id}` }),
+        );
+        return;
+      }
+      const run =
+        request.path === ON_EVENT
+          ? subscribeToEvents(c, ctx, request)
+          : subscribeGeneric(c, ctx, request);
+      run.catch((error: unknown) => {
+        c.subscriptions.delete(request.id);
+        sendError(c, request, 'subscription', error);
+      });
+      return;
+    }
+    callTRPCProcedure({
+      router,
+      path: request.path,
+      getRawInput: async () => request.input,
+      ctx,
+      type: request.method,
+      signal: undefined,
+      batchIndex: 0,
+    }).then(
+      (data: unknown) =>
+        send(c, {
+          id: request.id,
+          ...(request.jsonrpc ? { jsonrpc: '2.0' } : {}),
+          result: { type: 'data', data },
+        }),
+      (error: unknown) => sendError(c, request, request.method as 'query' | 'mutation', error),
+    );
+  }
+
+  function onMessage(c: Connection, data: Buffer) {
+    c.lastHeard = Date.now();
+    c.pingedAt = 0;
+    const text = data.toString();
+    if (text === 'PING') {
+      if (c.ws.readyState === c.ws.OPEN) c.ws.send('PONG');
+      return;
+    }
+    if (text === 'PONG') return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (cause) {
+      sendError(
+        c,
+        { id: null },
+        'unknown',
+        new TRPCError({ code: 'PARSE_ERROR', message: 'Not JSON', cause }),
+      );
+      return;
+    }
+    if (c.awaitingParams) {
+      const m = parsed as { method?: unknown; data?: unknown } | null;
+      if (m?.method !== 'connectionParams') {
+        sendError(
+          c,
+          { id: null },
+          'unknown',
+          new TRPCError({ code: 'BAD_REQUEST', message: 'Expected connectionParams first' }),
+        );
+        c.ws.close();
+        return;
+      }
+      const params =
+        typeof m.data === 'object' && m.data !== null ? (m.data as Record<string, unknown>) : {};
+      const strings = Object.fromEntries(
+        Object.entries(params).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      );
+      c.ctx = opts.createContext(c.req, c.ws, strings);
+      c.awaitingParams = false;
+      return;
+    }
+    const requests = Array.isArray(parsed) ? parsed : [parsed];
+    if (requests.length > MAX_BATCH) {
+      sendError(
+        c,
+        { id: null },
+        'unknown',
+        new TRPCError({ code: 'BAD_REQUEST', message: `At most ${MAX_BATCH} requests per frame` }),
+      );
+      return;
+    }
+    for (const raw of requests) {
+      const request = parseRequest(raw);
+      if ('problem' in request)
+        sendError(
+          c,
+          { id: request.id },
+          'unknown',
+          new TRPCError({ code: 'BAD_REQUEST', message: request.problem }),
+        );
+      else handle(c, request);
+    }
+  }
+
+  opts.wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+    const awaitingParams =
+      new URL(req.url ?? '/', 'http://x').searchParams.get('connectionParams') === '1';
+    const c: Connection = {
+      ws,
+      req,
+      ctx: awaitingParams ? undefined : opts.createContext(req, ws, null),
+      awaitingParams,
+      subscriptions: new Map(),
+      lastHeard: Date.now(),
+      pingedAt: 0,
+    };
+    connections.add(c);
+    ws.on('message', (data: Buffer) => onMessage(c, data));
+    // Socket errors (a bad frame, a reset) must not crash the process; close follows.
+    ws.on('error', () => {});
+    ws.once('close', () => {
+      connections.delete(c);
+      for (const subscription of c.subscriptions.values()) subscription.close();
+      c.subscriptions.clear();
+    });
+  });
+
+  // One timer for every connection (not one per socket): ping the quiet ones, drop the silent.
+  const keepAlive = setInterval(
+    () => {
+      const now = Date.now();
+      for (const c of connections) {
+        if (c.pingedAt && now - c.pingedAt > opts.pongWaitMs) c.ws.terminate();
+        else if (!c.pingedAt && now - c.lastHeard >= opts.pingMs && c.ws.readyState === c.ws.OPEN) {
+          c.ws.send('PING');
+          c.pingedAt = now;
+        }
+      }
+    },
+    Math.max(100, Math.min(opts.pingMs, opts.pongWaitMs) / 2),
+  );
+  keepAlive.unref();
+
+  return {
+    /** Tells every client to reconnect (before a restart). */
+    broadcastReconnectNotification(): void {
+      const notice = JSON.stringify({ id: null, method: 'reconnect' });
+      for (const c of connections) if (c.ws.readyState === c.ws.OPEN) c.ws.send(notice);
+    },
+    close(): void {
+      clearInterval(keepAlive);
+    },
+  };
+}
