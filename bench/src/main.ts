@@ -5,7 +5,8 @@ import { writeResults } from './results-file.js';
 import { failures, runBench } from './runner.js';
 import { renderReport } from './table.js';
 
-const argv = process.argv.slice(2);
+// `pnpm bench -- --rounds 5` passes the `--` through: it separates nothing here.
+const argv = process.argv.slice(2).filter((arg) => arg !== '--');
 const config = configFromArgs(argv, join(BENCH_DIR, 'RESULTS.md'));
 const log = (line: string) => console.error(line);
 

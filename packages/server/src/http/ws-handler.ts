@@ -17,6 +17,8 @@ import { eventFrame, framePrefix } from './ws-frames.js';
 /** WebSocket close code sent to a device cut off for not reading fast enough. */
 export const SLOW_CONSUMER_CLOSE_CODE = 4008;
 const ON_EVENT = 'events.onEvent';
+/** Frames are JSON text even when handed over as a shared Buffer. */
+const TEXT_FRAME = { binary: false } as const;
 /** A frame may batch at most this many requests. */
 const MAX_BATCH = 100;
 
@@ -32,7 +34,8 @@ interface Request {
 
 interface Connection {
   ws: WebSocket;
-  req: IncomingMessage;
+  /** Kept only until the context exists: an upgrade request holds kilobytes of headers. */
+  req: IncomingMessage | undefined;
   ctx: Context | undefined;
   /** The first message must be connectionParams (the client asked with ?connectionParams=1). */
   awaitingParams: boolean;
@@ -273,7 +276,8 @@ export function attachWebSocketHandler(opts: {
       const strings = Object.fromEntries(
         Object.entries(params).filter((e): e is [string, string] => typeof e[1] === 'string'),
       );
-      c.ctx = opts.createContext(c.req, c.ws, strings);
+      if (c.req) c.ctx = opts.createContext(c.req, c.ws, strings);
+      c.req = undefined;
       c.awaitingParams = false;
       return;
     }
@@ -305,7 +309,7 @@ export function attachWebSocketHandler(opts: {
       new URL(req.url ?? '/', 'http://x').searchParams.get('connectionParams') === '1';
     const c: Connection = {
       ws,
-      req,
+      req: awaitingParams ? req : undefined,
       ctx: awaitingParams ? undefined : opts.createContext(req, ws, null),
       awaitingParams,
       subscriptions: new Map(),
