@@ -32,7 +32,12 @@ type Reply = Extract<FromServer, { id: number }>;
 export async function startServer(name: string, options: StartOptions): Promise<ServerHandle> {
   const child: ChildProcess = fork(serverScript(name), options.args ?? [], {
     cwd: BENCH_DIR,
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: [
+      '--import',
+      'tsx',
+      '--expose-gc',
+      ...(process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const pid = child.pid;

@@ -34,6 +34,8 @@ export const LIMITS = {
   pollMaxEvents: 500,
   /** Largest JSON payload an app may push to a user, in bytes. */
   pushDataMaxBytes: 16 * 1024,
+  /** A stream's presence snapshot lists at most this many people who are online or away. */
+  presenceSnapshotMax: 1000,
   /** A typing indicator lasts this long unless the typist's client renews it. */
   typingTtlMs: 5_000,
   /** A device must call presence.heartbeat this often (SSE cannot tell a vanished peer)... */

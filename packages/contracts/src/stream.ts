@@ -39,7 +39,10 @@ export type PresenceState = z.infer<typeof PresenceState>;
 /** A member of one of the user's rooms changed presence. */
 export const PresenceChanged = PresenceState.extend({ type: z.literal('presence') });
 
-/** Sent after the first sync point: the presence of everyone who shares a room with the user. */
+/**
+ * Sent after the sync point: who, among the people sharing a room with the user, is online or
+ * away (up to LIMITS.presenceSnapshotMax); everyone else is offline (presence.of has last-seen).
+ */
 export const PresenceSnapshot = z.object({
   type: z.literal('presence.snapshot'),
   users: z.array(PresenceState),

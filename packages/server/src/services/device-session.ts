@@ -1,4 +1,4 @@
-import { ERROR_CODES, type RoomEvent, type StreamEvent } from '@confab/contracts';
+import { ERROR_CODES, LIMITS, type RoomEvent, type StreamEvent } from '@confab/contracts';
 import { AppError } from '../errors.js';
 import type { Bus, BusMessage } from '../ports/bus.js';
 import type { Store } from '../ports/store.js';
@@ -149,8 +149,11 @@ export class DeviceSession {
         cutOff: () => this.sink.cutOff(),
       });
       const peers = await store.peersOf(this.auth.user.id);
-      const users = peers.length ? await presence.of(peers) : [];
-      if (!this.closed) this.emit({ type: 'presence.snapshot', users });
+      if (!this.closed)
+        this.emit({
+          type: 'presence.snapshot',
+          users: presence.present(peers, LIMITS.presenceSnapshotMax),
+        });
     }
   }
 

@@ -146,6 +146,21 @@ export function createPresence(deps: {
       return statusOf(userId) !== 'offline';
     },
 
+    /**
+     * Who among these users is online or away (at most `max`): what a new stream's snapshot
+     * carries. Everyone else is offline; `of` tells when they were last seen. No store access,
+     * so a reconnect storm into a large room stays cheap.
+     */
+    present(userIds: readonly string[], max: number): PresenceState[] {
+      const states: PresenceState[] = [];
+      for (const id of userIds) {
+        if (states.length >= max) break;
+        const status = statusOf(id);
+        if (status !== 'offline') states.push({ userId: id, status, lastSeenAt: null });
+      }
+      return states;
+    },
+
     /** The presence of these users, with last-seen times from the store for those long gone. */
     async of(userIds: readonly string[]): Promise<PresenceState[]> {
       const unknown = userIds.filter((id) => statusOf(id) === 'offline' && !lastSeen.has(id));
