@@ -1,76 +1,110 @@
 import { expect, test } from '@playwright/test';
 import {
+  connectionStatus,
   conversationTitle,
   createRoom,
+  log,
   messageBodies,
+  messageRow,
+  roomLink,
   send,
   signedInUser,
   twoUserChat,
   uniqueSuffix,
 } from '../fixtures/chat';
 
-test('two users chat in a public room over WebSocket and see the same messages in order', async ({
+test('two users chat in a public room and see each other’s messages live, in order', async ({
   browser,
 }) => {
   const { a, b } = await twoUserChat(browser);
-  // The page really used WebSocket (the default transport) for live events.
-  await expect(a.page.getByRole('status', { name: 'Connection' })).toHaveText(
-    'Live over WebSocket',
+  await expect(connectionStatus(a.page)).toHaveText('Connected via WebSocket');
+
+  // Addresses become links that open in a new tab, without a handle on this one.
+  await send(a.page, 'The guide is at https://example.com/guide?x=1. Read it!');
+  const link = log(b.page).getByRole('link', { name: 'https://example.com/guide?x=1' });
+  await expect(link).toHaveAttribute('href', 'https://example.com/guide?x=1');
+  await expect(link).toHaveAttribute('target', '_blank');
+  await expect(link).toHaveAttribute('rel', 'noopener noreferrer');
+  await expect(messageBodies(b.page).last()).toHaveText(
+    'The guide is at https://example.com/guide?x=1. Read it!',
   );
   await a.context.close();
   await b.context.close();
 });
 
-test('an invited user sees the private room appear live, with its unread count and preview', async ({
+test('edits and deletions reach the other user: the new text marked edited, a tombstone', async ({
   browser,
 }) => {
-  const a = await signedInUser(browser, 'Carol');
-  const b = await signedInUser(browser, 'Dave');
-  const room = `Private ${uniqueSuffix()}`;
-  await createRoom(a.page, room, 'private');
+  const { a, b, bodies } = await twoUserChat(browser);
+  await send(a.page, 'Lunch at noon?');
+  await send(a.page, 'Bring the teh slides');
+  await expect(messageBodies(b.page)).toHaveText([
+    ...bodies,
+    'Lunch at noon?',
+    'Bring the teh slides',
+  ]);
 
-  await a.page.getByLabel('Invite by username').fill(b.user.username);
-  await a.page.getByRole('button', { name: 'Invite', exact: true }).click();
-  await expect(a.page.getByText(`Invited ${b.user.username}.`)).toBeVisible();
+  const typo = messageRow(a.page, 'Bring the teh slides');
+  await typo.hover();
+  await typo.getByRole('button', { name: 'Edit message' }).click();
+  await a.page.getByLabel('New text').fill('Bring the slides');
+  await a.page.getByLabel('New text').press('Enter');
 
-  const text = `Secret plan ${uniqueSuffix()}`;
-  await send(a.page, text);
-  await expect(messageBodies(a.page)).toHaveText([text]);
+  const lunch = messageRow(a.page, 'Lunch at noon?');
+  await lunch.hover();
+  await lunch.getByRole('button', { name: 'Delete message' }).click();
+  await lunch.getByRole('button', { name: 'Delete', exact: true }).click();
 
-  // Dave did not reload: the room arrives through his event stream.
-  const entry = b.page.getByRole('button', { name: room, exact: true });
-  await expect(entry).toBeVisible();
-  await expect(entry.getByTestId('unread')).toHaveText('1 unread');
-  await expect(entry.locator('.preview')).toHaveText(text);
-
-  await entry.click();
-  await expect(conversationTitle(b.page)).toHaveText(room);
-  await expect(messageBodies(b.page)).toHaveText([text]);
-  // Reading the room clears its count.
-  await expect(entry.getByTestId('unread')).toHaveCount(0);
+  for (const { page } of [a, b]) {
+    await expect(messageBodies(page)).toHaveText([
+      ...bodies,
+      'This message was deleted',
+      'Bring the slides',
+    ]);
+    await expect(messageRow(page, 'Bring the slides').getByTestId('edited')).toHaveText('edited');
+  }
+  // Only one's own messages offer the menu.
+  await messageRow(b.page, 'Bring the slides').hover();
+  await expect(
+    messageRow(b.page, 'Bring the slides').getByRole('button', { name: 'Edit message' }),
+  ).toHaveCount(0);
   await a.context.close();
   await b.context.close();
 });
 
-test('a direct conversation is named after the other person on both sides', async ({ browser }) => {
-  const a = await signedInUser(browser, 'Grace');
-  const b = await signedInUser(browser, 'Heidi');
+test('an invited user sees the private room appear live with its unread count and preview; a DM is named after the other person', async ({
+  browser,
+}) => {
+  const [a, b] = await Promise.all([signedInUser(browser, 'Carol'), signedInUser(browser, 'Dave')]);
+  const room = `Private ${uniqueSuffix()}`;
+  await createRoom(a.page, room, 'private');
+  await a.page.getByRole('button', { name: 'Members' }).click();
+  await a.page.getByLabel('Invite by username').fill(b.user.username);
+  await a.page.getByRole('button', { name: 'Invite', exact: true }).click();
+  await expect(a.page.getByText(`Invited ${b.user.username}.`)).toBeVisible();
 
-  await a.page.getByLabel('Username to message').fill(b.user.username);
-  await a.page.getByRole('button', { name: 'Open conversation' }).click();
-  await expect(conversationTitle(a.page)).toHaveText('Heidi');
-  // Nobody can be invited into a direct conversation, so the page does not offer it.
-  await expect(a.page.getByLabel('Invite by username')).toHaveCount(0);
-
-  const text = `Psst ${uniqueSuffix()}`;
-  await send(a.page, text);
-  await expect(messageBodies(a.page)).toHaveText([text]);
-
-  const entry = b.page.getByRole('button', { name: 'Grace', exact: true });
-  await expect(entry.locator('.preview')).toHaveText(text);
+  await send(a.page, 'Secret plan');
+  await send(a.page, 'Step two');
+  // Dave did not reload: the room arrives through his event stream, then its messages.
+  const entry = roomLink(b.page, room);
+  await expect(entry.getByTestId('unread')).toHaveText('2 unread');
+  await expect(entry.getByTestId('preview')).toHaveText('Step two');
   await entry.click();
-  await expect(conversationTitle(b.page)).toHaveText('Grace');
-  await expect(messageBodies(b.page)).toHaveText([text]);
+  await expect(conversationTitle(b.page)).toHaveText(room);
+  await expect(messageBodies(b.page)).toHaveText(['Secret plan', 'Step two']);
+  await expect(b.page.getByTestId('unread-divider')).toHaveText('New messages');
+  await expect(entry.getByTestId('unread')).toHaveCount(0);
+
+  // A direct conversation, opened by username.
+  await b.page.getByRole('link', { name: 'Message', exact: true }).click();
+  await b.page.getByLabel('Their username').fill(a.user.username);
+  await b.page.getByRole('button', { name: 'Open conversation' }).click();
+  await expect(conversationTitle(b.page)).toHaveText('Carol');
+  await send(b.page, 'Psst');
+  await expect(roomLink(a.page, 'Dave').getByTestId('preview')).toHaveText('Psst');
+  await roomLink(a.page, 'Dave').click();
+  await expect(messageBodies(a.page)).toHaveText(['Psst']);
+  await expect(a.page.getByRole('button', { name: 'Members' })).toHaveCount(0);
   await a.context.close();
   await b.context.close();
 });

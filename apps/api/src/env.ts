@@ -32,6 +32,21 @@ const Env = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /** Contact for push services (the VAPID token's subject): a mailto: or https: URL. */
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)\S+$/, 'must be a mailto: or https:// URL')
+    .default('mailto:webpush@example.com'),
+  /** Messages to one member in one room within this many ms make one Web Push. */
+  PUSH_COLLAPSE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  /** Accept http push endpoints on 127.0.0.1/localhost (a local test push service only). */
+  ALLOW_INSECURE_PUSH_ENDPOINTS: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  /** Attempts per webhook delivery, and the wait before the first retry (it doubles). */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(1000),
 });
 export type Env = z.infer<typeof Env>;
 

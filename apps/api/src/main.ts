@@ -18,7 +18,19 @@ async function main(): Promise<void> {
   const server = createChatServer({
     store,
     bus,
-    config: { staticDir, secureCookies: env.SECURE_COOKIES },
+    config: {
+      staticDir,
+      secureCookies: env.SECURE_COOKIES,
+      apiKeys: env.API_KEYS,
+      sendRate: { perSecond: env.SENDS_PER_SECOND, burst: env.SEND_BURST },
+      notifications: {
+        vapidSubject: env.VAPID_SUBJECT,
+        pushCollapseMs: env.PUSH_COLLAPSE_MS,
+        allowInsecurePushEndpoints: env.ALLOW_INSECURE_PUSH_ENDPOINTS,
+        webhookMaxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
+        webhookRetryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+      },
+    },
   });
   const url = await server.listen(env.PORT, env.HOST);
   const storage = store.dialect === 'sqlite' ? `SQLite ${resolve(env.DATABASE_URL)}` : 'PostgreSQL';

@@ -54,6 +54,8 @@ export interface ChatClientEvents extends Record<string, unknown> {
   /** The stream caught up: every room's position, for persisting (see `cursors` option). */
   synced: Cursors;
   outbox: OutboxEntry[];
+  /** The user is no longer in this room (left or was removed while this device was away). */
+  left: { roomId: string };
 }
 
 export interface ChatClientOptions {
@@ -137,6 +139,7 @@ export function createChatClient(options: ChatClientOptions) {
         pendingStart?.();
         emitter.emit('synced', cursors);
       },
+      left: (roomId) => emitter.emit('left', { roomId }),
       failed: (error) => failAttempt(attemptId, error),
     },
   );
@@ -292,6 +295,10 @@ export function createChatClient(options: ChatClientOptions) {
     api,
     get state(): ConnectionState {
       return status.state;
+    },
+    /** The whole connection status: state, transport, when the next attempt starts, last error. */
+    get status(): StateChange {
+      return status;
     },
     /** The transport in use (or being tried); null before the first attempt. */
     get transport(): Transport | null {

@@ -112,6 +112,25 @@ describe.each(TRANSPORTS)('stream rules over %s', (transport) => {
     ]);
   });
 
+  it('says a room is gone when the user was removed while this device was away', async () => {
+    const owner = await register(server.url, 'owner');
+    const guest = await register(server.url, 'guest');
+    const admin = open(owner.token, { autoConnect: false });
+    const room = await admin.api.room.create.mutate({ kind: 'private', name: 'temporary' });
+    await admin.api.room.invite.mutate({ roomId: room.id, username: guest.username });
+    const first = open(guest.token);
+    const seen = record(first);
+    await seen.until(() => room.id in first.cursors(), 'the room');
+    const saved = first.cursors();
+    first.close();
+    await admin.api.room.removeMember.mutate({ roomId: room.id, userId: guest.userId });
+
+    const back = open(guest.token, { cursors: saved });
+    const left = new Promise<string>((resolve) => back.on('left', ({ roomId }) => resolve(roomId)));
+    expect(await left).toBe(room.id);
+    expect(back.cursors()).toEqual({});
+  });
+
   it("tells the user's devices when the read marker moves", async () => {
     const user = await register(server.url, 'user');
     const a = open(user.token);

@@ -22,6 +22,8 @@ export class Sequencer {
     private readonly handlers: {
       deliver(event: Exclude<StreamEvent, { type: 'sync' }>): void;
       synced(cursors: Cursors): void;
+      /** A room this device had is gone from the user's rooms (left or removed while away). */
+      left(roomId: string): void;
       failed(error: unknown): void;
     },
   ) {
@@ -59,8 +61,13 @@ export class Sequencer {
   private async apply(event: StreamEvent): Promise<void> {
     if (event.type === 'sync') {
       // The server delivered up to these; rooms it no longer lists are rooms the user left.
-      for (const roomId of [...this.cursors.keys()])
-        if (!(roomId in event.cursors)) this.cursors.delete(roomId);
+      for (const roomId of [...this.cursors.keys()]) {
+        if (roomId in event.cursors) continue;
+        // Left or removed while this device was away: its member.left/removed is not in any
+        // log the device may still read, so say it here.
+        this.cursors.delete(roomId);
+        this.handlers.left(roomId);
+      }
       for (const [roomId, seq] of Object.entries(event.cursors)) {
         this.cursors.set(roomId, Math.max(seq, this.cursors.get(roomId) ?? 0));
       }

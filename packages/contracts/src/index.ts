@@ -4,5 +4,6 @@ export * from './ids.js';
 export * from './inputs.js';
 export * from './limits.js';
 export * from './models.js';
+export * from './notifications.js';
 export * from './outputs.js';
 export * from './stream.js';

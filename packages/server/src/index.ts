@@ -10,7 +10,16 @@ export {
   createChatServer,
   TRPC_PATH,
 } from './http/server.js';
+export type { NotifyConfig, NotifyLogEntry } from './notify/config.js';
+export {
+  signWebhookPayload,
+  type VerifyWebhookOptions,
+  type VerifyWebhookResult,
+  verifyWebhookSignature,
+  WEBHOOK_HEADERS,
+} from './notify/verify.js';
 export type { Bus, BusMessage, BusTopic } from './ports/bus.js';
+export type { Notifier } from './ports/notifier.js';
 export type { Store } from './ports/store.js';
 export type { AppRouter } from './routers/root.js';
 export type { ErrorData } from './trpc.js';

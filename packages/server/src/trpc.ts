@@ -2,6 +2,7 @@ import { ERROR_CODES, type ErrorCode, LIMITS } from '@confab/contracts';
 import { initTRPC } from '@trpc/server';
 import { ZodError } from 'zod';
 import { AppError } from './errors.js';
+import type { Notifications } from './notify/service.js';
 import type { Bus } from './ports/bus.js';
 import type { Store } from './ports/store.js';
 import type { Accounts } from './services/accounts.js';
@@ -24,6 +25,8 @@ export interface Services {
   presence: Presence;
   typing: TypingService;
   streamLimits: StreamLimits;
+  /** Offline notifications (Web Push, webhooks); also the default Notifier. */
+  notify: Notifications;
 }
 
 export interface Context {

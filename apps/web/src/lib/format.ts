@@ -1,4 +1,4 @@
-import type { ErrorCode, RoomSummary } from '@confab/contracts';
+import type { RoomSummary } from '@confab/contracts';
 
 /** What a room is called in the UI: a direct room is named after the other person. */
 export function roomTitle(summary: RoomSummary): string {
@@ -10,10 +10,53 @@ export function formatTime(epochMs: number): string {
   return new Date(epochMs).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 }
 
-/** Session errors: the cookie no longer opens a session, so the user must sign in again. */
-export const SIGNED_OUT_CODES: ReadonlySet<ErrorCode | undefined> = new Set<ErrorCode>([
-  'UNAUTHENTICATED',
-  'SESSION_INVALID',
-  'SESSION_EXPIRED',
-  'SESSION_REVOKED',
-]);
+function startOfDay(epochMs: number): number {
+  const d = new Date(epochMs);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
+/** Whether two instants fall on the same local calendar day. */
+export function sameDay(a: number, b: number): boolean {
+  return startOfDay(a) === startOfDay(b);
+}
+
+/** "Today", "Yesterday", "Monday, March 3" (with the year when it is not this one). */
+export function formatDay(epochMs: number, now = Date.now()): string {
+  const days = Math.round((startOfDay(now) - startOfDay(epochMs)) / 86_400_000);
+  if (days === 0) return 'Today';
+  if (days === 1) return 'Yesterday';
+  const sameYear = new Date(epochMs).getFullYear() === new Date(now).getFullYear();
+  return new Date(epochMs).toLocaleDateString([], {
+    weekday: 'long',
+    month: 'long',
+    day: 'numeric',
+    ...(sameYear ? {} : { year: 'numeric' }),
+  });
+}
+
+/** A compact time for lists: "14:05" today, "Yesterday", "Mon", or "3 Mar". */
+export function formatShort(epochMs: number, now = Date.now()): string {
+  const days = Math.round((startOfDay(now) - startOfDay(epochMs)) / 86_400_000);
+  if (days === 0) return formatTime(epochMs);
+  if (days === 1) return 'Yesterday';
+  if (days < 7) return new Date(epochMs).toLocaleDateString([], { weekday: 'short' });
+  return new Date(epochMs).toLocaleDateString([], { day: 'numeric', month: 'short' });
+}
+
+/** "just now", "5 minutes ago", "3 hours ago", else a date. */
+export function formatAgo(epochMs: number, now = Date.now()): string {
+  const minutes = Math.floor((now - epochMs) / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'} ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} hour${hours === 1 ? '' : 's'} ago`;
+  return formatDay(epochMs, now);
+}
+
+/** "Ada", "Ada and Ben", "Ada, Ben and Cy", "Ada, Ben and 3 others". */
+export function listNames(names: readonly string[], max = 3): string {
+  if (names.length <= 1) return names[0] ?? '';
+  if (names.length <= max) return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  const rest = names.length - (max - 1);
+  return `${names.slice(0, max - 1).join(', ')} and ${rest} others`;
+}

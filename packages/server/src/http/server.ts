@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { LIMITS } from '@confab/contracts';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { WebSocketServer } from 'ws';
+import type { NotifyConfig } from '../notify/config.js';
 import type { Bus } from '../ports/bus.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
 import { appRouter } from '../routers/root.js';
 import { createServices } from '../services/index.js';
@@ -30,6 +32,8 @@ export interface ChatServerConfig {
   wsPingMs?: number;
   /** ...and closes it when no pong comes within this. @default 5000 */
   wsPongWaitMs?: number;
+  /** Offline notifications: Web Push and webhooks (see docs/notifications.md). */
+  notifications?: NotifyConfig;
 }
 
 /** The API path: tRPC over HTTP and SSE under it, WebSocket upgrades at it. */
@@ -57,15 +61,22 @@ export { SLOW_CONSUMER_CLOSE_CODE } from './ws-handler.js';
  * The Confab server as a library: one Node HTTP server that carries tRPC queries and mutations
  * (HTTP), subscriptions (SSE on the same path, WebSocket on upgrade) and, optionally, the web app.
  */
-export function createChatServer(deps: { store: Store; bus: Bus; config?: ChatServerConfig }) {
+export function createChatServer(deps: {
+  store: Store;
+  bus: Bus;
+  /** Who hears of new messages. @default Web Push and webhooks (`config.notifications`) */
+  notifier?: Notifier;
+  config?: ChatServerConfig;
+}) {
   const config = deps.config ?? {};
   const services: Services = createServices(
-    { store: deps.store, bus: deps.bus },
+    { store: deps.store, bus: deps.bus, ...(deps.notifier ? { notifier: deps.notifier } : {}) },
     {
       apiKeys: config.apiKeys ?? [],
       streamLimits: config.streamLimits ?? {},
       ...(config.sendRate ? { sendRate: config.sendRate } : {}),
       ...(config.heartbeatTtlMs ? { heartbeatTtlMs: config.heartbeatTtlMs } : {}),
+      ...(config.notifications ? { notifications: config.notifications } : {}),
     },
   );
   const secure = config.secureCookies ?? false;
@@ -170,6 +181,8 @@ export function createChatServer(deps: { store: Store; bus: Bus; config?: ChatSe
       services.presence.close();
       httpServer.closeAllConnections();
       await closed;
+      // Pending pushes go out and webhook retries stop before the store closes under them.
+      await services.notify.close();
       await deps.bus.close();
       await deps.store.close();
     },

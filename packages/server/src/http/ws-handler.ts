@@ -144,8 +144,7 @@ export function attachWebSocketHandler(opts: {
       },
       {
         deliver: (event) => {
-          if (c.ws.readyState === c.ws.OPEN)
-            c.ws.send(eventFrame(event, prefix), { binary: false });
+          if (c.ws.readyState === c.ws.OPEN) c.ws.send(eventFrame(event, prefix), TEXT_FRAME);
         },
         fail: (error) => {
           c.subscriptions.delete(request.id);

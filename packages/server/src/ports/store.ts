@@ -68,7 +68,7 @@ export type MessageChange =
  * appends to a room's log allocates the next seq in the same transaction that stores the entry,
  * so a room's seqs are 1, 2, 3... with no gap and no duplicate, and a returned event is committed.
  */
-export interface Store {
+export interface Store extends NotificationsStore {
   readonly dialect: 'sqlite' | 'postgres';
 
   createUser(user: UserRecord): Promise<'created' | 'username-taken'>;
@@ -154,4 +154,75 @@ export interface Store {
   markRead(roomId: string, userId: string, seq: number): Promise<number>;
 
   close(): Promise<void>;
+}
+
+export interface VapidKeys {
+  /** Base64url, 65 bytes (uncompressed P-256 point): what browsers pass to pushManager.subscribe. */
+  publicKey: string;
+  /** Base64url, 32 bytes. */
+  privateKey: string;
+}
+
+/** One browser's Web Push subscription, held for the session (device) that made it. */
+export interface PushSubscriptionRecord {
+  endpoint: string;
+  userId: string;
+  sessionId: string;
+  /** Base64url keys from the browser's PushSubscription. */
+  p256dh: string;
+  auth: string;
+  createdAt: number;
+}
+
+export interface WebhookRecord {
+  id: string;
+  url: string;
+  secret: string;
+  createdAt: number;
+}
+
+/** A member who may be notified of a message in a room. */
+export interface NotificationTarget {
+  userId: string;
+  username: string;
+  displayName: string;
+  muted: boolean;
+  /** Whether a live session of theirs (see pushSubscriptionsOf) has a push subscription. */
+  subscribed: boolean;
+}
+
+/** Durable state of offline notifications: VAPID keys, push subscriptions, mutes, webhooks. */
+export interface NotificationsStore {
+  /** The stored VAPID keys; the first call stores `generate()`'s, and racing first calls agree. */
+  vapidKeys(generate: () => VapidKeys): Promise<VapidKeys>;
+  /**
+   * Stores a device's subscription: replaces the session's previous one (a device has one), and
+   * takes the endpoint over from whoever held it (a browser shared by two accounts).
+   */
+  savePushSubscription(subscription: PushSubscriptionRecord): Promise<void>;
+  /** Removes a subscription (only if `userId` holds it, when given); false when none was. */
+  deletePushSubscription(endpoint: string, userId?: string): Promise<boolean>;
+  /**
+   * The subscriptions of these users' live sessions: not revoked, and used since `activeSince`
+   * (an expired session's device is signed out, so it is not notified either).
+   */
+  pushSubscriptionsOf(
+    userIds: readonly string[],
+    activeSince: number,
+  ): Promise<PushSubscriptionRecord[]>;
+  setRoomMuted(roomId: string, userId: string, muted: boolean): Promise<void>;
+  /** The rooms the user is in and has muted. */
+  mutedRoomsOf(userId: string): Promise<string[]>;
+  /** Every member of the room but `exceptUserId`: one query, as it runs for every message. */
+  notificationTargets(
+    roomId: string,
+    exceptUserId: string,
+    activeSince: number,
+  ): Promise<NotificationTarget[]>;
+  /** Messages by others after the member's read marker; undefined when not a member. */
+  unreadCount(roomId: string, userId: string): Promise<number | undefined>;
+  /** Refused when `max` webhooks are registered already. */
+  createWebhook(webhook: WebhookRecord, max: number): Promise<'created' | 'limit-reached'>;
+  webhooks(): Promise<WebhookRecord[]>;
+  deleteWebhook(id: string): Promise<boolean>;
 }

@@ -93,6 +93,10 @@ const NOT_USER_AUTHENTICATED = [
   'push.message',
   'push.toUser',
   'push.broadcast',
+  'notifications.registerWebhook',
+  'notifications.webhooks',
+  'notifications.deleteWebhook',
+  'notifications.stats',
 ];
 
 describe('authorization', () => {
@@ -166,6 +170,14 @@ describe('authorization', () => {
       'presence.setActive': { active: true },
       'presence.typing': { roomId },
       'presence.of': { userIds: [member.user.id] },
+      'notifications.vapidPublicKey': undefined,
+      'notifications.subscribePush': {
+        endpoint: 'https://push.example.com/send/abc',
+        keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) },
+      },
+      'notifications.unsubscribePush': { endpoint: 'https://push.example.com/send/abc' },
+      'notifications.setRoomMuted': { roomId, muted: true },
+      'notifications.mutedRooms': undefined,
     };
   }
 
@@ -216,6 +228,7 @@ describe('authorization', () => {
     'message.markRead',
     'room.receipts',
     'presence.typing',
+    'notifications.setRoomMuted',
   ];
 
   it('a private room does not exist for a non-member: ROOM_NOT_FOUND everywhere, nothing changes', async () => {

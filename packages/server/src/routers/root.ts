@@ -2,6 +2,7 @@ import { router } from '../trpc.js';
 import { authRouter } from './auth.js';
 import { eventsRouter } from './events.js';
 import { messageRouter } from './message.js';
+import { notificationsRouter } from './notifications.js';
 import { presenceRouter } from './presence.js';
 import { pushRouter } from './push.js';
 import { roomRouter } from './room.js';
@@ -13,6 +14,7 @@ export const appRouter = router({
   events: eventsRouter,
   push: pushRouter,
   presence: presenceRouter,
+  notifications: notificationsRouter,
 });
 
 /** The API's type: clients import it with `import type` and nothing else. */

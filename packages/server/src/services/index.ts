@@ -1,5 +1,8 @@
 import { LIMITS } from '@confab/contracts';
+import type { NotifyConfig } from '../notify/config.js';
+import { createNotifications } from '../notify/service.js';
 import type { Bus } from '../ports/bus.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
 import type { Services } from '../trpc.js';
 import { createAccounts } from './accounts.js';
@@ -20,11 +23,14 @@ export interface ServicesConfig {
   heartbeatTtlMs?: number;
   /** Writes per user: refill rate and bucket size. @default LIMITS.sendsPerSecond / sendBurst */
   sendRate?: { perSecond: number; burst: number };
+  /** Offline notifications: Web Push and webhooks. */
+  notifications?: NotifyConfig;
   now?: () => number;
 }
 
 export function createServices(
-  deps: { store: Store; bus: Bus },
+  /** `notifier`: who hears of new messages. @default the Web Push and webhook notifier */
+  deps: { store: Store; bus: Bus; notifier?: Notifier },
   config: ServicesConfig = {},
 ): Services {
   const now = config.now ?? Date.now;
@@ -42,16 +48,19 @@ export function createServices(
     now,
     ...(config.heartbeatTtlMs ? { heartbeatTtlMs: config.heartbeatTtlMs } : {}),
   });
+  const notify = createNotifications({ store, presence, rooms, now }, config.notifications);
+  const notifier = deps.notifier ?? notify;
   return {
     store,
     bus,
     accounts: createAccounts({ store, bus, now }),
     rooms,
-    messages: createMessages({ store, bus, rooms, sendLimiter, now }),
-    push: createPush({ store, bus, rooms, apiKeys: config.apiKeys ?? [], now }),
+    messages: createMessages({ store, bus, rooms, sendLimiter, notifier, now }),
+    push: createPush({ store, bus, rooms, notifier, apiKeys: config.apiKeys ?? [], now }),
     polling: createPolling({ store, bus, presence, streamLimits }),
     presence,
     typing: createTyping({ bus, rooms, now }),
     streamLimits,
+    notify,
   };
 }

@@ -1,6 +1,7 @@
 import { ERROR_CODES, type SendResult } from '@confab/contracts';
 import { AppError } from '../errors.js';
 import type { Bus } from '../ports/bus.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { MessageChange, Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
 import { newId } from './crypto.js';
@@ -12,9 +13,10 @@ export function createMessages(deps: {
   bus: Bus;
   rooms: Rooms;
   sendLimiter: RateLimiter;
+  notifier: Notifier;
   now: () => number;
 }) {
-  const { store, bus, rooms, sendLimiter, now } = deps;
+  const { store, bus, rooms, sendLimiter, notifier, now } = deps;
 
   /** Writes are rate-limited per user; a refused write changes nothing. */
   function takeWriteToken(auth: Authenticated): void {
@@ -64,7 +66,10 @@ export function createMessages(deps: {
           `clientMsgId ${input.clientMsgId} was already used for a message in another room`,
         );
       }
-      if (result.status === 'created') await rooms.publish([result.event]);
+      if (result.status === 'created') {
+        await rooms.publish([result.event]);
+        notifier.messageCreated(result.message);
+      }
       const { message } = result;
       return { id: message.id, seq: message.seq, createdAt: message.createdAt };
     },

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { ERROR_CODES, type SendResult } from '@confab/contracts';
 import { AppError, roomNotFound } from '../errors.js';
 import type { Bus } from '../ports/bus.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
 import { newId } from './crypto.js';
 import type { Rooms } from './rooms.js';
@@ -14,10 +15,11 @@ export function createPush(deps: {
   store: Store;
   bus: Bus;
   rooms: Rooms;
+  notifier: Notifier;
   apiKeys: readonly string[];
   now: () => number;
 }) {
-  const { store, bus, rooms, now } = deps;
+  const { store, bus, rooms, notifier, now } = deps;
   const keys = deps.apiKeys.map((k) => Buffer.from(k));
 
   async function userNamed(username: string) {
@@ -64,7 +66,10 @@ export function createPush(deps: {
           `clientMsgId ${input.clientMsgId} was already used in another room`,
         );
       }
-      if (result.status === 'created') await rooms.publish([result.event]);
+      if (result.status === 'created') {
+        await rooms.publish([result.event]);
+        notifier.messageCreated(result.message);
+      }
       return {
         id: result.message.id,
         seq: result.message.seq,

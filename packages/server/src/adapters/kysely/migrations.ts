@@ -94,6 +94,50 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_notifications': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('vapid_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('public_key', 'text', (c) => c.notNull())
+        .addColumn('private_key', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('push_subscriptions')
+        .addColumn('endpoint', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addColumn('session_id', 'text', (c) => c.notNull().references('sessions.id'))
+        .addColumn('p256dh', 'text', (c) => c.notNull())
+        .addColumn('auth', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('push_subscriptions_user')
+        .on('push_subscriptions')
+        .column('user_id')
+        .execute();
+      await db.schema
+        .createIndex('push_subscriptions_session')
+        .on('push_subscriptions')
+        .column('session_id')
+        .execute();
+      await db.schema
+        .createTable('room_mutes')
+        .addColumn('room_id', 'text', (c) => c.notNull().references('rooms.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+        .addPrimaryKeyConstraint('room_mutes_pk', ['room_id', 'user_id'])
+        .execute();
+      await db.schema.createIndex('room_mutes_user').on('room_mutes').column('user_id').execute();
+      await db.schema
+        .createTable('webhooks')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -58,5 +58,32 @@ export interface Database {
     edited_at: number | null;
     deleted_at: number | null;
   };
+  /** One row (id 'default'): the server's VAPID key pair for Web Push. */
+  vapid_keys: {
+    id: string;
+    public_key: string;
+    private_key: string;
+    created_at: number;
+  };
+  /** One per device (session) at most; the endpoint is the browser's, unique. */
+  push_subscriptions: {
+    endpoint: string;
+    user_id: string;
+    session_id: string;
+    p256dh: string;
+    auth: string;
+    created_at: number;
+  };
+  /** A member who muted a room gets no push for it. */
+  room_mutes: {
+    room_id: string;
+    user_id: string;
+  };
+  webhooks: {
+    id: string;
+    url: string;
+    secret: string;
+    created_at: number;
+  };
   kysely_migration_marker?: { id: Generated<number> };
 }

@@ -7,6 +7,7 @@ import type { Store } from '../../ports/store.js';
 import { accountsStore } from './accounts.js';
 import { messagesStore } from './messages.js';
 import { migrateToLatest } from './migrations.js';
+import { notificationsStore } from './notifications.js';
 import { roomsStore } from './rooms.js';
 import type { Database } from './schema.js';
 
@@ -16,6 +17,7 @@ function assemble(db: Kysely<Database>, dialect: Store['dialect']): Store {
     ...accountsStore(db),
     ...roomsStore(db),
     ...messagesStore(db),
+    ...notificationsStore(db),
     close: () => db.destroy(),
   };
 }

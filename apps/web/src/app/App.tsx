@@ -1,0 +1,101 @@
+import {
+  type ChatClient,
+  createChatClient,
+  errorCodeOf,
+  errorMessageOf,
+  type TransportPreference,
+} from '@confab/client';
+import type { User } from '@confab/contracts';
+import { ChatProvider } from '@confab/react';
+import { useCallback, useEffect, useState } from 'react';
+import { AuthScreen } from '../auth/AuthScreen';
+import { ChatView } from '../chat/ChatView';
+import { SIGNED_OUT_CODES } from '../lib/session-codes';
+import { initialTransport, saveTransport } from './transport';
+
+type Session =
+  | { state: 'checking' }
+  | { state: 'signed-out'; notice: string | null }
+  | { state: 'signed-in'; user: User };
+
+/**
+ * The browser's client: same origin as the page, authenticated by the HttpOnly cookie. Its
+ * stream starts once signed in (an anonymous stream would be refused, which ends the client).
+ */
+function browserClient(transport: TransportPreference): ChatClient {
+  return createChatClient({ url: window.location.origin, transport, autoConnect: false });
+}
+
+export function App() {
+  const [transport, setTransport] = useState(initialTransport);
+  // Each client gets its own key: the signed-in view is rebuilt around a new one.
+  const [{ client, key }, setClient] = useState(() => ({
+    client: browserClient(transport),
+    key: 0,
+  }));
+  const [session, setSession] = useState<Session>({ state: 'checking' });
+
+  // On load: is the cookie session still live? (Only the first answer counts.)
+  useEffect(() => {
+    let cancelled = false;
+    client.api.auth.me.query().then(
+      ({ user }) => {
+        if (!cancelled)
+          setSession((s) => (s.state === 'checking' ? { state: 'signed-in', user } : s));
+      },
+      (err: unknown) => {
+        if (cancelled) return;
+        const notice = SIGNED_OUT_CODES.has(errorCodeOf(err)) ? null : errorMessageOf(err);
+        setSession((s) => (s.state === 'checking' ? { state: 'signed-out', notice } : s));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client]);
+
+  // A fresh client per session: a WebSocket authenticates once, when it connects.
+  const signedOut = useCallback(
+    (notice: string | null) => {
+      client.close();
+      setSession({ state: 'signed-out', notice });
+      setClient((c) => ({ client: browserClient(transport), key: c.key + 1 }));
+    },
+    [client, transport],
+  );
+
+  const changeTransport = useCallback(
+    (next: TransportPreference) => {
+      saveTransport(next);
+      setTransport(next);
+      client.close();
+      setClient((c) => ({ client: browserClient(next), key: c.key + 1 }));
+    },
+    [client],
+  );
+
+  const user = session.state === 'signed-in' ? session.user : null;
+  return (
+    <ChatProvider client={client} user={user}>
+      {session.state === 'checking' && (
+        <div className="splash" role="status">
+          Loading Confab…
+        </div>
+      )}
+      {session.state === 'signed-out' && (
+        <AuthScreen
+          notice={session.notice}
+          onSignedIn={(signedIn) => setSession({ state: 'signed-in', user: signedIn })}
+        />
+      )}
+      {user && (
+        <ChatView
+          key={key}
+          onSignedOut={signedOut}
+          transport={transport}
+          onTransportChange={changeTransport}
+        />
+      )}
+    </ChatProvider>
+  );
+}

@@ -1,0 +1,109 @@
+import { errorCodeOf, type TransportPreference } from '@confab/client';
+import {
+  useChatClient,
+  useConnection,
+  useCurrentUser,
+  useReportActivity,
+  useRooms,
+} from '@confab/react';
+import { useCallback, useEffect, useRef } from 'react';
+import { Conversation } from '../conversation/Conversation';
+import { SIGNED_OUT_CODES } from '../lib/session-codes';
+import { type Route, useRoute } from '../lib/use-route';
+import { BrowseRooms } from '../panels/BrowseRooms';
+import { NewDirect } from '../panels/NewDirect';
+import { NewRoom } from '../panels/NewRoom';
+import { SettingsPanel } from '../panels/SettingsPanel';
+import { Sidebar } from '../sidebar/Sidebar';
+import { useDesktopNotifications } from './use-desktop-notifications';
+import { useDocumentTitle } from './use-document-title';
+import { Welcome } from './Welcome';
+
+/** The signed-in app: the sidebar, and the room or page the URL points at. */
+export function ChatView(props: {
+  onSignedOut: (notice: string | null) => void;
+  transport: TransportPreference;
+  onTransportChange: (transport: TransportPreference) => void;
+}) {
+  const { onSignedOut } = props;
+  const client = useChatClient();
+  const me = useCurrentUser();
+  const connection = useConnection();
+  const { rooms, refresh } = useRooms();
+  const [route, navigate] = useRoute();
+  const signingOut = useRef(false);
+
+  useEffect(() => client.connect(), [client]);
+  useReportActivity();
+  useDesktopNotifications(me.id, rooms);
+  useDocumentTitle(rooms);
+
+  // The session ended elsewhere (revoked from another device, expired): back to sign-in.
+  useEffect(() => {
+    if (connection.state !== 'closed' || signingOut.current) return;
+    if (SIGNED_OUT_CODES.has(errorCodeOf(connection.error)))
+      onSignedOut('You were signed out. Please sign in again.');
+  }, [connection, onSignedOut]);
+
+  const signOut = useCallback(async () => {
+    signingOut.current = true;
+    try {
+      await client.api.auth.logout.mutate();
+    } catch {
+      // Signed out already (expired, revoked): the app resets the same way.
+    }
+    onSignedOut(null);
+  }, [client, onSignedOut]);
+
+  /** After creating, joining or opening a room: list it and go there. */
+  const openRoom = useCallback(
+    (roomId: string) => {
+      void refresh();
+      navigate({ name: 'room', roomId });
+    },
+    [navigate, refresh],
+  );
+
+  const goHome = useCallback(() => navigate({ name: 'home' }), [navigate]);
+  const selectedId = route.name === 'room' ? route.roomId : null;
+  return (
+    <div className="layout" data-view={route.name === 'home' ? 'list' : 'main'}>
+      <Sidebar route={route} onSignOut={signOut} />
+      <main className="main" id="main">
+        {renderPage(route)}
+      </main>
+    </div>
+  );
+
+  function renderPage(current: Route) {
+    switch (current.name) {
+      case 'room':
+        return (
+          <Conversation
+            key={current.roomId}
+            roomId={current.roomId}
+            summary={rooms?.find((s) => s.room.id === selectedId)}
+            roomsLoaded={rooms !== null}
+            onBack={goHome}
+          />
+        );
+      case 'browse':
+        return <BrowseRooms onBack={goHome} onOpen={openRoom} />;
+      case 'new-room':
+        return <NewRoom onBack={goHome} onCreated={openRoom} />;
+      case 'direct':
+        return <NewDirect onBack={goHome} onOpened={openRoom} />;
+      case 'settings':
+        return (
+          <SettingsPanel
+            onBack={goHome}
+            transport={props.transport}
+            onTransportChange={props.onTransportChange}
+            onSignOut={signOut}
+          />
+        );
+      case 'home':
+        return <Welcome rooms={rooms} />;
+    }
+  }
+}

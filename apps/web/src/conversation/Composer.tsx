@@ -1,0 +1,113 @@
+import { LIMITS, MessageBody } from '@confab/contracts';
+import type { MessageActions } from '@confab/react';
+import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { Icon } from '../ui/Icon';
+
+/** Unsent text per room, kept while the person looks at other rooms. */
+const drafts = new Map<string, string>();
+
+/** Show how much room is left once a message gets this close to the limit. */
+const COUNT_FROM = LIMITS.bodyMaxChars - 500;
+
+/**
+ * The message box: Enter sends, Shift+Enter starts a new line. A message appears at once as
+ * pending and is sent through the SDK's outbox (queued while offline, sent exactly once).
+ */
+export function Composer(props: { roomId: string; roomName: string; actions: MessageActions }) {
+  const { roomId, actions } = props;
+  const [draft, setDraftState] = useState(() => drafts.get(roomId) ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const hintId = useId();
+  const errorId = useId();
+  const length = [...draft].length;
+
+  const setDraft = (text: string) => {
+    setDraftState(text);
+    if (text) drafts.set(roomId, text);
+    else drafts.delete(roomId);
+  };
+
+  // Opening a room puts the cursor here, where a keyboard is at hand (not on touch screens,
+  // where it would throw up the on-screen keyboard over the conversation).
+  useEffect(() => {
+    if (window.matchMedia('(pointer: fine)').matches) box.current?.focus({ preventScroll: true });
+  }, []);
+
+  // Grow with the text, up to a limit (then it scrolls).
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
+  }, [draft]);
+
+  const send = () => {
+    // The contracts' own rules: the web app refuses what the server would, with its words.
+    const parsed = MessageBody.safeParse(draft);
+    if (!parsed.success) {
+      // An empty box just does nothing; anything else is explained.
+      setError(draft.trim() ? (parsed.error.issues[0]?.message ?? 'Invalid message') : null);
+      return;
+    }
+    setError(null);
+    actions.send(parsed.data);
+    setDraft('');
+    box.current?.focus();
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    send();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      send();
+    }
+  };
+
+  return (
+    <form className="composer" onSubmit={submit} aria-label="Send a message">
+      {error && (
+        <p id={errorId} role="alert" className="alert composer-error">
+          {error}
+        </p>
+      )}
+      <div className="composer-box">
+        <label className="visually-hidden" htmlFor="composer-input">
+          Message
+        </label>
+        <textarea
+          id="composer-input"
+          ref={box}
+          rows={1}
+          placeholder={`Message ${props.roomName}`}
+          aria-describedby={error ? `${errorId} ${hintId}` : hintId}
+          aria-invalid={error ? true : undefined}
+          value={draft}
+          onChange={(e) => {
+            setDraft(e.target.value);
+            if (error) setError(null);
+            if (e.target.value.trim()) actions.typing();
+          }}
+          onKeyDown={onKeyDown}
+        />
+        <button type="submit" className="send" aria-label="Send" title="Send">
+          <Icon name="send" />
+        </button>
+      </div>
+      <p id={hintId} className="composer-hint">
+        <span>
+          <kbd>Enter</kbd> to send, <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line
+        </span>
+        {length >= COUNT_FROM && (
+          <span className={length > LIMITS.bodyMaxChars ? 'count over' : 'count'}>
+            {length} / {LIMITS.bodyMaxChars}
+          </span>
+        )}
+      </p>
+    </form>
+  );
+}

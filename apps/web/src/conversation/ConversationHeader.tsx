@@ -1,0 +1,85 @@
+import type { PresenceState, RoomSummary } from '@confab/contracts';
+import { usePresence } from '@confab/react';
+import { formatAgo, roomTitle } from '../lib/format';
+import { Avatar } from '../ui/Avatar';
+import { Icon } from '../ui/Icon';
+import { PRESENCE_LABELS } from '../ui/PresenceDot';
+
+function presenceText(presence: PresenceState | undefined): string {
+  if (!presence) return '';
+  if (presence.status === 'offline' && presence.lastSeenAt !== null)
+    return `Last seen ${formatAgo(presence.lastSeenAt)}`;
+  return PRESENCE_LABELS[presence.status];
+}
+
+export function ConversationHeader(props: {
+  summary: RoomSummary | undefined;
+  memberCount: number | null;
+  detailsOpen: boolean;
+  onToggleDetails: () => void;
+  onBack: () => void;
+}) {
+  const { summary } = props;
+  const peer = summary?.peer ?? null;
+  const presence = usePresence(peer ? [peer.id] : []).get(peer?.id ?? '');
+  const title = summary ? roomTitle(summary) : 'Conversation';
+  const kind = summary?.room.kind;
+  const subtitle =
+    kind === 'direct'
+      ? presenceText(presence)
+      : [
+          summary?.room.topic,
+          props.memberCount !== null
+            ? `${props.memberCount} member${props.memberCount === 1 ? '' : 's'}`
+            : null,
+        ]
+          .filter(Boolean)
+          .join(' · ');
+  return (
+    <header className="conversation-header">
+      <button
+        type="button"
+        className="icon-button back"
+        aria-label="Back to conversations"
+        onClick={props.onBack}
+      >
+        <Icon name="back" />
+      </button>
+      {summary && (
+        <Avatar
+          id={peer?.id ?? summary.room.id}
+          name={title}
+          symbol={
+            kind === 'public' ? (
+              <Icon name="hash" />
+            ) : kind === 'private' ? (
+              <Icon name="lock" />
+            ) : undefined
+          }
+          presence={presence?.status}
+        />
+      )}
+      <div className="conversation-title">
+        <h2 id="conversation-title">{title}</h2>
+        {subtitle && (
+          <p className="muted" data-testid="conversation-subtitle">
+            {subtitle}
+          </p>
+        )}
+      </div>
+      {kind !== 'direct' && (
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Members"
+          aria-expanded={props.detailsOpen}
+          aria-controls="room-details"
+          title="Members"
+          onClick={props.onToggleDetails}
+        >
+          <Icon name="users" />
+        </button>
+      )}
+    </header>
+  );
+}

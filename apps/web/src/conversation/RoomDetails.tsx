@@ -1,0 +1,105 @@
+import type { Member, RoomSummary } from '@confab/contracts';
+import { useChatClient, usePresence } from '@confab/react';
+import { type FormEvent, useState } from 'react';
+import { useAction } from '../lib/use-action';
+import { Alert } from '../ui/Alert';
+import { Avatar } from '../ui/Avatar';
+import { Icon } from '../ui/Icon';
+import { PRESENCE_LABELS } from '../ui/PresenceDot';
+
+/** The room's members (with presence), inviting people, and leaving. */
+export function RoomDetails(props: {
+  roomId: string;
+  summary: RoomSummary | undefined;
+  members: readonly Member[] | null;
+  onClose: () => void;
+  onLeft: () => void;
+}) {
+  const client = useChatClient();
+  const { roomId } = props;
+  const presence = usePresence(props.members?.map((m) => m.userId) ?? []);
+  const [username, setUsername] = useState('');
+  const [invited, setInvited] = useState<string | null>(null);
+  const inviting = useAction();
+  const leaving = useAction();
+
+  const invite = (event: FormEvent) => {
+    event.preventDefault();
+    setInvited(null);
+    void inviting.run(async () => {
+      await client.api.room.invite.mutate({ roomId, username });
+      setInvited(username.trim());
+      setUsername('');
+    });
+  };
+
+  return (
+    <aside className="details" id="room-details" aria-labelledby="details-title">
+      <header className="details-header">
+        <h3 id="details-title">Members</h3>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Close members"
+          onClick={props.onClose}
+        >
+          <Icon name="close" />
+        </button>
+      </header>
+      <ul className="members">
+        {props.members?.map((member) => {
+          const status = presence.get(member.userId)?.status ?? 'offline';
+          return (
+            <li key={member.userId} className="member" data-testid="member">
+              <Avatar id={member.userId} name={member.displayName} size="sm" presence={status} />
+              <span className="member-name">
+                {member.displayName}
+                <span className="muted"> @{member.username}</span>
+              </span>
+              <span className="member-status muted" data-testid="member-presence">
+                {member.role === 'member'
+                  ? PRESENCE_LABELS[status]
+                  : `${member.role} · ${PRESENCE_LABELS[status]}`}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+      <form className="stack" onSubmit={invite}>
+        <label className="field">
+          <span>Invite by username</span>
+          <input
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+          />
+        </label>
+        <Alert message={inviting.error} />
+        {invited && <output className="muted">Invited {invited}.</output>}
+        <button type="submit" disabled={inviting.busy}>
+          Invite
+        </button>
+      </form>
+      {props.summary && (
+        <div className="stack">
+          <Alert message={leaving.error} />
+          <button
+            type="button"
+            className="danger"
+            disabled={leaving.busy}
+            onClick={() =>
+              void leaving.run(async () => {
+                await client.api.room.leave.mutate({ roomId });
+                props.onLeft();
+              })
+            }
+          >
+            Leave room
+          </button>
+        </div>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,38 @@
+import { useCallback, useSyncExternalStore } from 'react';
+
+/** Where the app is: kept in the URL's hash so links, reloads and the back button work. */
+export type Route =
+  | { name: 'home' }
+  | { name: 'room'; roomId: string }
+  | { name: 'browse' }
+  | { name: 'new-room' }
+  | { name: 'direct' }
+  | { name: 'settings' };
+
+const PAGES = ['browse', 'new-room', 'direct', 'settings'] as const;
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#\/?/, '');
+  const room = /^rooms\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+  if (room?.[1]) return { name: 'room', roomId: room[1] };
+  const page = PAGES.find((p) => p === path);
+  return page ? { name: page } : { name: 'home' };
+}
+
+export function routeHref(route: Route): string {
+  if (route.name === 'room') return `#/rooms/${route.roomId}`;
+  return route.name === 'home' ? '#/' : `#/${route.name}`;
+}
+
+const subscribe = (changed: () => void) => {
+  window.addEventListener('hashchange', changed);
+  return () => window.removeEventListener('hashchange', changed);
+};
+
+export function useRoute(): [Route, (route: Route) => void] {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  const navigate = useCallback((route: Route) => {
+    window.location.hash = routeHref(route);
+  }, []);
+  return [parseRoute(hash), navigate];
+}

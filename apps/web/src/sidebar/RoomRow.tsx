@@ -1,0 +1,72 @@
+import type { PresenceStatus, RoomSummary } from '@confab/contracts';
+import { useCurrentUser } from '@confab/react';
+import { formatShort, roomTitle } from '../lib/format';
+import { routeHref } from '../lib/use-route';
+import { Avatar } from '../ui/Avatar';
+import { Icon } from '../ui/Icon';
+
+function preview(summary: RoomSummary, meId: string): string {
+  const last = summary.lastMessage;
+  if (!last) return summary.room.topic || 'No messages yet';
+  if (last.deletedAt !== null) return 'Message deleted';
+  return last.authorId === meId ? `You: ${last.body}` : last.body;
+}
+
+/** One room in the sidebar: a link named by the room, described by its preview and count. */
+export function RoomRow(props: {
+  summary: RoomSummary;
+  selected: boolean;
+  presence: PresenceStatus | undefined;
+}) {
+  const me = useCurrentUser();
+  const { summary, selected } = props;
+  const { room } = summary;
+  const title = roomTitle(summary);
+  // The open room is being read: its count is about to clear.
+  const unread = selected ? 0 : summary.unreadCount;
+  const infoId = `room-${room.id}-info`;
+  const symbol =
+    room.kind === 'public' ? (
+      <Icon name="hash" />
+    ) : room.kind === 'private' ? (
+      <Icon name="lock" />
+    ) : undefined;
+  return (
+    <li>
+      <a
+        className={unread > 0 ? 'room-row unread' : 'room-row'}
+        href={routeHref({ name: 'room', roomId: room.id })}
+        aria-label={title}
+        aria-describedby={infoId}
+        aria-current={selected ? 'page' : undefined}
+        data-testid="room-row"
+      >
+        <Avatar
+          id={summary.peer?.id ?? room.id}
+          name={title}
+          symbol={symbol}
+          presence={props.presence}
+        />
+        <span className="room-row-text">
+          <span className="room-row-top">
+            <span className="room-name">{title}</span>
+            <time className="room-time" dateTime={new Date(room.lastActivityAt).toISOString()}>
+              {formatShort(summary.lastMessage?.createdAt ?? room.lastActivityAt)}
+            </time>
+          </span>
+          <span id={infoId} className="room-row-bottom">
+            <span className="preview" data-testid="preview">
+              {preview(summary, me.id)}
+            </span>
+            {unread > 0 && (
+              <span className="badge" data-testid="unread">
+                {unread}
+                <span className="visually-hidden"> unread</span>
+              </span>
+            )}
+          </span>
+        </span>
+      </a>
+    </li>
+  );
+}

@@ -1,0 +1,30 @@
+/** Small line icons (24px grid, currentColor), always beside or inside a labelled control. */
+const PATHS = {
+  send: 'M4 12 20 4l-4 16-4-7-8-1Zm8 1 8-9',
+  back: 'M15 5 8 12l7 7',
+  plus: 'M12 5v14M5 12h14',
+  search: 'M11 18a7 7 0 1 1 0-14 7 7 0 0 1 0 14Zm5-2 4 4',
+  settings:
+    'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6Zm7.4-3a7.4 7.4 0 0 0-.1-1.2l2-1.6-2-3.4-2.4 1a7.6 7.6 0 0 0-2-1.2L14.5 3h-5l-.4 2.6a7.6 7.6 0 0 0-2 1.2l-2.4-1-2 3.4 2 1.6a7.4 7.4 0 0 0 0 2.4l-2 1.6 2 3.4 2.4-1a7.6 7.6 0 0 0 2 1.2l.4 2.6h5l.4-2.6a7.6 7.6 0 0 0 2-1.2l2.4 1 2-3.4-2-1.6c.1-.4.1-.8.1-1.2Z',
+  message: 'M5 5h14v10H9l-4 4V5Z',
+  users:
+    'M9 11a3 3 0 1 0 0-6 3 3 0 0 0 0 6Zm-6 8c0-3 2.7-5 6-5s6 2 6 5M16 5.3a3 3 0 0 1 0 5.4M18 14c2 .6 3 2.4 3 5',
+  down: 'M12 5v14m-6-6 6 6 6-6',
+  edit: 'M4 20h4L19 9l-4-4L4 16v4Zm9-13 4 4',
+  trash: 'M5 7h14M10 7V4h4v3m-7 0 1 13h8l1-13',
+  close: 'M6 6l12 12M18 6 6 18',
+  retry: 'M20 12a8 8 0 1 1-2.3-5.7M20 4v4h-4',
+  lock: 'M7 11V8a5 5 0 0 1 10 0v3M5 11h14v9H5z',
+  hash: 'M9 4 7 20M17 4l-2 16M4 9h16M3 15h16',
+  logout: 'M10 5H5v14h5m4-11 4 4-4 4m4-4H9',
+} as const;
+
+export type IconName = keyof typeof PATHS;
+
+export function Icon({ name }: { name: IconName }) {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d={PATHS[name]} />
+    </svg>
+  );
+}

@@ -1,0 +1,18 @@
+export type { ChatMessage } from './chat-message.js';
+export { ChatProvider, useChatClient, useCurrentUser } from './provider.js';
+export type { Outgoing } from './store/outgoing.js';
+export { useChatEvent } from './use-chat-event.js';
+export { useConnection } from './use-connection.js';
+export { useMarkRead } from './use-mark-read.js';
+export { type UseMembers, useMembers } from './use-members.js';
+export { type MessageActions, useMessageActions } from './use-message-actions.js';
+export { type UseMessages, type UseMessagesOptions, useMessages } from './use-messages.js';
+export { usePresence } from './use-presence.js';
+export { type UsePublicRooms, usePublicRooms } from './use-public-rooms.js';
+export type { QueryState } from './use-query.js';
+export { useReceipts } from './use-receipts.js';
+export { useReportActivity } from './use-report-activity.js';
+export { type UseRooms, useRooms } from './use-rooms.js';
+export { type UseSessions, useSessions } from './use-sessions.js';
+export { type UseSettings, useSettings } from './use-settings.js';
+export { useTyping } from './use-typing.js';

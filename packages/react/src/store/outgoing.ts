@@ -1,0 +1,104 @@
+import type { ChatClient, OutboxEntry, SendResult } from '@confab/client';
+import type { Message } from '@confab/contracts';
+import { newClientMsgId } from './ids.js';
+import { Observable } from './observable.js';
+
+/** A message of this device's user that the room has not confirmed yet. */
+export interface Outgoing {
+  clientMsgId: string;
+  roomId: string;
+  body: string;
+  /** When it was queued, by this device's clock. */
+  createdAt: number;
+  /** pending: queued, in flight, or acknowledged and awaiting its own event; failed: refused. */
+  status: 'pending' | 'failed';
+  error: string | null;
+}
+
+/** How many confirmed clientMsgIds are remembered to hide outbox entries that lag their event. */
+const CONFIRMED_MEMORY = 500;
+
+/**
+ * Own messages between "queued" and "seen in the room's log". The SDK's outbox forgets a message
+ * once the server acknowledged it, but its message.created event may come a moment later (or
+ * earlier): the message is tracked here until that event, so it never vanishes in between and
+ * is never shown twice.
+ */
+export function createOutgoingStore(client: ChatClient, me: () => string | null) {
+  const tracked = new Map<string, { roomId: string; body: string; createdAt: number }>();
+  const firstSeen = new Map<string, number>();
+  const confirmed = new Set<string>();
+  const state = new Observable<readonly Outgoing[]>([]);
+  let outbox: OutboxEntry[] = client.outbox();
+
+  const publish = () => {
+    const entries = new Map(outbox.map((e) => [e.clientMsgId, e]));
+    const list: Outgoing[] = [];
+    for (const [clientMsgId, sent] of tracked) {
+      const entry = entries.get(clientMsgId);
+      entries.delete(clientMsgId);
+      list.push({
+        clientMsgId,
+        ...sent,
+        status: entry?.status ?? 'pending',
+        error: entry?.error?.message ?? null,
+      });
+    }
+    // Sends made with client.send directly (not through these hooks) are shown too.
+    for (const entry of entries.values()) {
+      if (confirmed.has(entry.clientMsgId)) continue;
+      let seen = firstSeen.get(entry.clientMsgId);
+      if (seen === undefined) {
+        seen = Date.now();
+        firstSeen.set(entry.clientMsgId, seen);
+      }
+      list.push({
+        clientMsgId: entry.clientMsgId,
+        roomId: entry.roomId,
+        body: entry.body,
+        createdAt: seen,
+        status: entry.status,
+        error: entry.error?.message ?? null,
+      });
+    }
+    state.set(list);
+  };
+
+  client.on('outbox', (entries) => {
+    outbox = entries;
+    for (const id of firstSeen.keys())
+      if (!entries.some((e) => e.clientMsgId === id)) firstSeen.delete(id);
+    publish();
+  });
+
+  return {
+    state,
+    /** The room's log has it: it is no longer outgoing. */
+    confirm(message: Message): void {
+      if (message.authorId !== me()) return;
+      confirmed.add(message.clientMsgId);
+      if (confirmed.size > CONFIRMED_MEMORY) {
+        const oldest = confirmed.values().next().value;
+        if (oldest !== undefined) confirmed.delete(oldest);
+      }
+      if (tracked.delete(message.clientMsgId)) publish();
+    },
+    /** Queues a message through the SDK's outbox (sent exactly once, retried while offline). */
+    send(roomId: string, body: string): Promise<SendResult> {
+      const clientMsgId = newClientMsgId();
+      tracked.set(clientMsgId, { roomId, body, createdAt: Date.now() });
+      publish();
+      return client.send({ roomId, body, clientMsgId });
+    },
+    /** Sends a failed message again, with the same clientMsgId. */
+    retry(clientMsgId: string): Promise<SendResult> | undefined {
+      return client.retry(clientMsgId);
+    },
+    discard(clientMsgId: string): void {
+      tracked.delete(clientMsgId);
+      client.discard(clientMsgId);
+      publish();
+    },
+  };
+}
+export type OutgoingStore = ReturnType<typeof createOutgoingStore>;

@@ -1,0 +1,104 @@
+import type { ChatEvent } from '@confab/client';
+import type { Message, RoomSummary } from '@confab/contracts';
+import { describe, expect, it } from 'vitest';
+import { applyEvent, mergeFetched } from './rooms-state.js';
+
+function summary(id: string, lastSeq: number, activity: number, unreadCount = 0): RoomSummary {
+  return {
+    room: {
+      id,
+      kind: 'public',
+      name: id,
+      topic: '',
+      createdAt: 0,
+      lastSeq,
+      lastActivityAt: activity,
+    },
+    role: 'member',
+    lastReadSeq: lastSeq - unreadCount,
+    unreadCount,
+    lastMessage: null,
+    peer: null,
+  };
+}
+
+function created(roomId: string, seq: number, authorId: string, at: number): ChatEvent {
+  const message: Message = {
+    id: `${roomId}-${seq}`,
+    roomId,
+    seq,
+    authorId,
+    clientMsgId: `c${seq}`,
+    body: `message ${seq}`,
+    createdAt: at,
+    editedAt: null,
+    deletedAt: null,
+  };
+  return { type: 'message.created', roomId, seq, actorId: authorId, at, message };
+}
+
+const view = (rooms: readonly RoomSummary[]) =>
+  rooms.map((s) => [s.room.id, s.unreadCount, s.lastMessage?.body ?? null]);
+
+describe('rooms from events', () => {
+  const rooms = [summary('a', 5, 500), summary('b', 3, 300)];
+
+  it("a message moves its room to the top with its preview; others' count as unread, one's own not", () => {
+    const afterOther = applyEvent(rooms, created('b', 4, 'bob', 900), 'me');
+    expect(view(afterOther.rooms)).toEqual([
+      ['b', 1, 'message 4'],
+      ['a', 0, null],
+    ]);
+    expect(afterOther.refresh).toBe(false);
+    const afterOwn = applyEvent(afterOther.rooms, created('b', 5, 'me', 950), 'me');
+    expect(view(afterOwn.rooms)).toEqual([
+      ['b', 1, 'message 5'],
+      ['a', 0, null],
+    ]);
+  });
+
+  it('a read marker from another device clears the count when it reaches the last message', () => {
+    const unread = applyEvent(rooms, created('b', 4, 'bob', 900), 'me').rooms;
+    const read = applyEvent(unread, { type: 'read.updated', roomId: 'b', lastReadSeq: 4 }, 'me');
+    expect(view(read.rooms)).toEqual([
+      ['b', 0, 'message 4'],
+      ['a', 0, null],
+    ]);
+    expect(read.refresh).toBe(false);
+  });
+
+  it('leaving drops the room; an unknown room or a deletion asks the server', () => {
+    const left = applyEvent(
+      rooms,
+      { type: 'member.left', roomId: 'a', seq: 6, actorId: 'me', at: 1000, userId: 'me' },
+      'me',
+    );
+    expect(view(left.rooms)).toEqual([['b', 0, null]]);
+    expect(applyEvent(rooms, created('new', 1, 'bob', 1000), 'me').refresh).toBe(true);
+    const deleted = applyEvent(
+      rooms,
+      { type: 'message.deleted', roomId: 'a', seq: 6, actorId: 'me', at: 1000, messageId: 'x' },
+      'me',
+    );
+    expect(deleted.refresh).toBe(true);
+  });
+
+  it('a fetched list that predates events keeps what the events taught, and read markers only move forward', () => {
+    const local = applyEvent(rooms, created('b', 4, 'bob', 900), 'me').rooms;
+    const stale = [summary('a', 5, 500), summary('b', 3, 300)];
+    expect(view(mergeFetched(local, stale))).toEqual([
+      ['b', 1, 'message 4'],
+      ['a', 0, null],
+    ]);
+    const read = applyEvent(
+      local,
+      { type: 'read.updated', roomId: 'b', lastReadSeq: 4 },
+      'me',
+    ).rooms;
+    const fetchedBeforeRead = [summary('b', 4, 900, 1), summary('a', 5, 500)];
+    expect(view(mergeFetched(read, fetchedBeforeRead))).toEqual([
+      ['b', 0, null],
+      ['a', 0, null],
+    ]);
+  });
+});

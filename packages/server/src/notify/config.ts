@@ -1,0 +1,72 @@
+/** One structured line per delivery attempt and per notable event of the notifier. */
+export interface NotifyLogEntry {
+  event:
+    | 'push.sent'
+    | 'push.failed'
+    | 'push.gone'
+    | 'push.dropped'
+    | 'webhook.attempt'
+    | 'webhook.dropped'
+    | 'notify.error';
+  [field: string]: string | number | boolean | undefined;
+}
+
+/** Offline notifications: Web Push and webhooks. Every field is optional. */
+export interface NotifyConfig {
+  /**
+   * Who runs this server, for push services (the VAPID token's `sub`): a `mailto:` or `https:`
+   * URL. @default 'mailto:webpush@example.com'
+   */
+  vapidSubject?: string;
+  /**
+   * Accept `http:` push endpoints on loopback addresses (a test push service), and loopback or
+   * private addresses at all. @default false
+   */
+  allowInsecurePushEndpoints?: boolean;
+  /** A member's messages in one room within this window make one push. @default 2000 */
+  pushCollapseMs?: number;
+  /** How long a push service keeps a notification for an unreachable browser. @default 86400 */
+  pushTtlSec?: number;
+  /** Members with a push pending at once, at most; past it new ones are dropped. @default 100000 */
+  pushMaxPending?: number;
+  /** Each HTTP request to a push service or a webhook gives up after this. @default 10000 */
+  requestTimeoutMs?: number;
+  /** Outgoing HTTP requests at once, pushes and webhooks together. @default 16 */
+  maxConcurrentRequests?: number;
+  /** Attempts per webhook delivery, the first one included. @default 5 */
+  webhookMaxAttempts?: number;
+  /** Wait before the first retry; it doubles with each retry (with jitter). @default 1000 */
+  webhookRetryBaseMs?: number;
+  /** The longest wait between two attempts. @default 60000 */
+  webhookRetryMaxMs?: number;
+  /** Deliveries under way (waiting or retrying) at most; more are dropped. @default 10000 */
+  webhookMaxPending?: number;
+  /** On close, in-flight requests get this long to finish before they are aborted. @default 5000 */
+  closeGraceMs?: number;
+  /** Where the structured log goes. @default one JSON line per entry on stdout */
+  log?: (entry: NotifyLogEntry) => void;
+}
+
+export type ResolvedNotifyConfig = Required<NotifyConfig>;
+
+function logToStdout(entry: NotifyLogEntry): void {
+  console.log(JSON.stringify({ at: new Date().toISOString(), component: 'notify', ...entry }));
+}
+
+export function resolveNotifyConfig(config: NotifyConfig = {}): ResolvedNotifyConfig {
+  return {
+    vapidSubject: config.vapidSubject ?? 'mailto:webpush@example.com',
+    allowInsecurePushEndpoints: config.allowInsecurePushEndpoints ?? false,
+    pushCollapseMs: config.pushCollapseMs ?? 2_000,
+    pushTtlSec: config.pushTtlSec ?? 86_400,
+    pushMaxPending: config.pushMaxPending ?? 100_000,
+    requestTimeoutMs: config.requestTimeoutMs ?? 10_000,
+    maxConcurrentRequests: config.maxConcurrentRequests ?? 16,
+    webhookMaxAttempts: config.webhookMaxAttempts ?? 5,
+    webhookRetryBaseMs: config.webhookRetryBaseMs ?? 1_000,
+    webhookRetryMaxMs: config.webhookRetryMaxMs ?? 60_000,
+    webhookMaxPending: config.webhookMaxPending ?? 10_000,
+    closeGraceMs: config.closeGraceMs ?? 5_000,
+    log: config.log ?? logToStdout,
+  };
+}

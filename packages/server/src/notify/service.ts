@@ -1,0 +1,258 @@
+import {
+  LIMITS,
+  type Message,
+  NOTIFICATION_LIMITS,
+  type NotificationStats,
+  type PushNotificationPayload,
+} from '@confab/contracts';
+import webpush from 'web-push';
+import type { Notifier } from '../ports/notifier.js';
+import type { Store, VapidKeys, WebhookRecord } from '../ports/store.js';
+import { newId } from '../services/crypto.js';
+import type { Presence } from '../services/presence.js';
+import type { Rooms } from '../services/rooms.js';
+import { createCollapser, type PendingPush } from './collapse.js';
+import { type NotifyConfig, resolveNotifyConfig } from './config.js';
+import { createNotificationSettings } from './settings.js';
+import { createLimiter, createTasks, describeError } from './tasks.js';
+import { createTelemetry } from './telemetry.js';
+import { createPushSender } from './web-push.js';
+import { createWebhookDispatcher } from './webhooks.js';
+
+/**
+ * Fan-outs (a membership query per message, more when someone is to be notified) running at once:
+ * notification work must not take the store's connections from sends.
+ */
+const FAN_OUT_CONCURRENCY = 4;
+/** Messages waiting for their fan-out at most; past it, new ones notify nobody (and are logged). */
+const FAN_OUT_MAX_QUEUED = 10_000;
+/** The webhook list is read at most this often (and at once after a change on this process). */
+const WEBHOOKS_CACHE_MS = 5_000;
+
+/** A message body cut to the preview length, in code points, with "…" where it was cut. */
+export function preview(body: string, max: number = NOTIFICATION_LIMITS.previewMaxChars): string {
+  const chars = Array.from(body);
+  if (chars.length <= max) return body;
+  return `${chars
+    .slice(0, max - 1)
+    .join('')
+    .trimEnd()}…`;
+}
+
+/**
+ * Offline notifications. As the `Notifier`, it hears of each new message, finds the room's
+ * members with no live connection (on this process: presence is per process) who did not mute
+ * the room, and notifies them: a Web Push per member and room, collapsed over a short window,
+ * and one signed webhook delivery per message per registered webhook. It also serves the
+ * notifications router: VAPID public key, push subscriptions, mutes, webhook registration.
+ */
+export function createNotifications(
+  deps: {
+    store: Store;
+    presence: Pick<Presence, 'isConnected'>;
+    rooms: Pick<Rooms, 'requireMember'>;
+    now: () => number;
+  },
+  options: NotifyConfig = {},
+) {
+  const { store, presence, rooms, now } = deps;
+  const config = resolveNotifyConfig(options);
+  const telemetry = createTelemetry(config.log);
+  const tasks = createTasks((error) =>
+    telemetry.log({ event: 'notify.error', error: describeError(error) }),
+  );
+  // Closing first stops waiting (open windows flush, retries stop); after a grace period,
+  // in-flight requests are aborted.
+  const stopping = new AbortController();
+  const aborting = new AbortController();
+  const limit = createLimiter(config.maxConcurrentRequests);
+  const fanOutLimit = createLimiter(FAN_OUT_CONCURRENCY);
+  let queuedFanOuts = 0;
+
+  let hooksCache: { at: number; hooks: Promise<WebhookRecord[]> } | undefined;
+  function registeredWebhooks(): Promise<WebhookRecord[]> {
+    if (!hooksCache || now() - hooksCache.at > WEBHOOKS_CACHE_MS) {
+      const hooks = store.webhooks();
+      hooksCache = { at: now(), hooks };
+      hooks.catch(() => {
+        hooksCache = undefined;
+      });
+    }
+    return hooksCache.hooks;
+  }
+
+  let keys: Promise<VapidKeys> | undefined;
+  function vapidKeys(): Promise<VapidKeys> {
+    keys ??= store
+      .vapidKeys(() => webpush.generateVAPIDKeys())
+      .catch((error: unknown) => {
+        keys = undefined; // try again next time
+        throw error;
+      });
+    return keys;
+  }
+
+  const pushSender = createPushSender({
+    store,
+    config,
+    telemetry,
+    limit,
+    vapidKeys,
+    requestSignal: aborting.signal,
+    now,
+  });
+  const webhooks = createWebhookDispatcher({
+    config,
+    telemetry,
+    tasks,
+    limit,
+    stopSignal: stopping.signal,
+    requestSignal: aborting.signal,
+    now,
+  });
+
+  async function flush(push: PendingPush): Promise<void> {
+    // Back during the window: they saw the messages live.
+    if (presence.isConnected(push.userId)) return;
+    // Undefined: they left the room meanwhile; 0: another device read it all.
+    const count = await store.unreadCount(push.room.id, push.userId);
+    if (!count) return;
+    const payload: PushNotificationPayload = {
+      type: 'room.messages',
+      tag: `room:${push.room.id}`,
+      roomId: push.room.id,
+      roomName: push.room.kind === 'direct' ? push.authorName : push.room.name,
+      roomKind: push.room.kind,
+      count,
+      lastMessage: {
+        id: push.last.id,
+        seq: push.last.seq,
+        authorDisplayName: push.authorName,
+        bodyPreview: preview(push.last.body),
+        createdAt: push.last.createdAt,
+      },
+    };
+    await pushSender.toUser(push.userId, payload);
+  }
+
+  const collapser = createCollapser({
+    windowMs: config.pushCollapseMs,
+    maxPending: config.pushMaxPending,
+    tasks,
+    telemetry,
+    stopSignal: stopping.signal,
+    flush,
+  });
+
+  async function fanOut(message: Message): Promise<void> {
+    const targets = await store.notificationTargets(
+      message.roomId,
+      message.authorId,
+      now() - LIMITS.sessionIdleTtlMs,
+    );
+    const offline = targets.filter((t) => !t.muted && !presence.isConnected(t.userId));
+    if (offline.length === 0) return;
+    const pushTo = offline.filter((t) => t.subscribed);
+    const hooks = await registeredWebhooks();
+    if (pushTo.length === 0 && hooks.length === 0) return;
+    const room = await store.roomById(message.roomId);
+    if (!room) return;
+    const author = await store.userById(message.authorId);
+    const authorName = author?.displayName ?? 'Someone';
+    for (const target of pushTo) collapser.add(target.userId, room, message, authorName);
+    if (hooks.length === 0) return;
+    const recipients = offline.map(({ userId, username, displayName }) => ({
+      userId,
+      username,
+      displayName,
+    }));
+    for (const hook of hooks) {
+      webhooks.send(hook, {
+        deliveryId: newId(),
+        type: 'message.created',
+        createdAt: now(),
+        room: { id: room.id, name: room.name, kind: room.kind },
+        message: {
+          id: message.id,
+          seq: message.seq,
+          body: message.body,
+          createdAt: message.createdAt,
+          author: {
+            userId: message.authorId,
+            username: author?.username ?? '',
+            displayName: authorName,
+          },
+        },
+        recipients,
+      });
+    }
+  }
+
+  // First start: make (and store) the keys now, not on the first subscriber's request.
+  tasks.run(async () => {
+    await vapidKeys();
+  });
+
+  const notifier: Notifier = {
+    messageCreated(message) {
+      if (stopping.signal.aborted) return;
+      if (queuedFanOuts >= FAN_OUT_MAX_QUEUED) {
+        telemetry.log({
+          event: 'notify.error',
+          error: 'fan-out queue full',
+          messageId: message.id,
+        });
+        return;
+      }
+      queuedFanOuts += 1;
+      tasks.run(async () => {
+        try {
+          await fanOutLimit(() => fanOut(message));
+        } finally {
+          queuedFanOuts -= 1;
+        }
+      });
+    },
+  };
+
+  return {
+    ...notifier,
+
+    async vapidPublicKey(): Promise<{ publicKey: string }> {
+      return { publicKey: (await vapidKeys()).publicKey };
+    },
+
+    ...createNotificationSettings({
+      store,
+      rooms,
+      config,
+      now,
+      webhooksChanged: () => {
+        hooksCache = undefined;
+      },
+    }),
+
+    /** Counters since start: the notifications.stats query, and for /metrics. */
+    metrics(): NotificationStats {
+      return telemetry.snapshot();
+    },
+
+    /** Resolves once all notification work started so far is done (tests await this). */
+    settled: (): Promise<void> => tasks.settled(),
+
+    /**
+     * Stops taking messages, sends the pushes whose windows are open, drops webhook retries
+     * that wait, and gives in-flight requests `closeGraceMs` before aborting them.
+     */
+    async close(): Promise<void> {
+      stopping.abort();
+      const grace = setTimeout(() => aborting.abort(), config.closeGraceMs);
+      try {
+        await tasks.settled();
+      } finally {
+        clearTimeout(grace);
+      }
+    },
+  };
+}
+export type Notifications = ReturnType<typeof createNotifications>;

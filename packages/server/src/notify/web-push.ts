@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { LIMITS, type PushNotificationPayload } from '@confab/contracts';
+import webpush from 'web-push';
+import type { PushSubscriptionRecord, Store, VapidKeys } from '../ports/store.js';
+import type { ResolvedNotifyConfig } from './config.js';
+import { describeError, type Limiter } from './tasks.js';
+import type { Telemetry } from './telemetry.js';
+
+/**
+ * The Topic header (RFC 8030 §5.4): a push service keeps only the newest undelivered message of
+ * a topic, so a browser that was offline gets one notification per room. At most 32 base64url
+ * characters; a room id may be longer, so it is hashed.
+ */
+export function roomTopic(roomId: string): string {
+  return createHash('sha256').update(roomId).digest('base64url').slice(0, 32);
+}
+
+/**
+ * Sends Web Push messages: the payload encrypted for the browser (aes128gcm, RFC 8291) and a
+ * VAPID token (RFC 8292), both by the `web-push` library, POSTed with fetch so that requests
+ * share the notifier's timeout, abort and concurrency limit.
+ */
+export function createPushSender(deps: {
+  store: Store;
+  config: ResolvedNotifyConfig;
+  telemetry: Telemetry;
+  limit: Limiter;
+  vapidKeys: () => Promise<VapidKeys>;
+  /** Aborted when the server gives up on in-flight requests at shutdown. */
+  requestSignal: AbortSignal;
+  now: () => number;
+}) {
+  const { store, config, telemetry, limit } = deps;
+
+  async function post(
+    subscription: PushSubscriptionRecord,
+    body: string,
+    topic: string,
+    keys: VapidKeys,
+  ): Promise<void> {
+    const details = webpush.generateRequestDetails(
+      {
+        endpoint: subscription.endpoint,
+        keys: { p256dh: subscription.p256dh, auth: subscription.auth },
+      },
+      body,
+      {
+        vapidDetails: { subject: config.vapidSubject, ...keys },
+        TTL: config.pushTtlSec,
+        topic,
+        urgency: 'normal',
+        contentEncoding: 'aes128gcm',
+      },
+    );
+    // fetch sets Content-Length from the body itself.
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(details.headers)) {
+      if (name.toLowerCase() !== 'content-length' && value !== undefined)
+        headers[name] = String(value);
+    }
+    const started = performance.now();
+    // The endpoint is a capability (anyone holding it can push): log its origin only.
+    const where = {
+      userId: subscription.userId,
+      sessionId: subscription.sessionId,
+      origin: new URL(subscription.endpoint).origin,
+    };
+    let status: number;
+    try {
+      const response = await fetch(details.endpoint, {
+        method: 'POST',
+        headers,
+        // A plain Uint8Array view: DOM's BodyInit (the web app checks this file) has no Buffer.
+        body: details.body ? new Uint8Array(details.body) : null,
+        redirect: 'manual',
+        signal: AbortSignal.any([deps.requestSignal, AbortSignal.timeout(config.requestTimeoutMs)]),
+      });
+      status = response.status;
+      await response.body?.cancel();
+    } catch (error) {
+      telemetry.count('push', 'failed');
+      telemetry.log({ event: 'push.failed', ...where, error: describeError(error) });
+      return;
+    }
+    const durationMs = Math.round(performance.now() - started);
+    if (status >= 200 && status < 300) {
+      telemetry.count('push', 'sent');
+      telemetry.log({ event: 'push.sent', ...where, status, durationMs });
+    } else if (status === 404 || status === 410) {
+      // The browser unsubscribed or the subscription expired: it will never work again.
+      await store.deletePushSubscription(subscription.endpoint);
+      telemetry.count('push', 'gone');
+      telemetry.log({ event: 'push.gone', ...where, status, durationMs });
+    } else {
+      telemetry.count('push', 'failed');
+      telemetry.log({ event: 'push.failed', ...where, status, durationMs });
+    }
+  }
+
+  return {
+    /** Sends `payload` to every live device of the user that subscribed. */
+    async toUser(userId: string, payload: PushNotificationPayload): Promise<void> {
+      const subscriptions = await store.pushSubscriptionsOf(
+        [userId],
+        deps.now() - LIMITS.sessionIdleTtlMs,
+      );
+      if (subscriptions.length === 0) return;
+      const keys = await deps.vapidKeys();
+      const body = JSON.stringify(payload);
+      const topic = roomTopic(payload.roomId);
+      await Promise.all(
+        subscriptions.map((subscription) => limit(() => post(subscription, body, topic, keys))),
+      );
+    },
+  };
+}
+export type PushSender = ReturnType<typeof createPushSender>;
