@@ -78,7 +78,7 @@ export interface ChatClientOptions {
   backoff?: Partial<BackoffOptions>;
   /** A transport that has not connected after this many tries gives way to the next. @default 2 */
   fallbackAfterFailures?: number;
-  /** An attempt that has not started within this fails. @default 8000 */
+  /** An attempt the server has not accepted within this fails. @default 8000 */
   connectTimeoutMs?: number;
   /** How long one long poll waits for events. @default 25000 */
   pollWaitMs?: number;
@@ -199,8 +199,10 @@ export function createChatClient(options: ChatClientOptions) {
           context,
           { cursors: sequencer.snapshot(), resume: sequencer.resuming },
           {
-            // The server accepted the stream; it counts as connected at its first sync point.
-            onStarted: () => {},
+            // The server accepted the stream: the connect timeout is met. It counts as
+            // connected at its first sync point, which may come after a long backfill: timing
+            // that out would start the same backfill again, and again, on a loaded server.
+            onStarted: () => clearTimeout(timeout),
             onEvent: (event) => {
               if (id === attemptId) sequencer.push(event);
             },
