@@ -6,6 +6,7 @@ import {
   register,
   startServer,
   type TestServer,
+  tearDown,
   tempDatabase,
 } from './__tests__/server.js';
 import type { ChatClient, Transport } from './client.js';
@@ -34,12 +35,7 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
     server = await startServer(db.path);
     proxy = await startProxy(server.port);
   });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.close();
-    await proxy.close();
-    await server.stop();
-    db.remove();
-  });
+  afterEach(() => tearDown({ clients, proxy, server, db }));
 
   it('delivers each message once, in order, to two devices of one user and one of another', async () => {
     const alice = await register(server.url, 'alice');

@@ -6,6 +6,7 @@ import {
   register,
   startServer,
   type TestServer,
+  tearDown,
   tempDatabase,
 } from './__tests__/server.js';
 import type { ChatClient } from './client.js';
@@ -21,12 +22,7 @@ describe("transport 'auto' behind proxies that refuse transports", () => {
     server = await startServer(db.path);
     proxy = await startProxy(server.port);
   });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.close();
-    await proxy.close();
-    await server.stop();
-    db.remove();
-  });
+  afterEach(() => tearDown({ clients, proxy, server, db }));
 
   /** Alice posts through the server directly; Bob listens through the proxy with 'auto'. */
   async function scenario() {

@@ -5,6 +5,7 @@ import {
   register,
   startServer,
   type TestServer,
+  tearDown,
   tempDatabase,
 } from './__tests__/server.js';
 import type { ChatClient, StateChange, Transport } from './client.js';
@@ -26,11 +27,7 @@ describe.each(TRANSPORTS)('stream rules over %s', (transport) => {
     db = tempDatabase();
     server = await startServer(db.path);
   });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.close();
-    await server.stop();
-    db.remove();
-  });
+  afterEach(() => tearDown({ clients, server, db }));
 
   it('stops delivering a room to a member the moment they are removed', async () => {
     const owner = await register(server.url, 'owner');

@@ -7,6 +7,7 @@ import {
   register,
   startServer,
   type TestServer,
+  tearDown,
   tempDatabase,
 } from './__tests__/server.js';
 import type { ChatClient } from './client.js';
@@ -43,12 +44,7 @@ describe('presence, typing and read receipts', () => {
     });
     proxy = await startProxy(server.port);
   });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.close();
-    await proxy.close();
-    await server.stop();
-    db.remove();
-  });
+  afterEach(() => tearDown({ clients, proxy, server, db }));
 
   /** Alice and Bob share a room; Bob watches. */
   async function pair() {

@@ -7,6 +7,7 @@ import {
   register,
   startServer,
   type TestServer,
+  tearDown,
   tempDatabase,
 } from './__tests__/server.js';
 import type { ChatClient } from './client.js';
@@ -29,11 +30,7 @@ describe('the server push API', () => {
     db = tempDatabase();
     server = await startServer(db.path, 0, { apiKeys: [API_KEY] });
   });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.close();
-    await server.stop();
-    db.remove();
-  });
+  afterEach(() => tearDown({ clients, server, db }));
 
   it('posts into a room, pushes to one user and broadcasts to everyone connected', async () => {
     const alice = await register(server.url, 'alice');

@@ -6,6 +6,7 @@ import {
   register,
   startServer,
   type TestServer,
+  tearDown,
   tempDatabase,
 } from './__tests__/server.js';
 import type { ChatClient } from './client.js';
@@ -21,11 +22,7 @@ describe('a device that stops reading', () => {
     db = tempDatabase();
     server = await startServer(db.path, 0, { streamLimits: { maxBufferedBytes: LIMIT_BYTES } });
   });
-  afterEach(async () => {
-    for (const client of clients.splice(0)) client.close();
-    await server.stop();
-    db.remove();
-  });
+  afterEach(() => tearDown({ clients, server, db }));
 
   it('is cut off once its unsent buffer passes the limit, and resumes without loss', async () => {
     const alice = await register(server.url, 'alice');

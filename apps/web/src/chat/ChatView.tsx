@@ -10,6 +10,8 @@ import { useCallback, useEffect, useRef } from 'react';
 import { Conversation } from '../conversation/Conversation';
 import { SIGNED_OUT_CODES } from '../lib/session-codes';
 import { type Route, useRoute } from '../lib/use-route';
+import { usePushResync } from '../notifications/use-push-resync';
+import { useWorkerNavigation } from '../notifications/use-worker-navigation';
 import { BrowseRooms } from '../panels/BrowseRooms';
 import { NewDirect } from '../panels/NewDirect';
 import { NewRoom } from '../panels/NewRoom';
@@ -35,7 +37,9 @@ export function ChatView(props: {
 
   useEffect(() => client.connect(), [client]);
   useReportActivity();
-  useDesktopNotifications(me.id, rooms);
+  useDesktopNotifications(me.id);
+  usePushResync();
+  useWorkerNavigation();
   useDocumentTitle(rooms);
 
   // The session ended elsewhere (revoked from another device, expired): back to sign-in.

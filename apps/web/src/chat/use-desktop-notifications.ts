@@ -1,29 +1,61 @@
-import type { RoomSummary } from '@confab/contracts';
-import { useChatEvent } from '@confab/react';
-import { useRef } from 'react';
-import { roomTitle } from '../lib/format';
+import { NOTIFICATION_LIMITS } from '@confab/contracts';
+import { useChatClient, useChatEvent, useMutedRooms, useRoomsReader } from '@confab/react';
+import { useMemo, useRef } from 'react';
+import { previewText, roomTitle } from '../lib/format';
+import { routeHref } from '../lib/use-route';
+import { desktopNotificationsAllowed } from '../notifications/preference';
+import { createAuthorNames } from './author-names';
 
 /**
- * In a hidden tab, a message from someone else shows a desktop notification (once the person
- * allowed them in Settings). Clicking it brings the tab back, on that room.
+ * In a hidden tab, a message from someone else shows a desktop notification, worded like the
+ * Web Push one ("team (3)", "Alice: see you…") and tagged per room, so the room's newer
+ * notification replaces the older. Never for the user's own messages, nor in a muted room, nor
+ * once notifications are turned off in Settings. Clicking it brings the tab back, on that room.
  */
-export function useDesktopNotifications(meId: string, rooms: readonly RoomSummary[] | null) {
-  const latestRooms = useRef(rooms);
-  latestRooms.current = rooms;
+export function useDesktopNotifications(meId: string): void {
+  const client = useChatClient();
+  const readRooms = useRoomsReader();
+  const { muted } = useMutedRooms();
+  const latestMuted = useRef(muted);
+  latestMuted.current = muted;
+  const authorName = useMemo(() => createAuthorNames(client), [client]);
+
+  const shouldNotify = (roomId: string) =>
+    document.visibilityState !== 'visible' &&
+    !latestMuted.current.has(roomId) &&
+    desktopNotificationsAllowed();
+
   useChatEvent((event) => {
     if (event.type !== 'message.created' || event.message.authorId === meId) return;
-    if (document.visibilityState === 'visible') return;
-    if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-    const summary = latestRooms.current?.find((s) => s.room.id === event.roomId);
-    const title = summary ? roomTitle(summary) : 'New message';
-    const notification = new Notification(title, {
-      body: event.message.body.slice(0, 200),
-      tag: event.roomId,
+    const { roomId, message } = event;
+    if (!shouldNotify(roomId)) return;
+    // The store has counted this message already.
+    const summary = readRooms()?.find((s) => s.room.id === roomId);
+    const name = summary ? roomTitle(summary) : 'New message';
+    const count = summary?.unreadCount ?? 1;
+    const title = count > 1 ? `${name} (${count})` : name;
+    const preview = previewText(message.body, NOTIFICATION_LIMITS.previewMaxChars);
+    const author =
+      summary?.room.kind === 'direct' && summary.peer?.id === message.authorId
+        ? Promise.resolve(summary.peer.displayName)
+        : authorName(roomId, message.authorId);
+    void author.then((displayName) => {
+      // Muted, shown or turned off while the name was being read: no notification after all.
+      if (!shouldNotify(roomId)) return;
+      let notification: Notification;
+      try {
+        notification = new Notification(title, {
+          body: displayName ? `${displayName}: ${preview}` : preview,
+          tag: `room:${roomId}`,
+        });
+      } catch {
+        return; // Some browsers (Android) only show notifications from a service worker.
+      }
+      notification.onclick = () => {
+        window.focus();
+        window.location.hash = routeHref({ name: 'room', roomId });
+        notification.close();
+      };
     });
-    notification.onclick = () => {
-      window.focus();
-      window.location.hash = `#/rooms/${event.roomId}`;
-      notification.close();
-    };
   });
 }

@@ -4,6 +4,7 @@ import { formatAgo, roomTitle } from '../lib/format';
 import { Avatar } from '../ui/Avatar';
 import { Icon } from '../ui/Icon';
 import { PRESENCE_LABELS } from '../ui/PresenceDot';
+import { MuteButton } from './MuteButton';
 
 function presenceText(presence: PresenceState | undefined): string {
   if (!presence) return '';
@@ -67,6 +68,7 @@ export function ConversationHeader(props: {
           </p>
         )}
       </div>
+      {summary && <MuteButton roomId={summary.room.id} />}
       {kind !== 'direct' && (
         <button
           type="button"

@@ -60,3 +60,14 @@ export function listNames(names: readonly string[], max = 3): string {
   const rest = names.length - (max - 1);
   return `${names.slice(0, max - 1).join(', ')} and ${rest} others`;
 }
+
+/** A notification's preview of a message: at most `max` characters, "…" marking a cut. */
+export function previewText(body: string, max = 140): string {
+  const chars = [...body];
+  return chars.length <= max
+    ? body
+    : `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
+}

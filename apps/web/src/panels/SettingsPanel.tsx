@@ -1,8 +1,9 @@
 import type { TransportPreference } from '@confab/client';
 import { useConnection, useSettings } from '@confab/react';
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { TRANSPORT_LABELS } from '../app/transport';
 import { useAction } from '../lib/use-action';
+import { NotificationSettings } from '../notifications/NotificationSettings';
 import { TRANSPORT_NAMES } from '../sidebar/ConnectionStatus';
 import { Alert } from '../ui/Alert';
 import { Panel } from './Panel';
@@ -20,9 +21,6 @@ export function SettingsPanel(props: {
   const { settings, error, update } = useSettings();
   const saving = useAction();
   const hint = useId();
-  const [permission, setPermission] = useState(() =>
-    typeof Notification === 'undefined' ? 'unsupported' : Notification.permission,
-  );
 
   return (
     <Panel title="Settings" onBack={props.onBack}>
@@ -73,24 +71,7 @@ export function SettingsPanel(props: {
               <span className="muted">Others see when you have read their messages.</span>
             </span>
           </label>
-          {permission === 'default' && (
-            <button
-              type="button"
-              onClick={() => void Notification.requestPermission().then(setPermission)}
-            >
-              Notify me of new messages while Confab is in the background
-            </button>
-          )}
-          {permission === 'granted' && (
-            <p className="muted">
-              Desktop notifications are on for messages that arrive in the background.
-            </p>
-          )}
-          {permission === 'denied' && (
-            <p className="muted">
-              Desktop notifications are blocked in this browser’s site settings.
-            </p>
-          )}
+          <NotificationSettings />
         </section>
 
         <SessionsList />

@@ -1,4 +1,4 @@
-import { usePresence, useRooms } from '@confab/react';
+import { useMutedRooms, usePresence, useRooms } from '@confab/react';
 import { useMemo } from 'react';
 import { Alert } from '../ui/Alert';
 import { RoomRow } from './RoomRow';
@@ -8,6 +8,7 @@ export function RoomList(props: { selectedId: string | null }) {
   const { rooms, error } = useRooms();
   const peerIds = useMemo(() => (rooms ?? []).flatMap((s) => (s.peer ? [s.peer.id] : [])), [rooms]);
   const presence = usePresence(peerIds);
+  const { muted } = useMutedRooms();
   return (
     <nav className="room-list" aria-labelledby="room-list-title">
       <h2 id="room-list-title" className="section-title">
@@ -24,6 +25,7 @@ export function RoomList(props: { selectedId: string | null }) {
             key={summary.room.id}
             summary={summary}
             selected={summary.room.id === props.selectedId}
+            muted={muted.has(summary.room.id)}
             presence={summary.peer ? presence.get(summary.peer.id)?.status : undefined}
           />
         ))}

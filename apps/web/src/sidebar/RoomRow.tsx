@@ -17,6 +17,7 @@ export function RoomRow(props: {
   summary: RoomSummary;
   selected: boolean;
   presence: PresenceStatus | undefined;
+  muted: boolean;
 }) {
   const me = useCurrentUser();
   const { summary, selected } = props;
@@ -58,6 +59,12 @@ export function RoomRow(props: {
             <span className="preview" data-testid="preview">
               {preview(summary, me.id)}
             </span>
+            {props.muted && (
+              <span className="muted-room" title="Notifications muted" data-testid="muted">
+                <Icon name="bell-off" />
+                <span className="visually-hidden">Muted</span>
+              </span>
+            )}
             {unread > 0 && (
               <span className="badge" data-testid="unread">
                 {unread}

@@ -17,6 +17,8 @@ const PATHS = {
   lock: 'M7 11V8a5 5 0 0 1 10 0v3M5 11h14v9H5z',
   hash: 'M9 4 7 20M17 4l-2 16M4 9h16M3 15h16',
   logout: 'M10 5H5v14h5m4-11 4 4-4 4m4-4H9',
+  bell: 'M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15L6 16Zm4 4h4',
+  'bell-off': 'M6 16V11a6 6 0 0 1 9.5-4.9M18 11v5l1.5 2H8m2 2h4M4 4l16 16',
 } as const;
 
 export type IconName = keyof typeof PATHS;

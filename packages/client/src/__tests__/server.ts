@@ -85,3 +85,16 @@ export function device(
     ...options,
   });
 }
+
+/** What a test's afterEach takes down: its clients, then the proxy, server and database. */
+export async function tearDown(env: {
+  clients: ChatClient[];
+  proxy?: { close(): Promise<void> } | undefined;
+  server: TestServer;
+  db: { remove(): void };
+}): Promise<void> {
+  for (const client of env.clients.splice(0)) client.close();
+  await env.proxy?.close();
+  await env.server.stop();
+  env.db.remove();
+}

@@ -1,5 +1,6 @@
 import type { ChatClient } from '@confab/client';
 import { createConnectionStore } from './connection.js';
+import { createMutedStore } from './muted.js';
 import { createOutgoingStore } from './outgoing.js';
 import { createPresenceStore } from './presence.js';
 import { createReceiptsStore } from './receipts.js';
@@ -21,6 +22,12 @@ function createChatStore(client: ChatClient) {
     typing: createTypingStore(),
     receipts: createReceiptsStore(client),
     rooms: createRoomsStore(client, me),
+    muted: createMutedStore({
+      mutedRooms: async () => (await client.api.notifications.mutedRooms.query()).roomIds,
+      setRoomMuted: async (roomId, muted) => {
+        await client.api.notifications.setRoomMuted.mutate({ roomId, muted });
+      },
+    }),
     /** Who is signed in on this client (set by ChatProvider). */
     setMe(id: string | null): void {
       meId = id;
@@ -37,6 +44,7 @@ function createChatStore(client: ChatClient) {
     // Caught up after a (re)connect: counts and signals missed while down are read again.
     store.rooms.scheduleRefresh();
     store.receipts.reload();
+    store.muted.reload();
   });
   return store;
 }

@@ -1,5 +1,5 @@
 import type { Message } from '@confab/contracts';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { AppendResult, Store } from '../../ports/store.js';
 import { appendEvent } from './log.js';
 import { isUniqueViolation, toEvent, toMessage } from './rows.js';
@@ -9,6 +9,23 @@ type MessagesPart = Pick<
   Store,
   'appendMessage' | 'editMessage' | 'deleteMessage' | 'history' | 'eventsAfter'
 >;
+
+/** The message an author may still change, or why they may not. */
+async function changeableMessage(
+  tx: Transaction<Database>,
+  change: { roomId: string; messageId: string; authorId: string },
+): Promise<Selectable<Database['messages']> | 'not-found' | 'not-author' | 'deleted'> {
+  const row = await tx
+    .selectFrom('messages')
+    .selectAll()
+    .where('id', '=', change.messageId)
+    .where('room_id', '=', change.roomId)
+    .executeTakeFirst();
+  if (!row) return 'not-found';
+  if (row.author_id !== change.authorId) return 'not-author';
+  if (row.deleted_at !== null) return 'deleted';
+  return row;
+}
 
 export function messagesStore(db: Kysely<Database>): MessagesPart {
   async function byClientMsgId(
@@ -94,15 +111,8 @@ export function messagesStore(db: Kysely<Database>): MessagesPart {
     },
     async editMessage(change) {
       return db.transaction().execute(async (tx) => {
-        const row = await tx
-          .selectFrom('messages')
-          .selectAll()
-          .where('id', '=', change.messageId)
-          .where('room_id', '=', change.roomId)
-          .executeTakeFirst();
-        if (!row) return { status: 'not-found' as const };
-        if (row.author_id !== change.authorId) return { status: 'not-author' as const };
-        if (row.deleted_at !== null) return { status: 'deleted' as const };
+        const row = await changeableMessage(tx, change);
+        if (typeof row === 'string') return { status: row };
         await tx
           .updateTable('messages')
           .set({ body: change.body, edited_at: change.at })
@@ -128,15 +138,8 @@ export function messagesStore(db: Kysely<Database>): MessagesPart {
     },
     async deleteMessage(change) {
       return db.transaction().execute(async (tx) => {
-        const row = await tx
-          .selectFrom('messages')
-          .selectAll()
-          .where('id', '=', change.messageId)
-          .where('room_id', '=', change.roomId)
-          .executeTakeFirst();
-        if (!row) return { status: 'not-found' as const };
-        if (row.author_id !== change.authorId) return { status: 'not-author' as const };
-        if (row.deleted_at !== null) return { status: 'deleted' as const };
+        const row = await changeableMessage(tx, change);
+        if (typeof row === 'string') return { status: row };
         await tx
           .updateTable('messages')
           .set({ body: '', deleted_at: change.at })
