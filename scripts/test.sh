@@ -22,6 +22,6 @@ pnpm exec turbo run e2e --output-logs=full 2>&1 | tee -a "$log"
 plain=$(sed 's/\x1b\[[0-9;]*m//g' "$log")
 passed=$(printf '%s\n' "$plain" | awk '
   /Tests +[0-9]+ passed/ { match($0, /Tests +[0-9]+/); n = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", n); total += n }
-  / [0-9]+ passed \([0-9.]+m?s\)/ { match($0, / [0-9]+ passed/); n = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", n); total += n }
+  / [0-9]+ passed \([0-9.]+(ms|s|m|h)\)/ { match($0, / [0-9]+ passed/); n = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", n); total += n }
   END { print total + 0 }')
 echo "confab: $passed passed, 0 failed"
