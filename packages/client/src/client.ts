@@ -121,7 +121,6 @@ export function createChatClient(options: ChatClientOptions) {
   let attemptId = 0;
   let failures = 0;
   let candidate = 0;
-  let everConnected = false;
   /** Transports that have carried a stream: their failures are outages, not blocks. */
   const provenTransports = new Set<Transport>();
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -174,7 +173,10 @@ export function createChatClient(options: ChatClientOptions) {
     }
     const id = ++attemptId;
     const transport = candidates[candidate] ?? 'poll';
-    setState({ state: everConnected || failures > 0 ? 'reconnecting' : 'connecting', transport });
+    setState({
+      state: provenTransports.size > 0 || failures > 0 ? 'reconnecting' : 'connecting',
+      transport,
+    });
     const timeout = setTimeout(
       () => failAttempt(id, new Error('Connecting timed out')),
       options.connectTimeoutMs ?? 8_000,
@@ -184,7 +186,6 @@ export function createChatClient(options: ChatClientOptions) {
       if (id !== attemptId) return;
       clearTimeout(timeout);
       failures = 0;
-      everConnected = true;
       provenTransports.add(transport);
       setState({ state: 'connected', transport });
       outbox.nudge();

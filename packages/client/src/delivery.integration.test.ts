@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FaultyProxy, startProxy } from './__tests__/proxy.js';
+import type { FaultyProxy } from './__tests__/proxy.js';
 import { type Recorder, record } from './__tests__/recorder.js';
 import {
   device,
   register,
-  startServer,
+  setUpWithProxy,
+  type TestDatabaseFile,
   type TestServer,
   tearDown,
-  tempDatabase,
 } from './__tests__/server.js';
 import type { ChatClient, Transport } from './client.js';
 
@@ -20,7 +20,7 @@ function expectContiguous(recorder: Recorder, roomId: string, firstSeq: number, 
 }
 
 describe.each(TRANSPORTS)('delivery over %s', (transport) => {
-  let db: ReturnType<typeof tempDatabase>;
+  let db: TestDatabaseFile;
   let server: TestServer;
   let proxy: FaultyProxy;
   const clients: ChatClient[] = [];
@@ -31,9 +31,7 @@ describe.each(TRANSPORTS)('delivery over %s', (transport) => {
   };
 
   beforeEach(async () => {
-    db = tempDatabase();
-    server = await startServer(db.path);
-    proxy = await startProxy(server.port);
+    ({ db, server, proxy } = await setUpWithProxy());
   });
   afterEach(() => tearDown({ clients, proxy, server, db }));
 

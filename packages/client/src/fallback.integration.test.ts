@@ -1,26 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FaultyProxy, startProxy } from './__tests__/proxy.js';
+import type { FaultyProxy } from './__tests__/proxy.js';
 import { record } from './__tests__/recorder.js';
 import {
   device,
   register,
-  startServer,
+  setUpWithProxy,
+  type TestDatabaseFile,
   type TestServer,
   tearDown,
-  tempDatabase,
 } from './__tests__/server.js';
 import type { ChatClient } from './client.js';
 
 describe("transport 'auto' behind proxies that refuse transports", () => {
-  let db: ReturnType<typeof tempDatabase>;
+  let db: TestDatabaseFile;
   let server: TestServer;
   let proxy: FaultyProxy;
   const clients: ChatClient[] = [];
 
   beforeEach(async () => {
-    db = tempDatabase();
-    server = await startServer(db.path);
-    proxy = await startProxy(server.port);
+    ({ db, server, proxy } = await setUpWithProxy());
   });
   afterEach(() => tearDown({ clients, proxy, server, db }));
 

@@ -3,10 +3,10 @@ import { record } from './__tests__/recorder.js';
 import {
   device,
   register,
-  startServer,
+  setUp,
+  type TestDatabaseFile,
   type TestServer,
   tearDown,
-  tempDatabase,
 } from './__tests__/server.js';
 import type { ChatClient, StateChange, Transport } from './client.js';
 import { errorCodeOf } from './errors.js';
@@ -14,7 +14,7 @@ import { errorCodeOf } from './errors.js';
 const TRANSPORTS: Transport[] = ['ws', 'sse', 'poll'];
 
 describe.each(TRANSPORTS)('stream rules over %s', (transport) => {
-  let db: ReturnType<typeof tempDatabase>;
+  let db: TestDatabaseFile;
   let server: TestServer;
   const clients: ChatClient[] = [];
   const open = (token: string, options: Parameters<typeof device>[2] = {}) => {
@@ -24,8 +24,7 @@ describe.each(TRANSPORTS)('stream rules over %s', (transport) => {
   };
 
   beforeEach(async () => {
-    db = tempDatabase();
-    server = await startServer(db.path);
+    ({ db, server } = await setUp());
   });
   afterEach(() => tearDown({ clients, server, db }));
 

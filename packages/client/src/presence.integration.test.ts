@@ -1,14 +1,14 @@
 import type { PresenceState } from '@confab/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FaultyProxy, startProxy } from './__tests__/proxy.js';
+import type { FaultyProxy } from './__tests__/proxy.js';
 import { type Recorder, record } from './__tests__/recorder.js';
 import {
   device,
   register,
-  startServer,
+  setUpWithProxy,
+  type TestDatabaseFile,
   type TestServer,
   tearDown,
-  tempDatabase,
 } from './__tests__/server.js';
 import type { ChatClient } from './client.js';
 
@@ -24,7 +24,7 @@ function lastPresence(seen: Recorder, userId: string): PresenceState | undefined
 }
 
 describe('presence, typing and read receipts', () => {
-  let db: ReturnType<typeof tempDatabase>;
+  let db: TestDatabaseFile;
   let server: TestServer;
   let proxy: FaultyProxy;
   const clients: ChatClient[] = [];
@@ -35,14 +35,12 @@ describe('presence, typing and read receipts', () => {
   };
 
   beforeEach(async () => {
-    db = tempDatabase();
     // Quick server pings, so a vanished device is noticed within about a second.
-    server = await startServer(db.path, 0, {
+    ({ db, server, proxy } = await setUpWithProxy({
       wsPingMs: 500,
       wsPongWaitMs: 500,
       heartbeatTtlMs: 1_500,
-    });
-    proxy = await startProxy(server.port);
+    }));
   });
   afterEach(() => tearDown({ clients, proxy, server, db }));
 

@@ -5,10 +5,10 @@ import { record } from './__tests__/recorder.js';
 import {
   device,
   register,
-  startServer,
+  setUp,
+  type TestDatabaseFile,
   type TestServer,
   tearDown,
-  tempDatabase,
 } from './__tests__/server.js';
 import type { ChatClient } from './client.js';
 import { errorCodeOf } from './errors.js';
@@ -22,13 +22,12 @@ const app = (url: string, key: string) =>
   });
 
 describe('the server push API', () => {
-  let db: ReturnType<typeof tempDatabase>;
+  let db: TestDatabaseFile;
   let server: TestServer;
   const clients: ChatClient[] = [];
 
   beforeEach(async () => {
-    db = tempDatabase();
-    server = await startServer(db.path, 0, { apiKeys: [API_KEY] });
+    ({ db, server } = await setUp({ apiKeys: [API_KEY] }));
   });
   afterEach(() => tearDown({ clients, server, db }));
 

@@ -4,23 +4,22 @@ import { record } from './__tests__/recorder.js';
 import {
   device,
   register,
-  startServer,
+  setUp,
+  type TestDatabaseFile,
   type TestServer,
   tearDown,
-  tempDatabase,
 } from './__tests__/server.js';
 import type { ChatClient } from './client.js';
 
 const LIMIT_BYTES = 256 * 1024;
 
 describe('a device that stops reading', () => {
-  let db: ReturnType<typeof tempDatabase>;
+  let db: TestDatabaseFile;
   let server: TestServer;
   const clients: ChatClient[] = [];
 
   beforeEach(async () => {
-    db = tempDatabase();
-    server = await startServer(db.path, 0, { streamLimits: { maxBufferedBytes: LIMIT_BYTES } });
+    ({ db, server } = await setUp({ streamLimits: { maxBufferedBytes: LIMIT_BYTES } }));
   });
   afterEach(() => tearDown({ clients, server, db }));
 

@@ -11,6 +11,7 @@ import {
 import { EventSource } from 'eventsource';
 import WebSocket from 'ws';
 import { type ChatClient, type ChatClientOptions, createChatClient } from '../client.js';
+import { startProxy } from './proxy.js';
 
 /** Node 20 has neither: the SDK takes them as options. */
 export const nodeGlobals = {
@@ -84,6 +85,20 @@ export function device(
     pollWaitMs: 2_000,
     ...options,
   });
+}
+
+export type TestDatabaseFile = ReturnType<typeof tempDatabase>;
+
+/** A test's server over a fresh SQLite file. */
+export async function setUp(config: ChatServerConfig = {}) {
+  const db = tempDatabase();
+  return { db, server: await startServer(db.path, 0, config) };
+}
+
+/** The same, with a faulty proxy in front of the server. */
+export async function setUpWithProxy(config: ChatServerConfig = {}) {
+  const env = await setUp(config);
+  return { ...env, proxy: await startProxy(env.server.port) };
 }
 
 /** What a test's afterEach takes down: its clients, then the proxy, server and database. */

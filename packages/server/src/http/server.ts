@@ -13,7 +13,7 @@ import type { StreamLimits } from '../services/stream.js';
 import type { Context, Services } from '../trpc.js';
 import { readCookie, SESSION_COOKIE, writeSessionCookie } from './cookies.js';
 import { createStaticHandler } from './static.js';
-import { attachWebSocketHandler, SLOW_CONSUMER_CLOSE_CODE } from './ws-handler.js';
+import { attachWebSocketHandler, wsBackpressure } from './ws-handler.js';
 
 export interface ChatServerConfig {
   /** A built web app to serve at `/` (index.html for unknown paths). None when absent. */
@@ -134,13 +134,7 @@ export function createChatServer(deps: {
       setSessionCookie: undefined,
       apiKey: apiKeyFrom(req),
       transport: 'ws',
-      backpressure: {
-        bufferedBytes: () => ws.bufferedAmount,
-        cutOff: () => {
-          ws.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
-          setTimeout(() => ws.terminate(), 1000).unref();
-        },
-      },
+      backpressure: wsBackpressure(ws),
     }),
     pingMs: config.wsPingMs ?? 10_000,
     pongWaitMs: config.wsPongWaitMs ?? 5_000,

@@ -10,7 +10,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import { OnEventInput } from '../routers/events.js';
 import type { AppRouter } from '../routers/root.js';
 import { DeviceSession } from '../services/device-session.js';
-import { applyLastEventId } from '../services/stream.js';
+import { applyLastEventId, type Backpressure } from '../services/stream.js';
 import type { Context } from '../trpc.js';
 import { eventFrame, framePrefix } from './ws-frames.js';
 
@@ -21,6 +21,18 @@ const ON_EVENT = 'events.onEvent';
 const TEXT_FRAME = { binary: false } as const;
 /** A frame may batch at most this many requests. */
 const MAX_BATCH = 100;
+
+/** A WebSocket's unsent bytes, and how a device that stopped reading is cut off (code 4008). */
+export function wsBackpressure(ws: WebSocket): Backpressure {
+  return {
+    bufferedBytes: () => ws.bufferedAmount,
+    cutOff: () => {
+      ws.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
+      // close() waits for the peer, which is not reading: drop the socket after a moment.
+      setTimeout(() => ws.terminate(), 1000).unref();
+    },
+  };
+}
 
 type RequestId = string | number;
 interface Request {
@@ -150,12 +162,7 @@ export function attachWebSocketHandler(opts: {
           c.subscriptions.delete(request.id);
           sendError(c, request, 'subscription', error);
         },
-        bufferedBytes: () => c.ws.bufferedAmount,
-        cutOff: () => {
-          c.ws.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
-          // close() waits for the peer, which is not reading: drop the socket after a moment.
-          setTimeout(() => c.ws.terminate(), 1000).unref();
-        },
+        ...wsBackpressure(c.ws),
       },
     );
     c.subscriptions.set(request.id, session);

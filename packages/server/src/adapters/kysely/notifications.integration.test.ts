@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestDatabase } from '../../__tests__/databases.js';
+import { openStore, testClock } from '../../__tests__/store.js';
 import type { Store } from '../../ports/store.js';
 import { createStoreFromUrl } from './store.js';
 
@@ -8,24 +9,14 @@ describe.each(ENGINES)('notifications store on $name', ({ create }) => {
   let db: TestDatabase;
   let store: Store;
   beforeAll(async () => {
-    db = await create();
-    store = await createStoreFromUrl(db.url);
+    ({ db, store } = await openStore(create));
   });
   afterAll(async () => {
     await store?.close();
     await db?.drop();
   });
 
-  let clock = 1_700_000_000_000;
-  const tick = () => {
-    clock += 1000;
-    return clock;
-  };
-  let counter = 0;
-  const nextId = (prefix: string) => {
-    counter += 1;
-    return `${prefix}${counter}`;
-  };
+  const { now, tick, nextId } = testClock();
 
   async function user(name: string) {
     const id = nextId('u');
@@ -166,7 +157,7 @@ describe.each(ENGINES)('notifications store on $name', ({ create }) => {
     );
     // A subscription of an idle session does not count.
     expect(
-      (await store.notificationTargets(roomId, ann, clock + 1)).map((t) => t.subscribed),
+      (await store.notificationTargets(roomId, ann, now() + 1)).map((t) => t.subscribed),
     ).toEqual([false, false]);
 
     const send = (authorId: string, n: number) =>

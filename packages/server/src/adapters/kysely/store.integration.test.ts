@@ -7,6 +7,7 @@ import {
   TEST_POSTGRES_URL,
   type TestDatabase,
 } from '../../__tests__/databases.js';
+import { openStore, testClock } from '../../__tests__/store.js';
 import type { SessionRecord, Store } from '../../ports/store.js';
 import { createStoreFromUrl } from './store.js';
 
@@ -15,25 +16,14 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
   let db: TestDatabase;
   let store: Store;
   beforeAll(async () => {
-    db = await create();
-    store = await createStoreFromUrl(db.url);
+    ({ db, store } = await openStore(create));
   });
   afterAll(async () => {
     await store?.close();
     await db?.drop();
   });
 
-  // A clock that only moves when told to, so timestamps and activity order are exact.
-  let clock = 1_700_000_000_000;
-  const tick = () => {
-    clock += 1000;
-    return clock;
-  };
-  let counter = 0;
-  const nextId = (prefix: string) => {
-    counter += 1;
-    return `${prefix}${counter}`;
-  };
+  const { now, tick, nextId } = testClock();
 
   async function user(name = 'user') {
     const id = nextId('u');
@@ -151,16 +141,16 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
         kind: 'private',
         name: 'trio',
         topic: '',
-        createdAt: clock,
+        createdAt: now(),
         lastSeq: 3,
-        lastActivityAt: clock,
+        lastActivityAt: now(),
       });
       const joined = (seq: number, userId: string, role: string, via: string) => ({
         type: 'member.joined',
         roomId: created.id,
         seq,
         actorId: a.id,
-        at: clock,
+        at: now(),
         userId,
         role,
         via,
@@ -181,7 +171,7 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
         roomId: created.id,
         userId: b.id,
         role: 'member',
-        joinedAt: clock,
+        joinedAt: now(),
         lastReadSeq: 0,
       });
       expect(await store.membership(created.id, 'nobody')).toBeUndefined();
@@ -354,7 +344,7 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
         authorId: a.id,
         clientMsgId: 'c-one',
         body: 'one',
-        createdAt: clock,
+        createdAt: now(),
         editedAt: null,
         deletedAt: null,
       });

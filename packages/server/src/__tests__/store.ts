@@ -1,0 +1,29 @@
+import { createStoreFromUrl } from '../adapters/kysely/store.js';
+import type { Store } from '../ports/store.js';
+import type { TestDatabase } from './databases.js';
+
+/** A fresh database of one engine (`ENGINES[i].create`) with the store opened on it. */
+export async function openStore(
+  create: () => Promise<TestDatabase>,
+): Promise<{ db: TestDatabase; store: Store }> {
+  const db = await create();
+  return { db, store: await createStoreFromUrl(db.url) };
+}
+
+/** A clock that moves only when told to, and unique ids, so timestamps and orders are exact. */
+export function testClock() {
+  let clock = 1_700_000_000_000;
+  let counter = 0;
+  return {
+    /** The current time, without moving it. */
+    now: () => clock,
+    tick: () => {
+      clock += 1000;
+      return clock;
+    },
+    nextId: (prefix: string) => {
+      counter += 1;
+      return `${prefix}${counter}`;
+    },
+  };
+}
