@@ -10,7 +10,7 @@ import { cpuPerDelivery } from './workloads/cpu.js';
 import { fanout } from './workloads/fanout.js';
 import { latency } from './workloads/latency.js';
 import { rssPerDevice } from './workloads/rss.js';
-import type { Workload, WorkloadName, WorkloadResult } from './workloads/types.js';
+import { appliesTo, type Workload, type WorkloadResult } from './workloads/types.js';
 
 export const DRIVERS: Record<SystemName, Driver> = {
   confab: confabDriver,
@@ -19,17 +19,22 @@ export const DRIVERS: Record<SystemName, Driver> = {
   'trpc-naive': trpcNaiveDriver,
 };
 
-/** In the order each server runs them: RSS first, while the process is fresh. */
-export const WORKLOADS: readonly [WorkloadName, Workload][] = [
-  ['rss', rssPerDevice],
-  ['fanout', fanout],
-  ['cpu', cpuPerDelivery],
-  ['latency', latency],
+/**
+ * In the order they run. Shared-server workloads run one after the other on the round's fresh
+ * server process (RSS first, while the process is fresh); own-server workloads run after it
+ * has stopped, each starting the servers it needs.
+ */
+export const WORKLOADS: readonly Workload[] = [rssPerDevice, fanout, cpuPerDelivery, latency];
+
+/** The workloads that run on `system`, in order: shared-server ones first. */
+export const workloadsFor = (system: SystemName): Workload[] => [
+  ...WORKLOADS.filter((w) => w.kind === 'shared' && appliesTo(w, system)),
+  ...WORKLOADS.filter((w) => w.kind === 'own' && appliesTo(w, system)),
 ];
 
 export interface RunRecord {
   system: SystemName;
-  workload: WorkloadName;
+  workload: string;
   round: number;
   result: WorkloadResult;
 }
@@ -51,6 +56,22 @@ function describe(result: WorkloadResult): string {
   return Object.entries(result.metrics)
     .map(([key, value]) => `${key}=${value.toFixed(value < 100 ? 2 : 0)}`)
     .join(' ');
+}
+
+/** Runs one workload, turning a throw into a failed result, and records it with its duration. */
+async function timed(
+  name: string,
+  record: (workload: string, result: WorkloadResult, seconds: number) => void,
+  run: () => Promise<WorkloadResult>,
+): Promise<void> {
+  const t = performance.now();
+  let result: WorkloadResult;
+  try {
+    result = await run();
+  } catch (error) {
+    result = failed(message(error));
+  }
+  record(name, result, (performance.now() - t) / 1000);
 }
 
 /**
@@ -76,35 +97,38 @@ export async function runBench(
     }
     for (let round = 1; round <= config.rounds; round++) {
       for (const driver of drivers) {
-        let server: ServerHandle | undefined;
-        try {
-          server = await driver.start();
-        } catch (error) {
-          for (const [workload] of WORKLOADS) {
-            records.push({ system: driver.name, workload, round, result: failed(message(error)) });
+        const record = (workload: string, result: WorkloadResult, seconds: number) => {
+          records.push({ system: driver.name, workload, round, result });
+          log(
+            `[round ${round}/${config.rounds}] ${driver.label} ${workload} (${seconds.toFixed(1)} s): ${describe(result)}`,
+          );
+        };
+        const workloads = workloadsFor(driver.name);
+        const shared = workloads.filter((w) => w.kind === 'shared');
+        if (shared.length > 0) {
+          let server: ServerHandle | undefined;
+          try {
+            server = await driver.start();
+          } catch (error) {
+            for (const w of shared) record(w.name, failed(message(error)), 0);
           }
-          log(`[round ${round}] ${driver.label}: could not start: ${message(error)}`);
-          continue;
-        }
-        try {
-          for (const [workload, run] of WORKLOADS) {
-            const t = performance.now();
-            let result: WorkloadResult;
+          if (server) {
             try {
-              result = await run(driver, server, config);
-            } catch (error) {
-              result = failed(message(error));
+              for (const w of shared) {
+                const live = server;
+                await timed(w.name, record, async () => {
+                  const result = await w.run(driver, live, config);
+                  const exit = live.exitReason();
+                  return exit && !result.failure ? failed(exit) : result;
+                });
+              }
+            } finally {
+              await server.stop();
             }
-            const exit = server.exitReason();
-            if (exit && !result.failure) result = failed(exit);
-            records.push({ system: driver.name, workload, round, result });
-            const seconds = ((performance.now() - t) / 1000).toFixed(1);
-            log(
-              `[round ${round}/${config.rounds}] ${driver.label} ${workload} (${seconds} s): ${describe(result)}`,
-            );
           }
-        } finally {
-          await server.stop();
+        }
+        for (const w of workloads) {
+          if (w.kind === 'own') await timed(w.name, record, () => w.run(driver, config));
         }
       }
     }

@@ -1,114 +1,58 @@
 import type { SystemName } from './config.js';
-import { type BenchResults, DRIVERS, failures } from './runner.js';
+import { type BenchResults, DRIVERS, failures, WORKLOADS } from './runner.js';
 import { spread } from './stats.js';
-import type { MetricKey, WorkloadName } from './workloads/types.js';
+import type { Metric } from './workloads/types.js';
 
-interface Row {
-  key: MetricKey;
-  workload: WorkloadName;
-  label: string;
-  digits: number;
-  /** Informational rows (how busy a process was) get no ratio. */
-  ratio: boolean;
+interface Row extends Metric {
+  workload: string;
 }
 
-function rows(results: BenchResults): Row[] {
-  const { fanout, cpu, latency, rss } = results.config;
-  const paced = (w: { rate: number; subscribers: number }) =>
-    `${w.rate} msg/s × ${w.subscribers} subs`;
-  return [
-    {
-      key: 'deliveriesPerSec',
-      workload: 'fanout',
-      label: `Fan-out at saturation, delivered msgs/s (${fanout.subscribers} subs) ↑`,
-      digits: 0,
-      ratio: true,
-    },
-    {
-      key: 'fanoutServerCpuPct',
-      workload: 'fanout',
-      label: '  server CPU during fan-out, % of a core',
-      digits: 0,
-      ratio: false,
-    },
-    {
-      key: 'fanoutLoadgenCpuPct',
-      workload: 'fanout',
-      label: '  load generator CPU during fan-out, %',
-      digits: 0,
-      ratio: false,
-    },
-    {
-      key: 'cpuUsPerDelivery',
-      workload: 'cpu',
-      label: `Server CPU per delivery, µs (${paced(cpu)}) ↓`,
-      digits: 1,
-      ratio: true,
-    },
-    {
-      key: 'latencyP50Ms',
-      workload: 'latency',
-      label: `Latency p50, ms (${paced(latency)}) ↓`,
-      digits: 1,
-      ratio: true,
-    },
-    {
-      key: 'latencyP95Ms',
-      workload: 'latency',
-      label: 'Latency p95, ms ↓',
-      digits: 1,
-      ratio: true,
-    },
-    {
-      key: 'latencyP99Ms',
-      workload: 'latency',
-      label: 'Latency p99, ms ↓',
-      digits: 1,
-      ratio: true,
-    },
-    {
-      key: 'rssKiBPerDevice',
-      workload: 'rss',
-      label: `RSS per idle device, KiB (${rss.devices} devices) ↓`,
-      digits: 1,
-      ratio: true,
-    },
-  ];
-}
+const rows = (): Row[] =>
+  WORKLOADS.flatMap((w) => w.metrics.map((m) => ({ ...m, workload: w.name })));
 
 const format = (value: number, digits: number) =>
   value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-/** The median of a metric for a system over all rounds, or a reason there is none. */
+/** A figure's text, and its median when there is one. */
+interface Figure {
+  median?: number;
+  text: string;
+}
+
+/** The median of `key` of `workload` for a system over all rounds, or a reason there is none. */
 function figure(
   results: BenchResults,
   system: SystemName,
-  row: Row,
-): { median: number; text: string } | { text: string } {
-  const runs = results.records.filter((r) => r.system === system && r.workload === row.workload);
+  workload: string,
+  key: string,
+  digits: number,
+): Figure {
+  const runs = results.records.filter((r) => r.system === system && r.workload === workload);
   if (runs.length === 0) return { text: '—' };
   if (runs.some((r) => r.result.failure)) return { text: 'INTEGRITY FAILED' };
-  const values = runs.map((r) => r.result.metrics[row.key] ?? Number.NaN);
+  const values = runs.map((r) => r.result.metrics[key] ?? Number.NaN);
+  if (values.every(Number.isNaN)) return { text: '—' };
   const { median, min, max } = spread(values);
   const text =
     values.length === 1
-      ? format(median, row.digits)
-      : `${format(median, row.digits)} (${format(min, row.digits)}–${format(max, row.digits)})`;
+      ? format(median, digits)
+      : `${format(median, digits)} (${format(min, digits)}–${format(max, digits)})`;
   return { median, text };
 }
 
-/** Above this, the load generator (one core) rather than the server may set the fan-out figure. */
+/** Above this, the load generator (one core) rather than the server may set the figure. */
 const LOADGEN_BOUND_PCT = 90;
 
-function loadGeneratorBound(results: BenchResults, system: SystemName): boolean {
-  const runs = results.records.filter((r) => r.system === system && r.workload === 'fanout');
-  const pct = runs.map((r) => r.result.metrics.fanoutLoadgenCpuPct ?? 0);
-  return runs.length > 0 && spread(pct).median >= LOADGEN_BOUND_PCT;
+function loadGeneratorBound(results: BenchResults, system: SystemName, row: Row): boolean {
+  if (!row.loadgenCpuKey) return false;
+  const cpu = figure(results, system, row.workload, row.loadgenCpuKey, 0);
+  return cpu.median !== undefined && cpu.median >= LOADGEN_BOUND_PCT;
 }
 
 /**
  * A Markdown table: one row per figure, one column per system (median over rounds with min–max),
- * then Confab's ratio to each peer (Confab ÷ peer, of the medians).
+ * then Confab's ratio to each peer (Confab ÷ peer, of the medians). Rows no system ran are left
+ * out.
  */
 export function renderTable(results: BenchResults): string {
   const systems = results.config.systems;
@@ -120,23 +64,29 @@ export function renderTable(results: BenchResults): string {
     ...(withRatios ? peers.map((p) => `Confab ÷ ${DRIVERS[p].label}`) : []),
   ];
   const lines = [header, header.map((_, i) => (i === 0 ? '---' : '---:'))];
-  for (const row of rows(results)) {
-    const figures = new Map(systems.map((s) => [s, figure(results, s, row)] as const));
+  for (const row of rows()) {
+    const figures = new Map(
+      systems.map((s) => [s, figure(results, s, row.workload, row.key, row.digits)] as const),
+    );
+    if ([...figures.values()].every((f) => f.text === '—')) continue;
     const cells = [
-      row.label,
+      row.label(results.config),
       ...systems.map((s) => {
         const text = figures.get(s)?.text ?? '—';
-        return row.key === 'deliveriesPerSec' && loadGeneratorBound(results, s)
-          ? `${text} †`
-          : text;
+        return loadGeneratorBound(results, s, row) ? `${text} †` : text;
       }),
     ];
     if (withRatios) {
       const confab = figures.get('confab');
       for (const peer of peers) {
-        const other = figures.get(peer);
-        const ok = row.ratio && confab && 'median' in confab && other && 'median' in other;
-        cells.push(ok ? `${(confab.median / other.median).toFixed(2)}×` : '—');
+        const other: Figure | undefined = row.peerMetric
+          ? figure(results, peer, row.peerMetric.workload, row.peerMetric.key, row.digits)
+          : figures.get(peer);
+        const ratio =
+          row.ratio && confab?.median !== undefined && other?.median !== undefined
+            ? confab.median / other.median
+            : undefined;
+        cells.push(ratio === undefined ? '—' : `${ratio.toFixed(2)}×`);
       }
     }
     lines.push(cells);

@@ -8,35 +8,54 @@ import type { Workload } from './types.js';
  * Server CPU time (user + system) from the first measured publish until every subscriber has
  * the last message, divided by the deliveries.
  */
-export const cpuPerDelivery: Workload = async (driver, server, config) => {
-  const { subscribers, rate, warmupMessages, messages } = config.cpu;
-  const tracker = new Tracker(subscribers, warmupMessages + messages);
-  const timeout = config.deliveryTimeoutMs;
-  let subs: Connections | undefined;
-  let publisher: Publisher | undefined;
-  try {
-    subs = await subscribeAll(driver, server, subscribers, tracker);
-    publisher = await driver.publisher(server, tracker);
-    await publishPaced(publisher, tracker, { from: 0, to: warmupMessages }, rate, config.bodyChars);
-    await tracker.waitCompleted(warmupMessages, timeout);
+export const cpuPerDelivery: Workload = {
+  name: 'cpu',
+  kind: 'shared',
+  metrics: [
+    {
+      key: 'cpuUsPerDelivery',
+      label: (c) =>
+        `Server CPU per delivery, µs (${c.cpu.rate} msg/s × ${c.cpu.subscribers} subs) ↓`,
+      digits: 1,
+      ratio: true,
+    },
+  ],
+  async run(driver, server, config) {
+    const { subscribers, rate, warmupMessages, messages } = config.cpu;
+    const tracker = new Tracker(subscribers, warmupMessages + messages);
+    const timeout = config.deliveryTimeoutMs;
+    let subs: Connections | undefined;
+    let publisher: Publisher | undefined;
+    try {
+      subs = await subscribeAll(driver, server, subscribers, tracker);
+      publisher = await driver.publisher(server, tracker);
+      await publishPaced(
+        publisher,
+        tracker,
+        { from: 0, to: warmupMessages },
+        rate,
+        config.bodyChars,
+      );
+      await tracker.waitCompleted(warmupMessages, timeout);
 
-    const cpu0 = await server.cpuMicros();
-    const end = warmupMessages + messages;
-    await publishPaced(
-      publisher,
-      tracker,
-      { from: warmupMessages, to: end },
-      rate,
-      config.bodyChars,
-    );
-    await tracker.waitCompleted(end, timeout);
-    const cpu = (await server.cpuMicros()) - cpu0;
-    tracker.verify(end);
-    return {
-      failure: tracker.failure,
-      metrics: { cpuUsPerDelivery: cpu / (messages * subscribers) },
-    };
-  } finally {
-    await closeAll(publisher, subs);
-  }
+      const cpu0 = await server.cpuMicros();
+      const end = warmupMessages + messages;
+      await publishPaced(
+        publisher,
+        tracker,
+        { from: warmupMessages, to: end },
+        rate,
+        config.bodyChars,
+      );
+      await tracker.waitCompleted(end, timeout);
+      const cpu = (await server.cpuMicros()) - cpu0;
+      tracker.verify(end);
+      return {
+        failure: tracker.failure,
+        metrics: { cpuUsPerDelivery: cpu / (messages * subscribers) },
+      };
+    } finally {
+      await closeAll(publisher, subs);
+    }
+  },
 };

@@ -11,27 +11,39 @@ const WARMUP_DEVICES = 20;
  * and subscribed to the room, minus RSS before they connected, divided by `devices`.
  * Run it first on a fresh server: RSS rarely shrinks, so earlier load would hide the growth.
  */
-export const rssPerDevice: Workload = async (driver, server, config) => {
-  const { devices, settleMs } = config.rss;
-  const tracker = new Tracker(devices, 0);
-  let subs: Connections | undefined;
-  try {
-    const warm = await subscribeAll(driver, server, Math.min(WARMUP_DEVICES, devices), tracker);
-    await warm.close();
-    await sleep(200);
-    await server.gc();
-    const before = await server.rssBytes();
+export const rssPerDevice: Workload = {
+  name: 'rss',
+  kind: 'shared',
+  metrics: [
+    {
+      key: 'rssKiBPerDevice',
+      label: (c) => `RSS per idle device, KiB (${c.rss.devices} devices) ↓`,
+      digits: 1,
+      ratio: true,
+    },
+  ],
+  async run(driver, server, config) {
+    const { devices, settleMs } = config.rss;
+    const tracker = new Tracker(devices, 0);
+    let subs: Connections | undefined;
+    try {
+      const warm = await subscribeAll(driver, server, Math.min(WARMUP_DEVICES, devices), tracker);
+      await warm.close();
+      await sleep(200);
+      await server.gc();
+      const before = await server.rssBytes();
 
-    subs = await subscribeAll(driver, server, devices, tracker);
-    await sleep(settleMs);
-    await server.gc();
-    const after = await server.rssBytes();
-    tracker.verify(0);
-    return {
-      failure: tracker.failure,
-      metrics: { rssKiBPerDevice: (after - before) / 1024 / devices },
-    };
-  } finally {
-    await closeAll(subs);
-  }
+      subs = await subscribeAll(driver, server, devices, tracker);
+      await sleep(settleMs);
+      await server.gc();
+      const after = await server.rssBytes();
+      tracker.verify(0);
+      return {
+        failure: tracker.failure,
+        metrics: { rssKiBPerDevice: (after - before) / 1024 / devices },
+      };
+    } finally {
+      await closeAll(subs);
+    }
+  },
 };

@@ -1,29 +1,51 @@
-import type { BenchConfig } from '../config.js';
+import type { BenchConfig, SystemName } from '../config.js';
 import type { ServerHandle } from '../drivers/process.js';
 import type { Driver } from '../drivers/types.js';
-
-/** Every figure a workload can report. */
-export type MetricKey =
-  | 'deliveriesPerSec'
-  | 'fanoutServerCpuPct'
-  | 'fanoutLoadgenCpuPct'
-  | 'cpuUsPerDelivery'
-  | 'latencyP50Ms'
-  | 'latencyP95Ms'
-  | 'latencyP99Ms'
-  | 'rssKiBPerDevice';
 
 export interface WorkloadResult {
   /** Set when integrity (or the run itself) failed: the figures then mean nothing. */
   failure: string | undefined;
-  metrics: Partial<Record<MetricKey, number>>;
+  /** Figures by metric key (the keys the workload's `metrics` declare). */
+  metrics: Record<string, number>;
 }
 
-export type WorkloadName = 'rss' | 'fanout' | 'cpu' | 'latency';
+/** One row of the table: a figure a workload reports. */
+export interface Metric {
+  key: string;
+  label(config: BenchConfig): string;
+  digits: number;
+  /** Informational rows (how busy a process was, a driver's own rate) get no ratio. */
+  ratio: boolean;
+  /**
+   * The peers' figure Confab's is divided by, when it is another row's (SSE fan-out is
+   * compared with the peers' WebSocket fan-out). By default: the same row.
+   */
+  peerMetric?: { workload: string; key: string };
+  /** A metric of the same workload holding the load generator's CPU %: ≥ 90 marks a floor (†). */
+  loadgenCpuKey?: string;
+}
 
-/** One workload against one running server. */
-export type Workload = (
-  driver: Driver,
-  server: ServerHandle,
-  config: BenchConfig,
-) => Promise<WorkloadResult>;
+interface WorkloadBase {
+  name: string;
+  /** The systems it runs on; every system when absent. */
+  systems?: readonly SystemName[];
+  metrics: readonly Metric[];
+}
+
+/** Runs against the round's server process, after the workloads before it. */
+export interface SharedServerWorkload extends WorkloadBase {
+  kind: 'shared';
+  run(driver: Driver, server: ServerHandle, config: BenchConfig): Promise<WorkloadResult>;
+}
+
+/** Starts (and restarts, or configures) its own server processes. */
+export interface OwnServerWorkload extends WorkloadBase {
+  kind: 'own';
+  run(driver: Driver, config: BenchConfig): Promise<WorkloadResult>;
+}
+
+export type Workload = SharedServerWorkload | OwnServerWorkload;
+
+/** Whether `workload` runs on `system`. */
+export const appliesTo = (workload: Workload, system: SystemName): boolean =>
+  workload.systems === undefined || workload.systems.includes(system);
