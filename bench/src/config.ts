@@ -35,6 +35,8 @@ export interface BenchConfig {
   quick: boolean;
   rounds: number;
   systems: SystemName[];
+  /** Only the workloads with these names; all when undefined. */
+  workloads: string[] | undefined;
   /** Characters of message body (the JSON a peer sends is ~200 bytes with its fields). */
   bodyChars: number;
   fanout: FanoutSizes;
@@ -57,6 +59,7 @@ export const FULL: Omit<BenchConfig, 'resultsPath'> = {
   quick: false,
   rounds: 3,
   systems: [...SYSTEM_NAMES],
+  workloads: undefined,
   bodyChars: 120,
   fanout: {
     subscribers: 1000,
@@ -76,6 +79,7 @@ export const QUICK: Omit<BenchConfig, 'resultsPath'> = {
   quick: true,
   rounds: 1,
   systems: [...SYSTEM_NAMES],
+  workloads: undefined,
   bodyChars: 120,
   fanout: { subscribers: 50, window: 8, warmupMessages: 0, durationMs: 5000, maxMessages: 20 },
   cpu: { subscribers: 50, rate: 200, warmupMessages: 0, messages: 20 },
@@ -94,7 +98,7 @@ function positive(name: string, value: string | undefined): number | undefined {
 
 /**
  * `--quick`, `--rounds N`, `--subscribers N` (every fan-out workload), `--devices N` (RSS),
- * `--duration-ms N` (fan-out), `--messages N` (CPU and latency), `--systems a,b`,
+ * `--duration-ms N` (fan-out), `--messages N` (CPU and latency), `--systems a,b`, `--workloads a,b`,
  * `--confab-users N`, `--out FILE`.
  */
 export function configFromArgs(argv: string[], defaultResultsPath: string): BenchConfig {
@@ -108,6 +112,7 @@ export function configFromArgs(argv: string[], defaultResultsPath: string): Benc
       'duration-ms': { type: 'string' },
       messages: { type: 'string' },
       systems: { type: 'string' },
+      workloads: { type: 'string' },
       'confab-users': { type: 'string' },
       out: { type: 'string' },
     },
@@ -135,6 +140,8 @@ export function configFromArgs(argv: string[], defaultResultsPath: string): Benc
     config.cpu.messages = messages;
     config.latency.messages = messages;
   }
+  if (values.workloads !== undefined)
+    config.workloads = values.workloads.split(',').map((w) => w.trim());
   if (values.systems !== undefined) {
     const wanted = values.systems.split(',').map((s) => s.trim());
     const unknown = wanted.filter((s) => !(SYSTEM_NAMES as readonly string[]).includes(s));

@@ -27,10 +27,12 @@ export const DRIVERS: Record<SystemName, Driver> = {
 export const WORKLOADS: readonly Workload[] = [rssPerDevice, fanout, cpuPerDelivery, latency];
 
 /** The workloads that run on `system`, in order: shared-server ones first. */
-export const workloadsFor = (system: SystemName): Workload[] => [
-  ...WORKLOADS.filter((w) => w.kind === 'shared' && appliesTo(w, system)),
-  ...WORKLOADS.filter((w) => w.kind === 'own' && appliesTo(w, system)),
-];
+export function workloadsFor(system: SystemName, only?: readonly string[]): Workload[] {
+  const chosen = WORKLOADS.filter(
+    (w) => appliesTo(w, system) && (only === undefined || only.includes(w.name)),
+  );
+  return [...chosen.filter((w) => w.kind === 'shared'), ...chosen.filter((w) => w.kind === 'own')];
+}
 
 export interface RunRecord {
   system: SystemName;
@@ -86,6 +88,8 @@ export async function runBench(
   const startedAt = new Date();
   const t0 = performance.now();
   const loadStart = loadavg()[0] ?? Number.NaN;
+  const unknown = config.workloads?.filter((name) => !WORKLOADS.some((w) => w.name === name));
+  if (unknown?.length) throw new Error(`Unknown workload(s): ${unknown.join(', ')}`);
   const drivers = config.systems.map((name) => DRIVERS[name]);
   const records: RunRecord[] = [];
   try {
@@ -103,7 +107,7 @@ export async function runBench(
             `[round ${round}/${config.rounds}] ${driver.label} ${workload} (${seconds.toFixed(1)} s): ${describe(result)}`,
           );
         };
-        const workloads = workloadsFor(driver.name);
+        const workloads = workloadsFor(driver.name, config.workloads);
         const shared = workloads.filter((w) => w.kind === 'shared');
         if (shared.length > 0) {
           let server: ServerHandle | undefined;
