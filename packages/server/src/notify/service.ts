@@ -7,7 +7,7 @@ import {
 } from '@confab/contracts';
 import webpush from 'web-push';
 import type { Notifier } from '../ports/notifier.js';
-import type { Store, VapidKeys, WebhookRecord } from '../ports/store.js';
+import type { NotificationTarget, Store, VapidKeys, WebhookRecord } from '../ports/store.js';
 import { newId } from '../services/crypto.js';
 import type { Presence } from '../services/presence.js';
 import type { Rooms } from '../services/rooms.js';
@@ -145,22 +145,32 @@ export function createNotifications(
   });
 
   async function fanOut(message: Message): Promise<void> {
-    const targets = await store.notificationTargets(
-      message.roomId,
-      message.authorId,
-      now() - LIMITS.sessionIdleTtlMs,
-    );
-    const offline = targets.filter((t) => !t.muted && !presence.isConnected(t.userId));
-    if (offline.length === 0) return;
-    const pushTo = offline.filter((t) => t.subscribed);
     const hooks = await registeredWebhooks();
-    if (pushTo.length === 0 && hooks.length === 0) return;
+    const activeSince = now() - LIMITS.sessionIdleTtlMs;
+    // Webhooks are told every offline member. Pushes need only the subscribed ones, and with no
+    // webhook registered one query starting from the (few) subscriptions finds them: reading
+    // every member of a 1000-member room for each message cost more than the fan-out itself.
+    let offline: NotificationTarget[] = [];
+    let pushTo: string[];
+    if (hooks.length === 0) {
+      const subscribed = await store.pushTargets(message.roomId, message.authorId, activeSince);
+      pushTo = subscribed.filter((userId) => !presence.isConnected(userId));
+    } else {
+      const targets = await store.notificationTargets(
+        message.roomId,
+        message.authorId,
+        activeSince,
+      );
+      offline = targets.filter((t) => !t.muted && !presence.isConnected(t.userId));
+      pushTo = offline.filter((t) => t.subscribed).map((t) => t.userId);
+    }
+    if (pushTo.length === 0 && offline.length === 0) return;
     const room = await store.roomById(message.roomId);
     if (!room) return;
     const author = await store.userById(message.authorId);
     const authorName = author?.displayName ?? 'Someone';
-    for (const target of pushTo) collapser.add(target.userId, room, message, authorName);
-    if (hooks.length === 0) return;
+    for (const userId of pushTo) collapser.add(userId, room, message, authorName);
+    if (offline.length === 0) return;
     const recipients = offline.map(({ userId, username, displayName }) => ({
       userId,
       username,

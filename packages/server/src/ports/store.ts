@@ -219,6 +219,12 @@ export interface NotificationsStore {
     exceptUserId: string,
     activeSince: number,
   ): Promise<NotificationTarget[]>;
+  /**
+   * Members but `exceptUserId` who did not mute the room and have a push subscription on a
+   * session active since `activeSince`. Runs for every message when no webhook is registered,
+   * so it starts from the (few) subscriptions rather than returning every member.
+   */
+  pushTargets(roomId: string, exceptUserId: string, activeSince: number): Promise<string[]>;
   /** Messages by others after the member's read marker; undefined when not a member. */
   unreadCount(roomId: string, userId: string): Promise<number | undefined>;
   /** Refused when `max` webhooks are registered already. */

@@ -166,6 +166,27 @@ export function notificationsStore(db: Kysely<Database>): NotificationsStore {
       }));
     },
 
+    async pushTargets(roomId, exceptUserId, activeSince) {
+      const rows = await db
+        .selectFrom('push_subscriptions as p')
+        .innerJoin('sessions as s', 's.id', 'p.session_id')
+        .innerJoin('members as m', (join) =>
+          join.onRef('m.user_id', '=', 'p.user_id').on('m.room_id', '=', roomId),
+        )
+        .leftJoin('room_mutes as r', (join) =>
+          join.onRef('r.room_id', '=', 'm.room_id').onRef('r.user_id', '=', 'm.user_id'),
+        )
+        .select('m.user_id')
+        .distinct()
+        .where('s.revoked_at', 'is', null)
+        .where('s.last_seen_at', '>=', activeSince)
+        .where('m.user_id', '<>', exceptUserId)
+        .where('r.user_id', 'is', null)
+        .orderBy('m.user_id')
+        .execute();
+      return rows.map((r) => r.user_id);
+    },
+
     async unreadCount(roomId, userId) {
       const row = await db
         .selectFrom('members as m')
