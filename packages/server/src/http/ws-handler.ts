@@ -12,13 +12,11 @@ import type { AppRouter } from '../routers/root.js';
 import { DeviceSession } from '../services/device-session.js';
 import { applyLastEventId, type Backpressure } from '../services/stream.js';
 import type { Context } from '../trpc.js';
-import { eventFrame, framePrefix } from './ws-frames.js';
+import { eventFrame, framePrefix, sendShared } from './ws-frames.js';
 
 /** WebSocket close code sent to a device cut off for not reading fast enough. */
 export const SLOW_CONSUMER_CLOSE_CODE = 4008;
 const ON_EVENT = 'events.onEvent';
-/** Frames are JSON text even when handed over as a shared Buffer. */
-const TEXT_FRAME = { binary: false } as const;
 /** A frame may batch at most this many requests. */
 const MAX_BATCH = 100;
 
@@ -156,7 +154,7 @@ export function attachWebSocketHandler(opts: {
       },
       {
         deliver: (event) => {
-          if (c.ws.readyState === c.ws.OPEN) c.ws.send(eventFrame(event, prefix), TEXT_FRAME);
+          if (c.ws.readyState === c.ws.OPEN) sendShared(c.ws, eventFrame(event, prefix));
         },
         fail: (error) => {
           c.subscriptions.delete(request.id);

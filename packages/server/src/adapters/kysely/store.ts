@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Store } from '../../ports/store.js';
 import { accountsStore } from './accounts.js';
@@ -22,6 +22,33 @@ function assemble(db: Kysely<Database>, dialect: Store['dialect']): Store {
   };
 }
 
+/** Distinct SQL texts kept prepared; queries are built from a fixed set, so this is ample. */
+const STATEMENT_CACHE_MAX = 1000;
+
+/**
+ * Kysely asks better-sqlite3 to prepare (parse and plan) every query it runs; a send ran a
+ * dozen, and preparing cost as much as running them. The same SQL text gets the same prepared
+ * statement back. Kysely only ever runs one query at a time on this connection, and never
+ * leaves a statement mid-iteration, so sharing them is safe.
+ */
+function cached(database: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        // Queries with a variable number of parameters (IN lists) make many texts: start over
+        // rather than grow without bound.
+        if (statements.size >= STATEMENT_CACHE_MAX) statements.clear();
+        statement = database.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 /**
  * SQLite in WAL mode. `synchronous = NORMAL` with WAL keeps every committed transaction across a
  * crash of the process (only a power loss may drop the last commits), which is what a resolved
@@ -39,7 +66,7 @@ export async function createSqliteStore(path: string): Promise<Store> {
   database.function('lower', { deterministic: true }, (value: unknown) =>
     typeof value === 'string' ? value.toLowerCase() : value,
   );
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached(database) }) });
   await migrateToLatest(db);
   return assemble(db, 'sqlite');
 }
