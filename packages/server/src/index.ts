@@ -2,6 +2,7 @@ export {
   createPostgresStore,
   createSqliteStore,
   createStoreFromUrl,
+  type StoreOptions,
 } from './adapters/kysely/store.js';
 export { createMemoryBus } from './adapters/memory-bus.js';
 export {

@@ -1,13 +1,14 @@
-import { createStoreFromUrl } from '../adapters/kysely/store.js';
+import { createStoreFromUrl, type StoreOptions } from '../adapters/kysely/store.js';
 import type { Store } from '../ports/store.js';
 import type { TestDatabase } from './databases.js';
 
 /** A fresh database of one engine (`ENGINES[i].create`) with the store opened on it. */
 export async function openStore(
   create: () => Promise<TestDatabase>,
+  options: StoreOptions = {},
 ): Promise<{ db: TestDatabase; store: Store }> {
   const db = await create();
-  return { db, store: await createStoreFromUrl(db.url) };
+  return { db, store: await createStoreFromUrl(db.url, options) };
 }
 
 /** A clock that moves only when told to, and unique ids, so timestamps and orders are exact. */

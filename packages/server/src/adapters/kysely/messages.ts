@@ -1,6 +1,7 @@
 import type { Message } from '@confab/contracts';
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { AppendResult, Store } from '../../ports/store.js';
+import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
+import { createAppendBatcher } from './append-batch.js';
 import { appendEvent } from './log.js';
 import { isUniqueViolation, toEvent, toMessage } from './rows.js';
 import type { Database } from './schema.js';
@@ -41,74 +42,77 @@ export function messagesStore(db: Kysely<Database>): MessagesPart {
     return row ? toMessage(row) : undefined;
   }
 
-  return {
-    async appendMessage(m) {
-      const earlier = await byClientMsgId(m.authorId, m.clientMsgId);
-      if (earlier) return { status: 'duplicate', message: earlier };
-      try {
-        return await db.transaction().execute(async (tx): Promise<AppendResult> => {
-          const member = await tx
-            .selectFrom('members')
-            .select('user_id')
-            .where('room_id', '=', m.roomId)
-            .where('user_id', '=', m.authorId)
-            .executeTakeFirst();
-          if (!member) return { status: 'not-member' };
-          let message: Message | undefined;
-          const event = await appendEvent(
-            tx,
-            m.roomId,
-            m.at,
-            (seq) => {
-              message = {
-                id: m.id,
-                roomId: m.roomId,
-                seq,
-                authorId: m.authorId,
-                clientMsgId: m.clientMsgId,
-                body: m.body,
-                createdAt: m.at,
-                editedAt: null,
-                deletedAt: null,
-              };
-              return {
-                type: 'message.created' as const,
-                roomId: m.roomId,
-                seq,
-                actorId: m.authorId,
-                at: m.at,
-                message,
-              };
-            },
-            m.id,
-          );
-          if (!message) throw new Error('unreachable: appendEvent builds the message');
-          await tx
-            .insertInto('messages')
-            .values({
-              id: message.id,
-              room_id: message.roomId,
-              seq: message.seq,
-              author_id: message.authorId,
-              client_msg_id: message.clientMsgId,
-              body: message.body,
-              created_at: message.createdAt,
-              edited_at: null,
-              deleted_at: null,
-            })
-            .execute();
-          return { status: 'created', message, event };
-        });
-      } catch (error) {
-        // Two concurrent sends of one clientMsgId: the loser's insert hits the unique index and
-        // its whole transaction (seq included) rolls back; answer with the winner's message.
-        if (isUniqueViolation(error)) {
-          const winner = await byClientMsgId(m.authorId, m.clientMsgId);
-          if (winner) return { status: 'duplicate', message: winner };
-        }
-        throw error;
+  /** One send in its own transaction (a lone send, or a batch's sends retried one by one). */
+  async function appendOne(m: NewMessage): Promise<AppendResult> {
+    const earlier = await byClientMsgId(m.authorId, m.clientMsgId);
+    if (earlier) return { status: 'duplicate', message: earlier };
+    try {
+      return await db.transaction().execute(async (tx): Promise<AppendResult> => {
+        const member = await tx
+          .selectFrom('members')
+          .select('user_id')
+          .where('room_id', '=', m.roomId)
+          .where('user_id', '=', m.authorId)
+          .executeTakeFirst();
+        if (!member) return { status: 'not-member' };
+        let message: Message | undefined;
+        const event = await appendEvent(
+          tx,
+          m.roomId,
+          m.at,
+          (seq) => {
+            message = {
+              id: m.id,
+              roomId: m.roomId,
+              seq,
+              authorId: m.authorId,
+              clientMsgId: m.clientMsgId,
+              body: m.body,
+              createdAt: m.at,
+              editedAt: null,
+              deletedAt: null,
+            };
+            return {
+              type: 'message.created' as const,
+              roomId: m.roomId,
+              seq,
+              actorId: m.authorId,
+              at: m.at,
+              message,
+            };
+          },
+          m.id,
+        );
+        if (!message) throw new Error('unreachable: appendEvent builds the message');
+        await tx
+          .insertInto('messages')
+          .values({
+            id: message.id,
+            room_id: message.roomId,
+            seq: message.seq,
+            author_id: message.authorId,
+            client_msg_id: message.clientMsgId,
+            body: message.body,
+            created_at: message.createdAt,
+            edited_at: null,
+            deleted_at: null,
+          })
+          .execute();
+        return { status: 'created', message, event };
+      });
+    } catch (error) {
+      // Two concurrent sends of one clientMsgId: the loser's insert hits the unique index and
+      // its whole transaction (seq included) rolls back; answer with the winner's message.
+      if (isUniqueViolation(error)) {
+        const winner = await byClientMsgId(m.authorId, m.clientMsgId);
+        if (winner) return { status: 'duplicate', message: winner };
       }
-    },
+      throw error;
+    }
+  }
+
+  return {
+    appendMessage: createAppendBatcher(db, appendOne),
     async editMessage(change) {
       return db.transaction().execute(async (tx) => {
         const row = await changeableMessage(tx, change);

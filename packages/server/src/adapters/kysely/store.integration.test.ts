@@ -15,8 +15,10 @@ import { createStoreFromUrl } from './store.js';
 describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
   let db: TestDatabase;
   let store: Store;
+  /** Every SQL statement the store has run, in order. */
+  const statements: string[] = [];
   beforeAll(async () => {
-    ({ db, store } = await openStore(create));
+    ({ db, store } = await openStore(create, { onQuery: (sql) => statements.push(sql) }));
   });
   afterAll(async () => {
     await store?.close();
@@ -389,6 +391,113 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
       expect(bobs.seq).toBe(first.seq + 1);
       expect((await store.history(r.id, { limit: 10 })).messages).toEqual([first, bobs]);
       expect((await store.roomById(r.id))?.lastSeq).toBe(bobs.seq);
+    });
+
+    // Sends made while a commit runs are committed together (group commit). The first call
+    // below finds the pipeline idle and goes alone; the rest, made in the same tick, queue behind
+    // it and form one batch.
+    it('sends committed together: per-room seqs in call order, each answered as alone', async () => {
+      const [a, b, outsider] = [await user('a'), await user('b'), await user('o')];
+      const { room: r1 } = await room('private', [a.id, b.id]);
+      const { room: r2 } = await room('private', [a.id]);
+      const before = await send(r1.id, b.id, 'already here', 'taken');
+      const append = (roomId: string, authorId: string, clientMsgId: string, body = clientMsgId) =>
+        store.appendMessage({ id: nextId('m'), roomId, authorId, clientMsgId, body, at: tick() });
+      const calls = [
+        append(r1.id, a.id, 'opener'),
+        append(r1.id, a.id, 'k1'),
+        append(r2.id, a.id, 'k2'),
+        append(r1.id, b.id, 'k3'),
+        append(r1.id, outsider.id, 'k4'), // not a member
+        append(r1.id, a.id, 'k1', 'same key again'), // repeats k1 within the batch
+        append(r1.id, b.id, 'taken'), // repeats a committed message
+        append(r2.id, b.id, 'k5'), // b is not in r2
+        append(r2.id, a.id, 'k6'),
+        ...Array.from({ length: 40 }, (_, i) => append(r1.id, i % 2 ? a.id : b.id, `bulk${i}`)),
+      ];
+      const from = statements.length;
+      const results = await Promise.all(calls);
+      // Two commits took every seq: the opener's, then one for the other 48 sends, which
+      // moves each of its rooms once.
+      const seqUpdates = statements.slice(from).filter((sql) => /^update "rooms"/i.test(sql));
+      expect(seqUpdates).toHaveLength(3);
+      const created = (i: number) => {
+        const result = results[i];
+        if (result?.status !== 'created') throw new Error(`call ${i}: ${result?.status}`);
+        return result.message;
+      };
+      const base = before.seq;
+      expect([0, 1, 3].map((i) => created(i).seq)).toEqual([base + 1, base + 2, base + 3]);
+      expect([2, 8].map((i) => created(i).seq)).toEqual([2, 3]); // r2: after a's member.joined
+      expect(results[4]).toEqual({ status: 'not-member' });
+      expect(results[5]).toEqual({ status: 'duplicate', message: created(1) });
+      expect(results[6]).toEqual({ status: 'duplicate', message: before });
+      expect(results[7]).toEqual({ status: 'not-member' });
+      const bulk = results.slice(9).map((_, i) => created(9 + i).seq);
+      expect(bulk).toEqual(Array.from({ length: 40 }, (_, i) => base + 4 + i));
+      expect(created(1)).toMatchObject({ roomId: r1.id, authorId: a.id, body: 'k1' });
+
+      // The log and the messages agree with the answers, with no gap and nothing extra.
+      const r1Log = (await store.eventsAfter(r1.id, base, 100)).events;
+      expect(r1Log.map((e) => e.seq)).toEqual(Array.from({ length: 43 }, (_, i) => base + 1 + i));
+      const [first] = r1Log;
+      expect(first).toEqual({
+        type: 'message.created',
+        roomId: r1.id,
+        seq: base + 1,
+        actorId: a.id,
+        at: created(0).createdAt,
+        message: created(0),
+      });
+      expect(await store.roomById(r1.id)).toMatchObject({ lastSeq: base + 43 });
+      expect(await store.roomById(r2.id)).toMatchObject({ lastSeq: 3 });
+      const history = (await store.history(r1.id, { limit: 100 })).messages;
+      expect(history.map((m) => m.clientMsgId)).toEqual([
+        'taken',
+        'opener',
+        'k1',
+        'k3',
+        ...Array.from({ length: 40 }, (_, i) => `bulk${i}`),
+      ]);
+    });
+
+    it('a batch that fails is retried send by send: only the bad send fails', async () => {
+      const [a, b] = [await user('a'), await user('b')];
+      const { room: r } = await room('private', [a.id, b.id]);
+      const existing = await send(r.id, a.id, 'first');
+      const append = (id: string, clientMsgId: string) =>
+        store.appendMessage({
+          id,
+          roomId: r.id,
+          authorId: b.id,
+          clientMsgId,
+          body: clientMsgId,
+          at: tick(),
+        });
+      const calls = [
+        append(nextId('m'), 'opener'),
+        append(nextId('m'), 'good1'),
+        append(existing.id, 'clashes'), // a message id already taken: its insert fails
+        append(nextId('m'), 'good2'),
+      ];
+      const settled = await Promise.allSettled(calls);
+      expect(settled.map((s) => s.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ]);
+      const seqs = settled.map((s) =>
+        s.status === 'fulfilled' && s.value.status === 'created' ? s.value.message.seq : null,
+      );
+      expect(seqs).toEqual([existing.seq + 1, existing.seq + 2, null, existing.seq + 3]);
+      expect((await log(r.id)).map((e) => e.seq).slice(-4)).toEqual([
+        existing.seq,
+        existing.seq + 1,
+        existing.seq + 2,
+        existing.seq + 3,
+      ]);
+      expect(await store.roomById(r.id)).toMatchObject({ lastSeq: existing.seq + 3 });
     });
 
     it('edit and delete append their own events; delete leaves a tombstone and scrubs the log', async () => {

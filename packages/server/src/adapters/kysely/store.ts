@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Store } from '../../ports/store.js';
 import { accountsStore } from './accounts.js';
@@ -10,6 +10,14 @@ import { migrateToLatest } from './migrations.js';
 import { notificationsStore } from './notifications.js';
 import { roomsStore } from './rooms.js';
 import type { Database } from './schema.js';
+
+export interface StoreOptions {
+  /** Hears every SQL statement the store runs (query logging, and tests that count them). */
+  onQuery?: (sql: string) => void;
+}
+
+const logOf = (options: StoreOptions) =>
+  options.onQuery ? { log: (event: LogEvent) => options.onQuery?.(event.query.sql) } : {};
 
 function assemble(db: Kysely<Database>, dialect: Store['dialect']): Store {
   return {
@@ -54,7 +62,7 @@ function cached(database: BetterSqlite3.Database): SqliteDatabase {
  * crash of the process (only a power loss may drop the last commits), which is what a resolved
  * send promises. Migrations run before the store is returned.
  */
-export async function createSqliteStore(path: string): Promise<Store> {
+export async function createSqliteStore(path: string, options: StoreOptions = {}): Promise<Store> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path);
   database.pragma('journal_mode = WAL');
@@ -66,7 +74,10 @@ export async function createSqliteStore(path: string): Promise<Store> {
   database.function('lower', { deterministic: true }, (value: unknown) =>
     typeof value === 'string' ? value.toLowerCase() : value,
   );
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached(database) }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: cached(database) }),
+    ...logOf(options),
+  });
   await migrateToLatest(db);
   return assemble(db, 'sqlite');
 }
@@ -81,7 +92,11 @@ const pgTypes = {
 };
 
 /** PostgreSQL through a pool of `maxConnections`; migrations run before the store is returned. */
-export async function createPostgresStore(url: string, maxConnections = 10): Promise<Store> {
+export async function createPostgresStore(
+  url: string,
+  maxConnections = 10,
+  options: StoreOptions = {},
+): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: maxConnections, types: pgTypes });
   // An idle pooled connection that the server ends (restart, failover, idle timeout) is emitted
   // as the pool's 'error'; unheard, that event crashed the process. The pool has already dropped
@@ -89,13 +104,16 @@ export async function createPostgresStore(url: string, maxConnections = 10): Pro
   pool.on('error', (error) =>
     console.warn(`PostgreSQL closed an idle connection: ${error.message}`),
   );
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...logOf(options) });
   await migrateToLatest(db);
   return assemble(db, 'postgres');
 }
 
 /** `postgres://...` picks PostgreSQL; anything else is a SQLite file path. */
-export function createStoreFromUrl(databaseUrl: string): Promise<Store> {
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return createPostgresStore(databaseUrl);
-  return createSqliteStore(databaseUrl.replace(/^sqlite:/, ''));
+export function createStoreFromUrl(
+  databaseUrl: string,
+  options: StoreOptions = {},
+): Promise<Store> {
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return createPostgresStore(databaseUrl, 10, options);
+  return createSqliteStore(databaseUrl.replace(/^sqlite:/, ''), options);
 }

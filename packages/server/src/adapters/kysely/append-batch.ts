@@ -1,0 +1,216 @@
+import type { Message, RoomEvent } from '@confab/contracts';
+import type { Kysely, Transaction } from 'kysely';
+import type { AppendResult, NewMessage } from '../../ports/store.js';
+import { toMessage } from './rows.js';
+import type { Database } from './schema.js';
+
+/** Sends committed together at most; a batch is one transaction. */
+const MAX_BATCH = 256;
+
+interface Pending {
+  message: NewMessage;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+
+const keyOf = (m: { authorId: string; clientMsgId: string }) => `${m.authorId}\n${m.clientMsgId}`;
+
+/**
+ * Group commit for sends. While one transaction is running, the sends that arrive wait; the
+ * next transaction commits all of them at once: one seq range per room, one multi-row insert
+ * into the log and one into messages. A send that finds the pipeline idle goes alone, at once,
+ * so batching adds no wait when there is nothing to batch with. Commits, not sends, were the
+ * limit: on PostgreSQL every send held its room's row lock for four round trips.
+ *
+ * Each send's result is exactly what `appendOne` would give it. If a batch fails (another
+ * process committed one of its clientMsgIds in between, say), it is rolled back whole and its
+ * sends are retried one by one through `appendOne`, which knows how to answer each.
+ */
+export function createAppendBatcher(
+  db: Kysely<Database>,
+  appendOne: (message: NewMessage) => Promise<AppendResult>,
+): (message: NewMessage) => Promise<AppendResult> {
+  const queue: Pending[] = [];
+  let running = false;
+
+  async function commit(batch: NewMessage[]): Promise<Outcome[]> {
+    if (batch.length > 1) {
+      try {
+        const results = await db.transaction().execute((tx) => appendAll(tx, batch));
+        return results.map((result) => ({ ok: true, result }));
+      } catch {
+        // Rolled back whole: retried one by one below, each with its own answer.
+      }
+    }
+    const outcomes: Outcome[] = [];
+    for (const message of batch) {
+      outcomes.push(
+        await appendOne(message).then(
+          (result) => ({ ok: true, result }),
+          (error: unknown) => ({ ok: false, error }),
+        ),
+      );
+    }
+    return outcomes;
+  }
+
+  async function drain(): Promise<void> {
+    running = true;
+    try {
+      while (queue.length > 0) {
+        const batch = queue.splice(0, MAX_BATCH);
+        const outcomes = await commit(batch.map((p) => p.message));
+        // Idle again before anyone hears back, so a send made in response goes out at once.
+        if (queue.length === 0) running = false;
+        for (const [i, pending] of batch.entries()) {
+          const outcome = outcomes[i];
+          if (outcome?.ok) pending.resolve(outcome.result);
+          else pending.reject(outcome ? outcome.error : new Error('unreachable: no outcome'));
+        }
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  return (message) =>
+    new Promise<AppendResult>((resolve, reject) => {
+      queue.push({ message, resolve, reject });
+      if (!running) void drain();
+    });
+}
+
+/** The batch's sends in one transaction; results in the order of `messages`. */
+async function appendAll(
+  tx: Transaction<Database>,
+  messages: NewMessage[],
+): Promise<AppendResult[]> {
+  const authors = [...new Set(messages.map((m) => m.authorId))];
+  const rooms = [...new Set(messages.map((m) => m.roomId))];
+  // Superset queries (each column IN its list), narrowed here: fewer SQL texts than tuples.
+  const earlier = new Map(
+    (
+      await tx
+        .selectFrom('messages')
+        .selectAll()
+        .where('author_id', 'in', authors)
+        .where(
+          'client_msg_id',
+          'in',
+          messages.map((m) => m.clientMsgId),
+        )
+        .execute()
+    ).map((row) => [keyOf({ authorId: row.author_id, clientMsgId: row.client_msg_id }), row]),
+  );
+  const members = new Set(
+    (
+      await tx
+        .selectFrom('members')
+        .select(['room_id', 'user_id'])
+        .where('room_id', 'in', rooms)
+        .where('user_id', 'in', authors)
+        .execute()
+    ).map((row) => `${row.room_id}\n${row.user_id}`),
+  );
+
+  const results: (AppendResult | undefined)[] = new Array(messages.length);
+  /** The first send of each author + clientMsgId in this batch, by key: later ones repeat it. */
+  const firstOf = new Map<string, number>();
+  const toCreate = new Map<string, number[]>(); // room → indexes, in arrival order
+  for (const [i, m] of messages.entries()) {
+    const key = keyOf(m);
+    const row = earlier.get(key);
+    if (row) {
+      results[i] = { status: 'duplicate', message: toMessage(row) };
+    } else if (firstOf.has(key)) {
+    } else if (!members.has(`${m.roomId}\n${m.authorId}`)) {
+      firstOf.set(key, i);
+      results[i] = { status: 'not-member' };
+    } else {
+      firstOf.set(key, i);
+      toCreate.set(m.roomId, [...(toCreate.get(m.roomId) ?? []), i]);
+    }
+  }
+
+  const events: {
+    room_id: string;
+    seq: number;
+    type: string;
+    message_id: string;
+    payload: string;
+  }[] = [];
+  const rows: Database['messages'][] = [];
+  // Rooms in a fixed order, so concurrent batches (other processes) lock them without deadlock.
+  for (const roomId of [...toCreate.keys()].sort()) {
+    const indexes = toCreate.get(roomId) ?? [];
+    const at = Math.max(...indexes.map((i) => messages[i]?.at ?? 0));
+    const { last_seq } = await tx
+      .updateTable('rooms')
+      .set((eb) => ({ last_seq: eb('last_seq', '+', indexes.length), last_activity_at: at }))
+      .where('id', '=', roomId)
+      .returning('last_seq')
+      .executeTakeFirstOrThrow();
+    let seq = Number(last_seq) - indexes.length;
+    for (const i of indexes) {
+      const m = messages[i];
+      if (!m) continue;
+      seq += 1;
+      const message: Message = {
+        id: m.id,
+        roomId,
+        seq,
+        authorId: m.authorId,
+        clientMsgId: m.clientMsgId,
+        body: m.body,
+        createdAt: m.at,
+        editedAt: null,
+        deletedAt: null,
+      };
+      const event: RoomEvent = {
+        type: 'message.created',
+        roomId,
+        seq,
+        actorId: m.authorId,
+        at: m.at,
+        message,
+      };
+      results[i] = { status: 'created', message, event };
+      events.push({
+        room_id: roomId,
+        seq,
+        type: event.type,
+        message_id: m.id,
+        payload: JSON.stringify(event),
+      });
+      rows.push({
+        id: m.id,
+        room_id: roomId,
+        seq,
+        author_id: m.authorId,
+        client_msg_id: m.clientMsgId,
+        body: m.body,
+        created_at: m.at,
+        edited_at: null,
+        deleted_at: null,
+      });
+    }
+  }
+  if (events.length > 0) {
+    await tx.insertInto('events').values(events).execute();
+    await tx.insertInto('messages').values(rows).execute();
+  }
+
+  // A repeat within the batch gets what a retry after the first would have got.
+  for (const [i, m] of messages.entries()) {
+    if (results[i]) continue;
+    const first = results[firstOf.get(keyOf(m)) ?? -1];
+    results[i] =
+      first?.status === 'created' ? { status: 'duplicate', message: first.message } : first;
+  }
+  return results.map((result) => {
+    if (!result) throw new Error('unreachable: every send has a result');
+    return result;
+  });
+}
