@@ -1,8 +1,8 @@
-import type { Bus, BusMessage, BusTopic } from '../ports/bus.js';
+import type { Bus, BusHandler, BusTopic } from '../ports/bus.js';
 
 /** The in-process bus: delivery is synchronous, in publish order, to this node only. */
 export function createMemoryBus(): Bus {
-  const topics = new Map<BusTopic, Set<(message: BusMessage) => void>>();
+  const topics = new Map<BusTopic, Set<BusHandler>>();
   return {
     async publish(topic, message) {
       const handlers = topics.get(topic);
@@ -17,12 +17,12 @@ export function createMemoryBus(): Bus {
         topics.set(topic, handlers);
       }
       handlers.add(handler);
-      return () => {
-        const current = topics.get(topic);
-        if (!current) return;
-        current.delete(handler);
-        if (current.size === 0) topics.delete(topic);
-      };
+    },
+    unsubscribe(topic, handler) {
+      const handlers = topics.get(topic);
+      if (!handlers) return;
+      handlers.delete(handler);
+      if (handlers.size === 0) topics.delete(topic);
     },
     async close() {
       topics.clear();

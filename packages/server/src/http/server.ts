@@ -13,7 +13,7 @@ import type { StreamLimits } from '../services/stream.js';
 import type { Context, Services } from '../trpc.js';
 import { readCookie, SESSION_COOKIE, writeSessionCookie } from './cookies.js';
 import { createStaticHandler } from './static.js';
-import { attachWebSocketHandler, wsBackpressure } from './ws-handler.js';
+import { attachWebSocketHandler, WsBackpressure } from './ws-handler.js';
 
 export interface ChatServerConfig {
   /** A built web app to serve at `/` (index.html for unknown paths). None when absent. */
@@ -116,7 +116,12 @@ export function createChatServer(deps: {
   const httpServer = createServer({ maxHeaderSize: 128 * 1024 }, onRequest);
 
   // Frames larger than the payload limit close the connection (1009) before they are parsed.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxPayloadBytes });
+  // The handler keeps its own set of connections, so ws need not track them too.
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: LIMITS.maxPayloadBytes,
+    clientTracking: false,
+  });
   httpServer.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== TRPC_PATH) {
@@ -134,7 +139,7 @@ export function createChatServer(deps: {
       setSessionCookie: undefined,
       apiKey: apiKeyFrom(req),
       transport: 'ws',
-      backpressure: wsBackpressure(ws),
+      backpressure: new WsBackpressure(ws),
     }),
     pingMs: config.wsPingMs ?? 10_000,
     pongWaitMs: config.wsPongWaitMs ?? 5_000,
@@ -158,7 +163,7 @@ export function createChatServer(deps: {
     },
     /** Live connections, for /metrics and tests. */
     stats(): { webSockets: number } {
-      return { webSockets: wss.clients.size };
+      return { webSockets: wssHandler.size() };
     },
     /**
      * Drains: stops accepting, asks WebSocket clients to reconnect elsewhere, ends open
@@ -168,7 +173,7 @@ export function createChatServer(deps: {
       wssHandler.broadcastReconnectNotification();
       wssHandler.close();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      for (const client of wss.clients) client.close(1012, 'Server restarting');
+      wssHandler.closeAll(1012, 'Server restarting');
       wss.close();
       // Open SSE streams and keep-alive sockets would otherwise hold close() forever.
       services.polling.close();

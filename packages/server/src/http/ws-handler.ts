@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { StreamEvent } from '@confab/contracts';
 import {
   callTRPCProcedure,
   getErrorShape,
@@ -9,7 +10,7 @@ import {
 import type { WebSocket, WebSocketServer } from 'ws';
 import { OnEventInput } from '../routers/events.js';
 import type { AppRouter } from '../routers/root.js';
-import { DeviceSession } from '../services/device-session.js';
+import { DeviceSession, type DeviceSink } from '../services/device-session.js';
 import { applyLastEventId, type Backpressure } from '../services/stream.js';
 import type { Context } from '../trpc.js';
 import { eventFrame, framePrefix, sendShared } from './ws-frames.js';
@@ -20,16 +21,24 @@ const ON_EVENT = 'events.onEvent';
 /** A frame may batch at most this many requests. */
 const MAX_BATCH = 100;
 
-/** A WebSocket's unsent bytes, and how a device that stopped reading is cut off (code 4008). */
-export function wsBackpressure(ws: WebSocket): Backpressure {
-  return {
-    bufferedBytes: () => ws.bufferedAmount,
-    cutOff: () => {
-      ws.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
-      // close() waits for the peer, which is not reading: drop the socket after a moment.
-      setTimeout(() => ws.terminate(), 1000).unref();
-    },
-  };
+/**
+ * A WebSocket's unsent bytes, and how a device that stopped reading is cut off (code 4008).
+ * A class, not closures: one of these lives as long as each connection (thousands per process),
+ * and methods on the prototype cost nothing per instance.
+ */
+export class WsBackpressure implements Backpressure {
+  constructor(protected readonly ws: WebSocket) {}
+
+  bufferedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  cutOff(): void {
+    const { ws } = this;
+    ws.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
+    // close() waits for the peer, which is not reading: drop the socket after a moment.
+    setTimeout(() => ws.terminate(), 1000).unref();
+  }
 }
 
 type RequestId = string | number;
@@ -52,6 +61,40 @@ interface Connection {
   subscriptions: Map<RequestId, { close(): void }>;
   lastHeard: number;
   pingedAt: number;
+}
+
+/**
+ * Where a device session on a WebSocket sends its events: the event's shared frame straight
+ * to the socket. Holds only what an event or the end needs (the frame prefix, the request's id)
+ * so that an idle device costs little.
+ */
+class WsDeviceSink extends WsBackpressure implements DeviceSink {
+  constructor(
+    private readonly c: Connection,
+    private readonly requestId: RequestId,
+    private readonly jsonrpc: boolean,
+    private readonly prefix: string,
+    private readonly failed: (c: Connection, request: Request, error: unknown) => void,
+  ) {
+    super(c.ws);
+  }
+
+  deliver(event: StreamEvent): void {
+    if (this.ws.readyState === this.ws.OPEN) sendShared(this.ws, eventFrame(event, this.prefix));
+  }
+
+  fail(error: unknown): void {
+    this.c.subscriptions.delete(this.requestId);
+    const request: Request = {
+      id: this.requestId,
+      jsonrpc: this.jsonrpc,
+      method: 'subscription',
+      path: ON_EVENT,
+      input: undefined,
+      lastEventId: undefined,
+    };
+    this.failed(this.c, request, error);
+  }
 }
 
 function parseRequest(raw: unknown): Request | { id: RequestId | null; problem: string } {
@@ -129,6 +172,9 @@ export function attachWebSocketHandler(opts: {
     send(c, { id: request.id, ...(request.jsonrpc ? { jsonrpc: '2.0' } : {}), error: shape });
   }
 
+  const failSubscription = (c: Connection, request: Request, error: unknown) =>
+    sendError(c, request, 'subscription', error);
+
   async function subscribeToEvents(c: Connection, ctx: Context, request: Request) {
     const input = OnEventInput.safeParse({
       ...(request.input as object),
@@ -137,7 +183,6 @@ export function attachWebSocketHandler(opts: {
     if (!input.success) throw new TRPCError({ code: 'BAD_REQUEST', cause: input.error });
     const auth = await ctx.services.accounts.authenticate(ctx.token);
     if (c.ws.readyState !== c.ws.OPEN || c.subscriptions.has(request.id)) return;
-    const prefix = framePrefix(request.id, request.jsonrpc);
     send(c, {
       id: request.id,
       ...(request.jsonrpc ? { jsonrpc: '2.0' } : {}),
@@ -152,16 +197,13 @@ export function attachWebSocketHandler(opts: {
         limits: ctx.services.streamLimits,
         needsHeartbeat: false,
       },
-      {
-        deliver: (event) => {
-          if (c.ws.readyState === c.ws.OPEN) sendShared(c.ws, eventFrame(event, prefix));
-        },
-        fail: (error) => {
-          c.subscriptions.delete(request.id);
-          sendError(c, request, 'subscription', error);
-        },
-        ...wsBackpressure(c.ws),
-      },
+      new WsDeviceSink(
+        c,
+        request.id,
+        request.jsonrpc,
+        framePrefix(request.id, request.jsonrpc),
+        failSubscription,
+      ),
     );
     c.subscriptions.set(request.id, session);
   }
@@ -308,6 +350,24 @@ export function attachWebSocketHandler(opts: {
     }
   }
 
+  // One listener of each kind for every socket, finding its connection by the socket: a
+  // closure per socket and event is memory an idle device would hold for nothing.
+  const connectionOf = new WeakMap<WebSocket, Connection>();
+  function onSocketMessage(this: WebSocket, data: Buffer) {
+    const c = connectionOf.get(this);
+    if (c) onMessage(c, data);
+  }
+  function onSocketClose(this: WebSocket) {
+    const c = connectionOf.get(this);
+    if (!c) return;
+    connectionOf.delete(this);
+    connections.delete(c);
+    for (const subscription of c.subscriptions.values()) subscription.close();
+    c.subscriptions.clear();
+  }
+  // Socket errors (a bad frame, a reset) must not crash the process; close follows.
+  const ignoreSocketError = () => {};
+
   opts.wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     const awaitingParams =
       new URL(req.url ?? '/', 'http://x').searchParams.get('connectionParams') === '1';
@@ -321,14 +381,10 @@ export function attachWebSocketHandler(opts: {
       pingedAt: 0,
     };
     connections.add(c);
-    ws.on('message', (data: Buffer) => onMessage(c, data));
-    // Socket errors (a bad frame, a reset) must not crash the process; close follows.
-    ws.on('error', () => {});
-    ws.once('close', () => {
-      connections.delete(c);
-      for (const subscription of c.subscriptions.values()) subscription.close();
-      c.subscriptions.clear();
-    });
+    connectionOf.set(ws, c);
+    ws.on('message', onSocketMessage);
+    ws.on('error', ignoreSocketError);
+    ws.on('close', onSocketClose);
   });
 
   // One timer for every connection (not one per socket): ping the quiet ones, drop the silent.
@@ -348,6 +404,12 @@ export function attachWebSocketHandler(opts: {
   keepAlive.unref();
 
   return {
+    /** Open WebSocket connections. */
+    size: (): number => connections.size,
+    /** Closes every connection with `code` (1012: restarting, so clients reconnect elsewhere). */
+    closeAll(code: number, reason: string): void {
+      for (const c of connections) c.ws.close(code, reason);
+    },
     /** Tells every client to reconnect (before a restart). */
     broadcastReconnectNotification(): void {
       const notice = JSON.stringify({ id: null, method: 'reconnect' });

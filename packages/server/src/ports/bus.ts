@@ -21,9 +21,17 @@ export type BusTopic = `room:${string}` | `user:${string}` | 'broadcast';
  * adapter serves several, with the same contract: a handler sees each message published on its
  * topic after it subscribed, in publish order per topic.
  */
+export type BusHandler = (message: BusMessage) => void;
+
 export interface Bus {
   publish(topic: BusTopic, message: BusMessage): Promise<void>;
-  /** Returns a function that ends the subscription. */
-  subscribe(topic: BusTopic, handler: (message: BusMessage) => void): () => void;
+  /**
+   * Calls `handler` with every message published on `topic` from now on. A handler is known by
+   * identity: subscribing it twice to a topic is subscribing it once. (No closure is returned
+   * to end it: thousands of devices each hold several subscriptions.)
+   */
+  subscribe(topic: BusTopic, handler: BusHandler): void;
+  /** Ends `handler`'s subscription to `topic`; nothing when it had none. */
+  unsubscribe(topic: BusTopic, handler: BusHandler): void;
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { AppError } from '../errors.js';
 import type { Bus, BusMessage } from '../ports/bus.js';
 import type { Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
-import type { Presence } from './presence.js';
+import type { Presence, StreamHandle } from './presence.js';
 
 /** Backfill reads the log in pages of this many events. */
 const BACKFILL_PAGE = 500;
@@ -61,13 +61,13 @@ export const slowConsumer = () =>
  * way (start, a gap, a new room) bus messages wait in a bounded queue and are applied after it,
  * in order; otherwise a message is applied the moment it is published.
  */
-export class DeviceSession {
+export class DeviceSession implements StreamHandle {
   private readonly queue: BusMessage[] = [];
-  /** Highest seq delivered per room; the keys are the rooms this session carries. */
+  /**
+   * Highest seq delivered per room; the keys are the rooms this session carries, and the rooms
+   * whose bus topic it is subscribed to.
+   */
   private readonly delivered = new Map<string, number>();
-  private readonly roomSubscriptions = new Map<string, () => void>();
-  private readonly subscriptions: (() => void)[] = [];
-  private detachPresence: (() => void) | undefined;
   private busy = true;
   private closed = false;
 
@@ -77,22 +77,31 @@ export class DeviceSession {
     private readonly options: DeviceSessionOptions,
     private readonly sink: DeviceSink,
   ) {
-    const { bus } = deps;
-    this.subscriptions.push(
-      bus.subscribe(`user:${auth.user.id}`, this.onMessage),
-      bus.subscribe('broadcast', this.onMessage),
-    );
+    deps.bus.subscribe(`user:${auth.user.id}`, this.onMessage);
+    deps.bus.subscribe('broadcast', this.onMessage);
     void this.work(() => this.begin());
+  }
+
+  /** Presence's view of this device's stream (StreamHandle): whether it must send heartbeats. */
+  get needsHeartbeat(): boolean {
+    return this.options.needsHeartbeat;
+  }
+
+  /** Drops the connection (presence found the device gone); it resumes from its cursors. */
+  cutOff(): void {
+    this.sink.cutOff();
   }
 
   /** Ends the session (the device left); no event is delivered after this. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.detachPresence?.();
-    for (const unsubscribe of this.subscriptions) unsubscribe();
-    for (const unsubscribe of this.roomSubscriptions.values()) unsubscribe();
-    this.roomSubscriptions.clear();
+    this.deps.presence?.detach(this.auth, this);
+    const { bus } = this.deps;
+    bus.unsubscribe(`user:${this.auth.user.id}`, this.onMessage);
+    bus.unsubscribe('broadcast', this.onMessage);
+    for (const roomId of this.delivered.keys()) bus.unsubscribe(`room:${roomId}`, this.onMessage);
+    this.delivered.clear();
     this.queue.length = 0;
   }
 
@@ -144,10 +153,7 @@ export class DeviceSession {
     const { presence } = this.deps;
     if (presence && !this.closed) {
       // This device now counts as present; and it learns who else is.
-      this.detachPresence = presence.attach(this.auth, {
-        needsHeartbeat: this.options.needsHeartbeat,
-        cutOff: () => this.sink.cutOff(),
-      });
+      presence.attach(this.auth, this);
       const peers = await store.peersOf(this.auth.user.id);
       if (!this.closed)
         this.emit({
@@ -229,16 +235,14 @@ export class DeviceSession {
       (event.type === 'member.left' || event.type === 'member.removed') &&
       event.userId === this.auth.user.id
     ) {
-      this.roomSubscriptions.get(event.roomId)?.();
-      this.roomSubscriptions.delete(event.roomId);
+      this.deps.bus.unsubscribe(`room:${event.roomId}`, this.onMessage);
       this.delivered.delete(event.roomId);
     }
   }
 
   private track(roomId: string, cursor: number): void {
-    if (!this.roomSubscriptions.has(roomId)) {
-      this.roomSubscriptions.set(roomId, this.deps.bus.subscribe(`room:${roomId}`, this.onMessage));
-    }
+    // Subscribing is idempotent: a room tracked again (a new join) keeps one subscription.
+    this.deps.bus.subscribe(`room:${roomId}`, this.onMessage);
     this.delivered.set(roomId, cursor);
   }
 

@@ -115,17 +115,23 @@ export function createPresence(deps: {
   };
 
   return {
-    /** A stream of the device opened; returns the function to call when it ends. */
-    attach(auth: Authenticated, stream: StreamHandle): () => void {
+    /** A stream of the device opened; `detach` it when it ends. */
+    attach(auth: Authenticated, stream: StreamHandle): void {
       const device = deviceOf(auth);
       device.streams.add(stream);
       device.lastHeartbeat = now();
       report(auth.user.id);
-      return () => {
-        device.streams.delete(stream);
-        forget(auth.session.id, device);
-        report(auth.user.id);
-      };
+    },
+
+    /**
+     * A stream of the device ended. (A device entry lives while it has streams, so the lookup
+     * finds the entry `attach` used.)
+     */
+    detach(auth: Authenticated, stream: StreamHandle): void {
+      const device = devices.get(auth.session.id);
+      if (!device?.streams.delete(stream)) return;
+      forget(auth.session.id, device);
+      report(auth.user.id);
     },
 
     heartbeat(auth: Authenticated): void {
