@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { BENCH_DIR, serverScript } from '../paths.js';
+import { BENCH_DIR } from '../paths.js';
 import { procCpuMicros, procRssBytes } from '../proc.js';
+import { serverBundle } from '../servers/bundle.js';
 import type { FromServer, ToServer } from '../servers/ipc.js';
 
 /** A server under test, running in its own process. */
@@ -28,13 +29,11 @@ export interface StartOptions {
 
 type Reply = Extract<FromServer, { id: number }>;
 
-/** Forks src/servers/<name>.ts (through tsx) and resolves once it listens. */
+/** Forks the bundle of src/servers/<name>.ts and resolves once it listens. */
 export async function startServer(name: string, options: StartOptions): Promise<ServerHandle> {
-  const child: ChildProcess = fork(serverScript(name), options.args ?? [], {
+  const child: ChildProcess = fork(await serverBundle(name), options.args ?? [], {
     cwd: BENCH_DIR,
     execArgv: [
-      '--import',
-      'tsx',
       '--expose-gc',
       ...(process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []),
     ],
