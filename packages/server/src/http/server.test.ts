@@ -1,5 +1,14 @@
 import type { StreamEvent } from '@confab/contracts';
-import { createTRPCClient, createWSClient, TRPCClientError, wsLink } from '@trpc/client';
+import {
+  createTRPCClient,
+  createWSClient,
+  httpLink,
+  httpSubscriptionLink,
+  splitLink,
+  TRPCClientError,
+  wsLink,
+} from '@trpc/client';
+import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
@@ -210,6 +219,119 @@ describe('the unmodified tRPC wsLink, for every operation', () => {
       });
       seen.stop();
       await ws.close();
+    } finally {
+      await server.close();
+      await db.drop();
+    }
+  });
+});
+
+describe('the unmodified tRPC httpSubscriptionLink, on the SSE fast path', () => {
+  it('streams typed events, resumes from the last event id, and reports typed errors', async () => {
+    const db = sqliteDatabase();
+    const server = await startServer(db.url);
+    const client = (token?: string) =>
+      createTRPCClient<AppRouter>({
+        links: [
+          splitLink({
+            condition: (op) => op.type === 'subscription',
+            true: httpSubscriptionLink({
+              url: `${server.url}/trpc`,
+              EventSource: EventSource as unknown as typeof globalThis.EventSource,
+              connectionParams: token ? { token } : null,
+            }),
+            false: httpLink({
+              url: `${server.url}/trpc`,
+              headers: () => (token ? { Authorization: `Bearer ${token}` } : {}),
+            }),
+          }),
+        ],
+      });
+    try {
+      const { token } = await signUp(server.url, 'sse_only');
+      const api = client(token);
+      const room = await api.room.create.mutate({ kind: 'private', name: 'over sse' });
+      const first = await api.message.send.mutate({
+        roomId: room.id,
+        clientMsgId: 's1',
+        body: 'one',
+      });
+      const ids: (string | undefined)[] = [];
+      const seen = collect(
+        (h) =>
+          api.events.onEvent.subscribe(
+            { cursors: { [room.id]: 1 }, resume: true },
+            {
+              onData: (e) => {
+                ids.push(e.id);
+                h.onData(e.data);
+              },
+              onError: h.onError,
+            },
+          ),
+        2,
+      );
+      await seen.synced;
+      // The stream is Confab's own (not tRPC's per-subscriber pipeline).
+      expect(server.server.stats().sseStreams).toBe(1);
+      const second = await api.message.send.mutate({
+        roomId: room.id,
+        clientMsgId: 's2',
+        body: 'two',
+      });
+      const events = await seen.done;
+      expect(events).toMatchObject([
+        { type: 'message.created', seq: first.seq, message: { body: 'one' } },
+        { type: 'message.created', seq: second.seq, message: { body: 'two' } },
+      ]);
+      expect(ids.filter((id) => id !== undefined && !id.startsWith('-'))).toEqual([
+        `${room.id}:${first.seq}`,
+        `${room.id}:${second.seq}`,
+      ]);
+      seen.stop();
+
+      // A reconnecting EventSource names the last id it saw: the stream resumes after it.
+      const resumed = await new Promise<string>((resolve, reject) => {
+        const url = new URL(`${server.url}/trpc/events.onEvent`);
+        url.searchParams.set('input', JSON.stringify({ cursors: {}, resume: true }));
+        url.searchParams.set('connectionParams', JSON.stringify({ token }));
+        const source = new EventSource(url, {
+          fetch: (input, init) =>
+            fetch(input, {
+              ...init,
+              headers: { ...init?.headers, 'Last-Event-ID': `${room.id}:${first.seq}` },
+            }),
+        });
+        source.onmessage = (message) => {
+          const event = JSON.parse(message.data) as StreamEvent;
+          if (event.type === 'message.created') {
+            source.close();
+            resolve(message.data);
+          }
+        };
+        source.onerror = () => reject(new Error('stream failed'));
+      });
+      expect(JSON.parse(resumed)).toMatchObject({ seq: second.seq, message: { body: 'two' } });
+
+      // Errors arrive as tRPC errors with Confab's appCode, on the stream.
+      const failure = (api: ReturnType<typeof client>, input: unknown) =>
+        new Promise<unknown>((resolve) => {
+          const subscription = api.events.onEvent.subscribe(
+            input as { cursors: Record<string, number>; resume: boolean },
+            {
+              onData: () => {},
+              onError: (error) => {
+                subscription.unsubscribe();
+                resolve(error);
+              },
+            },
+          );
+        });
+      const unauthorized = await failure(client('not-a-token'), { cursors: {}, resume: true });
+      expect(unauthorized).toBeInstanceOf(TRPCClientError);
+      expect(unauthorized).toMatchObject({ data: { code: 'UNAUTHORIZED' } });
+      const invalid = await failure(api, { cursors: { [room.id]: -5 }, resume: 'yes' });
+      expect(invalid).toMatchObject({ data: { appCode: 'VALIDATION' } });
     } finally {
       await server.close();
       await db.drop();

@@ -12,6 +12,7 @@ import { createServices } from '../services/index.js';
 import type { StreamLimits } from '../services/stream.js';
 import type { Context, Services } from '../trpc.js';
 import { readCookie, SESSION_COOKIE, writeSessionCookie } from './cookies.js';
+import { createSseHandler } from './sse-handler.js';
 import { createStaticHandler } from './static.js';
 import { attachWebSocketHandler, WsBackpressure } from './ws-handler.js';
 
@@ -81,26 +82,33 @@ export function createChatServer(deps: {
   );
   const secure = config.secureCookies ?? false;
 
+  const httpContext = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    connectionParams: Record<string, string | undefined> | null,
+  ): Context => ({
+    services,
+    token: tokenFrom(req, connectionParams),
+    setSessionCookie: (token) => writeSessionCookie(res, token, secure),
+    apiKey: apiKeyFrom(req),
+    transport: 'http',
+    // An SSE stream's unsent bytes sit in the response's write buffer.
+    backpressure: { bufferedBytes: () => res.writableLength, cutOff: () => res.destroy() },
+  });
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_PATH}/`,
     maxBodySize: LIMITS.maxPayloadBytes,
-    createContext: ({ req, res, info }): Context => ({
-      services,
-      token: tokenFrom(req, info.connectionParams),
-      setSessionCookie: (token) => writeSessionCookie(res, token, secure),
-      apiKey: apiKeyFrom(req),
-      transport: 'http',
-      // An SSE stream's unsent bytes sit in the response's write buffer.
-      backpressure: { bufferedBytes: () => res.writableLength, cutOff: () => res.destroy() },
-    }),
+    createContext: ({ req, res, info }) => httpContext(req, res, info.connectionParams),
   });
+  // The device stream over SSE skips tRPC's per-subscriber pipeline (see sse-handler.ts).
+  const sseHandler = createSseHandler({ router: appRouter, createContext: httpContext });
   const serveStatic = config.staticDir ? createStaticHandler(config.staticDir) : undefined;
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`)) {
-      trpcHandler(req, res);
+      if (!sseHandler.handle(req, res, path)) trpcHandler(req, res);
     } else if (path === '/healthz') {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true }));
     } else if (serveStatic) {
@@ -162,8 +170,8 @@ export function createChatServer(deps: {
       });
     },
     /** Live connections, for /metrics and tests. */
-    stats(): { webSockets: number } {
-      return { webSockets: wssHandler.size() };
+    stats(): { webSockets: number; sseStreams: number } {
+      return { webSockets: wssHandler.size(), sseStreams: sseHandler.size() };
     },
     /**
      * Drains: stops accepting, asks WebSocket clients to reconnect elsewhere, ends open
@@ -172,6 +180,7 @@ export function createChatServer(deps: {
     async close(): Promise<void> {
       wssHandler.broadcastReconnectNotification();
       wssHandler.close();
+      sseHandler.close();
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       wssHandler.closeAll(1012, 'Server restarting');
       wss.close();

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { canWriteDirect, sendShared, textFrame } from './ws-frames.js';
+import { canWriteDirect, sendShared, textFrame } from './frames.js';
 
 describe('textFrame', () => {
   // RFC 6455 §5.2: 7-bit length up to 125, then 126 + 16 bits, then 127 + 64 bits.

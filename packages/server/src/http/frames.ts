@@ -3,12 +3,27 @@ import type { WebSocket } from 'ws';
 import { eventId } from '../services/stream.js';
 
 /**
- * The bytes of a tracked subscription event frame, built once per event and subscription id and
- * shared by every connection that gets it (wsLink numbers subscriptions per client, so most
- * devices use the same few ids). The shape is tRPC's:
- * `{"id":<sub>,"result":{"type":"data","data":{"id":"<roomId:seq>","data":<event>},"id":"<roomId:seq>"}}`.
+ * An event encoded once for every transport and connection that carries it: its JSON and
+ * tracked id, the WebSocket frames per subscription id and the SSE message. Kept as long as the
+ * event object lives (the bus publishes one object to every device).
  */
-const frames = new WeakMap<object, { tail: string; byPrefix: Map<string, SharedFrame> }>();
+interface Encoded {
+  id: string;
+  json: string;
+  /** WebSocket frames by prefix (wsLink numbers subscriptions per client: most devices share a few). */
+  ws: Map<string, SharedFrame> | undefined;
+  sse: Buffer | undefined;
+}
+const encodings = new WeakMap<StreamEvent, Encoded>();
+
+function encoded(event: StreamEvent): Encoded {
+  let entry = encodings.get(event);
+  if (!entry) {
+    entry = { id: eventId(event), json: JSON.stringify(event), ws: undefined, sse: undefined };
+    encodings.set(event, entry);
+  }
+  return entry;
+}
 
 /** An event's JSON (`payload`) and the whole WebSocket frame carrying it (`wire`). */
 export interface SharedFrame {
@@ -38,22 +53,37 @@ export function textFrame(json: string): SharedFrame {
   return { payload: wire.subarray(header), wire };
 }
 
+/**
+ * A tracked subscription event as a WebSocket frame, in tRPC's shape:
+ * `{"id":<sub>,"result":{"type":"data","data":{"id":"<roomId:seq>","data":<event>},"id":"<roomId:seq>"}}`.
+ */
 export function eventFrame(event: StreamEvent, prefix: string): SharedFrame {
-  let entry = frames.get(event);
-  if (!entry) {
-    const id = JSON.stringify(eventId(event));
-    entry = {
-      tail: `"result":{"type":"data","data":{"id":${id},"data":${JSON.stringify(event)}},"id":${id}}}`,
-      byPrefix: new Map(),
-    };
-    frames.set(event, entry);
-  }
-  let frame = entry.byPrefix.get(prefix);
+  const entry = encoded(event);
+  entry.ws ??= new Map();
+  let frame = entry.ws.get(prefix);
   if (!frame) {
-    frame = textFrame(prefix + entry.tail);
-    entry.byPrefix.set(prefix, frame);
+    const id = JSON.stringify(entry.id);
+    frame = textFrame(
+      `${prefix}"result":{"type":"data","data":{"id":${id},"data":${entry.json}},"id":${id}}}`,
+    );
+    entry.ws.set(prefix, frame);
   }
   return frame;
+}
+
+/**
+ * A tracked subscription event as a server-sent event, in the bytes tRPC's SSE producer writes
+ * (`data:` then `id:`, then the blank lines): the same for every device.
+ */
+export function sseEventFrame(event: StreamEvent): Buffer {
+  const entry = encoded(event);
+  entry.sse ??= Buffer.from(`data: ${entry.json}\nid: ${entry.id}\n\n\n`);
+  return entry.sse;
+}
+
+/** A server-sent event with a name (`connected`, `ping`, `serialized-error`...), as tRPC writes it. */
+export function sseNamedFrame(name: string, data: string): string {
+  return `event: ${name}\ndata: ${data}\n\n\n`;
 }
 
 /** Frames are JSON text even when handed over as a Buffer. */
