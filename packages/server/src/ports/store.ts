@@ -82,6 +82,8 @@ export interface Store extends NotificationsStore {
 
   createSession(session: SessionRecord): Promise<void>;
   sessionByTokenHash(tokenHash: string): Promise<SessionRecord | undefined>;
+  /** The session and its user in one query: every authenticated call starts here. */
+  sessionWithUser(tokenHash: string): Promise<{ session: SessionRecord; user: User } | undefined>;
   touchSession(id: string, at: number): Promise<void>;
   sessionsOf(userId: string): Promise<SessionRecord[]>;
   /** False when the user has no such live session. */
@@ -98,6 +100,11 @@ export interface Store extends NotificationsStore {
   roomById(id: string): Promise<Room | undefined>;
   roomByDirectKey(directKey: string): Promise<Room | undefined>;
   membership(roomId: string, userId: string): Promise<MembershipRecord | undefined>;
+  /** The room and the user's membership of it in one query (every room call checks both). */
+  roomWithMembership(
+    roomId: string,
+    userId: string,
+  ): Promise<{ room: Room; membership: MembershipRecord | undefined } | undefined>;
   members(roomId: string): Promise<Member[]>;
   publicRooms(query: string | undefined, limit: number): Promise<Room[]>;
   /** The user's rooms, most recent activity first. */

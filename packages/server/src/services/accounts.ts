@@ -86,18 +86,16 @@ export function createAccounts(deps: { store: Store; bus: Bus; now: () => number
     /** Resolves a token to its user and session, or throws the precise reason it cannot. */
     async authenticate(token: string | undefined): Promise<Authenticated> {
       if (!token) throw new AppError(ERROR_CODES.UNAUTHENTICATED, 'Sign in first');
-      const session = await store.sessionByTokenHash(hashToken(token));
-      if (!session)
+      const found = await store.sessionWithUser(hashToken(token));
+      if (!found)
         throw new AppError(ERROR_CODES.SESSION_INVALID, 'Session not recognised; sign in again');
+      const { session, user } = found;
       if (session.revokedAt !== null)
         throw new AppError(ERROR_CODES.SESSION_REVOKED, 'This session was signed out');
       const at = now();
       if (at - session.lastSeenAt > LIMITS.sessionIdleTtlMs) {
         throw new AppError(ERROR_CODES.SESSION_EXPIRED, 'Session expired; sign in again');
       }
-      const user = await store.userById(session.userId);
-      if (!user)
-        throw new AppError(ERROR_CODES.SESSION_INVALID, 'Session not recognised; sign in again');
       if (at - session.lastSeenAt > TOUCH_INTERVAL_MS) {
         await store.touchSession(session.id, at);
         session.lastSeenAt = at;

@@ -37,11 +37,9 @@ export function createRooms(deps: { store: Store; bus: Bus; now: () => number })
     auth: Authenticated,
     roomId: string,
   ): Promise<{ room: Room; membership: MembershipRecord }> {
-    const [room, membership] = await Promise.all([
-      store.roomById(roomId),
-      store.membership(roomId, auth.user.id),
-    ]);
-    if (!room) throw roomNotFound();
+    const found = await store.roomWithMembership(roomId, auth.user.id);
+    if (!found) throw roomNotFound();
+    const { room, membership } = found;
     if (!membership) {
       if (room.kind === 'public') throw new AppError(ERROR_CODES.FORBIDDEN, 'Join the room first');
       throw roomNotFound();

@@ -13,6 +13,7 @@ type AccountsPart = Pick<
   | 'lastSeenOf'
   | 'createSession'
   | 'sessionByTokenHash'
+  | 'sessionWithUser'
   | 'touchSession'
   | 'sessionsOf'
   | 'revokeSession'
@@ -108,6 +109,25 @@ export function accountsStore(db: Kysely<Database>): AccountsPart {
         .where('token_hash', '=', tokenHash)
         .executeTakeFirst();
       return row ? toSession(row) : undefined;
+    },
+    async sessionWithUser(tokenHash) {
+      const row = await db
+        .selectFrom('sessions as s')
+        .innerJoin('users as u', 'u.id', 's.user_id')
+        .selectAll('s')
+        .select(['u.username', 'u.display_name', 'u.created_at as user_created_at'])
+        .where('s.token_hash', '=', tokenHash)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        session: toSession(row),
+        user: toUser({
+          id: row.user_id,
+          username: row.username,
+          display_name: row.display_name,
+          created_at: row.user_created_at,
+        }),
+      };
     },
     async touchSession(id, at) {
       await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute();

@@ -1,15 +1,28 @@
 import type { MemberJoined, RoomEvent, RoomSummary } from '@confab/contracts';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { z } from 'zod';
-import type { Store } from '../../ports/store.js';
+import type { MembershipRecord, Store } from '../../ports/store.js';
 import { appendEvent } from './log.js';
 import { isUniqueViolation, toMember, toMessage, toRoom, toUser } from './rows.js';
 import type { Database } from './schema.js';
+
+function toMembership(
+  row: Pick<Database['members'], 'room_id' | 'user_id' | 'role' | 'joined_at' | 'last_read_seq'>,
+): MembershipRecord {
+  return {
+    roomId: row.room_id,
+    userId: row.user_id,
+    role: row.role as 'owner' | 'admin' | 'member',
+    joinedAt: Number(row.joined_at),
+    lastReadSeq: Number(row.last_read_seq),
+  };
+}
 
 type RoomsPart = Pick<
   Store,
   | 'createRoom'
   | 'roomById'
+  | 'roomWithMembership'
   | 'roomByDirectKey'
   | 'membership'
   | 'members'
@@ -123,14 +136,30 @@ export function roomsStore(db: Kysely<Database>): RoomsPart {
         .where('room_id', '=', roomId)
         .where('user_id', '=', userId)
         .executeTakeFirst();
+      return row ? toMembership(row) : undefined;
+    },
+    async roomWithMembership(roomId, userId) {
+      const row = await db
+        .selectFrom('rooms as r')
+        .leftJoin('members as m', (join) =>
+          join.onRef('m.room_id', '=', 'r.id').on('m.user_id', '=', userId),
+        )
+        .selectAll('r')
+        .select(['m.user_id as member_id', 'm.role', 'm.joined_at', 'm.last_read_seq'])
+        .where('r.id', '=', roomId)
+        .executeTakeFirst();
       if (!row) return undefined;
-      return {
-        roomId: row.room_id,
-        userId: row.user_id,
-        role: row.role as 'owner' | 'admin' | 'member',
-        joinedAt: Number(row.joined_at),
-        lastReadSeq: Number(row.last_read_seq),
-      };
+      const membership =
+        row.member_id === null || row.role === null
+          ? undefined
+          : toMembership({
+              room_id: row.id,
+              user_id: row.member_id,
+              role: row.role,
+              joined_at: Number(row.joined_at),
+              last_read_seq: Number(row.last_read_seq),
+            });
+      return { room: toRoom(row), membership };
     },
     async members(roomId) {
       const rows = await db

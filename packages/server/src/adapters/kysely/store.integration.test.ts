@@ -127,6 +127,12 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
       expect(await store.revokeSession(alice.id, phone.id, revokedAt)).toBe(true);
       expect(await store.revokeSession(alice.id, phone.id, tick())).toBe(false);
       expect(await store.sessionByTokenHash(phone.tokenHash)).toEqual({ ...phone, revokedAt });
+      // The session with its user, in one query: revoked sessions too (the caller refuses them).
+      expect(await store.sessionWithUser(phone.tokenHash)).toEqual({
+        session: { ...phone, revokedAt },
+        user: alice,
+      });
+      expect(await store.sessionWithUser('unknown')).toBeUndefined();
 
       // Most recently seen first; the revoked phone is gone.
       expect(await store.sessionsOf(alice.id)).toEqual([{ ...laptop, lastSeenAt: seen }, tablet]);
@@ -309,6 +315,26 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
       expect(await store.setRole(r.id, b.id, 'admin')).toBe(true);
       expect((await store.membership(r.id, b.id))?.role).toBe('admin');
       expect(await store.setRole(r.id, 'nobody', 'admin')).toBe(false);
+    });
+
+    it('roomWithMembership gives the room and the membership, or no membership, or nothing', async () => {
+      const [a, b, outsider] = [await user('a'), await user('b'), await user('o')];
+      const { room: r } = await room('private', [a.id, b.id]);
+      const room_ = await store.roomById(r.id);
+      expect(await store.roomWithMembership(r.id, b.id)).toEqual({
+        room: room_,
+        membership: await store.membership(r.id, b.id),
+      });
+      expect((await store.roomWithMembership(r.id, b.id))?.membership).toMatchObject({
+        roomId: r.id,
+        userId: b.id,
+        role: 'member',
+      });
+      expect(await store.roomWithMembership(r.id, outsider.id)).toEqual({
+        room: room_,
+        membership: undefined,
+      });
+      expect(await store.roomWithMembership('no-such-room', a.id)).toBeUndefined();
     });
 
     it('updateRoom changes name and topic and logs room.updated', async () => {
