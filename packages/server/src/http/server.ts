@@ -12,6 +12,7 @@ import { createServices } from '../services/index.js';
 import type { StreamLimits } from '../services/stream.js';
 import type { Context, Services } from '../trpc.js';
 import { readCookie, SESSION_COOKIE, writeSessionCookie } from './cookies.js';
+import { createRpcHandler } from './rpc-handler.js';
 import { createSseHandler } from './sse-handler.js';
 import { createStaticHandler } from './static.js';
 import { attachWebSocketHandler, WsBackpressure } from './ws-handler.js';
@@ -101,14 +102,20 @@ export function createChatServer(deps: {
     maxBodySize: LIMITS.maxPayloadBytes,
     createContext: ({ req, res, info }) => httpContext(req, res, info.connectionParams),
   });
-  // The device stream over SSE skips tRPC's per-subscriber pipeline (see sse-handler.ts).
+  // The device stream over SSE skips tRPC's per-subscriber pipeline (see sse-handler.ts), and
+  // plain queries and mutations its fetch adapter (see rpc-handler.ts); tRPC serves the rest.
   const sseHandler = createSseHandler({ router: appRouter, createContext: httpContext });
+  const rpcHandler = createRpcHandler({
+    router: appRouter,
+    basePath: `${TRPC_PATH}/`,
+    createContext: (req, res) => httpContext(req, res, null),
+  });
   const serveStatic = config.staticDir ? createStaticHandler(config.staticDir) : undefined;
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`)) {
-      if (!sseHandler.handle(req, res, path)) trpcHandler(req, res);
+      if (!sseHandler.handle(req, res, path) && !rpcHandler.handle(req, res)) trpcHandler(req, res);
     } else if (path === '/healthz') {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true }));
     } else if (serveStatic) {

@@ -1,0 +1,173 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LIMITS } from '@confab/contracts';
+import { callTRPCProcedure, getErrorShape, getTRPCErrorFromUnknown, TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import type { AppRouter } from '../routers/root.js';
+import type { Context } from '../trpc.js';
+
+type CallType = 'query' | 'mutation';
+
+interface Call {
+  path: string;
+  type: CallType;
+}
+
+/** The body as text; past `limit` bytes the rest is read and dropped, and it fails with 413. */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () =>
+      size > limit
+        ? reject(new TRPCError({ code: 'PAYLOAD_TOO_LARGE' }))
+        : resolve(Buffer.concat(chunks).toString()),
+    );
+    req.on('error', reject);
+  });
+}
+
+/** JSON that is not: a BAD_REQUEST saying why, as tRPC answers it. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : 'Input is not JSON';
+    throw new TRPCError({ code: 'BAD_REQUEST', message, cause });
+  }
+}
+
+/**
+ * tRPC queries and mutations over HTTP (httpLink and httpBatchLink), without tRPC's fetch
+ * adapter: that turns every Node request into a WHATWG Request and back through web streams,
+ * which cost more CPU than a send's own work (auth, checks, commit). Same wire format: `input`
+ * in the query string (GET, queries) or a JSON body (POST, mutations), `?batch=1` with inputs
+ * keyed by index and an array of results, error shapes from the router's formatter, and the
+ * HTTP status tRPC would give (one call's, or 207 when a batch's differ).
+ *
+ * It takes only requests it is sure of: every path a known query (GET) or mutation (POST), JSON
+ * if there is a body, no streaming accept header, a declared body within the limit. Anything else
+ * (an unknown path, a wrong method, a subscription, jsonl) goes to tRPC's own handler.
+ */
+export function createRpcHandler(opts: {
+  router: AppRouter;
+  basePath: string;
+  createContext(req: IncomingMessage, res: ServerResponse): Context;
+}) {
+  const { router } = opts;
+  const config = router._def._config;
+  // Typed as the nested router record; at run time tRPC keeps it flat, keyed by dotted path.
+  const procedures = router._def.procedures as unknown as Record<
+    string,
+    { _def: { type: string } } | undefined
+  >;
+
+  /** The calls of a request this handler can serve, or undefined. */
+  function callsOf(req: IncomingMessage, url: URL): Call[] | undefined {
+    if (req.method !== 'GET' && req.method !== 'POST') return undefined;
+    if (req.headers['trpc-accept'] !== undefined) return undefined;
+    const type: CallType = req.method === 'GET' ? 'query' : 'mutation';
+    if (type === 'mutation') {
+      const contentType = req.headers['content-type'];
+      if (!contentType?.startsWith('application/json')) return undefined;
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > LIMITS.maxPayloadBytes) return undefined;
+    }
+    let joined: string;
+    try {
+      joined = decodeURIComponent(url.pathname.slice(opts.basePath.length));
+    } catch {
+      return undefined;
+    }
+    const isBatch = url.searchParams.get('batch') === '1';
+    const paths = isBatch ? joined.split(',') : [joined];
+    if (paths.some((path) => procedures[path]?._def.type !== type)) return undefined;
+    return paths.map((path) => ({ path, type }));
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse, url: URL, calls: Call[]) {
+    const isBatch = url.searchParams.get('batch') === '1';
+    const ctx = opts.createContext(req, res);
+    // Aborted when the client goes away first (long polls end then).
+    const abort = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    // Read and parsed once, when the first call asks, as tRPC does: a body that is too large or
+    // not JSON becomes each call's error (with its path), not a failure of the whole request.
+    let inputs: Promise<Record<number, unknown>> | undefined;
+    const readInputs = () => {
+      inputs ??= (async () => {
+        const text =
+          req.method === 'GET'
+            ? url.searchParams.get('input')
+            : await readBody(req, LIMITS.maxPayloadBytes);
+        const parsed = text ? parseJson(text) : undefined;
+        if (parsed === undefined) return {};
+        if (!isBatch) return { 0: parsed };
+        if (typeof parsed !== 'object' || parsed === null)
+          throw new TRPCError({
+            code: 'BAD_REQUEST',
+            message: '"input" needs to be an object when doing a batch call',
+          });
+        return parsed as Record<number, unknown>;
+      })();
+      return inputs;
+    };
+    const outcomes = await Promise.all(
+      calls.map(async (call, index) => {
+        try {
+          const data = await callTRPCProcedure({
+            router,
+            path: call.path,
+            getRawInput: async () => (await readInputs())[index],
+            ctx,
+            type: call.type,
+            signal: abort.signal,
+            batchIndex: index,
+          });
+          return { status: 200, json: { result: { data } } };
+        } catch (cause) {
+          const error = getTRPCErrorFromUnknown(cause);
+          const input = await readInputs().then(
+            (all) => all[index],
+            () => undefined,
+          );
+          const shape = getErrorShape({
+            config,
+            error,
+            type: call.type,
+            path: call.path,
+            input,
+            ctx,
+          });
+          const declared = (shape.data as { httpStatus?: unknown } | undefined)?.httpStatus;
+          return {
+            status: typeof declared === 'number' ? declared : getHTTPStatusCodeFromError(error),
+            json: { error: shape },
+          };
+        }
+      }),
+    );
+    const statuses = new Set(outcomes.map((o) => o.status));
+    const status = statuses.size === 1 ? (outcomes[0]?.status ?? 200) : 207;
+    const body = isBatch ? outcomes.map((o) => o.json) : outcomes[0]?.json;
+    if (res.destroyed) return;
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(body));
+  }
+
+  return {
+    /** Serves the request when it is one this handler takes; false (untouched) otherwise. */
+    handle(req: IncomingMessage, res: ServerResponse): boolean {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const calls = callsOf(req, url);
+      if (!calls) return false;
+      serve(req, res, url, calls).catch(() => res.destroy());
+      return true;
+    },
+  };
+}
