@@ -60,6 +60,14 @@ function apiKeyFrom(req: IncomingMessage): string | undefined {
 export { SLOW_CONSUMER_CLOSE_CODE } from './ws-handler.js';
 
 /**
+ * Connections the kernel queues before the server accepts them. Node's default (511) overflows
+ * when thousands of devices reconnect at once after a restart: the dropped ones wait out a SYN
+ * retry (1 s, then 3 s...) and then come back on top of the rest. The kernel caps it at
+ * net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 4096;
+
+/**
  * The Confab server as a library: one Node HTTP server that carries tRPC queries and mutations
  * (HTTP), subscriptions (SSE on the same path, WebSocket on upgrade) and, optionally, the web app.
  */
@@ -168,7 +176,7 @@ export function createChatServer(deps: {
     listen(port: number, host = '127.0.0.1'): Promise<string> {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
+        httpServer.listen(port, host, LISTEN_BACKLOG, () => {
           httpServer.off('error', reject);
           const address = httpServer.address() as AddressInfo;
           const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -20,8 +20,8 @@ const keyOf = (m: { authorId: string; clientMsgId: string }) => `${m.authorId}\n
 /**
  * Group commit for sends. While one transaction is running, the sends that arrive wait; the
  * next transaction commits all of them at once: one seq range per room, one multi-row insert
- * into the log and one into messages. A send that finds the pipeline idle goes alone, at once,
- * so batching adds no wait when there is nothing to batch with. Commits, not sends, were the
+ * into the log and one into messages. A send that finds the pipeline idle waits only for the
+ * end of the current turn of the event loop. Commits, not sends, were the
  * limit: on PostgreSQL every send held its room's row lock for four round trips.
  *
  * Each send's result is exactly what `appendOne` would give it. If a batch fails (another
@@ -57,7 +57,6 @@ export function createAppendBatcher(
   }
 
   async function drain(): Promise<void> {
-    running = true;
     try {
       while (queue.length > 0) {
         const batch = queue.splice(0, MAX_BATCH);
@@ -78,7 +77,13 @@ export function createAppendBatcher(
   return (message) =>
     new Promise<AppendResult>((resolve, reject) => {
       queue.push({ message, resolve, reject });
-      if (!running) void drain();
+      if (running) return;
+      running = true;
+      // Not at once: the sends whose requests were read in this turn of the event loop reach
+      // here a few promise steps apart, and better-sqlite3 commits synchronously within those
+      // steps, so starting now would commit them one by one. After this turn's promise work
+      // they are all queued and commit together; a lone send waits only for that.
+      setImmediate(() => void drain());
     });
 }
 
