@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { StreamEvent } from '@confab/contracts';
 import type { WebSocket } from 'ws';
 import { eventId } from '../services/stream.js';
@@ -91,7 +92,7 @@ const TEXT_FRAME = { binary: false } as const;
 
 /** What of `ws`'s internals the direct write relies on (ws 8: `_socket`, `_sender`). */
 interface WsInternals {
-  _socket?: { write(chunk: Buffer): boolean } | null;
+  _socket?: Duplex | null;
   _sender?: { _state?: unknown; _queue?: unknown[] } | null;
 }
 
@@ -105,13 +106,18 @@ export function canWriteDirect(ws: WebSocket): boolean {
   return !!socket && sender?._state === 0 && sender._queue?.length === 0;
 }
 
+/** The socket under a WebSocket (ws 8 keeps it as `_socket`), when it has one. */
+export function socketOf(ws: WebSocket): Duplex | undefined {
+  return (ws as unknown as WsInternals)._socket ?? undefined;
+}
+
 /**
  * Sends a shared frame on an open socket. ws.send would build a header per connection and
  * write header and payload as two chunks (one writev); the frame was built once, so this is a
  * single write of the same bytes for every device. Falls back to ws.send when ws is busy.
  */
 export function sendShared(ws: WebSocket, frame: SharedFrame): void {
-  if (canWriteDirect(ws)) (ws as unknown as WsInternals)._socket?.write(frame.wire);
+  if (canWriteDirect(ws)) socketOf(ws)?.write(frame.wire);
   else ws.send(frame.payload, TEXT_FRAME);
 }
 

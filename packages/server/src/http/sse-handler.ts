@@ -47,6 +47,14 @@ class SseStream implements DeviceSink {
     return this.res.writableLength;
   }
 
+  cork(): void {
+    this.res.cork();
+  }
+
+  uncork(): void {
+    this.res.uncork();
+  }
+
   cutOff(): void {
     this.res.destroy();
   }

@@ -13,7 +13,7 @@ import type { AppRouter } from '../routers/root.js';
 import { DeviceSession, type DeviceSink } from '../services/device-session.js';
 import { applyLastEventId, type Backpressure } from '../services/stream.js';
 import type { Context } from '../trpc.js';
-import { eventFrame, framePrefix, sendShared } from './frames.js';
+import { eventFrame, framePrefix, sendShared, socketOf } from './frames.js';
 
 /** WebSocket close code sent to a device cut off for not reading fast enough. */
 export const SLOW_CONSUMER_CLOSE_CODE = 4008;
@@ -81,6 +81,14 @@ class WsDeviceSink extends WsBackpressure implements DeviceSink {
 
   deliver(event: StreamEvent): void {
     if (this.ws.readyState === this.ws.OPEN) sendShared(this.ws, eventFrame(event, this.prefix));
+  }
+
+  cork(): void {
+    socketOf(this.ws)?.cork();
+  }
+
+  uncork(): void {
+    socketOf(this.ws)?.uncork();
   }
 
   fail(error: unknown): void {

@@ -32,6 +32,12 @@ export interface DeviceSink {
   bufferedBytes(): number;
   /** Drops the connection at once (the device resumes from its cursors). */
   cutOff(): void;
+  /**
+   * Holds writes until `uncork` and then sends them together: a device catching up gets a page
+   * of events in one write instead of one write each (a reconnect storm is mostly such writes).
+   */
+  cork?(): void;
+  uncork?(): void;
 }
 
 export interface DeviceSessionOptions {
@@ -220,9 +226,14 @@ export class DeviceSession implements StreamHandle {
       const from = this.delivered.get(roomId);
       if (this.closed || from === undefined || from >= untilSeq) return;
       const page = await this.deps.store.eventsAfter(roomId, from, BACKFILL_PAGE);
-      for (const event of page.events) {
-        if (this.closed || event.seq > untilSeq || !this.delivered.has(roomId)) return;
-        this.accept(event);
+      this.sink.cork?.();
+      try {
+        for (const event of page.events) {
+          if (this.closed || event.seq > untilSeq || !this.delivered.has(roomId)) return;
+          this.accept(event);
+        }
+      } finally {
+        this.sink.uncork?.();
       }
       if (!page.hasMore) return;
     }
