@@ -24,8 +24,46 @@ export interface PacedSizes {
   messages: number;
 }
 
+/** The latency pattern with part of the subscribers on the system's official client. */
+export interface OfficialSampleSizes extends PacedSizes {
+  /** How many of `subscribers` use the official client (the rest the bench's cheap one). */
+  officialClients: number;
+}
+
 export interface RssSizes {
   devices: number;
+  /** Wait after the last device connected before reading RSS. */
+  settleMs: number;
+}
+
+export interface SendSizes {
+  /** Users sending at once, each in a closed loop: send, await the acknowledgement, send again. */
+  senders: number;
+  /** Sends before the measured window (connections, JIT and caches warm up). */
+  warmupMs: number;
+  durationMs: number;
+  /** Connections of the raw PostgreSQL driver's pool (as many as Confab's store pool). */
+  postgresPool: number;
+}
+
+export interface ResumeStormSizes {
+  /** Devices that reconnect at once after the restart. */
+  devices: number;
+  /** Messages each missed while the server was restarting. */
+  missed: number;
+}
+
+export interface MaxDevicesSizes {
+  /** Devices to reach, `step` at a time, the load-client processes taking turns. */
+  target: number;
+  step: number;
+  /**
+   * Load-client processes; each holds target / processes devices, so each stays under the
+   * per-process open-file limit (20,000 here).
+   */
+  processes: number;
+  /** Messages published to everyone once the devices are connected. */
+  messages: number;
   /** Wait after the last device connected before reading RSS. */
   settleMs: number;
 }
@@ -39,10 +77,17 @@ export interface BenchConfig {
   workloads: string[] | undefined;
   /** Characters of message body (the JSON a peer sends is ~200 bytes with its fields). */
   bodyChars: number;
+  /** Fan-out over WebSocket, and Confab's over SSE (fanout-sse): the same sizes. */
   fanout: FanoutSizes;
   cpu: PacedSizes;
   latency: PacedSizes;
+  /** Latency at a rate that loads every system (100 msg/s × 1000 subs in the issue). */
+  latency100: PacedSizes;
+  officialSample: OfficialSampleSizes;
   rss: RssSizes;
+  sends: SendSizes;
+  resumeStorm: ResumeStormSizes;
+  maxDevices: MaxDevicesSizes;
   /**
    * Users Confab's fixture registers (each registration hashes a password with scrypt, ~0.1 s
    * of CPU). Devices are spread round-robin over them, and so are sends: the server allows each
@@ -70,7 +115,20 @@ export const FULL: Omit<BenchConfig, 'resultsPath'> = {
   },
   cpu: { subscribers: 1000, rate: 10, warmupMessages: 10, messages: 80 },
   latency: { subscribers: 1000, rate: 10, warmupMessages: 20, messages: 100 },
-  rss: { devices: 2000, settleMs: 2000 },
+  // 300 messages (300,000 deliveries) bound the run where a system cannot keep up: it then
+  // takes as long as the backlog, which must drain within deliveryTimeoutMs.
+  latency100: { subscribers: 1000, rate: 100, warmupMessages: 50, messages: 250 },
+  officialSample: {
+    subscribers: 1000,
+    officialClients: 50,
+    rate: 10,
+    warmupMessages: 20,
+    messages: 100,
+  },
+  rss: { devices: 10_000, settleMs: 2000 },
+  sends: { senders: 100, warmupMs: 1000, durationMs: 4000, postgresPool: 10 },
+  resumeStorm: { devices: 5000, missed: 50 },
+  maxDevices: { target: 19_500, step: 1625, processes: 4, messages: 5, settleMs: 2000 },
   confabUsers: 200,
   deliveryTimeoutMs: 30_000,
 };
@@ -84,7 +142,18 @@ export const QUICK: Omit<BenchConfig, 'resultsPath'> = {
   fanout: { subscribers: 50, window: 8, warmupMessages: 0, durationMs: 5000, maxMessages: 20 },
   cpu: { subscribers: 50, rate: 200, warmupMessages: 0, messages: 20 },
   latency: { subscribers: 50, rate: 200, warmupMessages: 0, messages: 20 },
+  latency100: { subscribers: 50, rate: 200, warmupMessages: 0, messages: 20 },
+  officialSample: {
+    subscribers: 50,
+    officialClients: 5,
+    rate: 200,
+    warmupMessages: 0,
+    messages: 20,
+  },
   rss: { devices: 50, settleMs: 50 },
+  sends: { senders: 3, warmupMs: 20, durationMs: 120, postgresPool: 2 },
+  resumeStorm: { devices: 20, missed: 5 },
+  maxDevices: { target: 40, step: 10, processes: 2, messages: 3, settleMs: 50 },
   confabUsers: 10,
   deliveryTimeoutMs: 10_000,
 };
@@ -98,8 +167,10 @@ function positive(name: string, value: string | undefined): number | undefined {
 
 /**
  * `--quick`, `--rounds N`, `--subscribers N` (every fan-out workload), `--devices N` (RSS),
- * `--duration-ms N` (fan-out), `--messages N` (CPU and latency), `--systems a,b`, `--workloads a,b`,
- * `--confab-users N`, `--out FILE`.
+ * `--duration-ms N` (fan-out, SSE too), `--messages N` (CPU and every latency workload),
+ * `--systems a,b`, `--workloads a,b`,
+ * `--confab-users N`, `--senders N` (sends/s), `--storm-devices N` (resume storm),
+ * `--max-devices N` (the max-devices target), `--out FILE`.
  */
 export function configFromArgs(argv: string[], defaultResultsPath: string): BenchConfig {
   const { values } = parseArgs({
@@ -114,6 +185,9 @@ export function configFromArgs(argv: string[], defaultResultsPath: string): Benc
       systems: { type: 'string' },
       workloads: { type: 'string' },
       'confab-users': { type: 'string' },
+      senders: { type: 'string' },
+      'storm-devices': { type: 'string' },
+      'max-devices': { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -123,22 +197,39 @@ export function configFromArgs(argv: string[], defaultResultsPath: string): Benc
     fanout: { ...base.fanout },
     cpu: { ...base.cpu },
     latency: { ...base.latency },
+    latency100: { ...base.latency100 },
+    officialSample: { ...base.officialSample },
     rss: { ...base.rss },
+    sends: { ...base.sends },
+    resumeStorm: { ...base.resumeStorm },
+    maxDevices: { ...base.maxDevices },
     resultsPath: values.quick ? values.out : (values.out ?? defaultResultsPath),
   };
   config.rounds = positive('rounds', values.rounds) ?? config.rounds;
   const subscribers = positive('subscribers', values.subscribers);
   if (subscribers !== undefined) {
-    for (const w of [config.fanout, config.cpu, config.latency]) w.subscribers = subscribers;
+    const sized = [
+      config.fanout,
+      config.cpu,
+      config.latency,
+      config.latency100,
+      config.officialSample,
+    ];
+    for (const w of sized) w.subscribers = subscribers;
   }
   config.rss.devices = positive('devices', values.devices) ?? config.rss.devices;
   config.confabUsers = positive('confab-users', values['confab-users']) ?? config.confabUsers;
+  config.sends.senders = positive('senders', values.senders) ?? config.sends.senders;
+  config.resumeStorm.devices =
+    positive('storm-devices', values['storm-devices']) ?? config.resumeStorm.devices;
+  config.maxDevices.target =
+    positive('max-devices', values['max-devices']) ?? config.maxDevices.target;
   config.fanout.durationMs =
     positive('duration-ms', values['duration-ms']) ?? config.fanout.durationMs;
   const messages = positive('messages', values.messages);
   if (messages !== undefined) {
-    config.cpu.messages = messages;
-    config.latency.messages = messages;
+    for (const w of [config.cpu, config.latency, config.latency100, config.officialSample])
+      w.messages = messages;
   }
   if (values.workloads !== undefined)
     config.workloads = values.workloads.split(',').map((w) => w.trim());

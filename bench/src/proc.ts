@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 
 let clockTicks: number | undefined;
@@ -40,4 +40,25 @@ export function machineSummary(): string {
   const model = cpus()[0]?.model.trim() ?? 'unknown CPU';
   const gib = (totalmem() / 1024 ** 3).toFixed(1);
   return `nproc ${availableParallelism()} (${model}), ${gib} GiB memory, Node ${process.version}, ${process.platform} ${process.arch}`;
+}
+
+/**
+ * Connections the kernel dropped since boot because a listen queue was full
+ * (TcpExt ListenOverflows in /proc/net/netstat; all listeners of the machine).
+ */
+export async function listenOverflows(): Promise<number> {
+  const lines = (await readFile('/proc/net/netstat', 'utf8')).split('\n');
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const names = lines[i]?.split(' ') ?? [];
+    if (names[0] !== 'TcpExt:') continue;
+    const values = lines[i + 1]?.split(' ') ?? [];
+    const at = names.indexOf('ListenOverflows');
+    if (at > 0) return Number(values[at]);
+  }
+  return Number.NaN;
+}
+
+/** Open file descriptors of a process (sockets included). */
+export async function procOpenFiles(pid: number): Promise<number> {
+  return (await readdir(`/proc/${pid}/fd`)).length;
 }

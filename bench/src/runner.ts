@@ -8,9 +8,15 @@ import { trpcNaiveDriver } from './drivers/trpc-naive.js';
 import type { Driver } from './drivers/types.js';
 import { cpuPerDelivery } from './workloads/cpu.js';
 import { fanout } from './workloads/fanout.js';
+import { fanoutSse } from './workloads/fanout-sse.js';
 import { latency } from './workloads/latency.js';
+import { latency100 } from './workloads/latency-100.js';
+import { maxDevices } from './workloads/max-devices.js';
+import { officialSample } from './workloads/official-sample.js';
+import { resumeStorm } from './workloads/resume-storm.js';
 import { rssPerDevice } from './workloads/rss.js';
-import { appliesTo, type Workload, type WorkloadResult } from './workloads/types.js';
+import { sends } from './workloads/sends.js';
+import { appliesTo, runsInRound, type Workload, type WorkloadResult } from './workloads/types.js';
 
 export const DRIVERS: Record<SystemName, Driver> = {
   confab: confabDriver,
@@ -24,7 +30,18 @@ export const DRIVERS: Record<SystemName, Driver> = {
  * server process (RSS first, while the process is fresh); own-server workloads run after it
  * has stopped, each starting the servers it needs.
  */
-export const WORKLOADS: readonly Workload[] = [rssPerDevice, fanout, cpuPerDelivery, latency];
+export const WORKLOADS: readonly Workload[] = [
+  rssPerDevice,
+  fanout,
+  cpuPerDelivery,
+  latency,
+  latency100,
+  officialSample,
+  fanoutSse,
+  sends,
+  resumeStorm,
+  maxDevices,
+];
 
 /** The workloads that run on `system`, in order: shared-server ones first. */
 export function workloadsFor(system: SystemName, only?: readonly string[]): Workload[] {
@@ -55,9 +72,10 @@ const failed = (failure: string): WorkloadResult => ({ failure, metrics: {} });
 
 function describe(result: WorkloadResult): string {
   if (result.failure) return `INTEGRITY FAILED: ${result.failure}`;
-  return Object.entries(result.metrics)
+  const figures = Object.entries(result.metrics)
     .map(([key, value]) => `${key}=${value.toFixed(value < 100 ? 2 : 0)}`)
     .join(' ');
+  return result.note ? `${figures} (${result.note})` : figures;
 }
 
 /** Runs one workload, turning a throw into a failed result, and records it with its duration. */
@@ -107,7 +125,9 @@ export async function runBench(
             `[round ${round}/${config.rounds}] ${driver.label} ${workload} (${seconds.toFixed(1)} s): ${describe(result)}`,
           );
         };
-        const workloads = workloadsFor(driver.name, config.workloads);
+        const workloads = workloadsFor(driver.name, config.workloads).filter((w) =>
+          runsInRound(w, round),
+        );
         const shared = workloads.filter((w) => w.kind === 'shared');
         if (shared.length > 0) {
           let server: ServerHandle | undefined;
@@ -137,6 +157,9 @@ export async function runBench(
       }
     }
   } finally {
+    for (const w of WORKLOADS) {
+      await w.dispose?.().catch((error: unknown) => log(`${w.name}: dispose: ${message(error)}`));
+    }
     for (const driver of drivers) await driver.dispose?.();
   }
   const loadAverage = { start: loadStart, end: loadavg()[0] ?? Number.NaN };

@@ -11,11 +11,8 @@ export interface ConfabFixture {
 /** Registration hashes a password (scrypt, ~50 ms): a few at a time keep the pool busy. */
 const REGISTER_CONCURRENCY = 8;
 
-/**
- * Registers `users` users through auth.register, has the first create a public room and the
- * others join it: the same calls a person's devices make.
- */
-export async function createFixture(baseUrl: string, users: number): Promise<ConfabFixture> {
+/** Registers `users` users through auth.register; resolves with their session tokens. */
+export async function registerUsers(baseUrl: string, users: number): Promise<string[]> {
   const tokens: string[] = new Array<string>(users);
   const stamp = Date.now().toString(36);
   await forEachLimit(users, REGISTER_CONCURRENCY, async (i) => {
@@ -27,17 +24,30 @@ export async function createFixture(baseUrl: string, users: number): Promise<Con
     });
     tokens[i] = stringField(result, 'token');
   });
+  return tokens;
+}
+
+/** The first user of `tokens` creates a public room and the others join it; resolves its id. */
+export async function createRoomOf(
+  baseUrl: string,
+  tokens: readonly string[],
+  name = 'bench',
+): Promise<string> {
   const owner = tokens[0];
-  if (!owner) throw new Error('The fixture needs at least one user');
-  const room = await confabMutation(
-    baseUrl,
-    'room.create',
-    { kind: 'public', name: 'bench' },
-    owner,
-  );
+  if (!owner) throw new Error('A room needs at least one user');
+  const room = await confabMutation(baseUrl, 'room.create', { kind: 'public', name }, owner);
   const roomId = stringField(room, 'id');
-  await forEachLimit(users - 1, REGISTER_CONCURRENCY, async (i) => {
+  await forEachLimit(tokens.length - 1, REGISTER_CONCURRENCY, async (i) => {
     await confabMutation(baseUrl, 'room.join', { roomId }, tokens[i + 1]);
   });
-  return { roomId, tokens };
+  return roomId;
+}
+
+/**
+ * Registers `users` users, has the first create a public room and the others join it: the
+ * same calls a person's devices make.
+ */
+export async function createFixture(baseUrl: string, users: number): Promise<ConfabFixture> {
+  const tokens = await registerUsers(baseUrl, users);
+  return { roomId: await createRoomOf(baseUrl, tokens), tokens };
 }

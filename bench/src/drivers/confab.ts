@@ -1,14 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type WebSocket from 'ws';
-import { indexOfBody, isRecord } from '../payload.js';
+import { connectConfabDevices } from './confab-device.js';
 import { type ConfabFixture, createFixture } from './confab-fixture.js';
 import { confabMutation } from './confab-http.js';
-import { startServer } from './process.js';
-import { trpcSubscription } from './trpc-ws.js';
+import { startConfabServer } from './confab-server.js';
+import { retryOnReset } from './retry.js';
 import type { Driver } from './types.js';
-import { closeSockets, openMany } from './ws-util.js';
 
 let dir: string | undefined;
 let fixture: ConfabFixture | undefined;
@@ -21,16 +19,16 @@ const prepared = (): ConfabFixture => {
   if (!fixture) throw new Error('confabDriver.prepare() has not run');
   return fixture;
 };
-const start = () => startServer('confab', { args: [databasePath()], cpuFrom: 'proc' });
+const start = () => startConfabServer({ databaseUrl: databasePath() });
 
-/** seq and body of a message.created event, else undefined. */
-function readMessageCreated(event: unknown): { seq: number; body: string } | undefined {
-  if (!isRecord(event) || event.type !== 'message.created') return undefined;
-  const { seq, message } = event;
-  if (typeof seq !== 'number' || !isRecord(message) || typeof message.body !== 'string')
-    return undefined;
-  return { seq, body: message.body };
-}
+/**
+ * The fixture prepare() made and the SQLite file holding it, for workloads that start their own
+ * Confab servers on it (resume storm, max devices) or hand it to load-client processes.
+ */
+export const confabFixture = (): ConfabFixture & { databasePath: string } => ({
+  ...prepared(),
+  databasePath: databasePath(),
+});
 
 /**
  * Confab through its real path: devices subscribe to `events.onEvent` over tRPC's WebSocket
@@ -54,35 +52,8 @@ export const confabDriver: Driver = {
 
   start,
 
-  async subscribe(server, count, sink) {
-    const { tokens } = prepared();
-    let closing = false;
-    const sockets = await openMany(count, (i): Promise<WebSocket> => {
-      const token = tokens[i % tokens.length];
-      if (!token) throw new Error('No users');
-      return trpcSubscription({
-        url: `ws://127.0.0.1:${server.port}/trpc`,
-        connectionParams: { token },
-        path: 'events.onEvent',
-        input: { cursors: {}, resume: false },
-        what: `device ${i}`,
-        fail: sink.fail,
-        closing: () => closing,
-        liveOnStarted: false,
-        onData(event) {
-          const message = readMessageCreated(event);
-          if (message) sink.deliver(i, message.seq, indexOfBody(message.body));
-          return isRecord(event) && event.type === 'sync';
-        },
-      });
-    });
-    return {
-      close: () => {
-        closing = true;
-        return closeSockets(sockets);
-      },
-    };
-  },
+  subscribe: (server, count, sink) =>
+    connectConfabDevices(server.port, count, prepared().tokens, sink),
 
   async publisher(server, sink) {
     const { roomId, tokens } = prepared();
@@ -95,11 +66,9 @@ export const confabDriver: Driver = {
       publish(index, body) {
         const token = tokens[next++ % tokens.length];
         const clientMsgId = `${nonce}.${index}`;
-        const sent = confabMutation(
-          baseUrl,
-          'message.send',
-          { roomId, clientMsgId, body },
-          token,
+        // Resent as-is when the connection is reset: the clientMsgId makes it idempotent.
+        const sent = retryOnReset(() =>
+          confabMutation(baseUrl, 'message.send', { roomId, clientMsgId, body }, token),
         ).then(
           () => undefined,
           (error: unknown) => {

@@ -17,6 +17,10 @@ export interface TrpcSubscriptionOptions {
   closing: () => boolean;
   /** Live once tRPC says `started` (true), or once onData returns true (false). */
   liveOnStarted: boolean;
+  /** tRPC said `started`: the server accepted the subscription. */
+  onStarted?: (() => void) | undefined;
+  /** Longest wait for the connection, then for the subscription to be live. @default 15000 */
+  timeoutMs?: number | undefined;
   /** Each item the subscription yields (unwrapped from a tracked() envelope). */
   onData: (item: unknown) => boolean | undefined;
 }
@@ -35,9 +39,11 @@ function errorMessage(value: unknown): string {
 export async function trpcSubscription(options: TrpcSubscriptionOptions): Promise<WebSocket> {
   const { what, fail } = options;
   const url = options.connectionParams ? `${options.url}?connectionParams=1` : options.url;
-  const ws = await openSocket(url);
-  guard(ws, what, fail, options.closing);
-  await waitFor(`${what} to subscribe`, 15_000, (live, failed) => {
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const ws = await openSocket(url, timeoutMs);
+  let abandoned = false;
+  guard(ws, what, fail, () => abandoned || options.closing());
+  const subscribed = waitFor(`${what} to subscribe`, timeoutMs, (live, failed) => {
     const onFrame = (text: string): void => {
       if (text === 'PING') {
         ws.send('PONG');
@@ -57,6 +63,7 @@ export async function trpcSubscription(options: TrpcSubscriptionOptions): Promis
       } else if (frame.id !== SUBSCRIPTION_ID || !isRecord(result)) {
         fail(`${what}: unexpected frame`);
       } else if (result.type === 'started') {
+        options.onStarted?.();
         if (options.liveOnStarted) live();
       } else if (result.type === 'data') {
         // tracked(id, data) arrives as { id, data: { id, data } }.
@@ -79,6 +86,14 @@ export async function trpcSubscription(options: TrpcSubscriptionOptions): Promis
       }),
     );
   });
+  try {
+    await subscribed;
+  } catch (error) {
+    // Nobody holds the socket: drop it rather than leave it open.
+    abandoned = true;
+    ws.terminate();
+    throw error;
+  }
   return ws;
 }
 

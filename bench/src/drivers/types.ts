@@ -27,8 +27,11 @@ export interface Driver {
   prepare?(config: BenchConfig): Promise<void>;
   /** A fresh server process. */
   start(): Promise<ServerHandle>;
-  /** Connects `count` subscribers to the bench room; resolves once every one is subscribed. */
-  subscribe(server: ServerHandle, count: number, sink: Sink): Promise<Connections>;
+  /**
+   * Connects `count` subscribers to the bench room; resolves once every one is subscribed.
+   * Needs only the port, so that load-client processes without the handle can call it.
+   */
+  subscribe(server: Pick<ServerHandle, 'port'>, count: number, sink: Sink): Promise<Connections>;
   publisher(server: ServerHandle, sink: Sink): Promise<Publisher>;
   /** Removes what prepare() made. */
   dispose?(): Promise<void>;

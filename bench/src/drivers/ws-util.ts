@@ -3,20 +3,31 @@ import WebSocket, { type RawData } from 'ws';
 /** How many connections are opened at once (the listen backlog stays far from full). */
 const CONNECT_CONCURRENCY = 64;
 
-/** Runs fn(0..count-1), at most `limit` at a time; rejects with the first failure. */
+/**
+ * Runs fn(0..count-1), at most `limit` at a time; rejects with the first failure, once the
+ * calls under way have ended (none starts after a failure, so nothing is left opening).
+ */
 export async function forEachLimit(
   count: number,
   limit: number,
   fn: (i: number) => Promise<void>,
 ): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < count) {
+    while (next < count && !failed) {
       const i = next++;
-      await fn(i);
+      try {
+        await fn(i);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, count) }, worker));
+  const failure = settled.find((s) => s.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
 /** Opens `count` connections with `open(i)`, a few at a time. */

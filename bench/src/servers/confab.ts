@@ -1,14 +1,27 @@
-// Confab as the api process composes it (apps/api/src/main.ts): a SQLite store, the memory
-// bus and createChatServer, here with no web app. The runner reads its CPU and RSS from /proc;
-// IPC only reports the port and, for the RSS workload, runs gc.
-import { createChatServer, createMemoryBus, createSqliteStore } from '@confab/server';
+// Confab as the api process composes it (apps/api/src/main.ts): a store picked by its URL (a
+// SQLite file path or a postgres:// URL), the memory bus and createChatServer, here with no web
+// app. The runner reads its CPU and RSS from /proc; IPC only reports the port and, for the RSS
+// workload, runs gc. Arguments: see drivers/confab-server.ts, which builds them.
+import { parseArgs } from 'node:util';
+import { createChatServer, createMemoryBus, createStoreFromUrl } from '@confab/server';
 import { host } from './host.js';
 
-const databasePath = process.argv[2];
-if (!databasePath) throw new Error('Usage: confab.ts <sqlite-file>');
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { 'send-rate': { type: 'string' }, 'send-burst': { type: 'string' } },
+});
+const databaseUrl = positionals[0];
+if (!databaseUrl)
+  throw new Error('Usage: confab.ts <sqlite-file | postgres://...> [--send-rate N --send-burst N]');
+const perSecond = Number(values['send-rate']);
+const burst = Number(values['send-burst'] ?? values['send-rate']);
 
-const store = await createSqliteStore(databasePath);
-const server = createChatServer({ store, bus: createMemoryBus() });
+const store = await createStoreFromUrl(databaseUrl);
+const server = createChatServer({
+  store,
+  bus: createMemoryBus(),
+  config: values['send-rate'] === undefined ? {} : { sendRate: { perSecond, burst } },
+});
 
 await host({
   listen: async () => Number(new URL(await server.listen(0, '127.0.0.1')).port),

@@ -35,6 +35,9 @@ const appRouter = t.router({
   }),
 });
 
+/** For the official-client sample (drivers/trpc-client.ts): `@trpc/client` typed by it. */
+export type AppRouter = typeof appRouter;
+
 const httpServer = createServer((_req, res) => res.writeHead(404).end());
 const wss = new WebSocketServer({ server: httpServer });
 const handler = applyWSSHandler({ wss, router: appRouter, createContext: () => ({}) });

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerHandle } from '../drivers/process.js';
-import type { Connections, Driver, Publisher } from '../drivers/types.js';
+import type { Connections, Driver, Publisher, Sink } from '../drivers/types.js';
 import { makeBody } from '../payload.js';
 import type { Tracker } from './tracker.js';
 
@@ -17,17 +17,37 @@ export async function subscribeAll(
   tracker: Tracker,
 ): Promise<Connections> {
   const connections = await driver.subscribe(server, count, tracker);
+  await awaitSubscribers(server, count, tracker);
+  return connections;
+}
+
+/**
+ * Waits until the server counts `count` subscribers in the room (at once when it cannot count
+ * them: Confab's devices are live once their `sync` event arrived); fails the run after 5 s.
+ * The server's count is only known by asking, hence the polling.
+ */
+export async function awaitSubscribers(
+  server: ServerHandle,
+  count: number,
+  tracker: Tracker,
+): Promise<void> {
   const deadline = performance.now() + 5000;
   for (;;) {
     const seen = await server.subscribers();
-    if (seen === -1 || seen === count) return connections;
+    if (seen === -1 || seen === count) return;
     if (performance.now() > deadline) {
       tracker.fail(`the server counts ${seen} subscribers, not ${count}`);
-      return connections;
+      return;
     }
     await sleep(20);
   }
 }
+
+/** Passes subscriber `s`'s deliveries on as subscriber `s + offset`'s. */
+export const offsetSink = (sink: Sink, offset: number): Sink => ({
+  deliver: (subscriber, seq, index) => sink.deliver(subscriber + offset, seq, index),
+  fail: sink.fail,
+});
 
 /** Publishes message `index` and notes when it went out. */
 export function send(

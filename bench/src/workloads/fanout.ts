@@ -1,12 +1,12 @@
-import type { Connections, Publisher } from '../drivers/types.js';
-import { closeAll, publishSaturating, subscribeAll } from './common.js';
-import { Tracker } from './tracker.js';
+import { subscribeAll } from './common.js';
+import { measureSaturation } from './saturation.js';
 import type { Workload } from './types.js';
 
 /**
- * Fan-out throughput at saturation: `subscribers` in one room, a closed-loop publisher keeping
- * `window` messages in flight for `durationMs` (after a warm-up). Reports deliveries per
- * second (messages × subscribers), and how busy the server and the load generator were.
+ * Fan-out throughput at saturation over WebSocket: `subscribers` in one room, a closed-loop
+ * publisher keeping `window` messages in flight for `durationMs` (after a warm-up). Reports
+ * deliveries per second (messages × subscribers), and how busy the server and the load
+ * generator were.
  */
 export const fanout: Workload = {
   name: 'fanout',
@@ -33,47 +33,20 @@ export const fanout: Workload = {
     },
   ],
   async run(driver, server, config) {
-    const { subscribers, window, warmupMessages, durationMs, maxMessages } = config.fanout;
-    const tracker = new Tracker(subscribers, warmupMessages + maxMessages);
-    const timeout = config.deliveryTimeoutMs;
-    let subs: Connections | undefined;
-    let publisher: Publisher | undefined;
-    try {
-      subs = await subscribeAll(driver, server, subscribers, tracker);
-      publisher = await driver.publisher(server, tracker);
-      const common = { window, bodyChars: config.bodyChars, stallTimeoutMs: timeout };
-      const warm = await publishSaturating(publisher, tracker, {
-        ...common,
-        from: 0,
-        to: warmupMessages,
-        deadline: Number.POSITIVE_INFINITY,
-      });
-      await tracker.waitCompleted(warm, timeout);
-
-      const serverCpu0 = await server.cpuMicros();
-      const loadCpu0 = process.cpuUsage();
-      const t0 = performance.now();
-      const end = await publishSaturating(publisher, tracker, {
-        ...common,
-        from: warm,
-        to: warmupMessages + maxMessages,
-        deadline: t0 + durationMs,
-      });
-      await tracker.waitCompleted(end, timeout);
-      const seconds = (performance.now() - t0) / 1000;
-      const serverCpu = (await server.cpuMicros()) - serverCpu0;
-      const loadCpu = process.cpuUsage(loadCpu0);
-      tracker.verify(end);
-      return {
-        failure: tracker.failure,
-        metrics: {
-          deliveriesPerSec: ((end - warm) * subscribers) / seconds,
-          fanoutServerCpuPct: serverCpu / 1e4 / seconds,
-          fanoutLoadgenCpuPct: (loadCpu.user + loadCpu.system) / 1e4 / seconds,
-        },
-      };
-    } finally {
-      await closeAll(publisher, subs);
-    }
+    const { failure, figures } = await measureSaturation(
+      driver,
+      server,
+      config,
+      config.fanout,
+      (count, tracker) => subscribeAll(driver, server, count, tracker),
+    );
+    return {
+      failure,
+      metrics: {
+        deliveriesPerSec: figures.deliveriesPerSec,
+        fanoutServerCpuPct: figures.serverCpuPct,
+        fanoutLoadgenCpuPct: figures.loadgenCpuPct,
+      },
+    };
   },
 };

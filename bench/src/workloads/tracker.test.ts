@@ -54,6 +54,17 @@ describe('Tracker', () => {
     expect(tracker.failure).toContain('received 2 of 3');
   });
 
+  it('splits latency samples by subscriber range', () => {
+    const tracker = new Tracker(4, 2, { latency: true });
+    tracker.recordLatencyFrom = 1;
+    tracker.markSent(0);
+    tracker.markSent(1);
+    deliverAll(tracker, [0, 1]);
+    expect(tracker.latencySamples()).toHaveLength(4);
+    expect(tracker.latencySamples({ from: 0, to: 3 })).toHaveLength(3);
+    expect(tracker.latencySamples({ from: 3, to: 4 })).toHaveLength(1);
+  });
+
   it('times out waiting for messages that do not come', async () => {
     const tracker = new Tracker(1, 2);
     tracker.deliver(0, 1, 0);

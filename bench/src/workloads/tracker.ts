@@ -18,6 +18,8 @@ export class Tracker implements Sink {
   private readonly indexBySeq = new Map<number, number>();
   private readonly sentAt: Float64Array;
   private readonly latencies: Float64Array;
+  /** Which subscriber each latency sample is of (to split official clients from cheap ones). */
+  private readonly latencyOf: Uint32Array;
   private latencyCount = 0;
   private readonly problems: string[] = [];
   private waiters: (() => void)[] = [];
@@ -34,6 +36,7 @@ export class Tracker implements Sink {
     this.deliveredTo = new Uint32Array(capacity);
     this.sentAt = new Float64Array(capacity);
     this.latencies = new Float64Array(options.latency ? subscribers * capacity : 0);
+    this.latencyOf = new Uint32Array(this.latencies.length);
   }
 
   get failed(): boolean {
@@ -50,6 +53,11 @@ export class Tracker implements Sink {
       this.problems.push(reason);
     this.wake();
   };
+
+  /** `subscriber` must get `seq` first (a device resuming after it had `seq - 1`). */
+  expectNext(subscriber: number, seq: number): void {
+    this.nextSeq[subscriber] = seq;
+  }
 
   markSent(index: number): void {
     this.sentAt[index] = performance.now();
@@ -77,6 +85,7 @@ export class Tracker implements Sink {
     this.deliveredTo[index] = count;
     if (count > this.subscribers) this.fail(`message ${index} delivered more than once`);
     if (index >= this.recordLatencyFrom && this.latencyCount < this.latencies.length) {
+      this.latencyOf[this.latencyCount] = subscriber;
       this.latencies[this.latencyCount++] = now - (this.sentAt[index] ?? now);
     }
     if (count === this.subscribers) {
@@ -147,9 +156,14 @@ export class Tracker implements Sink {
     return !this.failed;
   }
 
-  /** Latencies recorded so far, in ms. */
-  latencySamples(): Float64Array {
-    return this.latencies.subarray(0, this.latencyCount);
+  /** Latencies recorded so far, in ms; only those of subscribers [from, to) when given. */
+  latencySamples(subscribers?: { from: number; to: number }): Float64Array {
+    const all = this.latencies.subarray(0, this.latencyCount);
+    if (!subscribers) return all;
+    return all.filter((_, k) => {
+      const subscriber = this.latencyOf[k] ?? -1;
+      return subscriber >= subscribers.from && subscriber < subscribers.to;
+    });
   }
 
   private wake(): void {

@@ -7,6 +7,8 @@ export interface WorkloadResult {
   failure: string | undefined;
   /** Figures by metric key (the keys the workload's `metrics` declare). */
   metrics: Record<string, number>;
+  /** What the log should say beside the figures (why a stepped workload stopped short...). */
+  note?: string;
 }
 
 /** One row of the table: a figure a workload reports. */
@@ -30,6 +32,13 @@ interface WorkloadBase {
   /** The systems it runs on; every system when absent. */
   systems?: readonly SystemName[];
   metrics: readonly Metric[];
+  /**
+   * Runs in the first round only (a long workload whose figure varies little); its row then
+   * shows that one figure, and its label should say so.
+   */
+  once?: boolean;
+  /** Removes what its runs kept across rounds (a database...); called once, after the bench. */
+  dispose?(): Promise<void>;
 }
 
 /** Runs against the round's server process, after the workloads before it. */
@@ -49,3 +58,7 @@ export type Workload = SharedServerWorkload | OwnServerWorkload;
 /** Whether `workload` runs on `system`. */
 export const appliesTo = (workload: Workload, system: SystemName): boolean =>
   workload.systems === undefined || workload.systems.includes(system);
+
+/** Whether `workload` runs in round `round` (1-based). */
+export const runsInRound = (workload: Workload, round: number): boolean =>
+  round === 1 || !workload.once;

@@ -1,0 +1,105 @@
+import type WebSocket from 'ws';
+import { indexOfBody, isRecord } from '../payload.js';
+import { trpcSubscription } from './trpc-ws.js';
+import type { Connections, Sink } from './types.js';
+import { closeSockets, openMany } from './ws-util.js';
+
+/** seq and body of a message.created event, else undefined. */
+export function readMessageCreated(event: unknown): { seq: number; body: string } | undefined {
+  if (!isRecord(event) || event.type !== 'message.created') return undefined;
+  const { seq, message } = event;
+  if (typeof seq !== 'number' || !isRecord(message) || typeof message.body !== 'string')
+    return undefined;
+  return { seq, body: message.body };
+}
+
+/** The cursors of a `sync` event, else undefined. */
+export function readSync(event: unknown): Record<string, number> | undefined {
+  if (!isRecord(event) || event.type !== 'sync' || !isRecord(event.cursors)) return undefined;
+  const cursors: Record<string, number> = {};
+  for (const [room, seq] of Object.entries(event.cursors)) {
+    if (typeof seq === 'number') cursors[room] = seq;
+  }
+  return cursors;
+}
+
+export interface ConfabDeviceOptions {
+  port: number;
+  token: string;
+  /**
+   * Where the stream starts, as the SDK passes it: the last seq the device has of each room
+   * (`{}` and resume false for a new device, whose rooms start live).
+   */
+  cursors: Record<string, number>;
+  resume: boolean;
+  /** Subscriber number given to the sink. */
+  subscriber: number;
+  sink: Sink;
+  closing: () => boolean;
+  /** Longest wait for the connection, then for `sync`, each (15 s by default). */
+  timeoutMs?: number;
+  /** The server accepted the stream (tRPC's `started`, before any backfill). */
+  onStarted?: () => void;
+  /** The `sync` event's cursors (the device is caught up and live once it arrives). */
+  onSync?: (cursors: Record<string, number>) => void;
+}
+
+/**
+ * One Confab device: `events.onEvent` over tRPC's WebSocket protocol with its session token in
+ * connectionParams. Resolves once the `sync` event arrived, i.e. after any backfill.
+ */
+export function openConfabDevice(options: ConfabDeviceOptions): Promise<WebSocket> {
+  const { subscriber, sink } = options;
+  return trpcSubscription({
+    url: `ws://127.0.0.1:${options.port}/trpc`,
+    connectionParams: { token: options.token },
+    path: 'events.onEvent',
+    input: { cursors: options.cursors, resume: options.resume },
+    what: `device ${subscriber}`,
+    fail: sink.fail,
+    closing: options.closing,
+    liveOnStarted: false,
+    onStarted: options.onStarted,
+    timeoutMs: options.timeoutMs,
+    onData(event) {
+      const message = readMessageCreated(event);
+      if (message) sink.deliver(subscriber, message.seq, indexOfBody(message.body));
+      const synced = readSync(event);
+      if (synced) options.onSync?.(synced);
+      return synced !== undefined;
+    },
+  });
+}
+
+/**
+ * Connects `count` new devices (subscribers `0..count-1`), round-robin over `tokens` starting
+ * at `tokens[firstToken]`; resolves once every one is live.
+ */
+export async function connectConfabDevices(
+  port: number,
+  count: number,
+  tokens: readonly string[],
+  sink: Sink,
+  firstToken = 0,
+): Promise<Connections> {
+  let closing = false;
+  const sockets = await openMany(count, (i): Promise<WebSocket> => {
+    const token = tokens[(firstToken + i) % tokens.length];
+    if (!token) throw new Error('No users');
+    return openConfabDevice({
+      port,
+      token,
+      cursors: {},
+      resume: false,
+      subscriber: i,
+      sink,
+      closing: () => closing,
+    });
+  });
+  return {
+    close: () => {
+      closing = true;
+      return closeSockets(sockets);
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import { type ServerHandle, startServer } from './process.js';
+
+export interface ConfabServerOptions {
+  /** A SQLite file path or a postgres:// URL (createStoreFromUrl picks the engine). */
+  databaseUrl: string;
+  /** Per-user write rate; the server's default (10/s, bursts of 20) when absent. */
+  sendRate?: { perSecond: number; burst: number };
+}
+
+/** Forks src/servers/confab.ts on `databaseUrl`; its CPU is read from /proc. */
+export function startConfabServer(options: ConfabServerOptions): Promise<ServerHandle> {
+  const args = [options.databaseUrl];
+  if (options.sendRate) {
+    const { perSecond, burst } = options.sendRate;
+    args.push('--send-rate', String(perSecond), '--send-burst', String(burst));
+  }
+  return startServer('confab', { args, cpuFrom: 'proc' });
+}

@@ -1,0 +1,161 @@
+import type WebSocket from 'ws';
+import { confabFixture } from '../drivers/confab.js';
+import { openConfabDevice } from '../drivers/confab-device.js';
+import { resumeConfabDevice } from '../drivers/confab-resume.js';
+import type { ServerHandle } from '../drivers/process.js';
+import { closeSockets, openMany } from '../drivers/ws-util.js';
+import { listenOverflows } from '../proc.js';
+import { send } from './common.js';
+import { startCpuMeter } from './cpu-meter.js';
+import { Tracker } from './tracker.js';
+import type { Workload, WorkloadResult } from './types.js';
+
+/** The storm fails if a device has not caught up this long after it began (the SDK never gives up). */
+const STORM_TIMEOUT_MS = 180_000;
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * A reconnect storm after a restart: `devices` devices connect (as new devices: each learns its
+ * position in the room from its `sync` event), the server stops (SIGTERM) and a new one starts
+ * on the same SQLite file, `missed` messages are sent while no device is connected, then every
+ * device reconnects at once with its cursor, as the SDK resumes (`cursors` {room: last seq},
+ * `resume: true`; an attempt the server has not accepted within 8 s is retried after the SDK's
+ * backoff).
+ * Figure: seconds from the first reconnect until every device has its `sync` event, having
+ * received exactly the missed messages first, in order; also the server CPU used meanwhile, the
+ * retries, and the connections the kernel dropped because the listen queue was full.
+ * Confab only: the peers have no resume. Run once: a storm takes about a minute in all.
+ */
+export const resumeStorm: Workload = {
+  name: 'resume-storm',
+  kind: 'own',
+  systems: ['confab'],
+  once: true,
+  metrics: [
+    {
+      key: 'stormSeconds',
+      label: (c) =>
+        `Resume storm: s until ${c.resumeStorm.devices} devices caught up (${c.resumeStorm.missed} missed msgs each; round 1 only) ↓`,
+      digits: 2,
+      ratio: true,
+      loadgenCpuKey: 'stormLoadgenCpuPct',
+    },
+    {
+      key: 'stormServerCpuSeconds',
+      label: () => '  server CPU during the storm, s',
+      digits: 2,
+      ratio: false,
+    },
+    {
+      key: 'stormLoadgenCpuPct',
+      label: () => '  load generator CPU during the storm, %',
+      digits: 0,
+      ratio: false,
+    },
+    {
+      key: 'stormRetries',
+      label: () => '  connection attempts retried (not accepted in 8 s, then backoff, as the SDK)',
+      digits: 0,
+      ratio: false,
+    },
+    {
+      key: 'stormListenOverflows',
+      label: () => '  connections dropped by a full listen queue (kernel count)',
+      digits: 0,
+      ratio: false,
+    },
+  ],
+  async run(driver, config): Promise<WorkloadResult> {
+    const { devices, missed } = config.resumeStorm;
+    const { roomId, tokens } = confabFixture();
+    const tokenOf = (i: number) => tokens[i % tokens.length] ?? '';
+    const tracker = new Tracker(devices, missed);
+    /** Each device's last seq of the room before the restart. */
+    const before = new Float64Array(devices).fill(-1);
+    let server: ServerHandle = await driver.start();
+    let sockets: WebSocket[] = [];
+    let closing = false;
+    try {
+      sockets = await openMany(devices, (i) =>
+        openConfabDevice({
+          port: server.port,
+          token: tokenOf(i),
+          cursors: {},
+          resume: false,
+          subscriber: i,
+          sink: tracker,
+          closing: () => closing,
+          onSync: (cursors) => {
+            before[i] = cursors[roomId] ?? -1;
+          },
+        }),
+      );
+      // The restart: the devices lose their connections; none is connected while messages go out.
+      closing = true;
+      const dropped = closeSockets(sockets);
+      await server.stop();
+      await dropped;
+      sockets = [];
+      server = await driver.start();
+      const publisher = await driver.publisher(server, tracker);
+      for (let i = 0; i < missed; i++) send(publisher, tracker, i, config.bodyChars);
+      await publisher.close();
+      if (tracker.failed) return { failure: tracker.failure, metrics: {} };
+
+      closing = false;
+      for (let i = 0; i < devices; i++) tracker.expectNext(i, (before[i] ?? 0) + 1);
+      const live = server;
+      const overflows0 = await listenOverflows();
+      const meter = await startCpuMeter(live);
+      const t0 = performance.now();
+      // All at once, not a few at a time: the storm is the point.
+      const resumed = await Promise.allSettled(
+        Array.from({ length: devices }, (_, i) =>
+          resumeConfabDevice({
+            port: live.port,
+            token: tokenOf(i),
+            roomId,
+            cursor: before[i] ?? 0,
+            subscriber: i,
+            sink: tracker,
+            closing: () => closing,
+            deadline: t0 + STORM_TIMEOUT_MS,
+          }),
+        ),
+      );
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu = await meter.read();
+      const overflows = (await listenOverflows()) - overflows0;
+
+      let retries = 0;
+      sockets = [];
+      for (const [i, r] of resumed.entries()) {
+        if (r.status === 'rejected') {
+          tracker.fail(`device ${i} did not resume: ${message(r.reason)}`);
+          continue;
+        }
+        sockets.push(r.value.ws);
+        retries += r.value.attempts - 1;
+        const expected = (before[i] ?? 0) + missed;
+        if (r.value.syncedAt !== expected)
+          tracker.fail(`device ${i} synced at seq ${r.value.syncedAt}, not ${expected}`);
+      }
+      tracker.verify(missed);
+      return {
+        failure: tracker.failure ?? server.exitReason(),
+        metrics: {
+          stormSeconds: seconds,
+          stormServerCpuSeconds: cpu.serverSeconds,
+          stormLoadgenCpuPct: cpu.loadgenPct,
+          stormRetries: retries,
+          stormListenOverflows: overflows,
+        },
+      };
+    } finally {
+      closing = true;
+      await closeSockets(sockets);
+      await server.stop();
+    }
+  },
+};
