@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { StreamEvent } from '@confab/contracts';
 import type { WebSocket } from 'ws';
 import { eventId } from '../services/stream.js';
+import { beforeWrite } from './write-coalescing.js';
 
 /**
  * An event encoded once for every transport and connection that carries it: its JSON and
@@ -114,10 +115,13 @@ export function socketOf(ws: WebSocket): Duplex | undefined {
 /**
  * Sends a shared frame on an open socket. ws.send would build a header per connection and
  * write header and payload as two chunks (one writev); the frame was built once, so this is a
- * single write of the same bytes for every device. Falls back to ws.send when ws is busy.
+ * single write of the same bytes for every device. Falls back to ws.send when ws is busy. Frames
+ * sent to one socket in the same burst of work go out together (write-coalescing.ts).
  */
 export function sendShared(ws: WebSocket, frame: SharedFrame): void {
-  if (canWriteDirect(ws)) socketOf(ws)?.write(frame.wire);
+  const socket = socketOf(ws);
+  if (socket) beforeWrite(socket);
+  if (socket && canWriteDirect(ws)) socket.write(frame.wire);
   else ws.send(frame.payload, TEXT_FRAME);
 }
 

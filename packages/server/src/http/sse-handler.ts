@@ -7,6 +7,7 @@ import { DeviceSession, type DeviceSink } from '../services/device-session.js';
 import { applyLastEventId } from '../services/stream.js';
 import type { Context } from '../trpc.js';
 import { sseEventFrame, sseNamedFrame } from './frames.js';
+import { beforeWrite } from './write-coalescing.js';
 
 const ON_EVENT = 'events.onEvent';
 
@@ -34,6 +35,7 @@ class SseStream implements DeviceSink {
 
   deliver(event: StreamEvent): void {
     this.wrote = true;
+    beforeWrite(this.res);
     this.res.write(sseEventFrame(event));
   }
 

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { beforeWrite } from './write-coalescing.js';
+
+/** A stream that records cork and uncork calls. */
+function stream() {
+  const calls: string[] = [];
+  return { calls, cork: () => calls.push('cork'), uncork: () => calls.push('uncork') };
+}
+const tickEnd = () => new Promise<void>((resolve) => process.nextTick(resolve));
+
+describe('beforeWrite', () => {
+  it('lets the first write of a burst go at once and holds the rest until the burst ends', async () => {
+    const a = stream();
+    const b = stream();
+    beforeWrite(a); // alone so far: written at once
+    beforeWrite(b);
+    expect(a.calls).toEqual([]);
+    beforeWrite(a); // a second event for a in the same burst: held...
+    beforeWrite(a); // ...with the third, under one cork
+    expect(a.calls).toEqual(['cork']);
+    expect(b.calls).toEqual([]);
+    await tickEnd();
+    expect(a.calls).toEqual(['cork', 'uncork']); // ...and sent together
+    expect(b.calls).toEqual([]); // b had one event: never held
+
+    // A new burst starts afresh.
+    beforeWrite(a);
+    expect(a.calls).toEqual(['cork', 'uncork']);
+    await tickEnd();
+  });
+});
