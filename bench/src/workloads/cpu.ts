@@ -1,5 +1,6 @@
 import type { Connections, Publisher } from '../drivers/types.js';
 import { closeAll, publishPaced, subscribeAll } from './common.js';
+import { startCpuMeter } from './cpu-meter.js';
 import { Tracker } from './tracker.js';
 import type { Workload } from './types.js';
 
@@ -38,7 +39,7 @@ export const cpuPerDelivery: Workload = {
       );
       await tracker.waitCompleted(warmupMessages, timeout);
 
-      const cpu0 = await server.cpuMicros();
+      const meter = await startCpuMeter(server);
       const end = warmupMessages + messages;
       await publishPaced(
         publisher,
@@ -48,11 +49,11 @@ export const cpuPerDelivery: Workload = {
         config.bodyChars,
       );
       await tracker.waitCompleted(end, timeout);
-      const cpu = (await server.cpuMicros()) - cpu0;
+      const { serverSeconds } = await meter.read();
       tracker.verify(end);
       return {
         failure: tracker.failure,
-        metrics: { cpuUsPerDelivery: cpu / (messages * subscribers) },
+        metrics: { cpuUsPerDelivery: (serverSeconds * 1e6) / (messages * subscribers) },
       };
     } finally {
       await closeAll(publisher, subs);

@@ -2,6 +2,7 @@ import type { BenchConfig, PacedSizes } from '../config.js';
 import type { ServerHandle } from '../drivers/process.js';
 import type { Connections, Driver, Publisher } from '../drivers/types.js';
 import { closeAll, publishPaced, sleep } from './common.js';
+import { startCpuMeter } from './cpu-meter.js';
 import { Tracker } from './tracker.js';
 
 export interface PacedRun {
@@ -40,9 +41,7 @@ export async function measurePaced(
     await publishPaced(publisher, tracker, range, rate, config.bodyChars);
     // The measured messages keep the warm-up's rhythm: one period after its last one.
     if (warmupMessages > 0) await sleep(1000 / rate);
-    const serverCpu0 = await server.cpuMicros();
-    const loadCpu0 = process.cpuUsage();
-    const t0 = performance.now();
+    const meter = await startCpuMeter(server);
     await publishPaced(
       publisher,
       tracker,
@@ -51,15 +50,13 @@ export async function measurePaced(
       config.bodyChars,
     );
     await tracker.waitCompleted(end, config.deliveryTimeoutMs);
-    const seconds = (performance.now() - t0) / 1000;
-    const serverCpu = (await server.cpuMicros()) - serverCpu0;
-    const loadCpu = process.cpuUsage(loadCpu0);
+    const cpu = await meter.read();
     tracker.verify(end);
     return {
       failure: tracker.failure,
       tracker,
-      serverCpuPct: serverCpu / 1e4 / seconds,
-      loadgenCpuPct: (loadCpu.user + loadCpu.system) / 1e4 / seconds,
+      serverCpuPct: cpu.serverPct,
+      loadgenCpuPct: cpu.loadgenPct,
     };
   } finally {
     await closeAll(publisher, subs);

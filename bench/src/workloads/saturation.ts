@@ -2,6 +2,7 @@ import type { BenchConfig, FanoutSizes } from '../config.js';
 import type { ServerHandle } from '../drivers/process.js';
 import type { Connections, Driver, Publisher } from '../drivers/types.js';
 import { closeAll, publishSaturating } from './common.js';
+import { startCpuMeter } from './cpu-meter.js';
 import { Tracker } from './tracker.js';
 
 export interface SaturationFigures {
@@ -42,8 +43,7 @@ export async function measureSaturation(
     });
     await tracker.waitCompleted(warm, timeout);
 
-    const serverCpu0 = await server.cpuMicros();
-    const loadCpu0 = process.cpuUsage();
+    const meter = await startCpuMeter(server);
     const t0 = performance.now();
     const end = await publishSaturating(publisher, tracker, {
       ...common,
@@ -52,16 +52,14 @@ export async function measureSaturation(
       deadline: t0 + durationMs,
     });
     await tracker.waitCompleted(end, timeout);
-    const seconds = (performance.now() - t0) / 1000;
-    const serverCpu = (await server.cpuMicros()) - serverCpu0;
-    const loadCpu = process.cpuUsage(loadCpu0);
+    const cpu = await meter.read();
     tracker.verify(end);
     return {
       failure: tracker.failure,
       figures: {
-        deliveriesPerSec: ((end - warm) * subscribers) / seconds,
-        serverCpuPct: serverCpu / 1e4 / seconds,
-        loadgenCpuPct: (loadCpu.user + loadCpu.system) / 1e4 / seconds,
+        deliveriesPerSec: ((end - warm) * subscribers) / cpu.seconds,
+        serverCpuPct: cpu.serverPct,
+        loadgenCpuPct: cpu.loadgenPct,
       },
     };
   } finally {

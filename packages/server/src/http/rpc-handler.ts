@@ -12,6 +12,12 @@ interface Call {
   type: CallType;
 }
 
+/** The calls of a request, and whether it came as a batch (`?batch=1`). */
+interface Calls {
+  calls: Call[];
+  isBatch: boolean;
+}
+
 /** The body as text; past `limit` bytes the rest is read and dropped, and it fails with 413. */
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -66,7 +72,7 @@ export function createRpcHandler(opts: {
   >;
 
   /** The calls of a request this handler can serve, or undefined. */
-  function callsOf(req: IncomingMessage, url: URL): Call[] | undefined {
+  function callsOf(req: IncomingMessage, url: URL): Calls | undefined {
     if (req.method !== 'GET' && req.method !== 'POST') return undefined;
     if (req.headers['trpc-accept'] !== undefined) return undefined;
     const type: CallType = req.method === 'GET' ? 'query' : 'mutation';
@@ -85,11 +91,15 @@ export function createRpcHandler(opts: {
     const isBatch = url.searchParams.get('batch') === '1';
     const paths = isBatch ? joined.split(',') : [joined];
     if (paths.some((path) => procedures[path]?._def.type !== type)) return undefined;
-    return paths.map((path) => ({ path, type }));
+    return { calls: paths.map((path) => ({ path, type })), isBatch };
   }
 
-  async function serve(req: IncomingMessage, res: ServerResponse, url: URL, calls: Call[]) {
-    const isBatch = url.searchParams.get('batch') === '1';
+  async function serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    { calls, isBatch }: Calls,
+  ) {
     const ctx = opts.createContext(req, res);
     // Aborted when the client goes away first (long polls end then).
     const abort = new AbortController();
@@ -164,9 +174,9 @@ export function createRpcHandler(opts: {
     /** Serves the request when it is one this handler takes; false (untouched) otherwise. */
     handle(req: IncomingMessage, res: ServerResponse): boolean {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const calls = callsOf(req, url);
-      if (!calls) return false;
-      serve(req, res, url, calls).catch(() => res.destroy());
+      const request = callsOf(req, url);
+      if (!request) return false;
+      serve(req, res, url, request).catch(() => res.destroy());
       return true;
     },
   };

@@ -51,6 +51,14 @@ interface Request {
   lastEventId: string | undefined;
 }
 
+/** What an error frame answers: the request's id and, for its shape, path and input. */
+interface ErrorTarget {
+  id: RequestId | null;
+  jsonrpc?: boolean;
+  path?: string;
+  input?: unknown;
+}
+
 interface Connection {
   ws: WebSocket;
   /** Kept only until the context exists: an upgrade request holds kilobytes of headers. */
@@ -74,7 +82,7 @@ class WsDeviceSink extends WsBackpressure implements DeviceSink {
     private readonly requestId: RequestId,
     private readonly jsonrpc: boolean,
     private readonly prefix: string,
-    private readonly failed: (c: Connection, request: Request, error: unknown) => void,
+    private readonly failed: (c: Connection, request: ErrorTarget, error: unknown) => void,
   ) {
     super(c.ws);
   }
@@ -93,15 +101,7 @@ class WsDeviceSink extends WsBackpressure implements DeviceSink {
 
   fail(error: unknown): void {
     this.c.subscriptions.delete(this.requestId);
-    const request: Request = {
-      id: this.requestId,
-      jsonrpc: this.jsonrpc,
-      method: 'subscription',
-      path: ON_EVENT,
-      input: undefined,
-      lastEventId: undefined,
-    };
-    this.failed(this.c, request, error);
+    this.failed(this.c, { id: this.requestId, jsonrpc: this.jsonrpc, path: ON_EVENT }, error);
   }
 }
 
@@ -164,7 +164,7 @@ export function attachWebSocketHandler(opts: {
 
   function sendError(
     c: Connection,
-    request: { id: RequestId | null; jsonrpc?: boolean; path?: string; input?: unknown },
+    request: ErrorTarget,
     type: 'query' | 'mutation' | 'subscription' | 'unknown',
     cause: unknown,
   ) {
@@ -180,7 +180,7 @@ export function attachWebSocketHandler(opts: {
     send(c, { id: request.id, ...(request.jsonrpc ? { jsonrpc: '2.0' } : {}), error: shape });
   }
 
-  const failSubscription = (c: Connection, request: Request, error: unknown) =>
+  const failSubscription = (c: Connection, request: ErrorTarget, error: unknown) =>
     sendError(c, request, 'subscription', error);
 
   async function subscribeToEvents(c: Connection, ctx: Context, request: Request) {

@@ -1,7 +1,7 @@
-import type { Message, RoomEvent } from '@confab/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import type { AppendResult, NewMessage } from '../../ports/store.js';
-import { toMessage } from './rows.js';
+import { logRow } from './log.js';
+import { createdMessage, toMessage } from './rows.js';
 import type { Database } from './schema.js';
 
 /** Sends committed together at most; a batch is one transaction. */
@@ -135,17 +135,13 @@ async function appendAll(
       results[i] = { status: 'not-member' };
     } else {
       firstOf.set(key, i);
-      toCreate.set(m.roomId, [...(toCreate.get(m.roomId) ?? []), i]);
+      const indexes = toCreate.get(m.roomId);
+      if (indexes) indexes.push(i);
+      else toCreate.set(m.roomId, [i]);
     }
   }
 
-  const events: {
-    room_id: string;
-    seq: number;
-    type: string;
-    message_id: string;
-    payload: string;
-  }[] = [];
+  const events: Database['events'][] = [];
   const rows: Database['messages'][] = [];
   // Rooms in a fixed order, so concurrent batches (other processes) lock them without deadlock.
   for (const roomId of [...toCreate.keys()].sort()) {
@@ -162,44 +158,10 @@ async function appendAll(
       const m = messages[i];
       if (!m) continue;
       seq += 1;
-      const message: Message = {
-        id: m.id,
-        roomId,
-        seq,
-        authorId: m.authorId,
-        clientMsgId: m.clientMsgId,
-        body: m.body,
-        createdAt: m.at,
-        editedAt: null,
-        deletedAt: null,
-      };
-      const event: RoomEvent = {
-        type: 'message.created',
-        roomId,
-        seq,
-        actorId: m.authorId,
-        at: m.at,
-        message,
-      };
-      results[i] = { status: 'created', message, event };
-      events.push({
-        room_id: roomId,
-        seq,
-        type: event.type,
-        message_id: m.id,
-        payload: JSON.stringify(event),
-      });
-      rows.push({
-        id: m.id,
-        room_id: roomId,
-        seq,
-        author_id: m.authorId,
-        client_msg_id: m.clientMsgId,
-        body: m.body,
-        created_at: m.at,
-        edited_at: null,
-        deleted_at: null,
-      });
+      const created = createdMessage(m, seq);
+      results[i] = { status: 'created', message: created.message, event: created.event };
+      events.push(logRow(created.event, m.id));
+      rows.push(created.messageRow);
     }
   }
   if (events.length > 0) {

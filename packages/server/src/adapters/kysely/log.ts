@@ -27,17 +27,18 @@ export async function appendEvent<E extends RoomEvent>(
   build: (seq: number) => E,
   messageId: string | null = null,
 ): Promise<E> {
-  const seq = await nextSeq(tx, roomId, at);
-  const event = build(seq);
-  await tx
-    .insertInto('events')
-    .values({
-      room_id: roomId,
-      seq,
-      type: event.type,
-      message_id: messageId,
-      payload: JSON.stringify(event),
-    })
-    .execute();
+  const event = build(await nextSeq(tx, roomId, at));
+  await tx.insertInto('events').values(logRow(event, messageId)).execute();
   return event;
+}
+
+/** A room event as its row in the log. */
+export function logRow(event: RoomEvent, messageId: string | null): Database['events'] {
+  return {
+    room_id: event.roomId,
+    seq: event.seq,
+    type: event.type,
+    message_id: messageId,
+    payload: JSON.stringify(event),
+  };
 }

@@ -3,7 +3,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
 import { createAppendBatcher } from './append-batch.js';
 import { appendEvent } from './log.js';
-import { isUniqueViolation, toEvent, toMessage } from './rows.js';
+import { createdMessage, isUniqueViolation, toEvent, toMessage } from './rows.js';
 import type { Database } from './schema.js';
 
 type MessagesPart = Pick<
@@ -55,49 +55,20 @@ export function messagesStore(db: Kysely<Database>): MessagesPart {
           .where('user_id', '=', m.authorId)
           .executeTakeFirst();
         if (!member) return { status: 'not-member' };
-        let message: Message | undefined;
-        const event = await appendEvent(
+        let created: ReturnType<typeof createdMessage> | undefined;
+        await appendEvent(
           tx,
           m.roomId,
           m.at,
           (seq) => {
-            message = {
-              id: m.id,
-              roomId: m.roomId,
-              seq,
-              authorId: m.authorId,
-              clientMsgId: m.clientMsgId,
-              body: m.body,
-              createdAt: m.at,
-              editedAt: null,
-              deletedAt: null,
-            };
-            return {
-              type: 'message.created' as const,
-              roomId: m.roomId,
-              seq,
-              actorId: m.authorId,
-              at: m.at,
-              message,
-            };
+            created = createdMessage(m, seq);
+            return created.event;
           },
           m.id,
         );
-        if (!message) throw new Error('unreachable: appendEvent builds the message');
-        await tx
-          .insertInto('messages')
-          .values({
-            id: message.id,
-            room_id: message.roomId,
-            seq: message.seq,
-            author_id: message.authorId,
-            client_msg_id: message.clientMsgId,
-            body: message.body,
-            created_at: message.createdAt,
-            edited_at: null,
-            deleted_at: null,
-          })
-          .execute();
+        if (!created) throw new Error('unreachable: appendEvent builds the message');
+        const { message, event, messageRow } = created;
+        await tx.insertInto('messages').values(messageRow).execute();
         return { status: 'created', message, event };
       });
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { Member, Message, Role, Room, RoomEvent, RoomKind, User } from '@confab/contracts';
 import type { Selectable } from 'kysely';
+import type { NewMessage } from '../../ports/store.js';
 import type { Database } from './schema.js';
 
 // Row -> domain mappers. PostgreSQL returns bigint columns as strings unless told otherwise; the
@@ -72,4 +73,39 @@ export function isUniqueViolation(error: unknown): boolean {
     code === 'SQLITE_CONSTRAINT_UNIQUE' ||
     code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
+}
+
+/** A new message at `seq`: the message, its `message.created` event, and its messages row. */
+export function createdMessage(m: NewMessage, seq: number) {
+  const message: Message = {
+    id: m.id,
+    roomId: m.roomId,
+    seq,
+    authorId: m.authorId,
+    clientMsgId: m.clientMsgId,
+    body: m.body,
+    createdAt: m.at,
+    editedAt: null,
+    deletedAt: null,
+  };
+  const event = {
+    type: 'message.created' as const,
+    roomId: m.roomId,
+    seq,
+    actorId: m.authorId,
+    at: m.at,
+    message,
+  } satisfies RoomEvent;
+  const messageRow: Database['messages'] = {
+    id: m.id,
+    room_id: m.roomId,
+    seq,
+    author_id: m.authorId,
+    client_msg_id: m.clientMsgId,
+    body: m.body,
+    created_at: m.at,
+    edited_at: null,
+    deleted_at: null,
+  };
+  return { message, event, messageRow };
 }
