@@ -4,6 +4,7 @@ import {
   NOTIFICATION_LIMITS,
   type NotificationStats,
   type PushNotificationPayload,
+  type Room,
 } from '@confab/contracts';
 import webpush from 'web-push';
 import type { Notifier } from '../ports/notifier.js';
@@ -20,7 +21,7 @@ import { createPushSender } from './web-push.js';
 import { createWebhookDispatcher } from './webhooks.js';
 
 /**
- * Fan-outs (a membership query per message, more when someone is to be notified) running at once:
+ * Fan-outs (a query per room's burst of messages, more when someone is to be notified) at once:
  * notification work must not take the store's connections from sends.
  */
 const FAN_OUT_CONCURRENCY = 4;
@@ -68,6 +69,8 @@ export function createNotifications(
   const limit = createLimiter(config.maxConcurrentRequests);
   const fanOutLimit = createLimiter(FAN_OUT_CONCURRENCY);
   let queuedFanOuts = 0;
+  /** Messages announced but not yet fanned out, by room; their fan-out task is on its way. */
+  const waitingByRoom = new Map<string, Message[]>();
 
   let hooksCache: { at: number; hooks: Promise<WebhookRecord[]> } | undefined;
   function registeredWebhooks(): Promise<WebhookRecord[]> {
@@ -144,28 +147,50 @@ export function createNotifications(
     flush,
   });
 
-  async function fanOut(message: Message): Promise<void> {
+  /**
+   * One room's new messages, fanned out together: with no webhook registered, one query finds
+   * the room's push targets for all of them (a busy room's messages arrive in bursts, one per
+   * group commit, and a query per message cost as much as the send itself).
+   */
+  async function fanOutRoom(roomId: string, messages: readonly Message[]): Promise<void> {
     const hooks = await registeredWebhooks();
     const activeSince = now() - LIMITS.sessionIdleTtlMs;
-    // Webhooks are told every offline member. Pushes need only the subscribed ones, and with no
-    // webhook registered one query starting from the (few) subscriptions finds them: reading
-    // every member of a 1000-member room for each message cost more than the fan-out itself.
-    let offline: NotificationTarget[] = [];
-    let pushTo: string[];
+    let room: Promise<Room | undefined> | undefined;
+    const roomOnce = () => {
+      room ??= store.roomById(roomId);
+      return room;
+    };
     if (hooks.length === 0) {
-      const subscribed = await store.pushTargets(message.roomId, message.authorId, activeSince);
-      pushTo = subscribed.filter((userId) => !presence.isConnected(userId));
-    } else {
-      const targets = await store.notificationTargets(
-        message.roomId,
-        message.authorId,
-        activeSince,
-      );
-      offline = targets.filter((t) => !t.muted && !presence.isConnected(t.userId));
-      pushTo = offline.filter((t) => t.subscribed).map((t) => t.userId);
+      // Pushes need only the subscribed members: one query starting from the (few)
+      // subscriptions, rather than reading every member of the room.
+      const subscribed = await store.pushTargets(roomId, activeSince);
+      for (const message of messages) {
+        const pushTo = subscribed.filter(
+          (userId) => userId !== message.authorId && !presence.isConnected(userId),
+        );
+        await notifyOffline(message, roomOnce, pushTo, [], hooks);
+      }
+      return;
     }
+    // Webhooks are told every offline member, message by message.
+    for (const message of messages) {
+      const targets = await store.notificationTargets(roomId, message.authorId, activeSince);
+      const offline = targets.filter((t) => !t.muted && !presence.isConnected(t.userId));
+      const pushTo = offline.filter((t) => t.subscribed).map((t) => t.userId);
+      await notifyOffline(message, roomOnce, pushTo, offline, hooks);
+    }
+  }
+
+  /** Queues the pushes and sends the webhook deliveries for one message. */
+  async function notifyOffline(
+    message: Message,
+    roomOnce: () => Promise<Room | undefined>,
+    pushTo: readonly string[],
+    offline: readonly NotificationTarget[],
+    hooks: readonly WebhookRecord[],
+  ): Promise<void> {
     if (pushTo.length === 0 && offline.length === 0) return;
-    const room = await store.roomById(message.roomId);
+    const room = await roomOnce();
     if (!room) return;
     const author = await store.userById(message.authorId);
     const authorName = author?.displayName ?? 'Someone';
@@ -215,11 +240,24 @@ export function createNotifications(
         return;
       }
       queuedFanOuts += 1;
+      const waiting = waitingByRoom.get(message.roomId);
+      if (waiting) {
+        waiting.push(message);
+        return;
+      }
+      const batch = [message];
+      waitingByRoom.set(message.roomId, batch);
       tasks.run(async () => {
         try {
-          await fanOutLimit(() => fanOut(message));
+          // The rest of this commit's messages are announced a few promise steps later, and
+          // later ones keep joining while the fan-outs ahead of this one run.
+          await new Promise((resolve) => setImmediate(resolve));
+          await fanOutLimit(() => {
+            waitingByRoom.delete(message.roomId);
+            return fanOutRoom(message.roomId, batch);
+          });
         } finally {
-          queuedFanOuts -= 1;
+          queuedFanOuts -= batch.length;
         }
       });
     },

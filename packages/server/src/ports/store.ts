@@ -227,11 +227,12 @@ export interface NotificationsStore {
     activeSince: number,
   ): Promise<NotificationTarget[]>;
   /**
-   * Members but `exceptUserId` who did not mute the room and have a push subscription on a
-   * session active since `activeSince`. Runs for every message when no webhook is registered,
-   * so it starts from the (few) subscriptions rather than returning every member.
+   * Members who did not mute the room and have a push subscription on a session active since
+   * `activeSince`, authors included (one query serves a burst of messages by several). Runs for
+   * every burst when no webhook is registered, so it starts from the (few) subscriptions rather
+   * than returning every member.
    */
-  pushTargets(roomId: string, exceptUserId: string, activeSince: number): Promise<string[]>;
+  pushTargets(roomId: string, activeSince: number): Promise<string[]>;
   /** Messages by others after the member's read marker; undefined when not a member. */
   unreadCount(roomId: string, userId: string): Promise<number | undefined>;
   /** Refused when `max` webhooks are registered already. */

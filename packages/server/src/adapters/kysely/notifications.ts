@@ -166,7 +166,7 @@ export function notificationsStore(db: Kysely<Database>): NotificationsStore {
       }));
     },
 
-    async pushTargets(roomId, exceptUserId, activeSince) {
+    async pushTargets(roomId, activeSince) {
       const rows = await db
         .selectFrom('push_subscriptions as p')
         .innerJoin('sessions as s', 's.id', 'p.session_id')
@@ -180,7 +180,6 @@ export function notificationsStore(db: Kysely<Database>): NotificationsStore {
         .distinct()
         .where('s.revoked_at', 'is', null)
         .where('s.last_seen_at', '>=', activeSince)
-        .where('m.user_id', '<>', exceptUserId)
         .where('r.user_id', 'is', null)
         .orderBy('m.user_id')
         .execute();
