@@ -199,6 +199,44 @@ describe('limits', () => {
     speedy.close();
   });
 
+  it("sends refused for membership say why, and do not use up the sender's rate limit", async () => {
+    const outsider = await signUp(server.url, 'outsider');
+    const owner = await signUp(server.url, 'owner');
+    const closed = await owner.api.room.create.mutate({ kind: 'private', name: 'closed' });
+    const open = await owner.api.room.create.mutate({ kind: 'public', name: 'open' });
+    const tries = SEND_RATE.burst + 5;
+    const refusals = async (roomId: string) =>
+      Promise.all(
+        Array.from({ length: tries }, (_, i) =>
+          refusal(
+            outsider.api.message.send.mutate({
+              roomId,
+              clientMsgId: `no-${roomId}-${i}`,
+              body: 'hi',
+            }),
+          ),
+        ),
+      );
+    // A private room they are not in looks like no room at all; a public one asks them to join.
+    for (const r of await refusals(closed.id)) expect(r.appCode).toBe('ROOM_NOT_FOUND');
+    for (const r of await refusals(open.id)) expect(r.appCode).toBe('FORBIDDEN');
+    for (const r of await refusals('no-such-room')) expect(r.appCode).toBe('ROOM_NOT_FOUND');
+    // Three times the burst refused, yet the whole burst is still theirs.
+    await outsider.api.room.join.mutate({ roomId: open.id });
+    const sent = await Promise.all(
+      Array.from({ length: SEND_RATE.burst }, (_, i) =>
+        outsider.api.message.send.mutate({ roomId: open.id, clientMsgId: `yes-${i}`, body: 'hi' }),
+      ),
+    );
+    expect(sent.map((s) => s.seq).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: SEND_RATE.burst }, (_, i) => i + 3),
+    );
+    // Nothing was stored by the refusals.
+    expect((await owner.api.message.history.query({ roomId: closed.id })).messages).toEqual([]);
+    outsider.close();
+    owner.close();
+  });
+
   it('a WebSocket frame over 64 KiB closes that connection (1009); the server keeps serving others', async () => {
     const wsUrl = `${server.url.replace(/^http/, 'ws')}/trpc`;
     const socket = new WebSocket(wsUrl);

@@ -4,7 +4,7 @@ import type { Bus } from '../ports/bus.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { MessageChange, Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
-import { newId } from './crypto.js';
+import { newTimeOrderedId } from './crypto.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { Rooms } from './rooms.js';
 
@@ -18,14 +18,15 @@ export function createMessages(deps: {
 }) {
   const { store, bus, rooms, sendLimiter, notifier, now } = deps;
 
+  const rateLimited = (waitMs: number) =>
+    new AppError(ERROR_CODES.RATE_LIMITED, `Too many messages; try again in ${waitMs} ms`, {
+      retryAfterMs: waitMs,
+    });
+
   /** Writes are rate-limited per user; a refused write changes nothing. */
   function takeWriteToken(auth: Authenticated): void {
     const waitMs = sendLimiter.take(auth.user.id);
-    if (waitMs > 0) {
-      throw new AppError(ERROR_CODES.RATE_LIMITED, `Too many messages; try again in ${waitMs} ms`, {
-        retryAfterMs: waitMs,
-      });
-    }
+    if (waitMs > 0) throw rateLimited(waitMs);
   }
 
   async function applyChange(result: MessageChange) {
@@ -45,22 +46,33 @@ export function createMessages(deps: {
       auth: Authenticated,
       input: { roomId: string; clientMsgId: string; body: string },
     ): Promise<SendResult> {
-      await rooms.requireMember(auth, input.roomId);
-      takeWriteToken(auth);
+      // Membership is checked by the transaction that stores the message (it has to be, as a
+      // member may be removed at any moment), so the common case asks the store once. Only a
+      // refused send looks further, to say why: a non-member hears that before any rate limit.
+      const waitMs = sendLimiter.take(auth.user.id);
+      if (waitMs > 0) {
+        await rooms.requireMember(auth, input.roomId);
+        throw rateLimited(waitMs);
+      }
+      const at = now();
       const result = await store.appendMessage({
-        id: newId(),
+        id: newTimeOrderedId(at),
         roomId: input.roomId,
         authorId: auth.user.id,
         clientMsgId: input.clientMsgId,
         body: input.body,
-        at: now(),
+        at,
       });
-      // Removed between the check above and the transaction: the transaction's own check wins.
-      if (result.status === 'not-member')
-        throw new AppError(ERROR_CODES.FORBIDDEN, 'Not a member of this room');
+      if (result.status === 'not-member') {
+        // Nothing was written: the token goes back.
+        sendLimiter.giveBack(auth.user.id);
+        await rooms.requireMember(auth, input.roomId); // throws: no such room, or not a member
+        throw new AppError(ERROR_CODES.FORBIDDEN, 'Not a member of this room'); // removed since
+      }
       // The key is the author's across rooms: answering with another room's message would tell
       // the client this one was posted when it was not.
       if (result.status === 'duplicate' && result.message.roomId !== input.roomId) {
+        await rooms.requireMember(auth, input.roomId); // not a member there: say that first
         throw new AppError(
           ERROR_CODES.CONFLICT,
           `clientMsgId ${input.clientMsgId} was already used for a message in another room`,

@@ -30,6 +30,11 @@ export function createRateLimiter(options: {
       buckets.set(key, bucket);
       return Math.ceil(((1 - bucket.tokens) / options.ratePerSecond) * 1000);
     },
+    /** Returns a token taken for work that was then refused (and so did nothing). */
+    giveBack(key: string): void {
+      const bucket = buckets.get(key);
+      if (bucket) bucket.tokens = Math.min(options.burst, bucket.tokens + 1);
+    },
   };
 }
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
