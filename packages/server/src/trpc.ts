@@ -97,7 +97,10 @@ export const apiKeyProcedure = t.procedure.use(({ ctx, next }) => {
   return next();
 });
 
-/** Resolves the token to a live session on every call, so a revoked session stops at once. */
+/**
+ * Resolves the token to a live session on every call, so a revoked session stops at once (the
+ * session cache drops a session as soon as its revoke is heard on the bus).
+ */
 export const authedProcedure = t.procedure.use(async ({ ctx, next }) => {
   const auth = await ctx.services.accounts.authenticate(ctx.token);
   return next({ ctx: { ...ctx, auth } });

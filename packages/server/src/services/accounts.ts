@@ -10,6 +10,7 @@ import {
   newToken,
   verifyPassword,
 } from './crypto.js';
+import { createSessionCache } from './session-cache.js';
 
 export interface Authenticated {
   user: User;
@@ -31,6 +32,7 @@ function toSession(record: SessionRecord, currentId: string): Session {
 
 export function createAccounts(deps: { store: Store; bus: Bus; now: () => number }) {
   const { store, bus, now } = deps;
+  const sessions = createSessionCache({ store, bus, now });
 
   async function openSession(user: User, deviceLabel: string | undefined): Promise<AuthResult> {
     const token = newToken();
@@ -86,7 +88,7 @@ export function createAccounts(deps: { store: Store; bus: Bus; now: () => number
     /** Resolves a token to its user and session, or throws the precise reason it cannot. */
     async authenticate(token: string | undefined): Promise<Authenticated> {
       if (!token) throw new AppError(ERROR_CODES.UNAUTHENTICATED, 'Sign in first');
-      const found = await store.sessionWithUser(hashToken(token));
+      const found = await sessions.lookup(hashToken(token));
       if (!found)
         throw new AppError(ERROR_CODES.SESSION_INVALID, 'Session not recognised; sign in again');
       const { session, user } = found;
@@ -113,6 +115,7 @@ export function createAccounts(deps: { store: Store; bus: Bus; now: () => number
       const revoked = await store.revokeSession(auth.user.id, sessionId, now());
       // Not SESSION_INVALID: that would read as "your own token is dead" to a client.
       if (!revoked) throw new AppError(ERROR_CODES.SESSION_NOT_FOUND, 'No such session');
+      sessions.forget(auth.user.id, sessionId);
       await bus.publish(`user:${auth.user.id}`, {
         kind: 'session-ended',
         userId: auth.user.id,
