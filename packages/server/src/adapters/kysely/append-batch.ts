@@ -1,8 +1,10 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { AppendResult, NewMessage } from '../../ports/store.js';
+import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
 import { logRow } from './log.js';
 import { createdMessage, toMessage } from './rows.js';
 import type { Database } from './schema.js';
+
+type Dialect = Store['dialect'];
 
 /** Sends committed together at most; a batch is one transaction. */
 const MAX_BATCH = 256;
@@ -30,6 +32,7 @@ const keyOf = (m: { authorId: string; clientMsgId: string }) => `${m.authorId}\n
  */
 export function createAppendBatcher(
   db: Kysely<Database>,
+  dialect: Dialect,
   appendOne: (message: NewMessage) => Promise<AppendResult>,
 ): (message: NewMessage) => Promise<AppendResult> {
   const queue: Pending[] = [];
@@ -38,7 +41,7 @@ export function createAppendBatcher(
   async function commit(batch: NewMessage[]): Promise<Outcome[]> {
     if (batch.length > 1) {
       try {
-        const results = await db.transaction().execute((tx) => appendAll(tx, batch));
+        const results = await db.transaction().execute((tx) => appendAll(tx, dialect, batch));
         return results.map((result) => ({ ok: true, result }));
       } catch {
         // Rolled back whole: retried one by one below, each with its own answer.
@@ -87,9 +90,51 @@ export function createAppendBatcher(
     });
 }
 
+/**
+ * Moves each room's last_seq past its new messages (and its last activity to the newest of
+ * them), in one statement however many rooms the batch touches: a batch of 100 direct rooms
+ * made 100 round trips. Returns each room's last_seq after the batch.
+ */
+async function allocateSeqs(
+  tx: Transaction<Database>,
+  dialect: Dialect,
+  toCreate: ReadonlyMap<string, readonly number[]>,
+  messages: readonly NewMessage[],
+): Promise<Map<string, number>> {
+  // Rooms in a fixed order, so concurrent batches (other processes) lock them without deadlock.
+  const roomIds = [...toCreate.keys()].sort();
+  if (roomIds.length === 0) return new Map();
+  // An UPDATE ... FROM locks rows in whatever order its join takes: take the locks first, in
+  // order. (SQLite has one writer at a time: nothing to order.)
+  if (dialect === 'postgres' && roomIds.length > 1) {
+    await tx
+      .selectFrom('rooms')
+      .select('id')
+      .where('id', 'in', roomIds)
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+  }
+  const values = sql.join(
+    roomIds.map((roomId) => {
+      const indexes = toCreate.get(roomId) ?? [];
+      const at = Math.max(...indexes.map((i) => messages[i]?.at ?? 0));
+      return sql`(${roomId}, cast(${indexes.length} as bigint), cast(${at} as bigint))`;
+    }),
+  );
+  const { rows } = await sql<{ id: string; last_seq: number | string }>`
+    with batch (id, n, at) as (values ${values})
+    update rooms set last_seq = rooms.last_seq + batch.n, last_activity_at = batch.at
+    from batch where rooms.id = batch.id
+    returning rooms.id, rooms.last_seq`.execute(tx);
+  if (rows.length !== roomIds.length) throw new Error('a room of the batch does not exist');
+  return new Map(rows.map((row) => [row.id, Number(row.last_seq)]));
+}
+
 /** The batch's sends in one transaction; results in the order of `messages`. */
 async function appendAll(
   tx: Transaction<Database>,
+  dialect: Dialect,
   messages: NewMessage[],
 ): Promise<AppendResult[]> {
   const authors = [...new Set(messages.map((m) => m.authorId))];
@@ -140,17 +185,9 @@ async function appendAll(
 
   const events: Database['events'][] = [];
   const rows: Database['messages'][] = [];
-  // Rooms in a fixed order, so concurrent batches (other processes) lock them without deadlock.
-  for (const roomId of [...toCreate.keys()].sort()) {
-    const indexes = toCreate.get(roomId) ?? [];
-    const at = Math.max(...indexes.map((i) => messages[i]?.at ?? 0));
-    const { last_seq } = await tx
-      .updateTable('rooms')
-      .set((eb) => ({ last_seq: eb('last_seq', '+', indexes.length), last_activity_at: at }))
-      .where('id', '=', roomId)
-      .returning('last_seq')
-      .executeTakeFirstOrThrow();
-    let seq = Number(last_seq) - indexes.length;
+  const lastSeqs = await allocateSeqs(tx, dialect, toCreate, messages);
+  for (const [roomId, indexes] of toCreate) {
+    let seq = (lastSeqs.get(roomId) ?? 0) - indexes.length;
     for (const i of indexes) {
       const m = messages[i];
       if (!m) continue;

@@ -28,7 +28,7 @@ async function changeableMessage(
   return row;
 }
 
-export function messagesStore(db: Kysely<Database>): MessagesPart {
+export function messagesStore(db: Kysely<Database>, dialect: Store['dialect']): MessagesPart {
   async function byClientMsgId(
     authorId: string,
     clientMsgId: string,
@@ -83,7 +83,7 @@ export function messagesStore(db: Kysely<Database>): MessagesPart {
   }
 
   return {
-    appendMessage: createAppendBatcher(db, appendOne),
+    appendMessage: createAppendBatcher(db, dialect, appendOne),
     async editMessage(change) {
       return db.transaction().execute(async (tx) => {
         const row = await changeableMessage(tx, change);

@@ -24,7 +24,7 @@ function assemble(db: Kysely<Database>, dialect: Store['dialect']): Store {
     dialect,
     ...accountsStore(db),
     ...roomsStore(db),
-    ...messagesStore(db),
+    ...messagesStore(db, dialect),
     ...notificationsStore(db),
     close: () => db.destroy(),
   };
