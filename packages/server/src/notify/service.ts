@@ -27,6 +27,8 @@ import { createWebhookDispatcher } from './webhooks.js';
 const FAN_OUT_CONCURRENCY = 4;
 /** Messages waiting for their fan-out at most; past it, new ones notify nobody (and are logged). */
 const FAN_OUT_MAX_QUEUED = 10_000;
+/** Rooms per push-targets query at most (a burst may hold thousands of messages). */
+const PUSH_TARGETS_ROOMS = 500;
 /** The webhook list is read at most this often (and at once after a change on this process). */
 const WEBHOOKS_CACHE_MS = 5_000;
 
@@ -69,8 +71,8 @@ export function createNotifications(
   const limit = createLimiter(config.maxConcurrentRequests);
   const fanOutLimit = createLimiter(FAN_OUT_CONCURRENCY);
   let queuedFanOuts = 0;
-  /** Messages announced but not yet fanned out, by room; their fan-out task is on its way. */
-  const waitingByRoom = new Map<string, Message[]>();
+  /** Messages announced but not yet fanned out; when there are some, a fan-out is on its way. */
+  let waiting: Message[] = [];
 
   let hooksCache: { at: number; hooks: Promise<WebhookRecord[]> } | undefined;
   function registeredWebhooks(): Promise<WebhookRecord[]> {
@@ -148,49 +150,66 @@ export function createNotifications(
   });
 
   /**
-   * One room's new messages, fanned out together: with no webhook registered, one query finds
-   * the room's push targets for all of them (a busy room's messages arrive in bursts, one per
-   * group commit, and a query per message cost as much as the send itself).
+   * New messages fanned out together, whatever their rooms: with no webhook registered, one
+   * query finds the push targets of all their rooms (messages arrive in bursts, one per group
+   * commit, and a query per message cost as much as the send itself).
    */
-  async function fanOutRoom(roomId: string, messages: readonly Message[]): Promise<void> {
+  async function fanOutBurst(messages: readonly Message[]): Promise<void> {
     const hooks = await registeredWebhooks();
     const activeSince = now() - LIMITS.sessionIdleTtlMs;
-    let room: Promise<Room | undefined> | undefined;
-    const roomOnce = () => {
-      room ??= store.roomById(roomId);
+    const rooms = new Map<string, Promise<Room | undefined>>();
+    const roomOf = (roomId: string) => {
+      let room = rooms.get(roomId);
+      if (!room) {
+        room = store.roomById(roomId);
+        rooms.set(roomId, room);
+      }
       return room;
     };
     if (hooks.length === 0) {
       // Pushes need only the subscribed members: one query starting from the (few)
-      // subscriptions, rather than reading every member of the room.
-      const subscribed = await store.pushTargets(roomId, activeSince);
+      // subscriptions, rather than reading every member of the rooms.
+      const roomIds = [...new Set(messages.map((m) => m.roomId))];
+      const subscribed = new Map<string, string[]>();
+      for (let i = 0; i < roomIds.length; i += PUSH_TARGETS_ROOMS) {
+        const some = roomIds.slice(i, i + PUSH_TARGETS_ROOMS);
+        for (const { roomId, userId } of await store.pushTargets(some, activeSince)) {
+          const users = subscribed.get(roomId);
+          if (users) users.push(userId);
+          else subscribed.set(roomId, [userId]);
+        }
+      }
       for (const message of messages) {
-        const pushTo = subscribed.filter(
+        const pushTo = (subscribed.get(message.roomId) ?? []).filter(
           (userId) => userId !== message.authorId && !presence.isConnected(userId),
         );
-        await notifyOffline(message, roomOnce, pushTo, [], hooks);
+        await notifyOffline(message, roomOf, pushTo, [], hooks);
       }
       return;
     }
     // Webhooks are told every offline member, message by message.
     for (const message of messages) {
-      const targets = await store.notificationTargets(roomId, message.authorId, activeSince);
+      const targets = await store.notificationTargets(
+        message.roomId,
+        message.authorId,
+        activeSince,
+      );
       const offline = targets.filter((t) => !t.muted && !presence.isConnected(t.userId));
       const pushTo = offline.filter((t) => t.subscribed).map((t) => t.userId);
-      await notifyOffline(message, roomOnce, pushTo, offline, hooks);
+      await notifyOffline(message, roomOf, pushTo, offline, hooks);
     }
   }
 
   /** Queues the pushes and sends the webhook deliveries for one message. */
   async function notifyOffline(
     message: Message,
-    roomOnce: () => Promise<Room | undefined>,
+    roomOf: (roomId: string) => Promise<Room | undefined>,
     pushTo: readonly string[],
     offline: readonly NotificationTarget[],
     hooks: readonly WebhookRecord[],
   ): Promise<void> {
     if (pushTo.length === 0 && offline.length === 0) return;
-    const room = await roomOnce();
+    const room = await roomOf(message.roomId);
     if (!room) return;
     const author = await store.userById(message.authorId);
     const authorName = author?.displayName ?? 'Someone';
@@ -240,25 +259,21 @@ export function createNotifications(
         return;
       }
       queuedFanOuts += 1;
-      const waiting = waitingByRoom.get(message.roomId);
-      if (waiting) {
-        waiting.push(message);
-        return;
-      }
-      const batch = [message];
-      waitingByRoom.set(message.roomId, batch);
+      waiting.push(message);
+      if (waiting.length > 1) return;
       tasks.run(async () => {
-        try {
-          // The rest of this commit's messages are announced a few promise steps later, and
-          // later ones keep joining while the fan-outs ahead of this one run.
-          await new Promise((resolve) => setImmediate(resolve));
-          await fanOutLimit(() => {
-            waitingByRoom.delete(message.roomId);
-            return fanOutRoom(message.roomId, batch);
-          });
-        } finally {
-          queuedFanOuts -= batch.length;
-        }
+        // The rest of this commit's messages are announced a few promise steps later, and
+        // later ones keep joining while the fan-outs ahead of this one run.
+        await new Promise((resolve) => setImmediate(resolve));
+        await fanOutLimit(async () => {
+          const burst = waiting;
+          waiting = [];
+          try {
+            await fanOutBurst(burst);
+          } finally {
+            queuedFanOuts -= burst.length;
+          }
+        });
       });
     },
   };

@@ -139,6 +139,44 @@ describe('Web Push to members with no live connection', () => {
     });
   });
 
+  it("messages in several rooms sent at once notify each room's own offline members, once each", async () => {
+    const { pushService, users, notify } = await setup({ pushCollapseMs: 300 });
+    const [alice, bob, carol] = await users('alice', 'bob', 'carol');
+    const rooms = [
+      await roomOf(alice, [bob], 'with-bob'),
+      await roomOf(alice, [carol], 'with-carol'),
+      await roomOf(bob, [carol], 'bob-and-carol'),
+    ];
+    await bob.api.notifications.subscribePush.mutate(pushService.subscribe('bob'));
+    await carol.api.notifications.subscribePush.mutate(pushService.subscribe('carol'));
+    // One burst (one group commit, one fan-out): three rooms, two authors.
+    const [toBob, toCarol, fromBob] = await Promise.all([
+      alice.api.message.send.mutate({
+        roomId: rooms[0]?.id ?? '',
+        clientMsgId: 'a1',
+        body: 'hi bob',
+      }),
+      alice.api.message.send.mutate({
+        roomId: rooms[1]?.id ?? '',
+        clientMsgId: 'a2',
+        body: 'hi carol',
+      }),
+      bob.api.message.send.mutate({ roomId: rooms[2]?.id ?? '', clientMsgId: 'b1', body: 'hey' }),
+    ]);
+    await notify.settled();
+    const [withBob, withCarol, bobAndCarol] = rooms;
+    if (!withBob || !withCarol || !bobAndCarol) throw new Error('unreachable');
+    expect(pushService.problems).toEqual([]);
+    expect(pushService.payloadsOf('bob')).toEqual([payload(withBob, 1, toBob, 'alice', 'hi bob')]);
+    const roomNameOf = (p: unknown) => (p as PushNotificationPayload).roomName;
+    expect(
+      pushService.payloadsOf('carol').sort((a, b) => roomNameOf(a).localeCompare(roomNameOf(b))),
+    ).toEqual([
+      payload(bobAndCarol, 1, fromBob, 'bob', 'hey'),
+      payload(withCarol, 1, toCarol, 'alice', 'hi carol'),
+    ]);
+  });
+
   it('a connected member gets no push, nor one who muted the room; unmuted, the count is their unread', async () => {
     const { pushService, users, notify } = await setup();
     const [alice, carol, dave, erin] = await users('alice', 'carol', 'dave', 'erin');

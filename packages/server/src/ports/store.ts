@@ -227,12 +227,15 @@ export interface NotificationsStore {
     activeSince: number,
   ): Promise<NotificationTarget[]>;
   /**
-   * Members who did not mute the room and have a push subscription on a session active since
-   * `activeSince`, authors included (one query serves a burst of messages by several). Runs for
-   * every burst when no webhook is registered, so it starts from the (few) subscriptions rather
-   * than returning every member.
+   * The members of these rooms who did not mute the room and have a push subscription on a
+   * session active since `activeSince`, authors included (one query serves a burst of messages
+   * in several rooms by several authors), by room then user. Runs for every burst when no
+   * webhook is registered, so it starts from the (few) subscriptions rather than every member.
    */
-  pushTargets(roomId: string, activeSince: number): Promise<string[]>;
+  pushTargets(
+    roomIds: readonly string[],
+    activeSince: number,
+  ): Promise<{ roomId: string; userId: string }[]>;
   /** Messages by others after the member's read marker; undefined when not a member. */
   unreadCount(roomId: string, userId: string): Promise<number | undefined>;
   /** Refused when `max` webhooks are registered already. */

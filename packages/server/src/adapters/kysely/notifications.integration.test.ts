@@ -160,9 +160,9 @@ describe.each(ENGINES)('notifications store on $name', ({ create }) => {
       (await store.notificationTargets(roomId, ann, now() + 1)).map((t) => t.subscribed),
     ).toEqual([false, false]);
     // Push targets: subscribed, active and not muted. Cal muted the room...
-    expect(await store.pushTargets(roomId, 0)).toEqual([]);
+    expect(await store.pushTargets([roomId], 0)).toEqual([]);
     await store.setRoomMuted(roomId, cal, false);
-    expect(await store.pushTargets(roomId, 0)).toEqual([cal]);
+    expect(await store.pushTargets([roomId], 0)).toEqual([{ roomId, userId: cal }]);
     // ...two subscriptions of one user give one target; idle sessions none.
     await store.savePushSubscription({
       endpoint: 'https://p/cal2',
@@ -171,8 +171,20 @@ describe.each(ENGINES)('notifications store on $name', ({ create }) => {
       ...keysOf(8),
       createdAt: tick(),
     });
-    expect(await store.pushTargets(roomId, 0)).toEqual([cal]);
-    expect(await store.pushTargets(roomId, now() + 1)).toEqual([]);
+    expect(await store.pushTargets([roomId], 0)).toEqual([{ roomId, userId: cal }]);
+    expect(await store.pushTargets([roomId], now() + 1)).toEqual([]);
+    // Several rooms at once: each (room, user) once, by room then user; a room where the user
+    // muted nothing and one where nobody subscribed.
+    const other = await room([ben, cal, ann]);
+    const quiet = await room([ann, ben]);
+    const both = await store.pushTargets([roomId, other, quiet], 0);
+    expect(both).toEqual(
+      [
+        { roomId, userId: cal },
+        { roomId: other, userId: cal },
+      ].sort((a, b) => a.roomId.localeCompare(b.roomId)),
+    );
+    expect(await store.pushTargets([], 0)).toEqual([]);
     await store.setRoomMuted(roomId, cal, true);
 
     const send = (authorId: string, n: number) =>

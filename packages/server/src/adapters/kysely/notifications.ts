@@ -166,24 +166,26 @@ export function notificationsStore(db: Kysely<Database>): NotificationsStore {
       }));
     },
 
-    async pushTargets(roomId, activeSince) {
+    async pushTargets(roomIds, activeSince) {
+      if (roomIds.length === 0) return [];
       const rows = await db
         .selectFrom('push_subscriptions as p')
         .innerJoin('sessions as s', 's.id', 'p.session_id')
         .innerJoin('members as m', (join) =>
-          join.onRef('m.user_id', '=', 'p.user_id').on('m.room_id', '=', roomId),
+          join.onRef('m.user_id', '=', 'p.user_id').on('m.room_id', 'in', roomIds),
         )
         .leftJoin('room_mutes as r', (join) =>
           join.onRef('r.room_id', '=', 'm.room_id').onRef('r.user_id', '=', 'm.user_id'),
         )
-        .select('m.user_id')
+        .select(['m.room_id', 'm.user_id'])
         .distinct()
         .where('s.revoked_at', 'is', null)
         .where('s.last_seen_at', '>=', activeSince)
         .where('r.user_id', 'is', null)
+        .orderBy('m.room_id')
         .orderBy('m.user_id')
         .execute();
-      return rows.map((r) => r.user_id);
+      return rows.map((r) => ({ roomId: r.room_id, userId: r.user_id }));
     },
 
     async unreadCount(roomId, userId) {
