@@ -137,9 +137,7 @@ async function appendAll(
   dialect: Dialect,
   messages: NewMessage[],
 ): Promise<AppendResult[]> {
-  const authors = [...new Set(messages.map((m) => m.authorId))];
-  const rooms = [...new Set(messages.map((m) => m.roomId))];
-  // The pairs themselves, as a VALUES list: one index probe each. (author IN ... AND
+  // The pairs themselves, as VALUES lists: one index probe each. (author IN ... AND
   // clientMsgId IN ... probed every combination: 10,000 for a batch of 100.)
   const pairs = sql.join(messages.map((m) => sql`(${m.authorId}, ${m.clientMsgId})`));
   const earlier = new Map(
@@ -151,13 +149,17 @@ async function appendAll(
         .execute()
     ).map((row) => [keyOf({ authorId: row.author_id, clientMsgId: row.client_msg_id }), row]),
   );
+  const memberships = new Map(messages.map((m) => [`${m.roomId}\n${m.authorId}`, m]));
   const members = new Set(
     (
       await tx
         .selectFrom('members')
         .select(['room_id', 'user_id'])
-        .where('room_id', 'in', rooms)
-        .where('user_id', 'in', authors)
+        .where(
+          sql<boolean>`(room_id, user_id) in (values ${sql.join(
+            [...memberships.values()].map((m) => sql`(${m.roomId}, ${m.authorId})`),
+          )})`,
+        )
         .execute()
     ).map((row) => `${row.room_id}\n${row.user_id}`),
   );
