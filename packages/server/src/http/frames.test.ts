@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { canWriteDirect, sendShared, textFrame } from './frames.js';
+import { canWriteDirect, sendShared, sendText, textFrame } from './frames.js';
 
 describe('textFrame', () => {
   // RFC 6455 §5.2: 7-bit length up to 125, then 126 + 16 bits, then 127 + 64 bits.
@@ -78,6 +78,38 @@ describe('sendShared', () => {
     sendShared(server, shared);
     sendShared(server, shared);
     expect(shared.wire.equals(before)).toBe(true);
+    client.close();
+  });
+
+  it('sendText frames a string in order with shared frames and ws.send, any size or script', async () => {
+    wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await once(wss, 'listening');
+    const { port } = wss.address() as AddressInfo;
+    const accepted = once(wss, 'connection') as Promise<[WebSocket]>;
+    const client = new WebSocket(`ws://127.0.0.1:${port}`);
+    const [server] = await accepted;
+    await once(client, 'open');
+
+    const sizes = [0, 125, 126, 20_000, 65_536, 2];
+    const expected: string[] = [];
+    const received: string[] = [];
+    const all = new Promise<void>((resolve) => {
+      client.on('message', (data: Buffer, isBinary: boolean) => {
+        expect(isBinary).toBe(false);
+        received.push(data.toString());
+        if (received.length === expected.length) resolve();
+      });
+    });
+    for (const [i, size] of sizes.entries()) {
+      const own = JSON.stringify({ i, pad: 'é'.repeat(size) });
+      const shared = JSON.stringify({ i, shared: true });
+      expected.push(own, shared, `{"i":${i}}`);
+      sendText(server, own);
+      sendShared(server, textFrame(shared));
+      server.send(`{"i":${i}}`);
+    }
+    await all;
+    expect(received).toEqual(expected);
     client.close();
   });
 });

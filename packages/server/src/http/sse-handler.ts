@@ -6,7 +6,7 @@ import type { AppRouter } from '../routers/root.js';
 import { DeviceSession, type DeviceSink } from '../services/device-session.js';
 import { applyLastEventId } from '../services/stream.js';
 import type { Context } from '../trpc.js';
-import { sseEventFrame, sseNamedFrame } from './frames.js';
+import { ownSseEvent, sseEventFrame, sseNamedFrame } from './frames.js';
 import { beforeWrite } from './write-coalescing.js';
 
 const ON_EVENT = 'events.onEvent';
@@ -33,10 +33,10 @@ class SseStream implements DeviceSink {
     private readonly errorFrame: (stream: SseStream, error: unknown) => string,
   ) {}
 
-  deliver(event: StreamEvent): void {
+  deliver(event: StreamEvent, own?: boolean): void {
     this.wrote = true;
     beforeWrite(this.res);
-    this.res.write(sseEventFrame(event));
+    this.res.write(own ? ownSseEvent(event) : sseEventFrame(event));
   }
 
   /** Ends the stream with tRPC's `serialized-error` event: the client reports the error. */

@@ -13,7 +13,7 @@ import type { AppRouter } from '../routers/root.js';
 import { DeviceSession, type DeviceSink } from '../services/device-session.js';
 import { applyLastEventId, type Backpressure } from '../services/stream.js';
 import type { Context } from '../trpc.js';
-import { eventFrame, framePrefix, sendShared, socketOf } from './frames.js';
+import { eventFrame, framePrefix, ownEventJson, sendShared, sendText, socketOf } from './frames.js';
 
 /** WebSocket close code sent to a device cut off for not reading fast enough. */
 export const SLOW_CONSUMER_CLOSE_CODE = 4008;
@@ -87,8 +87,10 @@ class WsDeviceSink extends WsBackpressure implements DeviceSink {
     super(c.ws);
   }
 
-  deliver(event: StreamEvent): void {
-    if (this.ws.readyState === this.ws.OPEN) sendShared(this.ws, eventFrame(event, this.prefix));
+  deliver(event: StreamEvent, own?: boolean): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (own) sendText(this.ws, ownEventJson(event, this.prefix));
+    else sendShared(this.ws, eventFrame(event, this.prefix));
   }
 
   cork(): void {

@@ -22,8 +22,12 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = {
 
 /** Where a device session's events go: a WebSocket, an SSE generator, a poll buffer. */
 export interface DeviceSink {
-  /** One event; the session guarantees seq order per room and no duplicates. */
-  deliver(event: StreamEvent): void;
+  /**
+   * One event; the session guarantees seq order per room and no duplicates. `own`: the event
+   * was made for this device alone (its sync point, its presence snapshot), so an encoding of it
+   * is worth neither caching nor keeping in a Buffer (see frames.ts, sendText).
+   */
+  deliver(event: StreamEvent, own?: boolean): void;
   /** The session ended for good (revoked, too slow, store failure); nothing follows. */
   fail(error: unknown): void;
   /** Everything available so far has been delivered (used by long polling). */
@@ -76,21 +80,24 @@ export class DeviceSession implements StreamHandle {
   private readonly delivered = new Map<string, number>();
   private busy = true;
   private closed = false;
+  private readonly limits: StreamLimits;
+  /** Presence's view of this device's stream (StreamHandle): whether it must send heartbeats. */
+  readonly needsHeartbeat: boolean;
 
   constructor(
     private readonly deps: { store: Store; bus: Bus; presence?: Presence | undefined },
     private readonly auth: Authenticated,
-    private readonly options: DeviceSessionOptions,
+    options: DeviceSessionOptions,
     private readonly sink: DeviceSink,
   ) {
+    this.limits = options.limits;
+    this.needsHeartbeat = options.needsHeartbeat;
     deps.bus.subscribe(`user:${auth.user.id}`, this.onMessage);
     deps.bus.subscribe('broadcast', this.onMessage);
-    void this.work(() => this.begin());
-  }
-
-  /** Presence's view of this device's stream (StreamHandle): whether it must send heartbeats. */
-  get needsHeartbeat(): boolean {
-    return this.options.needsHeartbeat;
+    // The cursors are needed only until the session is live: not kept for its whole life (a
+    // device that resumes lists every room it has; thousands of devices stay connected).
+    const { cursors, resume } = options;
+    void this.work(() => this.begin(cursors, resume));
   }
 
   /** Drops the connection (presence found the device gone); it resumes from its cursors. */
@@ -117,7 +124,7 @@ export class DeviceSession implements StreamHandle {
       this.sink.idle?.();
       return;
     }
-    if (this.queue.length >= this.options.limits.maxQueuedEvents) {
+    if (this.queue.length >= this.limits.maxQueuedEvents) {
       this.end(slowConsumer(), true);
       return;
     }
@@ -144,28 +151,28 @@ export class DeviceSession implements StreamHandle {
     if (!this.closed) this.sink.idle?.();
   }
 
-  private async begin(): Promise<void> {
+  private async begin(cursors: Record<string, number>, resume: boolean): Promise<void> {
     const { store } = this.deps;
     const stale: string[] = [];
     for (const { id, lastSeq, joinedSeq } of await store.roomSeqsOf(this.auth.user.id)) {
-      const start = this.options.resume ? Math.max(0, joinedSeq - 1) : lastSeq;
-      const cursor = Math.min(this.options.cursors[id] ?? start, lastSeq);
+      const start = resume ? Math.max(0, joinedSeq - 1) : lastSeq;
+      const cursor = Math.min(cursors[id] ?? start, lastSeq);
       this.track(id, cursor);
       if (cursor < lastSeq) stale.push(id);
     }
     for (const roomId of stale) await this.backfill(roomId);
     if (this.closed) return;
-    this.emit({ type: 'sync', cursors: Object.fromEntries(this.delivered) });
+    this.emit({ type: 'sync', cursors: Object.fromEntries(this.delivered) }, true);
     const { presence } = this.deps;
     if (presence && !this.closed) {
       // This device now counts as present; and it learns who else is.
       presence.attach(this.auth, this);
       const peers = await store.peersOf(this.auth.user.id);
       if (!this.closed)
-        this.emit({
-          type: 'presence.snapshot',
-          users: presence.present(peers, LIMITS.presenceSnapshotMax),
-        });
+        this.emit(
+          { type: 'presence.snapshot', users: presence.present(peers, LIMITS.presenceSnapshotMax) },
+          true,
+        );
     }
   }
 
@@ -257,13 +264,13 @@ export class DeviceSession implements StreamHandle {
     this.delivered.set(roomId, cursor);
   }
 
-  private emit(event: StreamEvent): void {
+  private emit(event: StreamEvent, own = false): void {
     if (this.closed) return;
-    if (this.sink.bufferedBytes() > this.options.limits.maxBufferedBytes) {
+    if (this.sink.bufferedBytes() > this.limits.maxBufferedBytes) {
       this.end(slowConsumer(), true);
       return;
     }
-    this.sink.deliver(event);
+    this.sink.deliver(event, own);
   }
 
   private end(error: unknown, cutOff: boolean): void {
