@@ -21,7 +21,7 @@ import { createPushSender } from './web-push.js';
 import { createWebhookDispatcher } from './webhooks.js';
 
 /**
- * Fan-outs (a query per room's burst of messages, more when someone is to be notified) at once:
+ * Fan-outs (a query per burst of new messages, more when someone is to be notified) at once:
  * notification work must not take the store's connections from sends.
  */
 const FAN_OUT_CONCURRENCY = 4;
