@@ -41,7 +41,8 @@ describe('sendShared', () => {
     await new Promise((resolve) => wss?.close(resolve));
   });
 
-  it('writes shared frames directly, in order with ws.send, and the client reads them all', async () => {
+  /** A server socket and its client, and the text frames the client receives (`count` of them). */
+  async function pair() {
     wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await once(wss, 'listening');
     const { port } = wss.address() as AddressInfo;
@@ -49,21 +50,27 @@ describe('sendShared', () => {
     const client = new WebSocket(`ws://127.0.0.1:${port}`);
     const [server] = await accepted;
     await once(client, 'open');
+    const received: string[] = [];
+    const receive = (count: () => number) =>
+      new Promise<string[]>((resolve) => {
+        client.on('message', (data: Buffer, isBinary: boolean) => {
+          expect(isBinary).toBe(false);
+          received.push(data.toString());
+          if (received.length === count()) resolve(received);
+        });
+      });
+    return { server, client, receive };
+  }
 
+  it('writes shared frames directly, in order with ws.send, and the client reads them all', async () => {
+    const { server, client, receive } = await pair();
     // With this version of ws the direct write is taken (if its internals change, this fails
     // and the fallback, ws.send, is what runs: correct but slower).
     expect(canWriteDirect(server)).toBe(true);
 
     const sizes = [1, 125, 126, 4000, 65_536, 3];
     const expected: string[] = [];
-    const received: string[] = [];
-    const all = new Promise<void>((resolve) => {
-      client.on('message', (data: Buffer, isBinary: boolean) => {
-        expect(isBinary).toBe(false);
-        received.push(data.toString());
-        if (received.length === sizes.length * 2) resolve();
-      });
-    });
+    const all = receive(() => sizes.length * 2);
     const shared = textFrame(JSON.stringify({ shared: true }));
     for (const [i, size] of sizes.entries()) {
       const own = JSON.stringify({ i, pad: 'p'.repeat(size) });
@@ -71,8 +78,7 @@ describe('sendShared', () => {
       server.send(JSON.stringify({ i, via: 'ws.send' }));
       expected.push(own, JSON.stringify({ i, via: 'ws.send' }));
     }
-    await all;
-    expect(received).toEqual(expected);
+    expect(await all).toEqual(expected);
     // One frame object serves any number of sockets: its bytes are never changed by a send.
     const before = Buffer.from(shared.wire);
     sendShared(server, shared);
@@ -82,24 +88,10 @@ describe('sendShared', () => {
   });
 
   it('sendText frames a string in order with shared frames and ws.send, any size or script', async () => {
-    wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-    await once(wss, 'listening');
-    const { port } = wss.address() as AddressInfo;
-    const accepted = once(wss, 'connection') as Promise<[WebSocket]>;
-    const client = new WebSocket(`ws://127.0.0.1:${port}`);
-    const [server] = await accepted;
-    await once(client, 'open');
-
+    const { server, client, receive } = await pair();
     const sizes = [0, 125, 126, 20_000, 65_536, 2];
     const expected: string[] = [];
-    const received: string[] = [];
-    const all = new Promise<void>((resolve) => {
-      client.on('message', (data: Buffer, isBinary: boolean) => {
-        expect(isBinary).toBe(false);
-        received.push(data.toString());
-        if (received.length === expected.length) resolve();
-      });
-    });
+    const all = receive(() => expected.length);
     for (const [i, size] of sizes.entries()) {
       const own = JSON.stringify({ i, pad: 'é'.repeat(size) });
       const shared = JSON.stringify({ i, shared: true });
@@ -108,8 +100,7 @@ describe('sendShared', () => {
       sendShared(server, textFrame(shared));
       server.send(`{"i":${i}}`);
     }
-    await all;
-    expect(received).toEqual(expected);
+    expect(await all).toEqual(expected);
     client.close();
   });
 });
