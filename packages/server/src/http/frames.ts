@@ -97,7 +97,7 @@ export function ownEventJson(event: StreamEvent, prefix: string): string {
  */
 export function sseEventFrame(event: StreamEvent): Buffer {
   const entry = encoded(event);
-  entry.sse ??= Buffer.from(`data: ${entry.json}\nid: ${entry.id}\n\n\n`);
+  entry.sse ??= Buffer.from(sseData(entry.json, entry.id));
   return entry.sse;
 }
 
@@ -106,8 +106,11 @@ export function sseEventFrame(event: StreamEvent): Buffer {
  * a string: Node frees a string write's memory once it is written, not at the next GC.
  */
 export function ownSseEvent(event: StreamEvent): string {
-  return `data: ${JSON.stringify(event)}\nid: ${eventId(event)}\n\n\n`;
+  return sseData(JSON.stringify(event), eventId(event));
 }
+
+/** A tracked event's SSE message as tRPC writes it: `data:`, then `id:`, then the blank lines. */
+const sseData = (json: string, id: string) => `data: ${json}\nid: ${id}\n\n\n`;
 
 /** A server-sent event with a name (`connected`, `ping`, `serialized-error`...), as tRPC writes it. */
 export function sseNamedFrame(name: string, data: string): string {
@@ -145,10 +148,20 @@ export function socketOf(ws: WebSocket): Duplex | undefined {
  * sent to one socket in the same burst of work go out together (write-coalescing.ts).
  */
 export function sendShared(ws: WebSocket, frame: SharedFrame): void {
-  const socket = socketOf(ws);
-  if (socket) beforeWrite(socket);
-  if (socket && canWriteDirect(ws)) socket.write(frame.wire);
+  const socket = directSocket(ws);
+  if (socket) socket.write(frame.wire);
   else ws.send(frame.payload, TEXT_FRAME);
+}
+
+/**
+ * Before a frame is sent: tells write coalescing of the write, and returns the socket when the
+ * frame may go straight to it (else it must go through ws.send).
+ */
+function directSocket(ws: WebSocket): Duplex | undefined {
+  const socket = socketOf(ws);
+  if (!socket) return undefined;
+  beforeWrite(socket);
+  return canWriteDirect(ws) ? socket : undefined;
 }
 
 /**
@@ -161,9 +174,8 @@ export function sendShared(ws: WebSocket, frame: SharedFrame): void {
  * back to ws.send when ws is busy, as sendShared does.
  */
 export function sendText(ws: WebSocket, json: string): void {
-  const socket = socketOf(ws);
-  if (socket) beforeWrite(socket);
-  if (!socket || !canWriteDirect(ws)) {
+  const socket = directSocket(ws);
+  if (!socket) {
     ws.send(json);
     return;
   }

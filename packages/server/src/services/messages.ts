@@ -18,15 +18,14 @@ export function createMessages(deps: {
 }) {
   const { store, bus, rooms, sendLimiter, notifier, now } = deps;
 
-  const rateLimited = (waitMs: number) =>
-    new AppError(ERROR_CODES.RATE_LIMITED, `Too many messages; try again in ${waitMs} ms`, {
-      retryAfterMs: waitMs,
-    });
-
   /** Writes are rate-limited per user; a refused write changes nothing. */
   function takeWriteToken(auth: Authenticated): void {
     const waitMs = sendLimiter.take(auth.user.id);
-    if (waitMs > 0) throw rateLimited(waitMs);
+    if (waitMs > 0) {
+      throw new AppError(ERROR_CODES.RATE_LIMITED, `Too many messages; try again in ${waitMs} ms`, {
+        retryAfterMs: waitMs,
+      });
+    }
   }
 
   async function applyChange(result: MessageChange) {
@@ -49,10 +48,11 @@ export function createMessages(deps: {
       // Membership is checked by the transaction that stores the message (it has to be, as a
       // member may be removed at any moment), so the common case asks the store once. Only a
       // refused send looks further, to say why: a non-member hears that before any rate limit.
-      const waitMs = sendLimiter.take(auth.user.id);
-      if (waitMs > 0) {
+      try {
+        takeWriteToken(auth);
+      } catch (refusal) {
         await rooms.requireMember(auth, input.roomId);
-        throw rateLimited(waitMs);
+        throw refusal;
       }
       const at = now();
       const result = await store.appendMessage({

@@ -18,6 +18,7 @@ interface Pending {
 type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
 
 const keyOf = (m: { authorId: string; clientMsgId: string }) => `${m.authorId}\n${m.clientMsgId}`;
+const memberKeyOf = (roomId: string, userId: string) => `${roomId}\n${userId}`;
 
 /**
  * Group commit for sends. While one transaction is running, the sends that arrive wait; the
@@ -149,7 +150,7 @@ async function appendAll(
         .execute()
     ).map((row) => [keyOf({ authorId: row.author_id, clientMsgId: row.client_msg_id }), row]),
   );
-  const memberships = new Map(messages.map((m) => [`${m.roomId}\n${m.authorId}`, m]));
+  const memberships = new Map(messages.map((m) => [memberKeyOf(m.roomId, m.authorId), m]));
   const members = new Set(
     (
       await tx
@@ -161,7 +162,7 @@ async function appendAll(
           )})`,
         )
         .execute()
-    ).map((row) => `${row.room_id}\n${row.user_id}`),
+    ).map((row) => memberKeyOf(row.room_id, row.user_id)),
   );
 
   const results: (AppendResult | undefined)[] = new Array(messages.length);
@@ -174,7 +175,7 @@ async function appendAll(
     if (row) {
       results[i] = { status: 'duplicate', message: toMessage(row) };
     } else if (firstOf.has(key)) {
-    } else if (!members.has(`${m.roomId}\n${m.authorId}`)) {
+    } else if (!members.has(memberKeyOf(m.roomId, m.authorId))) {
       firstOf.set(key, i);
       results[i] = { status: 'not-member' };
     } else {
