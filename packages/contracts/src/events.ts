@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EpochMs, MessageId, RoomId, Seq, UserId } from './ids.js';
 import { Message, Role } from './models.js';
+import { StoredText } from './text.js';
 
 /** Fields every entry of a room's log has. */
 const base = {
@@ -21,7 +22,7 @@ export const MessageEdited = z.object({
   ...base,
   type: z.literal('message.edited'),
   messageId: MessageId,
-  body: z.string(),
+  body: StoredText,
 });
 export const MessageDeleted = z.object({
   ...base,
@@ -49,8 +50,8 @@ export const MemberRemoved = z.object({
 export const RoomUpdated = z.object({
   ...base,
   type: z.literal('room.updated'),
-  name: z.string(),
-  topic: z.string(),
+  name: StoredText,
+  topic: StoredText,
 });
 
 /** One entry of a room's log. Clients that apply these in seq order converge. */

@@ -7,3 +7,4 @@ export * from './models.js';
 export * from './notifications.js';
 export * from './outputs.js';
 export * from './stream.js';
+export * from './text.js';

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { MessageId, RoomId, Seq, SessionId, UserId } from './ids.js';
 import { LIMITS } from './limits.js';
+import { singleLineText, storableText } from './text.js';
 
 /** Usernames are case-insensitive: stored and compared in lower case. */
 export const Username = z
   .string()
   .trim()
+  .check(singleLineText('Username'))
   .toLowerCase()
   .min(LIMITS.usernameMinChars, `Username needs at least ${LIMITS.usernameMinChars} characters`)
   .max(LIMITS.usernameMaxChars, `Username can have at most ${LIMITS.usernameMaxChars} characters`)
@@ -14,20 +16,27 @@ export const Username = z
 export const DisplayName = z
   .string()
   .trim()
+  .check(singleLineText('Display name'))
   .min(1, 'Display name is required')
   .max(
     LIMITS.displayNameMaxChars,
     `Display name can have at most ${LIMITS.displayNameMaxChars} characters`,
   );
 
+/**
+ * Any text but NUL and lone surrogates: the hash is taken over UTF-8, which encodes every lone
+ * surrogate as U+FFFD, so two different passwords would both match.
+ */
 export const Password = z
   .string()
+  .check(storableText('Password'))
   .min(LIMITS.passwordMinChars, `Password needs at least ${LIMITS.passwordMinChars} characters`)
   .max(LIMITS.passwordMaxChars, `Password can have at most ${LIMITS.passwordMaxChars} characters`);
 
 export const DeviceLabel = z
   .string()
   .trim()
+  .check(singleLineText('Device label'))
   .min(1)
   .max(
     LIMITS.deviceLabelMaxChars,
@@ -38,11 +47,13 @@ export const DeviceLabel = z
 export const MessageBody = z
   .string()
   .trim()
+  .check(storableText('Message'))
   .min(1, 'Message is empty')
   .max(LIMITS.bodyMaxChars, `Message is longer than ${LIMITS.bodyMaxChars} characters`);
 
 export const ClientMsgId = z
   .string()
+  .check(storableText('clientMsgId'))
   .min(1, 'clientMsgId is required')
   .max(
     LIMITS.clientMsgIdMaxChars,
@@ -53,12 +64,14 @@ export const ClientMsgId = z
 export const RoomName = z
   .string()
   .trim()
+  .check(singleLineText('Room name'))
   .min(1, 'Room name is required')
   .max(LIMITS.roomNameMaxChars, `Room name can have at most ${LIMITS.roomNameMaxChars} characters`);
 
 export const RoomTopic = z
   .string()
   .trim()
+  .check(singleLineText('Topic'))
   .max(LIMITS.roomTopicMaxChars, `Topic can have at most ${LIMITS.roomTopicMaxChars} characters`);
 
 export const RegisterInput = z.object({
@@ -71,7 +84,11 @@ export type RegisterInput = z.input<typeof RegisterInput>;
 
 export const LoginInput = z.object({
   username: Username,
-  password: z.string().min(1, 'Password is required').max(LIMITS.passwordMaxChars),
+  password: z
+    .string()
+    .check(storableText('Password'))
+    .min(1, 'Password is required')
+    .max(LIMITS.passwordMaxChars),
   deviceLabel: DeviceLabel.optional(),
 });
 export type LoginInput = z.input<typeof LoginInput>;
@@ -97,7 +114,12 @@ export const OpenDirectInput = z.object({ username: Username });
 export const ListPublicRoomsInput = z
   .object({
     /** Case-insensitive substring of the room name. */
-    query: z.string().trim().max(LIMITS.roomNameMaxChars).optional(),
+    query: z
+      .string()
+      .trim()
+      .check(singleLineText('Search'))
+      .max(LIMITS.roomNameMaxChars)
+      .optional(),
     limit: z.number().int().min(1).max(LIMITS.roomListMax).default(50),
   })
   .default({ limit: 50 });

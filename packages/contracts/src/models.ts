@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { EpochMs, MessageId, RoomId, Seq, SessionId, UserId } from './ids.js';
+import { StoredText } from './text.js';
 
 export const User = z.object({
   id: UserId,
-  username: z.string(),
-  displayName: z.string(),
+  username: StoredText,
+  displayName: StoredText,
   createdAt: EpochMs,
 });
 export type User = z.infer<typeof User>;
@@ -12,7 +13,7 @@ export type User = z.infer<typeof User>;
 /** One signed-in device. The token itself is only ever returned once, at login. */
 export const Session = z.object({
   id: SessionId,
-  deviceLabel: z.string(),
+  deviceLabel: StoredText,
   createdAt: EpochMs,
   lastSeenAt: EpochMs,
   /** True for the session the request was made with. */
@@ -29,8 +30,8 @@ export type Role = z.infer<typeof Role>;
 export const Room = z.object({
   id: RoomId,
   kind: RoomKind,
-  name: z.string(),
-  topic: z.string(),
+  name: StoredText,
+  topic: StoredText,
   createdAt: EpochMs,
   /** Seq of the newest event in the room's log (0 when empty). */
   lastSeq: Seq,
@@ -40,8 +41,8 @@ export type Room = z.infer<typeof Room>;
 
 export const Member = z.object({
   userId: UserId,
-  username: z.string(),
-  displayName: z.string(),
+  username: StoredText,
+  displayName: StoredText,
   role: Role,
   joinedAt: EpochMs,
 });
@@ -52,9 +53,9 @@ export const Message = z.object({
   roomId: RoomId,
   seq: Seq,
   authorId: UserId,
-  clientMsgId: z.string(),
+  clientMsgId: StoredText,
   /** Empty once deleted: a deleted message stays in history as a tombstone. */
-  body: z.string(),
+  body: StoredText,
   createdAt: EpochMs,
   editedAt: EpochMs.nullable(),
   deletedAt: EpochMs.nullable(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EpochMs, MessageId, RoomId, Seq, UserId } from './ids.js';
 import { RoomKind } from './models.js';
+import { StoredText, singleLineText, storableText } from './text.js';
 
 /** Bounds of the offline-notification API (Web Push subscriptions, mutes, webhooks). */
 export const NOTIFICATION_LIMITS = {
@@ -17,6 +18,8 @@ export const NOTIFICATION_LIMITS = {
 const httpUrl = (what: string) =>
   z
     .url({ protocol: /^https?$/, error: `${what} must be an http(s) URL` })
+    // The URL is stored as given (the parser would percent-encode a NUL, but zod keeps the input).
+    .check(singleLineText(what))
     .max(
       NOTIFICATION_LIMITS.urlMaxChars,
       `${what} can have at most ${NOTIFICATION_LIMITS.urlMaxChars} characters`,
@@ -62,6 +65,7 @@ export const RegisterWebhookInput = z.object({
   /** Shared with the receiving app, which checks each delivery's signature with it. */
   secret: z
     .string()
+    .check(storableText('secret'))
     .min(
       NOTIFICATION_LIMITS.webhookSecretMinChars,
       `secret needs at least ${NOTIFICATION_LIMITS.webhookSecretMinChars} characters`,
@@ -76,7 +80,7 @@ export type RegisterWebhookInput = z.input<typeof RegisterWebhookInput>;
 export const WebhookRef = z.object({ webhookId: WebhookId });
 
 /** A registered webhook as the API shows it: the secret is never shown again. */
-export const Webhook = z.object({ id: WebhookId, url: z.string(), createdAt: EpochMs });
+export const Webhook = z.object({ id: WebhookId, url: StoredText, createdAt: EpochMs });
 export type Webhook = z.infer<typeof Webhook>;
 
 /**
@@ -89,7 +93,7 @@ export const PushNotificationPayload = z.object({
   tag: z.string(),
   roomId: RoomId,
   /** The room's name; for a direct room, the other person's display name. */
-  roomName: z.string(),
+  roomName: StoredText,
   roomKind: RoomKind,
   /** Messages by others the recipient has not read in the room, when it was sent. */
   count: z.number().int().min(1),
@@ -97,15 +101,15 @@ export const PushNotificationPayload = z.object({
   lastMessage: z.object({
     id: MessageId,
     seq: Seq,
-    authorDisplayName: z.string(),
+    authorDisplayName: StoredText,
     /** The body, cut to NOTIFICATION_LIMITS.previewMaxChars characters ("…" marks a cut). */
-    bodyPreview: z.string(),
+    bodyPreview: StoredText,
     createdAt: EpochMs,
   }),
 });
 export type PushNotificationPayload = z.infer<typeof PushNotificationPayload>;
 
-const Person = z.object({ userId: UserId, username: z.string(), displayName: z.string() });
+const Person = z.object({ userId: UserId, username: StoredText, displayName: StoredText });
 
 /**
  * The JSON body of a webhook delivery: one per message per webhook, sent when some members have
@@ -117,11 +121,11 @@ export const WebhookDelivery = z.object({
   type: z.literal('message.created'),
   /** When Confab created the delivery. */
   createdAt: EpochMs,
-  room: z.object({ id: RoomId, name: z.string(), kind: RoomKind }),
+  room: z.object({ id: RoomId, name: StoredText, kind: RoomKind }),
   message: z.object({
     id: MessageId,
     seq: Seq,
-    body: z.string(),
+    body: StoredText,
     createdAt: EpochMs,
     author: Person,
   }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RoomEvent } from './events.js';
 import { EpochMs, RoomId, Seq, UserId } from './ids.js';
 import { LIMITS } from './limits.js';
+import { StoredText, singleLineText } from './text.js';
 
 /** The user's own read marker moved (on this device or another): unread counts follow. */
 export const ReadUpdated = z.object({
@@ -21,7 +22,7 @@ export const PushEvent = z.object({
 export const Announcement = z.object({
   type: z.literal('announcement'),
   at: EpochMs,
-  body: z.string(),
+  body: StoredText,
 });
 
 export const PresenceStatus = z.enum(['online', 'away', 'offline']);
@@ -123,7 +124,7 @@ export type StreamInput = z.input<typeof StreamInput>;
 export const PollInput = z.object({
   ...resumeFields,
   /** The session the previous poll answered with: its events buffered since then come first. */
-  pollId: z.string().max(64).optional(),
+  pollId: z.string().check(singleLineText('pollId')).max(64).optional(),
   /** How long to wait for the first event when none is waiting. */
   waitMs: z.number().int().min(0).max(LIMITS.pollWaitMaxMs).default(LIMITS.pollWaitMaxMs),
 });
