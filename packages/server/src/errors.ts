@@ -24,15 +24,28 @@ const TRPC_CODE: Record<ErrorCode, TrpcCode> = {
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 };
 
+/** One field a VALIDATION refusal names: `path` as the input's field path (`password`). */
+export interface AppErrorIssue {
+  path: string;
+  message: string;
+}
+
 /** A refusal the client is meant to understand: carries an application code to the wire. */
 export class AppError extends TRPCError {
   readonly appCode: ErrorCode;
   readonly retryAfterMs: number | undefined;
+  /** For VALIDATION decided by the server (not the input schema): which fields, and why. */
+  readonly issues: readonly AppErrorIssue[] | undefined;
 
-  constructor(appCode: ErrorCode, message: string, options: { retryAfterMs?: number } = {}) {
+  constructor(
+    appCode: ErrorCode,
+    message: string,
+    options: { retryAfterMs?: number; issues?: readonly AppErrorIssue[] } = {},
+  ) {
     super({ code: TRPC_CODE[appCode], message });
     this.appCode = appCode;
     this.retryAfterMs = options.retryAfterMs;
+    this.issues = options.issues;
   }
 }
 

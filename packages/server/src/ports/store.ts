@@ -74,6 +74,12 @@ export interface Store extends NotificationsStore {
   createUser(user: UserRecord): Promise<'created' | 'username-taken'>;
   userByUsername(username: string): Promise<UserRecord | undefined>;
   userById(id: string): Promise<User | undefined>;
+  /**
+   * Replaces the user's password hash, only if it is still `from` (compare-and-set): a rehash
+   * at login must not undo a password change that landed while it was hashing. False when the
+   * stored hash was not `from` (or there is no such user).
+   */
+  updatePasswordHash(userId: string, change: { from: string; to: string }): Promise<boolean>;
 
   settingsOf(userId: string): Promise<Settings>;
   updateSettings(userId: string, settings: Settings): Promise<void>;

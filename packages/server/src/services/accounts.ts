@@ -1,11 +1,13 @@
 import { type AuthResult, ERROR_CODES, LIMITS, type Session, type User } from '@confab/contracts';
 import { AppError } from '../errors.js';
 import type { Bus } from '../ports/bus.js';
-import type { SessionRecord, Store } from '../ports/store.js';
+import type { SessionRecord, Store, UserRecord } from '../ports/store.js';
+import { isCommonPassword } from './common-passwords.js';
 import {
-  DUMMY_PASSWORD_HASH,
+  dummyPasswordHash,
   hashPassword,
   hashToken,
+  needsRehash,
   newId,
   newToken,
   verifyPassword,
@@ -50,6 +52,22 @@ export function createAccounts(deps: { store: Store; bus: Bus; now: () => number
     return { token, user, session: toSession(record, record.id) };
   }
 
+  /**
+   * Moves a user who just proved their password onto the current hash (scrypt, or argon2 at
+   * older parameters). Best effort: their old hash still verifies, so a failed write must not
+   * fail the login; the next login tries again.
+   */
+  async function rehash(record: UserRecord, password: string): Promise<void> {
+    try {
+      await store.updatePasswordHash(record.id, {
+        from: record.passwordHash,
+        to: await hashPassword(password),
+      });
+    } catch (error) {
+      console.warn('accounts: could not rehash a password', error);
+    }
+  }
+
   return {
     async register(input: {
       username: string;
@@ -57,6 +75,12 @@ export function createAccounts(deps: { store: Store; bus: Bus; now: () => number
       password: string;
       deviceLabel?: string | undefined;
     }) {
+      if (await isCommonPassword(input.password)) {
+        const issue = 'is one of the most common passwords; choose another';
+        throw new AppError(ERROR_CODES.VALIDATION, `Password ${issue}`, {
+          issues: [{ path: 'password', message: issue }],
+        });
+      }
       const user: User = {
         id: newId(),
         username: input.username,
@@ -77,10 +101,12 @@ export function createAccounts(deps: { store: Store; bus: Bus; now: () => number
       // Verify against a dummy hash for unknown users so response time does not leak existence.
       const ok = await verifyPassword(
         input.password,
-        record?.passwordHash ?? (await DUMMY_PASSWORD_HASH),
+        record?.passwordHash ?? (await dummyPasswordHash()),
       );
       if (!record || !ok)
         throw new AppError(ERROR_CODES.INVALID_CREDENTIALS, 'Wrong username or password');
+      // Awaited, so the login that upgrades the hash returns after the new one is stored.
+      if (needsRehash(record.passwordHash)) await rehash(record, input.password);
       const { passwordHash: _omit, ...user } = record;
       return openSession(user, input.deviceLabel);
     },

@@ -8,6 +8,7 @@ type AccountsPart = Pick<
   | 'createUser'
   | 'userByUsername'
   | 'userById'
+  | 'updatePasswordHash'
   | 'settingsOf'
   | 'updateSettings'
   | 'lastSeenOf'
@@ -62,6 +63,15 @@ export function accountsStore(db: Kysely<Database>): AccountsPart {
     async userById(id) {
       const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toUser(row) : undefined;
+    },
+    async updatePasswordHash(userId, { from, to }) {
+      const result = await db
+        .updateTable('users')
+        .set({ password_hash: to })
+        .where('id', '=', userId)
+        .where('password_hash', '=', from)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
     async settingsOf(userId) {
       const row = await db

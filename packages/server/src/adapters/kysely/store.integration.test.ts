@@ -94,6 +94,18 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
       expect(await store.userById('nobody')).toBeUndefined();
       expect(await store.userByUsername('nobody')).toBeUndefined();
     });
+
+    it('replaces a password hash only while it is still the one the caller read', async () => {
+      const alice = await user('alice');
+      const bob = await user('bob');
+      const read = `hash-of-${alice.id}`;
+      expect(await store.updatePasswordHash(alice.id, { from: read, to: 'rehashed' })).toBe(true);
+      // A second rehash from the same stale read must not overwrite the newer hash.
+      expect(await store.updatePasswordHash(alice.id, { from: read, to: 'stale' })).toBe(false);
+      expect(await store.updatePasswordHash('nobody', { from: read, to: 'x' })).toBe(false);
+      expect((await store.userByUsername(alice.username))?.passwordHash).toBe('rehashed');
+      expect((await store.userByUsername(bob.username))?.passwordHash).toBe(`hash-of-${bob.id}`);
+    });
   });
 
   describe('sessions', () => {
