@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { type SecurityHeaderOptions, setPageSecurityHeaders } from './security-headers.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -16,18 +17,33 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** The path of a request URL, decoded; undefined when its %-escapes are not UTF-8. */
+function decodedPath(url: string | undefined): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url ?? '/', 'http://x').pathname);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Serves a built single-page app: files under `root`, and index.html for any other GET (the
- * app routes on the client). Vite's hashed files under /assets/ are cached for a year.
+ * app routes on the client). Vite's hashed files under /assets/ are cached for a year. Every
+ * response carries the page security headers (CSP, framing, HSTS when `secure`).
  */
-export function createStaticHandler(root: string) {
+export function createStaticHandler(root: string, options: SecurityHeaderOptions = {}) {
   const base = resolve(root);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    setPageSecurityHeaders(res, options);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const pathname = decodedPath(req.url);
+    if (pathname === undefined) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Malformed URL');
+      return;
+    }
     let file = normalize(join(base, pathname));
     // Refuse anything that escapes the root (../, encoded or not).
     if (file !== base && !file.startsWith(base + sep)) {
@@ -49,7 +65,6 @@ export function createStaticHandler(root: string) {
       'Cache-Control': pathname.startsWith('/assets/')
         ? 'public, max-age=31536000, immutable'
         : 'no-cache',
-      'X-Content-Type-Options': 'nosniff',
     });
     if (req.method === 'HEAD') {
       res.end();

@@ -1,0 +1,144 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setApiSecurityHeaders } from './security-headers.js';
+import { createStaticHandler } from './static.js';
+
+const INDEX = '<!doctype html><title>Confab</title><div id="root"></div>';
+const SCRIPT = 'console.log(1);';
+
+/** The headers every file of the web app is served with, over plain HTTP. */
+const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; " +
+    "img-src 'self' data: blob:; worker-src 'self'; object-src 'none'; base-uri 'none'; " +
+    "form-action 'self'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+};
+const HSTS = { 'strict-transport-security': 'max-age=31536000; includeSubDomains' };
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'confab-static-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), INDEX);
+  writeFileSync(join(dir, 'assets', 'index-abc123.js'), SCRIPT);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A real HTTP server on a loopback port around one request handler. */
+async function serve(handler: Parameters<typeof createServer>[1]) {
+  const server: Server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { base, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** Status and every header but the ones Node adds to any response. */
+async function get(url: string, init?: RequestInit) {
+  const response = await fetch(url, init);
+  const headers = Object.fromEntries(
+    [...response.headers].filter(([name]) => !['date', 'connection', 'keep-alive'].includes(name)),
+  );
+  return { status: response.status, headers, body: await response.text() };
+}
+
+describe.each([
+  { secure: false, extra: {} },
+  { secure: true, extra: HSTS },
+])('the web app served with secure: $secure', ({ secure, extra }) => {
+  let server: Awaited<ReturnType<typeof serve>>;
+  beforeAll(async () => {
+    const handler = createStaticHandler(dir, { secure });
+    server = await serve((req, res) => void handler(req, res));
+  });
+  afterAll(() => server.close());
+
+  it('sends index.html with the page headers, for / and for any client-side route', async () => {
+    for (const path of ['/', '/rooms/abc']) {
+      expect(await get(`${server.base}${path}`)).toEqual({
+        status: 200,
+        headers: {
+          ...PAGE_HEADERS,
+          ...extra,
+          'content-type': 'text/html; charset=utf-8',
+          'content-length': String(INDEX.length),
+          'cache-control': 'no-cache',
+        },
+        body: INDEX,
+      });
+    }
+  });
+
+  it('sends hashed assets with the page headers, cached for a year', async () => {
+    expect(await get(`${server.base}/assets/index-abc123.js`)).toEqual({
+      status: 200,
+      headers: {
+        ...PAGE_HEADERS,
+        ...extra,
+        'content-type': 'text/javascript; charset=utf-8',
+        'content-length': String(SCRIPT.length),
+        'cache-control': 'public, max-age=31536000, immutable',
+      },
+      body: SCRIPT,
+    });
+  });
+
+  it('refuses other methods and malformed URLs with the page headers too', async () => {
+    expect(await get(`${server.base}/`, { method: 'POST' })).toEqual({
+      status: 405,
+      headers: { ...PAGE_HEADERS, ...extra, allow: 'GET, HEAD', 'transfer-encoding': 'chunked' },
+      body: '',
+    });
+    // Regression: a lone %-escape made decodeURIComponent throw, which became a 500.
+    expect(await get(`${server.base}/%E0%A4%A`)).toEqual({
+      status: 400,
+      headers: {
+        ...PAGE_HEADERS,
+        ...extra,
+        'content-type': 'text/plain',
+        'transfer-encoding': 'chunked',
+      },
+      body: 'Malformed URL',
+    });
+  });
+});
+
+describe('API responses', () => {
+  it.each([
+    { secure: false, extra: {} },
+    { secure: true, extra: HSTS },
+  ])(
+    'carry nosniff, no-referrer, no-store and a CSP that loads nothing (secure: $secure)',
+    async ({ secure, extra }) => {
+      const server = await serve((_req, res) => {
+        setApiSecurityHeaders(res, { secure });
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
+      });
+      try {
+        expect(await get(`${server.base}/trpc/auth.me`)).toEqual({
+          status: 200,
+          headers: {
+            'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+            'x-content-type-options': 'nosniff',
+            'referrer-policy': 'no-referrer',
+            'cache-control': 'no-store',
+            ...extra,
+            'content-type': 'application/json',
+            'transfer-encoding': 'chunked',
+          },
+          body: '{"ok":true}',
+        });
+      } finally {
+        await server.close();
+      }
+    },
+  );
+});
