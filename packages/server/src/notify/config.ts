@@ -1,3 +1,5 @@
+import { promises as dns, type LookupAddress } from 'node:dns';
+
 /** One structured line per delivery attempt and per notable event of the notifier. */
 export interface NotifyLogEntry {
   event:
@@ -7,6 +9,7 @@ export interface NotifyLogEntry {
     | 'push.dropped'
     | 'webhook.attempt'
     | 'webhook.dropped'
+    | 'destination.paused'
     | 'notify.error';
   [field: string]: string | number | boolean | undefined;
 }
@@ -19,20 +22,50 @@ export interface NotifyConfig {
    */
   vapidSubject?: string;
   /**
-   * Accept `http:` push endpoints on loopback addresses (a test push service), and loopback or
-   * private addresses at all. @default false
+   * Accept `http:` push endpoints on 127.0.0.1 or localhost (a test push service); unless
+   * `allowPrivateAddresses` says otherwise, it also lets in private addresses. @default false
    */
   allowInsecurePushEndpoints?: boolean;
+  /**
+   * Let push endpoints and webhooks name, or resolve to, loopback, private and other reserved
+   * addresses (see addresses.ts): for tests and local development only. Off, such a URL is
+   * refused when stored, and a request whose host resolves to one is refused before it
+   * connects. @default allowInsecurePushEndpoints
+   */
+  allowPrivateAddresses?: boolean;
+  /**
+   * Resolves a destination's host name to its addresses; every one is checked, and the request
+   * connects to a checked one (never resolving again). For tests that give names of their own.
+   * @default dns.lookup with `all: true`
+   */
+  lookup?: (hostname: string) => Promise<LookupAddress[]>;
   /** A member's messages in one room within this window make one push. @default 2000 */
   pushCollapseMs?: number;
   /** How long a push service keeps a notification for an unreachable browser. @default 86400 */
   pushTtlSec?: number;
   /** Members with a push pending at once, at most; past it new ones are dropped. @default 100000 */
   pushMaxPending?: number;
-  /** Each HTTP request to a push service or a webhook gives up after this. @default 10000 */
+  /**
+   * Each HTTP request to a push service or a webhook gives up after this, from the name lookup
+   * to the end of the response. @default 10000
+   */
   requestTimeoutMs?: number;
   /** Outgoing HTTP requests at once, pushes and webhooks together. @default 16 */
   maxConcurrentRequests?: number;
+  /**
+   * Outgoing HTTP requests at once to one destination (scheme, host and port): a slow push
+   * service or receiver holds at most this many of the `maxConcurrentRequests`. @default 4
+   */
+  maxConcurrentPerDestination?: number;
+  /**
+   * Failures in a row (network error, timeout, 5xx, 429) after which a destination is paused:
+   * its pushes are skipped and its webhook attempts wait until the pause ends. @default 5
+   */
+  destinationFailuresBeforePause?: number;
+  /** The first pause of a failing destination; it doubles with each pause after. @default 5000 */
+  destinationPauseBaseMs?: number;
+  /** The longest pause of a failing destination. @default 300000 */
+  destinationPauseMaxMs?: number;
   /** Attempts per webhook delivery, the first one included. @default 5 */
   webhookMaxAttempts?: number;
   /** Wait before the first retry; it doubles with each retry (with jitter). @default 1000 */
@@ -57,11 +90,18 @@ export function resolveNotifyConfig(config: NotifyConfig = {}): ResolvedNotifyCo
   return {
     vapidSubject: config.vapidSubject ?? 'mailto:webpush@example.com',
     allowInsecurePushEndpoints: config.allowInsecurePushEndpoints ?? false,
+    allowPrivateAddresses:
+      config.allowPrivateAddresses ?? config.allowInsecurePushEndpoints ?? false,
+    lookup: config.lookup ?? ((hostname) => dns.lookup(hostname, { all: true })),
     pushCollapseMs: config.pushCollapseMs ?? 2_000,
     pushTtlSec: config.pushTtlSec ?? 86_400,
     pushMaxPending: config.pushMaxPending ?? 100_000,
     requestTimeoutMs: config.requestTimeoutMs ?? 10_000,
     maxConcurrentRequests: config.maxConcurrentRequests ?? 16,
+    maxConcurrentPerDestination: config.maxConcurrentPerDestination ?? 4,
+    destinationFailuresBeforePause: config.destinationFailuresBeforePause ?? 5,
+    destinationPauseBaseMs: config.destinationPauseBaseMs ?? 5_000,
+    destinationPauseMaxMs: config.destinationPauseMaxMs ?? 300_000,
     webhookMaxAttempts: config.webhookMaxAttempts ?? 5,
     webhookRetryBaseMs: config.webhookRetryBaseMs ?? 1_000,
     webhookRetryMaxMs: config.webhookRetryMaxMs ?? 60_000,

@@ -1,54 +1,63 @@
 import { ECDH } from 'node:crypto';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { isReservedAddress } from './addresses.js';
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-// Addresses no public push service has: loopback, private, link-local (cloud metadata), CGNAT.
-const internal = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-] as const) {
-  internal.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-] as const) {
-  internal.addSubnet(net, prefix, 'ipv6');
+/** Who may be named as a destination: see NotifyConfig. */
+export interface DestinationPolicy {
+  allowInsecurePushEndpoints: boolean;
+  allowPrivateAddresses: boolean;
 }
 
-function isInternalHost(hostname: string): boolean {
-  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
-  const address = hostname.replace(/^\[|\]$/g, '');
-  const family = isIP(address);
-  if (family === 0) return false;
-  return internal.check(address, family === 4 ? 'ipv4' : 'ipv6');
+/**
+ * Whether a URL's host names an address no outbound request may reach: a localhost name
+ * (RFC 6761) or a reserved IP literal. Other names are checked when they are resolved, at
+ * delivery (see outbound.ts): what a name resolves to can change after it was stored.
+ */
+export function isInternalHost(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, '');
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  const address = name.replace(/^\[|\]$/g, '');
+  return isIP(address) !== 0 && isReservedAddress(address);
 }
 
 /**
  * Why a push endpoint is refused, or undefined when it is fine. The server POSTs to whatever
  * endpoint a user stores, so endpoints must be https and not name an internal address; a test
- * push service on loopback is let in by `allowInsecure`. (A public name that resolves to an
- * internal address is not caught here; real push services are public hosts.)
+ * push service on loopback is let in by `allowInsecurePushEndpoints` (http) and
+ * `allowPrivateAddresses`.
  */
-export function pushEndpointProblem(endpoint: string, allowInsecure: boolean): string | undefined {
+export function pushEndpointProblem(
+  endpoint: string,
+  policy: DestinationPolicy,
+): string | undefined {
   const url = new URL(endpoint);
   if (url.username || url.password) return 'endpoint must not carry credentials';
-  if (allowInsecure) {
-    if (url.protocol === 'http:' && !LOOPBACK_NAMES.has(url.hostname))
+  if (url.protocol !== 'https:') {
+    if (!policy.allowInsecurePushEndpoints) return 'endpoint must be an https URL';
+    if (url.protocol !== 'http:' || !LOOPBACK_NAMES.has(url.hostname))
       return 'endpoint must be an https URL (http only on 127.0.0.1 or localhost)';
-    return undefined;
   }
-  if (url.protocol !== 'https:') return 'endpoint must be an https URL';
-  if (isInternalHost(url.hostname)) return 'endpoint must be a public push service';
+  if (!policy.allowPrivateAddresses && isInternalHost(url.hostname))
+    return 'endpoint must be a public push service';
+  return undefined;
+}
+
+/**
+ * Why a webhook URL is refused, or undefined when it is fine: only an API key holder registers
+ * one, but a leaked key must not turn the server into a proxy into the operator's network.
+ */
+export function webhookUrlProblem(
+  webhookUrl: string,
+  policy: Pick<DestinationPolicy, 'allowPrivateAddresses'>,
+): string | undefined {
+  const url = new URL(webhookUrl);
+  // fetch refuses such a URL anyway: it would fail at every delivery.
+  if (url.username || url.password) return 'url must not carry credentials';
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'url must be an http(s) URL';
+  if (!policy.allowPrivateAddresses && isInternalHost(url.hostname))
+    return 'url must name a public host, not a loopback, private or reserved address';
   return undefined;
 }
 

@@ -14,6 +14,7 @@ import type { Presence } from '../services/presence.js';
 import type { Rooms } from '../services/rooms.js';
 import { createCollapser, type PendingPush } from './collapse.js';
 import { type NotifyConfig, resolveNotifyConfig } from './config.js';
+import { createOutbound } from './outbound.js';
 import { createNotificationSettings } from './settings.js';
 import { createLimiter, createTasks, describeError } from './tasks.js';
 import { createTelemetry } from './telemetry.js';
@@ -68,7 +69,6 @@ export function createNotifications(
   // in-flight requests are aborted.
   const stopping = new AbortController();
   const aborting = new AbortController();
-  const limit = createLimiter(config.maxConcurrentRequests);
   const fanOutLimit = createLimiter(FAN_OUT_CONCURRENCY);
   let queuedFanOuts = 0;
   /** Messages announced but not yet fanned out; when there are some, a fan-out is on its way. */
@@ -97,22 +97,15 @@ export function createNotifications(
     return keys;
   }
 
-  const pushSender = createPushSender({
-    store,
-    config,
-    telemetry,
-    limit,
-    vapidKeys,
-    requestSignal: aborting.signal,
-    now,
-  });
+  // Every push and webhook request: address checks, timeout, concurrency limits and pauses.
+  const outbound = createOutbound({ config, telemetry, requestSignal: aborting.signal, now });
+  const pushSender = createPushSender({ store, config, telemetry, outbound, vapidKeys, now });
   const webhooks = createWebhookDispatcher({
     config,
     telemetry,
     tasks,
-    limit,
+    outbound,
     stopSignal: stopping.signal,
-    requestSignal: aborting.signal,
     now,
   });
 
@@ -315,6 +308,7 @@ export function createNotifications(
       } finally {
         clearTimeout(grace);
       }
+      await outbound.close();
     },
   };
 }

@@ -11,13 +11,13 @@ import type { Authenticated } from '../services/accounts.js';
 import { newId } from '../services/crypto.js';
 import type { Rooms } from '../services/rooms.js';
 import type { ResolvedNotifyConfig } from './config.js';
-import { isP256PublicKey, pushEndpointProblem } from './endpoints.js';
+import { isP256PublicKey, pushEndpointProblem, webhookUrlProblem } from './endpoints.js';
 
 /** What the notifications router changes: push subscriptions, mutes, webhooks. */
 export function createNotificationSettings(deps: {
   store: Store;
   rooms: Pick<Rooms, 'requireMember'>;
-  config: Pick<ResolvedNotifyConfig, 'allowInsecurePushEndpoints'>;
+  config: Pick<ResolvedNotifyConfig, 'allowInsecurePushEndpoints' | 'allowPrivateAddresses'>;
   now: () => number;
   /** Called after a webhook was added or removed (the notifier caches the list). */
   webhooksChanged: () => void;
@@ -29,7 +29,7 @@ export function createNotificationSettings(deps: {
       auth: Authenticated,
       input: z.output<typeof SubscribePushInput>,
     ): Promise<{ ok: true }> {
-      const problem = pushEndpointProblem(input.endpoint, config.allowInsecurePushEndpoints);
+      const problem = pushEndpointProblem(input.endpoint, config);
       if (problem) throw new AppError(ERROR_CODES.VALIDATION, problem);
       if (!isP256PublicKey(input.keys.p256dh))
         throw new AppError(ERROR_CODES.VALIDATION, 'keys.p256dh is not a P-256 public key');
@@ -60,7 +60,10 @@ export function createNotificationSettings(deps: {
       return { roomIds: await store.mutedRoomsOf(auth.user.id) };
     },
 
+    /** Refuses a URL naming a loopback, private or reserved address (VALIDATION). */
     async registerWebhook(input: { url: string; secret: string }): Promise<Webhook> {
+      const problem = webhookUrlProblem(input.url, config);
+      if (problem) throw new AppError(ERROR_CODES.VALIDATION, problem);
       const webhook = { id: newId(), url: input.url, secret: input.secret, createdAt: now() };
       const created = await store.createWebhook(webhook, NOTIFICATION_LIMITS.webhooksMax);
       deps.webhooksChanged();

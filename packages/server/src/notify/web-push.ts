@@ -3,7 +3,7 @@ import { LIMITS, type PushNotificationPayload } from '@confab/contracts';
 import webpush from 'web-push';
 import type { PushSubscriptionRecord, Store, VapidKeys } from '../ports/store.js';
 import type { ResolvedNotifyConfig } from './config.js';
-import { describeError, type Limiter } from './tasks.js';
+import type { Outbound } from './outbound.js';
 import type { Telemetry } from './telemetry.js';
 
 /**
@@ -17,20 +17,19 @@ export function roomTopic(roomId: string): string {
 
 /**
  * Sends Web Push messages: the payload encrypted for the browser (aes128gcm, RFC 8291) and a
- * VAPID token (RFC 8292), both by the `web-push` library, POSTed with fetch so that requests
- * share the notifier's timeout, abort and concurrency limit.
+ * VAPID token (RFC 8292), both by the `web-push` library, POSTed through the notifier's
+ * outbound requests (address checks, timeout, concurrency limits, destination pauses). A push
+ * that fails is not retried: the next message makes another.
  */
 export function createPushSender(deps: {
-  store: Store;
-  config: ResolvedNotifyConfig;
+  store: Pick<Store, 'pushSubscriptionsOf' | 'deletePushSubscription'>;
+  config: Pick<ResolvedNotifyConfig, 'vapidSubject' | 'pushTtlSec'>;
   telemetry: Telemetry;
-  limit: Limiter;
+  outbound: Pick<Outbound, 'post'>;
   vapidKeys: () => Promise<VapidKeys>;
-  /** Aborted when the server gives up on in-flight requests at shutdown. */
-  requestSignal: AbortSignal;
   now: () => number;
 }) {
-  const { store, config, telemetry, limit } = deps;
+  const { store, config, telemetry, outbound } = deps;
 
   async function post(
     subscription: PushSubscriptionRecord,
@@ -58,31 +57,24 @@ export function createPushSender(deps: {
       if (name.toLowerCase() !== 'content-length' && value !== undefined)
         headers[name] = String(value);
     }
-    const started = performance.now();
     // The endpoint is a capability (anyone holding it can push): log its origin only.
     const where = {
       userId: subscription.userId,
       sessionId: subscription.sessionId,
       origin: new URL(subscription.endpoint).origin,
     };
-    let status: number;
-    try {
-      const response = await fetch(details.endpoint, {
-        method: 'POST',
-        headers,
-        // A plain Uint8Array view: DOM's BodyInit (the web app checks this file) has no Buffer.
-        body: details.body ? new Uint8Array(details.body) : null,
-        redirect: 'manual',
-        signal: AbortSignal.any([deps.requestSignal, AbortSignal.timeout(config.requestTimeoutMs)]),
-      });
-      status = response.status;
-      await response.body?.cancel();
-    } catch (error) {
+    const result = await outbound.post(details.endpoint, {
+      headers,
+      // A plain Uint8Array view: DOM's BodyInit (the web app checks this file) has no Buffer.
+      body: details.body ? new Uint8Array(details.body) : null,
+    });
+    if ('failure' in result) {
+      // Refused, paused, timed out, unreachable: failed, and the subscription is kept.
       telemetry.count('push', 'failed');
-      telemetry.log({ event: 'push.failed', ...where, error: describeError(error) });
+      telemetry.log({ event: 'push.failed', ...where, ...result });
       return;
     }
-    const durationMs = Math.round(performance.now() - started);
+    const { status, durationMs } = result;
     if (status >= 200 && status < 300) {
       telemetry.count('push', 'sent');
       telemetry.log({ event: 'push.sent', ...where, status, durationMs });
@@ -108,9 +100,7 @@ export function createPushSender(deps: {
       const keys = await deps.vapidKeys();
       const body = JSON.stringify(payload);
       const topic = roomTopic(payload.roomId);
-      await Promise.all(
-        subscriptions.map((subscription) => limit(() => post(subscription, body, topic, keys))),
-      );
+      await Promise.all(subscriptions.map((subscription) => post(subscription, body, topic, keys)));
     },
   };
 }

@@ -23,6 +23,8 @@ describe('webhooks for other apps', () => {
     const server = await startServer(db.url, {
       apiKeys: [API_KEY],
       notifications: {
+        // The test receivers listen on 127.0.0.1.
+        allowPrivateAddresses: true,
         webhookRetryBaseMs: 20,
         webhookMaxAttempts: 4,
         log: (entry) => logs.push(entry),

@@ -1,7 +1,8 @@
 import type { WebhookDelivery } from '@confab/contracts';
 import type { WebhookRecord } from '../ports/store.js';
 import type { ResolvedNotifyConfig } from './config.js';
-import { describeError, type Limiter, type Tasks, wait } from './tasks.js';
+import type { Outbound } from './outbound.js';
+import { type Tasks, wait } from './tasks.js';
 import type { Telemetry } from './telemetry.js';
 import { signWebhookPayload, WEBHOOK_HEADERS } from './verify.js';
 
@@ -20,61 +21,46 @@ export function retryDelayMs(
 }
 
 /**
- * Delivers signed webhook POSTs, retrying failures (a network error or any status but 2xx) with
- * backoff up to `webhookMaxAttempts`. Deliveries live in memory: the ones still retrying when
- * the server stops are dropped, and counted and logged as such.
+ * Delivers signed webhook POSTs, retrying failures (a network error, a timeout or any status but
+ * 2xx) with backoff up to `webhookMaxAttempts`. An attempt while the receiver's destination is
+ * paused fails without a request, and its retry waits at least until the pause ends. A URL
+ * that is or resolves to a reserved address fails at once, without retries. Deliveries live in
+ * memory: the ones still retrying when the server stops are dropped, and counted and logged.
  */
 export function createWebhookDispatcher(deps: {
   config: ResolvedNotifyConfig;
   telemetry: Telemetry;
   tasks: Tasks;
-  limit: Limiter;
+  outbound: Pick<Outbound, 'post'>;
   /** Aborted when the server stops: retry waits end and no new attempt starts. */
   stopSignal: AbortSignal;
-  /** Aborted when the server gives up on in-flight requests at shutdown. */
-  requestSignal: AbortSignal;
   now: () => number;
 }) {
   const { config, telemetry } = deps;
   let pending = 0;
 
-  async function attempt(
-    webhook: WebhookRecord,
-    deliveryId: string,
-    body: string,
-    number: number,
-  ): Promise<{ status?: number; error?: string }> {
+  function attempt(webhook: WebhookRecord, deliveryId: string, body: string, number: number) {
     // Each attempt is signed afresh, so a late retry is not refused as stale.
     const timestamp = Math.floor(deps.now() / 1000);
-    try {
-      const response = await fetch(webhook.url, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'User-Agent': 'Confab-Webhooks/1',
-          [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-          [WEBHOOK_HEADERS.signature]: `v1=${signWebhookPayload(webhook.secret, timestamp, body)}`,
-          [WEBHOOK_HEADERS.deliveryId]: deliveryId,
-          [WEBHOOK_HEADERS.attempt]: String(number),
-        },
-        body,
-        // A redirect is a failure: following it would send the signed body somewhere unvetted.
-        redirect: 'manual',
-        signal: AbortSignal.any([deps.requestSignal, AbortSignal.timeout(config.requestTimeoutMs)]),
-      });
-      await response.body?.cancel();
-      return { status: response.status };
-    } catch (error) {
-      return { error: describeError(error) };
-    }
+    // A redirect is a failure (the outbound requests never follow one): following it would send
+    // the signed body somewhere unvetted.
+    return deps.outbound.post(webhook.url, {
+      headers: {
+        'Content-Type': 'application/json',
+        'User-Agent': 'Confab-Webhooks/1',
+        [WEBHOOK_HEADERS.timestamp]: String(timestamp),
+        [WEBHOOK_HEADERS.signature]: `v1=${signWebhookPayload(webhook.secret, timestamp, body)}`,
+        [WEBHOOK_HEADERS.deliveryId]: deliveryId,
+        [WEBHOOK_HEADERS.attempt]: String(number),
+      },
+      body,
+    });
   }
 
   async function deliver(webhook: WebhookRecord, deliveryId: string, body: string) {
     const where = { webhookId: webhook.id, origin: new URL(webhook.url).origin, deliveryId };
     for (let number = 1; ; number += 1) {
-      const started = performance.now();
-      const result = await deps.limit(() => attempt(webhook, deliveryId, body, number));
-      const durationMs = Math.round(performance.now() - started);
+      const result = await attempt(webhook, deliveryId, body, number);
       telemetry.count('webhooks', 'attempts');
       const line = {
         event: 'webhook.attempt' as const,
@@ -82,19 +68,21 @@ export function createWebhookDispatcher(deps: {
         attempt: number,
         maxAttempts: config.webhookMaxAttempts,
         ...result,
-        durationMs,
       };
-      if (result.status !== undefined && result.status >= 200 && result.status < 300) {
+      if ('status' in result && result.status >= 200 && result.status < 300) {
         telemetry.count('webhooks', 'delivered');
         telemetry.log({ ...line, outcome: 'delivered' });
         return;
       }
-      if (number >= config.webhookMaxAttempts) {
+      // A refused address stays refused: retrying would only spend lookups.
+      const refused = 'failure' in result && result.failure === 'refused';
+      if (number >= config.webhookMaxAttempts || refused) {
         telemetry.count('webhooks', 'failed');
         telemetry.log({ ...line, outcome: 'failed' });
         return;
       }
-      const retryInMs = retryDelayMs(number, config);
+      const pausedForMs = 'failure' in result ? (result.pausedForMs ?? 0) : 0;
+      const retryInMs = Math.max(retryDelayMs(number, config), pausedForMs);
       telemetry.count('webhooks', 'retried');
       telemetry.log({ ...line, outcome: 'retrying', retryInMs });
       await wait(retryInMs, deps.stopSignal);
