@@ -1,9 +1,15 @@
-import { type Cursors, LIMITS, type SendResult, type StreamEvent } from '@confab/contracts';
+import {
+  type Cursors,
+  LIMITS,
+  SendInput,
+  type SendResult,
+  type StreamEvent,
+} from '@confab/contracts';
 import type { AppRouter } from '@confab/server';
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js';
 import { Emitter } from './emitter.js';
-import { errorCodeOf, SESSION_ENDED_CODES } from './errors.js';
+import { errorCodeOf, SESSION_ENDED_CODES, ValidationError } from './errors.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 import { Sequencer } from './sequencer.js';
 import {
@@ -82,6 +88,11 @@ export interface ChatClientOptions {
   connectTimeoutMs?: number;
   /** How long one long poll waits for events. @default 25000 */
   pollWaitMs?: number;
+  /**
+   * INTERNAL answers to one queued message before it is marked failed and the outbox moves on
+   * to the next (no answer at all, offline, is retried for as long as it takes). @default 5
+   */
+  serverErrorAttempts?: number;
   /** Start the stream at once. @default true */
   autoConnect?: boolean;
 }
@@ -145,6 +156,7 @@ export function createChatClient(options: ChatClientOptions) {
 
   const outbox = new Outbox((input) => api.message.send.mutate(input), {
     retryDelayMs: (attempt) => backoffDelayMs(attempt, backoff),
+    serverErrorAttempts: Math.max(1, options.serverErrorAttempts ?? 5),
     changed: (entries) => emitter.emit('outbox', entries),
   });
 
@@ -315,10 +327,23 @@ export function createChatClient(options: ChatClientOptions) {
     },
     /**
      * Queues a message and sends it, retrying with the same clientMsgId until the server
-     * acknowledges it. Resolves with its id and seq once committed; rejects if refused.
+     * acknowledges it. Resolves with its id and seq once committed; rejects if refused (the
+     * outbox keeps it as failed, for `retry` or `discard`, and sends the next one).
+     *
+     * An input the contracts refuse (an empty body, a NUL...) is never queued: the promise
+     * rejects at once with a {@link ValidationError}, code VALIDATION, as the server would.
      */
     send(input: { roomId: string; body: string; clientMsgId?: string }): Promise<SendResult> {
       const clientMsgId = input.clientMsgId ?? randomId();
+      const checked = SendInput.safeParse({ roomId: input.roomId, clientMsgId, body: input.body });
+      if (!checked.success) {
+        const issues = checked.error.issues.map((issue) => ({
+          path: issue.path.join('.'),
+          message: issue.message,
+        }));
+        return Promise.reject(new ValidationError(issues));
+      }
+      // The body as given: the server trims it the same way (and a retry must send the same).
       return outbox.enqueue({ roomId: input.roomId, body: input.body, clientMsgId });
     },
     /** Reports whether the person is here (false for a hidden tab or an idle screen): away vs online. */

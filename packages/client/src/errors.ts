@@ -24,6 +24,27 @@ export function retryAfterMsOf(error: unknown): number | undefined {
   return dataOf(error)?.retryAfterMs;
 }
 
+/** One field a VALIDATION refusal names, and why: as the server's `data.issues` has them. */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * An input the SDK refused before sending it, by the same contracts the server checks: the same
+ * `VALIDATION` code (`errorCodeOf` gives it), issues and message as the server's refusal.
+ */
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  readonly data: { appCode: 'VALIDATION'; issues: ValidationIssue[] };
+
+  constructor(issues: ValidationIssue[]) {
+    // Worded as the server's error formatter words it ("body: Message is empty").
+    super(issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; '));
+    this.data = { appCode: 'VALIDATION', issues };
+  }
+}
+
 /** A message fit to show a person. */
 export function errorMessageOf(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -12,5 +12,11 @@ export {
   type Transport,
   type TransportPreference,
 } from './client.js';
-export { errorCodeOf, errorMessageOf, retryAfterMsOf } from './errors.js';
+export {
+  errorCodeOf,
+  errorMessageOf,
+  retryAfterMsOf,
+  ValidationError,
+  type ValidationIssue,
+} from './errors.js';
 export type { OutboxEntry } from './outbox.js';

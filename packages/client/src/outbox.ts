@@ -1,5 +1,5 @@
 import type { ErrorCode, SendResult } from '@confab/contracts';
-import { errorCodeOf, retryAfterMsOf } from './errors.js';
+import { errorCodeOf, errorMessageOf, retryAfterMsOf } from './errors.js';
 
 export interface OutboxEntry {
   clientMsgId: string;
@@ -10,24 +10,33 @@ export interface OutboxEntry {
   error?: { code: ErrorCode | undefined; message: string };
 }
 
+type Entry = OutboxEntry & {
+  settle?: { resolve(r: SendResult): void; reject(e: unknown): void };
+};
+
 type Send = (input: { roomId: string; clientMsgId: string; body: string }) => Promise<SendResult>;
 
-/** Codes that mean "try again later", not "this message is refused". */
-const TRANSIENT: ReadonlySet<ErrorCode | undefined> = new Set([
-  undefined,
-  'INTERNAL',
-  'RATE_LIMITED',
-]);
-
 /**
- * Sends in order, one at a time, each with its clientMsgId until the server acknowledges it.
- * A send whose response was lost is sent again with the same id, and the server answers with the
- * first message: exactly one results. Refusals (validation, permissions) fail the entry for good.
+ * What the outbox does after a failed send:
+ * - `wait`: no answer from the server (offline, connection lost): retry with backoff, for as long
+ *   as it takes; a reconnect retries at once.
+ * - `rate-limited`: wait the `retryAfterMs` the server named, then retry.
+ * - `server-error`: INTERNAL; retried with backoff a bounded number of times (a fault that
+ *   persists would otherwise hold every message queued after this one), then `refused`.
+ * - `refused`: any other answer (VALIDATION, FORBIDDEN, ROOM_NOT_FOUND...): a retry cannot change
+ *   it, so the message fails at once and the next one is sent.
  */
+type Verdict = 'wait' | 'rate-limited' | 'server-error' | 'refused';
+
+function verdictOf(code: ErrorCode | undefined): Verdict {
+  if (code === undefined) return 'wait';
+  if (code === 'RATE_LIMITED') return 'rate-limited';
+  if (code === 'INTERNAL') return 'server-error';
+  return 'refused';
+}
+
 export class Outbox {
-  private readonly entries: (OutboxEntry & {
-    settle?: { resolve(r: SendResult): void; reject(e: unknown): void };
-  })[] = [];
+  private readonly entries: Entry[] = [];
   private running = false;
   private wake: (() => void) | undefined;
   private closed = false;
@@ -35,8 +44,10 @@ export class Outbox {
   constructor(
     private readonly send: Send,
     private readonly options: {
-      /** Delay before retry number `attempt` of a transient failure. */
+      /** Delay before retry number `attempt` (0 first) after no answer or an INTERNAL one. */
       retryDelayMs(attempt: number): number;
+      /** INTERNAL answers to one message before it fails (at least 1). */
+      serverErrorAttempts: number;
       changed(entries: OutboxEntry[]): void;
     },
   ) {}
@@ -100,10 +111,10 @@ export class Outbox {
     }
   }
 
-  private async deliver(
-    entry: OutboxEntry & { settle?: { resolve(r: SendResult): void; reject(e: unknown): void } },
-  ) {
-    for (let attempt = 0; !this.closed; attempt++) {
+  private async deliver(entry: Entry): Promise<void> {
+    let retries = 0;
+    let serverErrors = 0;
+    while (!this.closed) {
       try {
         const result = await this.send({
           roomId: entry.roomId,
@@ -115,24 +126,51 @@ export class Outbox {
         entry.settle?.resolve(result);
         return;
       } catch (error) {
-        const code = errorCodeOf(error);
-        if (!TRANSIENT.has(code)) {
-          entry.status = 'failed';
-          entry.error = { code, message: error instanceof Error ? error.message : String(error) };
-          this.options.changed(this.list());
-          entry.settle?.reject(error);
+        const verdict = verdictOf(errorCodeOf(error));
+        if (verdict === 'server-error') serverErrors++;
+        if (
+          verdict === 'refused' ||
+          (verdict === 'server-error' && serverErrors >= this.options.serverErrorAttempts)
+        ) {
+          this.fail(entry, error);
           return;
         }
-        const delay = Math.max(retryAfterMsOf(error) ?? 0, this.options.retryDelayMs(attempt));
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = undefined;
+        const retryAfterMs = retryAfterMsOf(error);
+        if (verdict === 'rate-limited' && retryAfterMs !== undefined) {
+          // The server said when: neither sooner (refused again) nor a growing backoff later.
+          await this.pause(retryAfterMs, false);
+        } else {
+          await this.pause(this.options.retryDelayMs(retries++), true);
+        }
       }
     }
+  }
+
+  private fail(entry: Entry, error: unknown): void {
+    entry.status = 'failed';
+    entry.error = { code: errorCodeOf(error), message: errorMessageOf(error) };
+    this.options.changed(this.list());
+    entry.settle?.reject(error);
+  }
+
+  /** Waits `ms`; a `nudge` (the connection is back) ends the wait early if `wakeable`. */
+  private pause(ms: number, wakeable: boolean): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      const stop = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      // close() ends every wait; nudge() only a backoff, not a wait the server asked for.
+      this.wake = wakeable
+        ? stop
+        : () => {
+            if (this.closed) stop();
+          };
+    });
   }
 }
