@@ -1,4 +1,9 @@
-import type { ChatClient, OutboxEntry, SendResult } from '@confab/client';
+import {
+  type ChatClient,
+  type OutboxEntry,
+  type SendResult,
+  ValidationError,
+} from '@confab/client';
 import type { Message } from '@confab/contracts';
 import { newClientMsgId } from './ids.js';
 import { Observable } from './observable.js';
@@ -28,6 +33,8 @@ export function createOutgoingStore(client: ChatClient, me: () => string | null)
   const tracked = new Map<string, { roomId: string; body: string; createdAt: number }>();
   const firstSeen = new Map<string, number>();
   const confirmed = new Set<string>();
+  /** Messages the SDK refused before queueing them (an invalid body): why, by clientMsgId. */
+  const refused = new Map<string, string>();
   const state = new Observable<readonly Outgoing[]>([]);
   let outbox: OutboxEntry[] = client.outbox();
 
@@ -40,8 +47,8 @@ export function createOutgoingStore(client: ChatClient, me: () => string | null)
       list.push({
         clientMsgId,
         ...sent,
-        status: entry?.status ?? 'pending',
-        error: entry?.error?.message ?? null,
+        status: entry?.status ?? (refused.has(clientMsgId) ? 'failed' : 'pending'),
+        error: entry?.error?.message ?? refused.get(clientMsgId) ?? null,
       });
     }
     // Sends made with client.send directly (not through these hooks) are shown too.
@@ -88,7 +95,16 @@ export function createOutgoingStore(client: ChatClient, me: () => string | null)
       const clientMsgId = newClientMsgId();
       tracked.set(clientMsgId, { roomId, body, createdAt: Date.now() });
       publish();
-      return client.send({ roomId, body, clientMsgId });
+      const sent = client.send({ roomId, body, clientMsgId });
+      // The outbox never held it, so no outbox event will say it failed: say it here, or it
+      // would show as pending for ever.
+      sent.catch((error: unknown) => {
+        if (error instanceof ValidationError && tracked.has(clientMsgId)) {
+          refused.set(clientMsgId, error.message);
+          publish();
+        }
+      });
+      return sent;
     },
     /** Sends a failed message again, with the same clientMsgId. */
     retry(clientMsgId: string): Promise<SendResult> | undefined {
@@ -96,6 +112,7 @@ export function createOutgoingStore(client: ChatClient, me: () => string | null)
     },
     discard(clientMsgId: string): void {
       tracked.delete(clientMsgId);
+      refused.delete(clientMsgId);
       client.discard(clientMsgId);
       publish();
     },
