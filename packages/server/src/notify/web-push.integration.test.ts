@@ -339,6 +339,21 @@ describe('Web Push to members with no live connection', () => {
         { ...good, endpoint: 'https://localhost/push/x' },
         'endpoint must be a public push service',
       ],
+      // Reserved ranges the first check missed, and other spellings of loopback.
+      ...[
+        'https://[::ffff:127.0.0.1]/push/x',
+        'https://[64:ff9b::a00:1]/push/x',
+        'https://198.18.0.1/push/x',
+        'https://240.0.0.1/push/x',
+        'https://[2001:db8::1]/push/x',
+        'https://[fec0::1]/push/x',
+        'https://0x7f000001/push/x',
+        'https://push.localhost/push/x',
+      ].map((endpoint): [User, typeof good, string] => [
+        bob,
+        { ...good, endpoint },
+        'endpoint must be a public push service',
+      ]),
       [
         ben,
         { ...good, endpoint: 'http://push.example.com/x' },

@@ -298,6 +298,64 @@ describe('webhooks for other apps', () => {
     ]);
   });
 
+  it('registerWebhook refuses a URL naming a loopback, private or reserved address, and stores nothing', async () => {
+    const { admin } = await setup({ allowPrivateAddresses: false });
+    const internal = 'url must name a public host, not a loopback, private or reserved address';
+    const cases: [string, string][] = [
+      ['http://127.0.0.1:8080/hooks', internal],
+      ['http://localhost:8080/hooks', internal],
+      ['http://[::1]/hooks', internal],
+      ['http://169.254.169.254/latest/meta-data', internal],
+      ['https://10.0.0.5/hooks', internal],
+      ['https://[::ffff:10.0.0.5]/hooks', internal],
+      ['https://[fd00::5]/hooks', internal],
+      ['http://2130706433/hooks', internal],
+      ['https://user:pass@hooks.example.com/confab', 'url must not carry credentials'],
+    ];
+    for (const [url, message] of cases) {
+      expect(
+        await refusal(admin.notifications.registerWebhook.mutate({ url, secret: SECRET })),
+      ).toEqual({ appCode: 'VALIDATION', message });
+    }
+    expect(await admin.notifications.webhooks.query()).toEqual([]);
+  });
+
+  it('a webhook whose name resolves to an internal address is refused at delivery: failed at once, never contacted', async () => {
+    const asked: string[] = [];
+    const { admin, users, receiver, notify, logs } = await setup({
+      allowPrivateAddresses: false,
+      lookup: async (hostname) => {
+        asked.push(hostname);
+        return [{ address: '127.0.0.1', family: 4 }];
+      },
+    });
+    const [alice, bob] = await users('alice', 'bob');
+    const room = await roomOf(alice, [bob]);
+    const r = await receiver();
+    const url = r.url.replace('127.0.0.1', 'hooks.example.test');
+    await admin.notifications.registerWebhook.mutate({ url, secret: SECRET });
+    await alice.api.message.send.mutate({ roomId: room.id, clientMsgId: 'x', body: 'psst' });
+    await notify.settled();
+
+    expect(asked).toEqual(['hooks.example.test']);
+    expect(r.received).toEqual([]);
+    expect(notify.metrics().webhooks).toEqual({
+      attempts: 1,
+      delivered: 0,
+      retried: 0,
+      failed: 1,
+      dropped: 0,
+    });
+    expect(logs.filter((l) => l.event === 'webhook.attempt')).toEqual([
+      expect.objectContaining({
+        origin: new URL(url).origin,
+        attempt: 1,
+        outcome: 'failed',
+        failure: 'refused',
+      }),
+    ]);
+  });
+
   it('nothing is delivered when every member is connected, muted or the sender', async () => {
     const { admin, users, receiver, notify } = await setup();
     const [alice, bob, carol] = await users('alice', 'bob', 'carol');
