@@ -1,4 +1,35 @@
+import { DEFAULT_CONNECTION_LIMITS, DEFAULT_RATE_RULES, type RateKind } from '@confab/server';
 import { z } from 'zod';
+
+const RateKindName = z.enum(Object.keys(DEFAULT_RATE_RULES) as [RateKind, ...RateKind[]]);
+const RateRule = z.strictObject({
+  points: z.number().int().min(1),
+  windowMs: z.number().int().min(1000),
+});
+const positiveInt = z.number().int().min(1);
+const ConnectionLimits = z
+  .strictObject(
+    Object.fromEntries(Object.keys(DEFAULT_CONNECTION_LIMITS).map((k) => [k, positiveInt])) as {
+      [K in keyof typeof DEFAULT_CONNECTION_LIMITS]: typeof positiveInt;
+    },
+  )
+  .partial();
+
+/** A setting given as JSON, checked against `schema`; absent means {}. */
+function jsonOf<T extends z.ZodType>(schema: T) {
+  return z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
 
 /** Every setting the process reads, parsed once. Nothing else reads process.env. */
 const Env = z.object({
@@ -47,6 +78,29 @@ const Env = z.object({
   /** Attempts per webhook delivery, and the wait before the first retry (it doubles). */
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(1000),
+  /** Comma-separated origins (besides Confab's own) whose pages may use the session cookie. */
+  ALLOWED_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)),
+      'each origin is scheme://host[:port], e.g. https://chat.example.com',
+    ),
+  /** Behind a reverse proxy: per-address limits count the last X-Forwarded-For hop. */
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  /** Rate limits to change, as JSON: {"loginPerAddress":{"points":30,"windowMs":300000}}. */
+  RATE_LIMITS: jsonOf(z.partialRecord(RateKindName, RateRule)),
+  /** Connection caps and deadlines to change, as JSON: {"maxStreamsPerUser":50}. */
+  CONNECTION_LIMITS: jsonOf(ConnectionLimits),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -30,6 +30,10 @@ async function main(): Promise<void> {
         webhookMaxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
         webhookRetryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
       },
+      allowedOrigins: env.ALLOWED_ORIGINS,
+      trustProxy: env.TRUST_PROXY,
+      rateLimits: env.RATE_LIMITS,
+      connectionLimits: env.CONNECTION_LIMITS,
     },
   });
   const url = await server.listen(env.PORT, env.HOST);

@@ -3,7 +3,12 @@
 // app. The runner reads its CPU and RSS from /proc; IPC only reports the port and, for the RSS
 // workload, runs gc. Arguments: see drivers/confab-server.ts, which builds them.
 import { parseArgs } from 'node:util';
-import { createChatServer, createMemoryBus, createStoreFromUrl } from '@confab/server';
+import {
+  createChatServer,
+  createMemoryBus,
+  createStoreFromUrl,
+  unreachableRateRules,
+} from '@confab/server';
 import { host } from './host.js';
 
 const { positionals, values } = parseArgs({
@@ -20,7 +25,12 @@ const store = await createStoreFromUrl(databaseUrl);
 const server = createChatServer({
   store,
   bus: createMemoryBus(),
-  config: values['send-rate'] === undefined ? {} : { sendRate: { perSecond, burst } },
+  config: {
+    ...(values['send-rate'] === undefined ? {} : { sendRate: { perSecond, burst } }),
+    // The load generator plays thousands of devices and users from 127.0.0.1.
+    rateLimits: unreachableRateRules(),
+    connectionLimits: { maxConnectionsPerAddress: 1_000_000, maxStreamsPerUser: 1_000_000 },
+  },
 });
 
 await host({

@@ -42,6 +42,8 @@ export const LIMITS = {
   heartbeatIntervalMs: 15_000,
   /** ...or it counts as gone after this long. */
   heartbeatTtlMs: 45_000,
+  /** Calls one HTTP batch may carry (httpBatchLink's `maxItems` must not exceed it). */
+  httpBatchMax: 50,
   /** Largest WebSocket frame or HTTP body the server accepts, in bytes. */
   maxPayloadBytes: 64 * 1024,
   /** A session token lives this long without use before it expires. */

@@ -6,6 +6,10 @@ export {
 } from './adapters/kysely/store.js';
 export { createMemoryBus } from './adapters/memory-bus.js';
 export {
+  type ConnectionLimits,
+  DEFAULT_CONNECTION_LIMITS,
+} from './http/connection-limits.js';
+export {
   type ChatServer,
   type ChatServerConfig,
   createChatServer,
@@ -23,4 +27,11 @@ export type { Bus, BusMessage, BusTopic } from './ports/bus.js';
 export type { Notifier } from './ports/notifier.js';
 export type { Store } from './ports/store.js';
 export type { AppRouter } from './routers/root.js';
+export {
+  DEFAULT_RATE_RULES,
+  type RateKind,
+  type RateRule,
+  type RateRules,
+  unreachableRateRules,
+} from './services/abuse-limits.js';
 export type { ErrorData } from './trpc.js';

@@ -7,6 +7,7 @@ import {
   createChatServer,
   createMemoryBus,
   createSqliteStore,
+  unreachableRateRules,
 } from '@confab/server';
 import { EventSource } from 'eventsource';
 import WebSocket from 'ws';
@@ -45,7 +46,12 @@ export async function startServer(
   const chat = createChatServer({
     store,
     bus: createMemoryBus(),
-    config: { sendRate: { perSecond: 100_000, burst: 100_000 }, ...config },
+    // Every test plays its users from 127.0.0.1: per-address limits would count them as one.
+    config: {
+      sendRate: { perSecond: 100_000, burst: 100_000 },
+      rateLimits: unreachableRateRules(),
+      ...config,
+    },
   });
   const url = await chat.listen(port);
   return { url, port: Number(new URL(url).port), chat, stop: () => chat.close() };

@@ -11,6 +11,7 @@ import { createStoreFromUrl } from '../adapters/kysely/store.js';
 import { createMemoryBus } from '../adapters/memory-bus.js';
 import { type ChatServer, type ChatServerConfig, createChatServer } from '../http/server.js';
 import type { AppRouter } from '../routers/root.js';
+import { unreachableRateRules } from '../services/abuse-limits.js';
 
 export interface TestServer {
   url: string;
@@ -24,7 +25,12 @@ export async function startServer(
   config: ChatServerConfig = {},
 ): Promise<TestServer> {
   const store = await createStoreFromUrl(databaseUrl);
-  const server = createChatServer({ store, bus: createMemoryBus(), config });
+  // Every test plays its users from 127.0.0.1: per-address limits would count them as one.
+  const server = createChatServer({
+    store,
+    bus: createMemoryBus(),
+    config: { rateLimits: unreachableRateRules(), ...config },
+  });
   const url = await server.listen(0);
   return { url, server, close: () => server.close() };
 }

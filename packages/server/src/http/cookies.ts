@@ -3,15 +3,27 @@ import { LIMITS } from '@confab/contracts';
 
 export const SESSION_COOKIE = 'confab_session';
 
+/**
+ * A cookie's value, or undefined. Whatever the client sent: a value that is not valid
+ * percent-encoding (`%`, `%zz`, a lone surrogate's `%ED%A0%80`) counts as no cookie, never a
+ * throw (it once was an uncaught URIError in the upgrade listener that took the process down).
+ */
 export function readCookie(req: IncomingMessage, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name)
-      return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decode(part.slice(eq + 1).trim());
   }
   return undefined;
+}
+
+function decode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -35,13 +35,16 @@ describe('queries and mutations over HTTP: Confab answers as tRPC does', () => {
         router: appRouter,
         basePath: '/trpc/',
         maxBodySize: LIMITS.maxPayloadBytes,
+        maxBatchSize: LIMITS.httpBatchMax,
         createContext: ({ req }) => ({
           services,
           token: req.headers.authorization?.slice('Bearer '.length),
           setSessionCookie: undefined,
+          cookieOriginAllowed: true,
           apiKey: undefined,
           transport: 'http' as const,
           backpressure: undefined,
+          address: req.socket.remoteAddress ?? 'unknown',
         }),
       }),
     );
@@ -166,6 +169,20 @@ describe('queries and mutations over HTTP: Confab answers as tRPC does', () => {
     const { confab, trpc } = await both(path, init);
     expect(confab.status).toBe(expectedStatus);
     expect(confab).toEqual(trpc);
+  });
+
+  it('a batch over LIMITS.httpBatchMax is refused whole, as tRPC does, saying the limit', async () => {
+    const paths = Array.from({ length: LIMITS.httpBatchMax + 1 }, () => 'room.mine').join(',');
+    const { confab, trpc } = await both(`${paths}?batch=1&input=${input({})}`, {
+      headers: authed(),
+    });
+    type Refusal = { error: { data: unknown; message: string } };
+    const [ours, theirs] = [confab.body as Refusal, trpc.body as Refusal];
+    expect(confab.status).toBe(400);
+    expect(ours.error.data).toEqual(theirs.error.data);
+    expect(ours.error.message).toBe(
+      `A batch may carry at most ${LIMITS.httpBatchMax} calls (this one has ${LIMITS.httpBatchMax + 1})`,
+    );
   });
 
   it('an oversized body without a declared length is refused with 413 as tRPC does', async () => {

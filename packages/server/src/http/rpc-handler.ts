@@ -4,6 +4,7 @@ import { callTRPCProcedure, getErrorShape, getTRPCErrorFromUnknown, TRPCError } 
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { AppRouter } from '../routers/root.js';
 import type { Context } from '../trpc.js';
+import { reportError } from './guard.js';
 
 type CallType = 'query' | 'mutation';
 
@@ -62,6 +63,10 @@ export function createRpcHandler(opts: {
   router: AppRouter;
   basePath: string;
   createContext(req: IncomingMessage, res: ServerResponse): Context;
+  /** Most calls one batch may carry; a larger batch is refused whole (400). */
+  maxBatchSize: number;
+  /** Calls of one batch that run at once; the rest wait their turn. */
+  concurrency: number;
 }) {
   const { router } = opts;
   const config = router._def._config;
@@ -127,41 +132,39 @@ export function createRpcHandler(opts: {
       })();
       return inputs;
     };
-    const outcomes = await Promise.all(
-      calls.map(async (call, index) => {
-        try {
-          const data = await callTRPCProcedure({
-            router,
-            path: call.path,
-            getRawInput: async () => (await readInputs())[index],
-            ctx,
-            type: call.type,
-            signal: abort.signal,
-            batchIndex: index,
-          });
-          return { status: 200, json: { result: { data } } };
-        } catch (cause) {
-          const error = getTRPCErrorFromUnknown(cause);
-          const input = await readInputs().then(
-            (all) => all[index],
-            () => undefined,
-          );
-          const shape = getErrorShape({
-            config,
-            error,
-            type: call.type,
-            path: call.path,
-            input,
-            ctx,
-          });
-          const declared = (shape.data as { httpStatus?: unknown } | undefined)?.httpStatus;
-          return {
-            status: typeof declared === 'number' ? declared : getHTTPStatusCodeFromError(error),
-            json: { error: shape },
-          };
-        }
-      }),
-    );
+    const outcomes = await mapWithConcurrency(calls, opts.concurrency, async (call, index) => {
+      try {
+        const data = await callTRPCProcedure({
+          router,
+          path: call.path,
+          getRawInput: async () => (await readInputs())[index],
+          ctx,
+          type: call.type,
+          signal: abort.signal,
+          batchIndex: index,
+        });
+        return { status: 200, json: { result: { data } } };
+      } catch (cause) {
+        const error = getTRPCErrorFromUnknown(cause);
+        const input = await readInputs().then(
+          (all) => all[index],
+          () => undefined,
+        );
+        const shape = getErrorShape({
+          config,
+          error,
+          type: call.type,
+          path: call.path,
+          input,
+          ctx,
+        });
+        const declared = (shape.data as { httpStatus?: unknown } | undefined)?.httpStatus;
+        return {
+          status: typeof declared === 'number' ? declared : getHTTPStatusCodeFromError(error),
+          json: { error: shape },
+        };
+      }
+    });
     const statuses = new Set(outcomes.map((o) => o.status));
     const status = statuses.size === 1 ? (outcomes[0]?.status ?? 200) : 207;
     const body = isBatch ? outcomes.map((o) => o.json) : outcomes[0]?.json;
@@ -170,14 +173,59 @@ export function createRpcHandler(opts: {
     res.end(JSON.stringify(body));
   }
 
+  /** A batch over the limit: refused whole, before any call runs or the body is read. */
+  function refuseBatch(req: IncomingMessage, res: ServerResponse, size: number) {
+    const error = new TRPCError({
+      code: 'BAD_REQUEST',
+      message: `A batch may carry at most ${opts.maxBatchSize} calls (this one has ${size})`,
+    });
+    const shape = getErrorShape({
+      config,
+      error,
+      type: 'unknown',
+      path: undefined,
+      input: undefined,
+      ctx: undefined,
+    });
+    // The body is not read: close the connection rather than parse what follows.
+    res.writeHead(400, { 'Content-Type': 'application/json', Connection: 'close' });
+    res.end(JSON.stringify({ error: shape }));
+    req.resume();
+  }
+
   return {
     /** Serves the request when it is one this handler takes; false (untouched) otherwise. */
     handle(req: IncomingMessage, res: ServerResponse): boolean {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const request = callsOf(req, url);
       if (!request) return false;
-      serve(req, res, url, request).catch(() => res.destroy());
+      if (request.calls.length > opts.maxBatchSize) {
+        refuseBatch(req, res, request.calls.length);
+        return true;
+      }
+      serve(req, res, url, request).catch((error: unknown) => {
+        reportError('http call', error);
+        res.destroy();
+      });
       return true;
     },
   };
+}
+
+/** `fn` over `items` with at most `limit` running at once; results in the items' order. */
+async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
 }

@@ -8,10 +8,20 @@ import type { Bus } from '../ports/bus.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
 import { appRouter } from '../routers/root.js';
+import type { RateRules } from '../services/abuse-limits.js';
 import { createServices } from '../services/index.js';
 import type { StreamLimits } from '../services/stream.js';
 import type { Context, Services } from '../trpc.js';
+import { clientAddress } from './client-address.js';
+import {
+  type ConnectionLimits,
+  createAddressCounter,
+  createStreamCounter,
+  DEFAULT_CONNECTION_LIMITS,
+} from './connection-limits.js';
 import { readCookie, SESSION_COOKIE, writeSessionCookie } from './cookies.js';
+import { reportError } from './guard.js';
+import { createOriginCheck } from './origin.js';
 import { createRpcHandler } from './rpc-handler.js';
 import { createSseHandler } from './sse-handler.js';
 import { createStaticHandler } from './static.js';
@@ -36,20 +46,48 @@ export interface ChatServerConfig {
   wsPongWaitMs?: number;
   /** Offline notifications: Web Push and webhooks (see docs/notifications.md). */
   notifications?: NotifyConfig;
+  /**
+   * Origins besides the server's own whose pages may use the session cookie (and so open a
+   * cookie-authenticated WebSocket or SSE stream). @default [] (same origin only)
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * Behind a reverse proxy: take the client's address from the last `X-Forwarded-For` hop
+   * (per-address limits would otherwise count the proxy as one client). @default false
+   */
+  trustProxy?: boolean;
+  /** Rate limits, each `{ points, windowMs }` (see docs/security.md). @default DEFAULT_RATE_RULES */
+  rateLimits?: Partial<RateRules>;
+  /** Connection caps and deadlines (see docs/security.md). @default DEFAULT_CONNECTION_LIMITS */
+  connectionLimits?: Partial<ConnectionLimits>;
 }
 
 /** The API path: tRPC over HTTP and SSE under it, WebSocket upgrades at it. */
 export const TRPC_PATH = '/trpc';
 
+/** The session token: bearer header, then connectionParams, then (allowed origins only) cookie. */
 function tokenFrom(
   req: IncomingMessage,
   connectionParams: Record<string, string | undefined> | null | undefined,
+  cookieAllowed: boolean,
 ): string | undefined {
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim() || undefined;
   const param = connectionParams?.token;
   if (typeof param === 'string' && param) return param;
-  return readCookie(req, SESSION_COOKIE);
+  return cookieAllowed ? readCookie(req, SESSION_COOKIE) : undefined;
+}
+
+/** An error answer in tRPC's shape for a request refused before it reaches a procedure. */
+function refuse(res: ServerResponse, status: number, appCode: string, message: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'Content-Type': 'application/json', Connection: 'close' });
+  res.end(
+    JSON.stringify({ error: { message, code: -32600, data: { appCode, httpStatus: status } } }),
+  );
 }
 
 function apiKeyFrom(req: IncomingMessage): string | undefined {
@@ -58,6 +96,10 @@ function apiKeyFrom(req: IncomingMessage): string | undefined {
 }
 
 export { SLOW_CONSUMER_CLOSE_CODE } from './ws-handler.js';
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
 
 /**
  * Connections the kernel queues before the server accepts them. Node's default (511) overflows
@@ -79,6 +121,7 @@ export function createChatServer(deps: {
   config?: ChatServerConfig;
 }) {
   const config = deps.config ?? {};
+  const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...config.connectionLimits };
   const services: Services = createServices(
     { store: deps.store, bus: deps.bus, ...(deps.notifier ? { notifier: deps.notifier } : {}) },
     {
@@ -87,42 +130,67 @@ export function createChatServer(deps: {
       ...(config.sendRate ? { sendRate: config.sendRate } : {}),
       ...(config.heartbeatTtlMs ? { heartbeatTtlMs: config.heartbeatTtlMs } : {}),
       ...(config.notifications ? { notifications: config.notifications } : {}),
+      ...(config.rateLimits ? { rateLimits: config.rateLimits } : {}),
     },
   );
   const secure = config.secureCookies ?? false;
+  const origins = createOriginCheck({ allowedOrigins: config.allowedOrigins ?? [], secure });
+  const trustProxy = config.trustProxy ?? false;
+  const streams = createStreamCounter(limits.maxStreamsPerUser);
 
   const httpContext = (
     req: IncomingMessage,
     res: ServerResponse,
     connectionParams: Record<string, string | undefined> | null,
-  ): Context => ({
-    services,
-    token: tokenFrom(req, connectionParams),
-    setSessionCookie: (token) => writeSessionCookie(res, token, secure),
-    apiKey: apiKeyFrom(req),
-    transport: 'http',
-    // An SSE stream's unsent bytes sit in the response's write buffer.
-    backpressure: { bufferedBytes: () => res.writableLength, cutOff: () => res.destroy() },
-  });
+  ): Context => {
+    const cookieOriginAllowed = origins.cookieAllowed(req);
+    return {
+      services,
+      token: tokenFrom(req, connectionParams, cookieOriginAllowed),
+      setSessionCookie: cookieOriginAllowed
+        ? (token) => writeSessionCookie(res, token, secure)
+        : undefined,
+      cookieOriginAllowed,
+      apiKey: apiKeyFrom(req),
+      transport: 'http',
+      // An SSE stream's unsent bytes sit in the response's write buffer.
+      backpressure: { bufferedBytes: () => res.writableLength, cutOff: () => res.destroy() },
+      address: clientAddress(req, trustProxy),
+    };
+  };
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_PATH}/`,
     maxBodySize: LIMITS.maxPayloadBytes,
+    maxBatchSize: LIMITS.httpBatchMax,
     createContext: ({ req, res, info }) => httpContext(req, res, info.connectionParams),
   });
   // The device stream over SSE skips tRPC's per-subscriber pipeline (see sse-handler.ts), and
   // plain queries and mutations its fetch adapter (see rpc-handler.ts); tRPC serves the rest.
-  const sseHandler = createSseHandler({ router: appRouter, createContext: httpContext });
+  const sseHandler = createSseHandler({ router: appRouter, createContext: httpContext, streams });
   const rpcHandler = createRpcHandler({
     router: appRouter,
     basePath: `${TRPC_PATH}/`,
     createContext: (req, res) => httpContext(req, res, null),
+    maxBatchSize: LIMITS.httpBatchMax,
+    concurrency: limits.httpBatchConcurrency,
   });
   const serveStatic = config.staticDir ? createStaticHandler(config.staticDir) : undefined;
 
-  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+  const route = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`)) {
+      // Mutations are JSON only: a form or multipart POST (which any page may send without
+      // asking, CORS or not) never reaches a procedure.
+      if (req.method === 'POST' && !isJson(req.headers['content-type'])) {
+        refuse(
+          res,
+          415,
+          'VALIDATION',
+          'Mutations take a JSON body (Content-Type: application/json)',
+        );
+        return;
+      }
       if (!sseHandler.handle(req, res, path) && !rpcHandler.handle(req, res)) trpcHandler(req, res);
     } else if (path === '/healthz') {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true }));
@@ -135,8 +203,26 @@ export function createChatServer(deps: {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
     }
   };
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      route(req, res);
+    } catch (error) {
+      // Whatever a request carried, only its own answer fails.
+      reportError('http request', error);
+      refuse(res, 500, 'INTERNAL', 'Internal server error');
+    }
+  };
   // Room cursors ride in SSE and poll URLs; room for ~2000 of them.
-  const httpServer = createServer({ maxHeaderSize: 128 * 1024 }, onRequest);
+  const httpServer = createServer(
+    {
+      maxHeaderSize: 128 * 1024,
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+    },
+    onRequest,
+  );
+  const addresses = createAddressCounter(limits.maxConnectionsPerAddress);
+  httpServer.on('connection', (socket) => addresses.admit(socket));
 
   // Frames larger than the payload limit close the connection (1009) before they are parsed.
   // The handler keeps its own set of connections, so ws need not track them too.
@@ -146,26 +232,39 @@ export function createChatServer(deps: {
     clientTracking: false,
   });
   httpServer.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path !== TRPC_PATH) {
-      socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
-      return;
+    try {
+      const path = (req.url ?? '/').split('?')[0];
+      if (path !== TRPC_PATH) {
+        socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    } catch (error) {
+      reportError('websocket upgrade', error);
+      socket.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
   const wssHandler = attachWebSocketHandler({
     wss,
     router: appRouter,
-    createContext: (req, ws, connectionParams): Context => ({
-      services,
-      token: tokenFrom(req, connectionParams),
-      setSessionCookie: undefined,
-      apiKey: apiKeyFrom(req),
-      transport: 'ws',
-      backpressure: new WsBackpressure(ws),
-    }),
+    createContext: (req, ws, connectionParams): Context => {
+      // A socket opened by a page of another origin never rides the cookie (see origin.ts).
+      const cookieOriginAllowed = origins.cookieAllowed(req);
+      return {
+        services,
+        token: tokenFrom(req, connectionParams, cookieOriginAllowed),
+        setSessionCookie: undefined,
+        cookieOriginAllowed,
+        apiKey: apiKeyFrom(req),
+        transport: 'ws',
+        backpressure: new WsBackpressure(ws),
+        address: clientAddress(req, trustProxy),
+      };
+    },
     pingMs: config.wsPingMs ?? 10_000,
     pongWaitMs: config.wsPongWaitMs ?? 5_000,
+    limits,
+    streams,
   });
 
   return {
@@ -187,6 +286,13 @@ export function createChatServer(deps: {
     /** Live connections, for /metrics and tests. */
     stats(): { webSockets: number; sseStreams: number } {
       return { webSockets: wssHandler.size(), sseStreams: sseHandler.size() };
+    },
+    /** Open event streams of a user and TCP connections of an address (for tests). */
+    usage(key: { userId?: string; address?: string }): { streams: number; connections: number } {
+      return {
+        streams: key.userId ? streams.count(key.userId) : 0,
+        connections: key.address ? addresses.count(key.address) : 0,
+      };
     },
     /**
      * Drains: stops accepting, asks WebSocket clients to reconnect elsewhere, ends open

@@ -6,7 +6,9 @@ import type { AppRouter } from '../routers/root.js';
 import { DeviceSession, type DeviceSink } from '../services/device-session.js';
 import { applyLastEventId } from '../services/stream.js';
 import type { Context } from '../trpc.js';
+import type { StreamCounter } from './connection-limits.js';
 import { ownSseEvent, sseEventFrame, sseNamedFrame } from './frames.js';
+import { reportError } from './guard.js';
 import { beforeWrite } from './write-coalescing.js';
 
 const ON_EVENT = 'events.onEvent';
@@ -123,6 +125,8 @@ export function createSseHandler(opts: {
     res: ServerResponse,
     connectionParams: Record<string, string | undefined> | null,
   ): Context;
+  /** Live event streams per user, shared with the WebSocket handler. */
+  streams: StreamCounter;
 }) {
   const { router } = opts;
   const config = router._def._config;
@@ -173,6 +177,7 @@ export function createSseHandler(opts: {
       // As authedProcedure does: the token must name a live session.
       const auth = await ctx.services.accounts.authenticate(ctx.token);
       if (res.destroyed || res.writableEnded) return;
+      res.once('close', opts.streams.acquire(auth.user.id));
       stream.session = new DeviceSession(
         ctx.services,
         auth,
@@ -197,7 +202,10 @@ export function createSseHandler(opts: {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.searchParams.has('batch')) return false;
       // serve() answers its own errors on the stream; this is only for a throw it did not expect.
-      serve(req, res, url).catch(() => res.destroy());
+      serve(req, res, url).catch((error: unknown) => {
+        reportError('sse stream', error);
+        res.destroy();
+      });
       return true;
     },
     /** Open SSE streams. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { StreamEvent } from '@confab/contracts';
+import { ERROR_CODES, type StreamEvent } from '@confab/contracts';
 import {
   callTRPCProcedure,
   getErrorShape,
@@ -8,15 +8,22 @@ import {
   TRPCError,
 } from '@trpc/server';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { AppError } from '../errors.js';
 import { OnEventInput } from '../routers/events.js';
 import type { AppRouter } from '../routers/root.js';
 import { DeviceSession, type DeviceSink } from '../services/device-session.js';
 import { applyLastEventId, type Backpressure } from '../services/stream.js';
 import type { Context } from '../trpc.js';
+import type { ConnectionLimits, StreamCounter } from './connection-limits.js';
 import { eventFrame, framePrefix, ownEventJson, sendShared, sendText, socketOf } from './frames.js';
+import { reportError } from './guard.js';
 
 /** WebSocket close code sent to a device cut off for not reading fast enough. */
 export const SLOW_CONSUMER_CLOSE_CODE = 4008;
+/** Close code for a socket that did not send its connectionParams in time (policy violation). */
+export const AUTH_TIMEOUT_CLOSE_CODE = 1008;
+/** Close code for a socket closed after sitting with no subscription and no request. */
+export const IDLE_CLOSE_CODE = 4000;
 const ON_EVENT = 'events.onEvent';
 /** A frame may batch at most this many requests. */
 const MAX_BATCH = 100;
@@ -67,8 +74,15 @@ interface Connection {
   /** The first message must be connectionParams (the client asked with ?connectionParams=1). */
   awaitingParams: boolean;
   subscriptions: Map<RequestId, { close(): void }>;
+  /** Subscriptions being set up (authenticating): they count against the socket's cap. */
+  pendingSubscriptions: number;
+  /** Queries and mutations running. */
+  inFlight: number;
   lastHeard: number;
   pingedAt: number;
+  openedAt: number;
+  /** When the socket last asked for something (pings aside), for the idle deadline. */
+  lastRequestAt: number;
 }
 
 /**
@@ -102,6 +116,8 @@ class WsDeviceSink extends WsBackpressure implements DeviceSink {
   }
 
   fail(error: unknown): void {
+    // close() also frees the user's stream slot.
+    this.c.subscriptions.get(this.requestId)?.close();
     this.c.subscriptions.delete(this.requestId);
     this.failed(this.c, { id: this.requestId, jsonrpc: this.jsonrpc, path: ON_EVENT }, error);
   }
@@ -156,8 +172,11 @@ export function attachWebSocketHandler(opts: {
   ): Context;
   pingMs: number;
   pongWaitMs: number;
+  limits: ConnectionLimits;
+  /** Live event streams per user, shared with the SSE handler. */
+  streams: StreamCounter;
 }) {
-  const { router } = opts;
+  const { router, limits } = opts;
   const connections = new Set<Connection>();
 
   const send = (c: Connection, message: object) => {
@@ -193,6 +212,8 @@ export function attachWebSocketHandler(opts: {
     if (!input.success) throw new TRPCError({ code: 'BAD_REQUEST', cause: input.error });
     const auth = await ctx.services.accounts.authenticate(ctx.token);
     if (c.ws.readyState !== c.ws.OPEN || c.subscriptions.has(request.id)) return;
+    const release = opts.streams.acquire(auth.user.id);
+    c.subscriptions.set(request.id, { close: release });
     send(c, {
       id: request.id,
       ...(request.jsonrpc ? { jsonrpc: '2.0' } : {}),
@@ -215,11 +236,21 @@ export function attachWebSocketHandler(opts: {
         failSubscription,
       ),
     );
-    c.subscriptions.set(request.id, session);
+    c.subscriptions.set(request.id, {
+      close() {
+        session.close();
+        release();
+      },
+    });
   }
 
   /** Any other subscription: the procedure's async iterable, pumped frame by frame. */
-  async function subscribeGeneric(c: Connection, ctx: Context, request: Request) {
+  async function subscribeGeneric(
+    c: Connection,
+    ctx: Context,
+    request: Request,
+    started: () => void,
+  ) {
     const abort = new AbortController();
     const iterable = (await callTRPCProcedure({
       router,
@@ -231,6 +262,7 @@ export function attachWebSocketHandler(opts: {
       batchIndex: 0,
     })) as AsyncIterable<unknown>;
     c.subscriptions.set(request.id, { close: () => abort.abort() });
+    started();
     send(c, { id: request.id, result: { type: 'started' } });
     for await (const value of iterable) {
       if (abort.signal.aborted) break;
@@ -265,16 +297,34 @@ export function attachWebSocketHandler(opts: {
         );
         return;
       }
+      if (c.subscriptions.size + c.pendingSubscriptions >= limits.maxSubscriptionsPerSocket) {
+        sendError(c, request, 'subscription', tooMany('subscriptions on one connection'));
+        return;
+      }
+      // Counted as pending until it is in `c.subscriptions` (or failed).
+      c.pendingSubscriptions += 1;
+      let settled = false;
+      const settle = () => {
+        if (!settled) c.pendingSubscriptions -= 1;
+        settled = true;
+      };
       const run =
         request.path === ON_EVENT
           ? subscribeToEvents(c, ctx, request)
-          : subscribeGeneric(c, ctx, request);
-      run.catch((error: unknown) => {
+          : subscribeGeneric(c, ctx, request, settle);
+      run.then(settle, (error: unknown) => {
+        settle();
+        c.subscriptions.get(request.id)?.close();
         c.subscriptions.delete(request.id);
         sendError(c, request, 'subscription', error);
       });
       return;
     }
+    if (c.inFlight >= limits.maxInFlightPerSocket) {
+      sendError(c, request, request.method, tooMany('requests running on one connection'));
+      return;
+    }
+    c.inFlight += 1;
     callTRPCProcedure({
       router,
       path: request.path,
@@ -283,15 +333,20 @@ export function attachWebSocketHandler(opts: {
       type: request.method,
       signal: undefined,
       batchIndex: 0,
-    }).then(
-      (data: unknown) =>
-        send(c, {
-          id: request.id,
-          ...(request.jsonrpc ? { jsonrpc: '2.0' } : {}),
-          result: { type: 'data', data },
-        }),
-      (error: unknown) => sendError(c, request, request.method as 'query' | 'mutation', error),
-    );
+    })
+      .then(
+        (data: unknown) =>
+          send(c, {
+            id: request.id,
+            ...(request.jsonrpc ? { jsonrpc: '2.0' } : {}),
+            result: { type: 'data', data },
+          }),
+        (error: unknown) => sendError(c, request, request.method as 'query' | 'mutation', error),
+      )
+      .catch((error: unknown) => reportError('websocket reply', error))
+      .finally(() => {
+        c.inFlight -= 1;
+      });
   }
 
   function onMessage(c: Connection, data: Buffer) {
@@ -303,6 +358,7 @@ export function attachWebSocketHandler(opts: {
       return;
     }
     if (text === 'PONG') return;
+    c.lastRequestAt = c.lastHeard;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -365,7 +421,14 @@ export function attachWebSocketHandler(opts: {
   const connectionOf = new WeakMap<WebSocket, Connection>();
   function onSocketMessage(this: WebSocket, data: Buffer) {
     const c = connectionOf.get(this);
-    if (c) onMessage(c, data);
+    if (!c) return;
+    try {
+      onMessage(c, data);
+    } catch (error) {
+      // Whatever a frame did, only its own connection pays.
+      reportError('websocket message', error);
+      this.terminate();
+    }
   }
   function onSocketClose(this: WebSocket) {
     const c = connectionOf.get(this);
@@ -378,23 +441,36 @@ export function attachWebSocketHandler(opts: {
   // Socket errors (a bad frame, a reset) must not crash the process; close follows.
   const ignoreSocketError = () => {};
 
-  opts.wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+  function onConnection(ws: WebSocket, req: IncomingMessage) {
+    ws.on('error', ignoreSocketError);
     const awaitingParams =
       new URL(req.url ?? '/', 'http://x').searchParams.get('connectionParams') === '1';
+    const now = Date.now();
     const c: Connection = {
       ws,
       req: awaitingParams ? req : undefined,
       ctx: awaitingParams ? undefined : opts.createContext(req, ws, null),
       awaitingParams,
       subscriptions: new Map(),
-      lastHeard: Date.now(),
+      pendingSubscriptions: 0,
+      inFlight: 0,
+      lastHeard: now,
       pingedAt: 0,
+      openedAt: now,
+      lastRequestAt: now,
     };
     connections.add(c);
     connectionOf.set(ws, c);
     ws.on('message', onSocketMessage);
-    ws.on('error', ignoreSocketError);
     ws.on('close', onSocketClose);
+  }
+  opts.wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+    try {
+      onConnection(ws, req);
+    } catch (error) {
+      reportError('websocket connection', error);
+      ws.terminate();
+    }
   });
 
   // One timer for every connection (not one per socket): ping the quiet ones, drop the silent.
@@ -403,13 +479,25 @@ export function attachWebSocketHandler(opts: {
       const now = Date.now();
       for (const c of connections) {
         if (c.pingedAt && now - c.pingedAt > opts.pongWaitMs) c.ws.terminate();
+        else if (c.awaitingParams && now - c.openedAt > limits.authTimeoutMs)
+          c.ws.close(AUTH_TIMEOUT_CLOSE_CODE, 'connectionParams not sent in time');
+        else if (
+          c.subscriptions.size === 0 &&
+          c.pendingSubscriptions === 0 &&
+          c.inFlight === 0 &&
+          now - c.lastRequestAt > limits.idleSocketTimeoutMs
+        )
+          c.ws.close(IDLE_CLOSE_CODE, 'Idle');
         else if (!c.pingedAt && now - c.lastHeard >= opts.pingMs && c.ws.readyState === c.ws.OPEN) {
           c.ws.send('PING');
           c.pingedAt = now;
         }
       }
     },
-    Math.max(100, Math.min(opts.pingMs, opts.pongWaitMs) / 2),
+    Math.max(
+      100,
+      Math.min(opts.pingMs, opts.pongWaitMs, limits.authTimeoutMs, limits.idleSocketTimeoutMs) / 2,
+    ),
   );
   keepAlive.unref();
 
@@ -429,4 +517,9 @@ export function attachWebSocketHandler(opts: {
       clearInterval(keepAlive);
     },
   };
+}
+
+/** The refusal of one request too many on a connection: retry once another has finished. */
+function tooMany(what: string): AppError {
+  return new AppError(ERROR_CODES.RATE_LIMITED, `Too many ${what}`, { retryAfterMs: 1000 });
 }

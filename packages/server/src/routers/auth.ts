@@ -21,27 +21,57 @@ function cookieSession(
   return { user: result.user, session: result.session };
 }
 
+/** A page on another origin may not open a cookie session (login CSRF): see http/origin.ts. */
+function requireCookieOrigin(ctx: Context) {
+  if (!ctx.cookieOriginAllowed)
+    throw new AppError('FORBIDDEN', 'This origin may not use the session cookie');
+}
+
+/**
+ * Sign-in with its limits: attempts per address, and backoff after failures per account and
+ * address (see abuse-limits.ts). Each attempt costs a password hash, so the limits come first.
+ */
+async function login(ctx: Context, input: Parameters<Context['services']['accounts']['login']>[0]) {
+  const { limits, accounts } = ctx.services;
+  await limits.beforeLogin(input.username, ctx.address);
+  try {
+    const result = await accounts.login(input);
+    await limits.loginSucceeded(input.username, ctx.address);
+    return result;
+  } catch (error) {
+    if (error instanceof AppError && error.appCode === 'INVALID_CREDENTIALS')
+      await limits.loginFailed(input.username, ctx.address);
+    throw error;
+  }
+}
+
 export const authRouter = router({
   /** Creates an account and a session; returns its bearer token (for the SDK and apps). */
   register: publicProcedure
+    .meta({ rateLimit: 'registerPerAddress' })
     .input(RegisterInput)
     .mutation(({ ctx, input }) => ctx.services.accounts.register(input)),
   /** Opens a session; returns its bearer token (for the SDK and apps). */
   login: publicProcedure
+    .meta({ rateLimit: 'own' })
     .input(LoginInput)
-    .mutation(({ ctx, input }) => ctx.services.accounts.login(input)),
+    .mutation(({ ctx, input }) => login(ctx, input)),
   /** register, for browsers: the session goes into the HttpOnly cookie only. */
   registerWithCookie: publicProcedure
+    .meta({ rateLimit: 'registerPerAddress' })
     .input(RegisterInput)
-    .mutation(async ({ ctx, input }) =>
-      cookieSession(ctx, await ctx.services.accounts.register(input)),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      requireCookieOrigin(ctx);
+      return cookieSession(ctx, await ctx.services.accounts.register(input));
+    }),
   /** login, for browsers: the session goes into the HttpOnly cookie only. */
   loginWithCookie: publicProcedure
+    .meta({ rateLimit: 'own' })
     .input(LoginInput)
-    .mutation(async ({ ctx, input }) =>
-      cookieSession(ctx, await ctx.services.accounts.login(input)),
-    ),
+    .mutation(async ({ ctx, input }) => {
+      requireCookieOrigin(ctx);
+      return cookieSession(ctx, await login(ctx, input));
+    }),
   /** Ends this session (and clears the cookie) and its live streams. */
   logout: authedProcedure.mutation(async ({ ctx }) => {
     await ctx.services.accounts.revoke(ctx.auth, ctx.auth.session.id);

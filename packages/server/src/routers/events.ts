@@ -32,6 +32,7 @@ export const eventsRouter = router({
 
   /** Long polling: the same events as onEvent, one batch per call. */
   poll: authedProcedure
+    .meta({ rateLimit: 'pollPerUser' })
     .input(PollInput)
     .query(({ ctx, input, signal }) => ctx.services.polling.poll(ctx.auth, input, signal)),
 });

@@ -15,6 +15,7 @@ import { authedProcedure, router } from '../trpc.js';
 
 export const roomRouter = router({
   create: authedProcedure
+    .meta({ rateLimit: 'roomCreatePerUser' })
     .input(CreateRoomInput)
     .mutation(({ ctx, input }) => ctx.services.rooms.create(ctx.auth, input)),
   byId: authedProcedure
@@ -30,6 +31,7 @@ export const roomRouter = router({
     .input(RoomRef)
     .mutation(({ ctx, input }) => ctx.services.rooms.leave(ctx.auth, input.roomId)),
   invite: authedProcedure
+    .meta({ rateLimit: 'invitePerUser' })
     .input(InviteInput)
     .mutation(({ ctx, input }) => ctx.services.rooms.invite(ctx.auth, input)),
   removeMember: authedProcedure
@@ -53,6 +55,7 @@ export const roomRouter = router({
     .query(({ ctx, input }) => ctx.services.messages.receipts(ctx.auth, input.roomId)),
   mine: authedProcedure.query(({ ctx }) => ctx.services.rooms.mine(ctx.auth)),
   openDirect: authedProcedure
+    .meta({ rateLimit: 'roomCreatePerUser' })
     .input(OpenDirectInput)
     .mutation(({ ctx, input }) => ctx.services.rooms.openDirect(ctx.auth, input.username)),
 });

@@ -5,6 +5,7 @@ import type { Bus } from '../ports/bus.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
 import type { Services } from '../trpc.js';
+import { createAbuseLimits, type RateRules } from './abuse-limits.js';
 import { createAccounts } from './accounts.js';
 import { createMessages } from './messages.js';
 import { createPolling } from './poll.js';
@@ -25,6 +26,8 @@ export interface ServicesConfig {
   sendRate?: { perSecond: number; burst: number };
   /** Offline notifications: Web Push and webhooks. */
   notifications?: NotifyConfig;
+  /** Rate limits per user and per address. @default DEFAULT_RATE_RULES */
+  rateLimits?: Partial<RateRules>;
   now?: () => number;
 }
 
@@ -62,5 +65,6 @@ export function createServices(
     typing: createTyping({ bus, rooms, now }),
     streamLimits,
     notify,
+    limits: createAbuseLimits(config.rateLimits),
   };
 }

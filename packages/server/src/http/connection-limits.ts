@@ -1,0 +1,100 @@
+import type { Socket } from 'node:net';
+import { ERROR_CODES } from '@confab/contracts';
+import { AppError } from '../errors.js';
+
+/** What one client may hold open at once, and how long a connection may sit unused. */
+export interface ConnectionLimits {
+  /** Open TCP connections per client address; past it new ones are closed at once. @default 256 */
+  maxConnectionsPerAddress: number;
+  /** Live event streams (WebSocket subscriptions and SSE streams) per user. @default 20 */
+  maxStreamsPerUser: number;
+  /** Subscriptions one WebSocket may carry. @default 10 */
+  maxSubscriptionsPerSocket: number;
+  /** Queries and mutations one WebSocket may have running at once. @default 32 */
+  maxInFlightPerSocket: number;
+  /** Calls of one HTTP batch that run at once (the rest wait their turn). @default 4 */
+  httpBatchConcurrency: number;
+  /** A WebSocket must send its connectionParams (when it said it would) within this. @default 10000 */
+  authTimeoutMs: number;
+  /** A WebSocket with no subscription and no request for this long is closed. @default 120000 */
+  idleSocketTimeoutMs: number;
+  /** A connection must send a request's headers within this (Node's headersTimeout). @default 20000 */
+  headersTimeoutMs: number;
+  /** ...and the whole request (Node's requestTimeout; streams' responses are not bound). @default 30000 */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  maxConnectionsPerAddress: 256,
+  maxStreamsPerUser: 20,
+  maxSubscriptionsPerSocket: 10,
+  maxInFlightPerSocket: 32,
+  httpBatchConcurrency: 4,
+  authTimeoutMs: 10_000,
+  idleSocketTimeoutMs: 120_000,
+  headersTimeoutMs: 20_000,
+  requestTimeoutMs: 30_000,
+};
+
+/**
+ * Counts open TCP connections per address and closes the ones past the cap before a byte is
+ * read, so one address cannot hold every file descriptor of the process.
+ */
+export function createAddressCounter(max: number) {
+  const open = new Map<string, number>();
+  return {
+    /** Counts a new connection; false (and the socket destroyed) when its address is full. */
+    admit(socket: Socket): boolean {
+      const address = socket.remoteAddress ?? 'unknown';
+      const count = open.get(address) ?? 0;
+      if (count >= max) {
+        socket.destroy();
+        return false;
+      }
+      open.set(address, count + 1);
+      socket.once('close', () => {
+        const left = (open.get(address) ?? 1) - 1;
+        if (left <= 0) open.delete(address);
+        else open.set(address, left);
+      });
+      return true;
+    },
+    /** Open connections of an address (for tests and metrics). */
+    count: (address: string): number => open.get(address) ?? 0,
+  };
+}
+
+/** How long a client told "too many streams" waits before it tries again. */
+const STREAM_RETRY_MS = 5_000;
+
+/** Live event streams per user, over every transport of this process. */
+export function createStreamCounter(max: number) {
+  const open = new Map<string, number>();
+  return {
+    /**
+     * Takes a stream slot for the user, or throws RATE_LIMITED (with `retryAfterMs`) when all
+     * are taken. Returns the release, which may be called any number of times.
+     */
+    acquire(userId: string): () => void {
+      const count = open.get(userId) ?? 0;
+      if (count >= max)
+        throw new AppError(
+          ERROR_CODES.RATE_LIMITED,
+          `Too many open streams for this account (at most ${max}); close another device first`,
+          { retryAfterMs: STREAM_RETRY_MS },
+        );
+      open.set(userId, count + 1);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const left = (open.get(userId) ?? 1) - 1;
+        if (left <= 0) open.delete(userId);
+        else open.set(userId, left);
+      };
+    },
+    /** Open streams of a user (for tests and metrics). */
+    count: (userId: string): number => open.get(userId) ?? 0,
+  };
+}
+export type StreamCounter = ReturnType<typeof createStreamCounter>;
