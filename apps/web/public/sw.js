@@ -25,16 +25,26 @@ function validRoomId(value) {
   return typeof value === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(value) ? value : null;
 }
 
+/**
+ * A user-chosen name in plain text, wrapped in FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE
+ * so a bidi override or right-to-left letters in it cannot reorder the words around it (the
+ * same rule as isolateText in src/lib/bidi.ts; a worker script cannot import it). Printable
+ * ASCII cannot, and is left as it is.
+ */
+function isolate(name) {
+  return /^[\x20-\x7e]*$/.test(name) ? name : `\u2068${name}\u2069`;
+}
+
 function notificationFor(payload) {
   const roomId = validRoomId(payload?.roomId);
   if (payload?.type !== 'room.messages' || !roomId) {
     // With userVisibleOnly every push must show something.
     return { title: 'Confab', options: { body: 'You have new messages.', tag: 'confab' } };
   }
-  const roomName = typeof payload.roomName === 'string' ? payload.roomName : 'Confab';
+  const roomName = typeof payload.roomName === 'string' ? isolate(payload.roomName) : 'Confab';
   const count = Number.isInteger(payload.count) ? payload.count : 1;
   const last = payload.lastMessage ?? {};
-  const author = typeof last.authorDisplayName === 'string' ? last.authorDisplayName : '';
+  const author = typeof last.authorDisplayName === 'string' ? isolate(last.authorDisplayName) : '';
   const preview = typeof last.bodyPreview === 'string' ? last.bodyPreview : '';
   return {
     title: count > 1 ? `${roomName} (${count})` : roomName,

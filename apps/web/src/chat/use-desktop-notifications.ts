@@ -1,6 +1,7 @@
 import { NOTIFICATION_LIMITS } from '@confab/contracts';
 import { useChatClient, useChatEvent, useMutedRooms, useRoomsReader } from '@confab/react';
 import { useMemo, useRef } from 'react';
+import { isolateText } from '../lib/bidi';
 import { previewText, roomTitle } from '../lib/format';
 import { routeHref } from '../lib/use-route';
 import { desktopNotificationsAllowed } from '../notifications/preference';
@@ -31,7 +32,8 @@ export function useDesktopNotifications(meId: string): void {
     if (!shouldNotify(roomId)) return;
     // The store has counted this message already.
     const summary = readRooms()?.find((s) => s.room.id === roomId);
-    const name = summary ? roomTitle(summary) : 'New message';
+    // Names are isolated: an OS notification is plain text, where no element can do it.
+    const name = summary ? isolateText(roomTitle(summary)) : 'New message';
     const count = summary?.unreadCount ?? 1;
     const title = count > 1 ? `${name} (${count})` : name;
     const preview = previewText(message.body, NOTIFICATION_LIMITS.previewMaxChars);
@@ -45,7 +47,7 @@ export function useDesktopNotifications(meId: string): void {
       let notification: Notification;
       try {
         notification = new Notification(title, {
-          body: displayName ? `${displayName}: ${preview}` : preview,
+          body: displayName ? `${isolateText(displayName)}: ${preview}` : preview,
           tag: `room:${roomId}`,
         });
       } catch {

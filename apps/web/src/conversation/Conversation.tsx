@@ -9,6 +9,7 @@ import {
   useReceipts,
 } from '@confab/react';
 import { useEffect, useState } from 'react';
+import { isolateText } from '../lib/bidi';
 import { roomTitle } from '../lib/format';
 import { usePageVisible } from '../lib/use-page-visible';
 import { Alert } from '../ui/Alert';
@@ -62,7 +63,19 @@ export function Conversation(props: {
   const seen = useSeenBy(timeline.messages, receipts, byId, me.id, summary?.room.kind === 'direct');
   const announcement = useAnnouncement(timeline.messages, timeline.loaded, byId, me.id);
   const title = summary ? roomTitle(summary) : 'this conversation';
-  const roomName = summary?.room.kind === 'direct' ? title : `#${title}`;
+  const direct = summary?.room.kind === 'direct';
+  // The name is user-chosen: isolated (see lib/bidi.ts) in the log's first line and the
+  // composer's placeholder, so it cannot reorder the words around it.
+  const placeholderName = direct ? isolateText(title) : `#${isolateText(title)}`;
+  const logName = direct ? (
+    <>
+      your conversation with <bdi>{title}</bdi>
+    </>
+  ) : (
+    <>
+      #<bdi>{title}</bdi>
+    </>
+  );
 
   return (
     <div className={detailsOpen ? 'conversation-wrap with-details' : 'conversation-wrap'}>
@@ -77,7 +90,7 @@ export function Conversation(props: {
         <ConnectionBanner />
         <Alert message={timeline.error ?? membersError} />
         <MessageList
-          roomName={summary?.room.kind === 'direct' ? `your conversation with ${title}` : roomName}
+          roomName={logName}
           messages={timeline.messages}
           members={byId}
           meId={me.id}
@@ -96,7 +109,7 @@ export function Conversation(props: {
             You are no longer a member of this room.
           </p>
         ) : (
-          <Composer roomId={roomId} roomName={roomName} actions={actions} />
+          <Composer roomId={roomId} roomName={placeholderName} actions={actions} />
         )}
         <div className="visually-hidden" aria-live="polite" data-testid="announcer">
           {announcement}

@@ -1,5 +1,6 @@
 import type { PresenceState, RoomSummary } from '@confab/contracts';
 import { usePresence } from '@confab/react';
+import type { ReactNode } from 'react';
 import { formatAgo, roomTitle } from '../lib/format';
 import { Avatar } from '../ui/Avatar';
 import { Icon } from '../ui/Icon';
@@ -25,17 +26,24 @@ export function ConversationHeader(props: {
   const presence = usePresence(peer ? [peer.id] : []).get(peer?.id ?? '');
   const title = summary ? roomTitle(summary) : 'Conversation';
   const kind = summary?.room.kind;
-  const subtitle =
-    kind === 'direct'
-      ? presenceText(presence)
-      : [
-          summary?.room.topic,
-          props.memberCount !== null
-            ? `${props.memberCount} member${props.memberCount === 1 ? '' : 's'}`
-            : null,
-        ]
-          .filter(Boolean)
-          .join(' · ');
+  const topic = summary?.room.topic;
+  const count =
+    props.memberCount !== null
+      ? `${props.memberCount} member${props.memberCount === 1 ? '' : 's'}`
+      : null;
+  // The topic is isolated: text in it cannot reorder the member count after it.
+  const subtitle: ReactNode =
+    kind === 'direct' ? (
+      presenceText(presence)
+    ) : topic && count ? (
+      <>
+        <bdi>{topic}</bdi> · {count}
+      </>
+    ) : topic ? (
+      <bdi>{topic}</bdi>
+    ) : (
+      count
+    );
   return (
     <header className="conversation-header">
       <button
@@ -61,7 +69,9 @@ export function ConversationHeader(props: {
         />
       )}
       <div className="conversation-title">
-        <h2 id="conversation-title">{title}</h2>
+        <h2 id="conversation-title">
+          <bdi>{title}</bdi>
+        </h2>
         {subtitle && (
           <p className="muted" data-testid="conversation-subtitle">
             {subtitle}

@@ -1,13 +1,15 @@
 import type { Member } from '@confab/contracts';
 import type { ChatMessage, MessageActions } from '@confab/react';
-import { useEffect, useMemo } from 'react';
+import { type ReactNode, useEffect, useMemo } from 'react';
 import { Icon } from '../ui/Icon';
 import { MessageRow } from './MessageRow';
 import { buildRows } from './rows';
 import { useScrollAnchor } from './use-scroll-anchor';
+import type { SeenBy } from './use-seen-by';
 
 export function MessageList(props: {
-  roomName: string;
+  /** The room as the log's first line names it ("#general"), names isolated. */
+  roomName: ReactNode;
   messages: readonly ChatMessage[];
   members: ReadonlyMap<string, Member>;
   meId: string;
@@ -17,8 +19,8 @@ export function MessageList(props: {
   onLoadOlder: () => void;
   /** The read marker when the room was opened: the unread divider goes after it. */
   unreadAfterSeq: number | null;
-  /** The key of the message to mark "Seen by …", and the text. */
-  seen: { key: string; text: string } | null;
+  /** The message to mark "Seen by …", and by whom. */
+  seen: SeenBy | null;
   actions: MessageActions;
   onFollowingChange?: (following: boolean) => void;
 }) {
@@ -89,7 +91,7 @@ export function MessageList(props: {
                 mine={mine}
                 groupStart={row.groupStart}
                 groupEnd={row.groupEnd}
-                seenBy={props.seen?.key === row.key ? props.seen.text : null}
+                seenBy={props.seen?.key === row.key ? props.seen : null}
                 actions={props.actions}
               />
             );

@@ -6,6 +6,7 @@ import { MessageEditor } from './MessageEditor';
 import { MessageMenu } from './MessageMenu';
 import { MessageStatus } from './MessageStatus';
 import { MessageText } from './MessageText';
+import type { SeenBy } from './use-seen-by';
 
 export interface MessageRowProps {
   message: ChatMessage;
@@ -14,7 +15,7 @@ export interface MessageRowProps {
   groupStart: boolean;
   groupEnd: boolean;
   /** "Seen by …" under this message (the newest of one's own that others have read). */
-  seenBy: string | null;
+  seenBy: SeenBy | null;
   actions: MessageActions;
 }
 
@@ -54,10 +55,10 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
       <div className="message-main">
         {props.groupStart && !mine ? (
           <div className="message-author" data-testid="message-author">
-            {props.authorName}
+            <bdi>{props.authorName}</bdi>
           </div>
         ) : (
-          <span className="visually-hidden">{mine ? 'You' : props.authorName}: </span>
+          <span className="visually-hidden">{mine ? 'You' : <bdi>{props.authorName}</bdi>}: </span>
         )}
         {editing && id ? (
           <MessageEditor

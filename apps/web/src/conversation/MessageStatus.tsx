@@ -1,9 +1,11 @@
 import type { ChatMessage, MessageActions } from '@confab/react';
+import { NameList } from '../ui/NameList';
+import type { SeenBy } from './use-seen-by';
 
 /** Under a message: "Sending…", "Not sent" with Retry and Discard, or "Seen by …". */
 export function MessageStatus(props: {
   message: ChatMessage;
-  seenBy: string | null;
+  seenBy: SeenBy | null;
   actions: MessageActions;
 }) {
   const { message, actions } = props;
@@ -30,7 +32,13 @@ export function MessageStatus(props: {
   if (props.seenBy) {
     return (
       <span className="message-status seen" data-testid="seen-by">
-        {props.seenBy}
+        {props.seenBy.readers === null ? (
+          'Seen'
+        ) : (
+          <>
+            Seen by <NameList names={props.seenBy.readers} />
+          </>
+        )}
       </span>
     );
   }

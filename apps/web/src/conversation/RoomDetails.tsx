@@ -52,9 +52,12 @@ export function RoomDetails(props: {
           return (
             <li key={member.userId} className="member" data-testid="member">
               <Avatar id={member.userId} name={member.displayName} size="sm" presence={status} />
-              <span className="member-name">
-                {member.displayName}
-                <span className="muted"> @{member.username}</span>
+              <span className="member-name" data-testid="member-name">
+                <bdi>{member.displayName}</bdi>
+                <span className="muted">
+                  {' '}
+                  @<bdi>{member.username}</bdi>
+                </span>
               </span>
               <span className="member-status muted" data-testid="member-presence">
                 {member.role === 'member'
@@ -77,7 +80,11 @@ export function RoomDetails(props: {
           />
         </label>
         <Alert message={inviting.error} />
-        {invited && <output className="muted">Invited {invited}.</output>}
+        {invited && (
+          <output className="muted">
+            Invited <bdi>{invited}</bdi>.
+          </output>
+        )}
         <button type="submit" disabled={inviting.busy}>
           Invite
         </button>

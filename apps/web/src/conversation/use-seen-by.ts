@@ -1,7 +1,12 @@
 import type { Member } from '@confab/contracts';
 import type { ChatMessage } from '@confab/react';
 import { useMemo } from 'react';
-import { listNames } from '../lib/format';
+
+/** The message to mark, and who read it: null readers in a direct conversation ("Seen"). */
+export interface SeenBy {
+  key: string;
+  readers: readonly string[] | null;
+}
 
 /**
  * "Seen by Ada and Ben" under the newest of one's own messages that others have read (just
@@ -13,7 +18,7 @@ export function useSeenBy(
   members: ReadonlyMap<string, Member>,
   meId: string,
   direct: boolean,
-): { key: string; text: string } | null {
+): SeenBy | null {
   return useMemo(() => {
     for (let i = messages.length - 1; i >= 0; i--) {
       const message = messages[i];
@@ -24,7 +29,7 @@ export function useSeenBy(
         .map(([userId]) => members.get(userId)?.displayName)
         .filter((name): name is string => name !== undefined);
       if (readers.length === 0) continue;
-      return { key: message.key, text: direct ? 'Seen' : `Seen by ${listNames(readers)}` };
+      return { key: message.key, readers: direct ? null : readers };
     }
     return null;
   }, [messages, receipts, members, meId, direct]);

@@ -53,12 +53,23 @@ export function formatAgo(epochMs: number, now = Date.now()): string {
   return formatDay(epochMs, now);
 }
 
-/** "Ada", "Ada and Ben", "Ada, Ben and Cy", "Ada, Ben and 3 others". */
-export function listNames(names: readonly string[], max = 3): string {
-  if (names.length <= 1) return names[0] ?? '';
-  if (names.length <= max) return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
-  const rest = names.length - (max - 1);
-  return `${names.slice(0, max - 1).join(', ')} and ${rest} others`;
+/** A piece of a list of names: a name, or the words between names. */
+export type NamePart = { name: string } | { text: string };
+
+/**
+ * "Ada", "Ada and Ben", "Ada, Ben and Cy", "Ada, Ben and 3 others", in parts, so each name can
+ * be rendered isolated from the words around it (see NameList).
+ */
+export function listNameParts(names: readonly string[], max = 3): NamePart[] {
+  const shown = names.length <= max ? names : names.slice(0, max - 1);
+  const rest = names.length - shown.length;
+  const parts: NamePart[] = [];
+  shown.forEach((name, i) => {
+    if (i > 0) parts.push({ text: i === shown.length - 1 && rest === 0 ? ' and ' : ', ' });
+    parts.push({ name });
+  });
+  if (rest > 0) parts.push({ text: ` and ${rest} others` });
+  return parts;
 }
 
 /** A notification's preview of a message: at most `max` characters, "…" marking a cut. */

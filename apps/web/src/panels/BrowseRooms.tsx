@@ -58,9 +58,15 @@ export function BrowseRooms(props: { onBack: () => void; onOpen: (roomId: string
           <li key={room.id} className="public-room">
             <Avatar id={room.id} name={room.name} symbol={<Icon name="hash" />} />
             <div className="public-room-text">
-              <span className="room-name">{room.name}</span>
+              <span className="room-name">
+                <bdi>{room.name}</bdi>
+              </span>
               <span className="muted">
-                {room.topic || `Active ${formatShort(room.lastActivityAt)}`}
+                {room.topic ? (
+                  <bdi>{room.topic}</bdi>
+                ) : (
+                  `Active ${formatShort(room.lastActivityAt)}`
+                )}
               </span>
             </div>
             {memberOf.has(room.id) ? (

@@ -15,7 +15,9 @@ export function SessionsList() {
         {sessions?.map((session) => (
           <li key={session.id} className="session" data-testid="session">
             <div>
-              <strong>{session.deviceLabel}</strong>
+              <strong>
+                <bdi>{session.deviceLabel}</bdi>
+              </strong>
               <span className="muted">
                 {session.current ? 'This device' : `Last active ${formatAgo(session.lastSeenAt)}`}
               </span>

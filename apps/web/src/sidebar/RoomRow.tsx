@@ -1,15 +1,18 @@
 import type { PresenceStatus, RoomSummary } from '@confab/contracts';
 import { useCurrentUser } from '@confab/react';
+import type { ReactNode } from 'react';
 import { formatShort, roomTitle } from '../lib/format';
 import { routeHref } from '../lib/use-route';
 import { Avatar } from '../ui/Avatar';
 import { Icon } from '../ui/Icon';
 
-function preview(summary: RoomSummary, meId: string): string {
+/** The row's second line; user-written text in a <bdi>, so it cannot reorder "You:". */
+function preview(summary: RoomSummary, meId: string): ReactNode {
   const last = summary.lastMessage;
-  if (!last) return summary.room.topic || 'No messages yet';
+  if (!last) return summary.room.topic ? <bdi>{summary.room.topic}</bdi> : 'No messages yet';
   if (last.deletedAt !== null) return 'Message deleted';
-  return last.authorId === meId ? `You: ${last.body}` : last.body;
+  const body = <bdi>{last.body}</bdi>;
+  return last.authorId === meId ? <>You: {body}</> : body;
 }
 
 /** One room in the sidebar: a link named by the room, described by its preview and count. */
@@ -50,7 +53,9 @@ export function RoomRow(props: {
         />
         <span className="room-row-text">
           <span className="room-row-top">
-            <span className="room-name">{title}</span>
+            <span className="room-name">
+              <bdi>{title}</bdi>
+            </span>
             <time className="room-time" dateTime={new Date(room.lastActivityAt).toISOString()}>
               {formatShort(summary.lastMessage?.createdAt ?? room.lastActivityAt)}
             </time>

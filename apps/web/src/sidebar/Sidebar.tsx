@@ -38,8 +38,12 @@ export function Sidebar(props: { route: Route; onSignOut: () => Promise<void> })
       <footer className="me">
         <Avatar id={me.id} name={me.displayName} size="sm" />
         <div className="me-names">
-          <strong>{me.displayName}</strong>
-          <span className="muted">@{me.username}</span>
+          <strong>
+            <bdi>{me.displayName}</bdi>
+          </strong>
+          <span className="muted">
+            @<bdi>{me.username}</bdi>
+          </span>
         </div>
         <a
           className="icon-button"

@@ -9,11 +9,18 @@ function hueOf(id: string): number {
   return hash % 360;
 }
 
-/** "Ada Lovelace" -> "AL", "ada" -> "AD". */
+/** Letters and digits only: a bidi control or a mark is no initial. */
+const lettersOf = (word: string) => [...word].filter((char) => /[\p{L}\p{N}]/u.test(char));
+
+/** "Ada Lovelace" -> "AL", "ada" -> "AD", "\u202Eada" -> "AD". */
 function initialsOf(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const first = [...(words[0] ?? '?')];
-  const last = [...(words.at(-1) ?? '')];
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .map(lettersOf)
+    .filter((letters) => letters.length > 0);
+  const first = words[0] ?? ['?'];
+  const last = words.at(-1) ?? [];
   const letters = words.length > 1 ? [first[0], last[0]] : first.slice(0, 2);
   return letters.join('').toUpperCase();
 }
