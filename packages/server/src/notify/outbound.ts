@@ -64,9 +64,9 @@ export function createOutbound(deps: {
   ): Promise<OutboundResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
-    // Not setTimeout inside AbortSignal.any(): on Node 20 a timeout signal held only by any()
-    // can be garbage-collected before it fires (nodejs/node#57736), and the request then hangs
-    // forever, holding its slots. The timer here is held by the event loop until cleared.
+    // Not AbortSignal.timeout() inside AbortSignal.any(): on Node 20 a timeout signal held only
+    // by any() can be garbage-collected before it fires (nodejs/node#57736), and the request
+    // then hangs forever, holding its slots. This timer is held by the event loop until cleared.
     const controller = new AbortController();
     const timeout = new RequestTimeout(config.requestTimeoutMs);
     const timer = setTimeout(() => controller.abort(timeout), config.requestTimeoutMs);
