@@ -42,6 +42,16 @@ export interface DeviceSink {
    */
   cork?(): void;
   uncork?(): void;
+  /**
+   * Pull-based sinks (long polling): how many more events backfill may hand over now. Backfill
+   * reads pages of at most this many and, at 0, waits for `drained` (bus messages wait in the
+   * session's bounded queue meanwhile), so a device with a large backlog never has more than
+   * what it can take read into memory at once. Push sinks leave it out: they are paced by
+   * their socket's unsent bytes.
+   */
+  capacity?(): number;
+  /** Resolves once `capacity()` may be positive again (the device took events) or it ended. */
+  drained?(): Promise<void>;
 }
 
 export interface DeviceSessionOptions {
@@ -232,7 +242,9 @@ export class DeviceSession implements StreamHandle {
     for (;;) {
       const from = this.delivered.get(roomId);
       if (this.closed || from === undefined || from >= untilSeq) return;
-      const page = await this.deps.store.eventsAfter(roomId, from, BACKFILL_PAGE);
+      const limit = await this.pageLimit();
+      if (this.closed || limit <= 0) return;
+      const page = await this.deps.store.eventsAfter(roomId, from, limit);
       this.sink.cork?.();
       try {
         for (const event of page.events) {
@@ -243,6 +255,17 @@ export class DeviceSession implements StreamHandle {
         this.sink.uncork?.();
       }
       if (!page.hasMore) return;
+    }
+  }
+
+  /** How many events the next backfill page may hold: what the sink can take, waiting for room. */
+  private async pageLimit(): Promise<number> {
+    const { sink } = this;
+    if (!sink.capacity || !sink.drained) return BACKFILL_PAGE;
+    for (;;) {
+      const room = sink.capacity();
+      if (room > 0 || this.closed) return Math.min(room, BACKFILL_PAGE);
+      await sink.drained();
     }
   }
 

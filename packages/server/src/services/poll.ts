@@ -1,116 +1,90 @@
-import { LIMITS, type StreamEvent } from '@confab/contracts';
-import type { Bus } from '../ports/bus.js';
-import type { Store } from '../ports/store.js';
+import type { StreamEvent } from '@confab/contracts';
 import type { Authenticated } from './accounts.js';
-import { newId } from './crypto.js';
-import { DeviceSession, type StreamLimits, slowConsumer } from './device-session.js';
-import type { Presence } from './presence.js';
+import { type PollBufferLimits, PollSession, type PollSessionDeps } from './poll-session.js';
 
 /** A poll session nobody asked for within this long is dropped. */
 const IDLE_TTL_MS = 30_000;
 
-type Deps = { store: Store; bus: Bus; presence: Presence; streamLimits: StreamLimits };
-
-/**
- * One long-polling device's stream, kept between its polls (as Socket.IO keeps a polling
- * transport's session): events that arrive between two polls wait in a bounded buffer, so live
- * signals are not lost and a poll does not re-read memberships. A poll that names an unknown
- * session (expired, another node, a restart) starts a new one from its cursors: nothing is lost.
- */
-class PollSession {
-  readonly id = newId();
-  lastUsed = Date.now();
-  private readonly buffer: StreamEvent[] = [];
-  private caughtUp = false;
-  private failure: unknown;
-  private changed: (() => void) | undefined;
-
-  private readonly session: DeviceSession;
-
-  constructor(
-    deps: Deps,
-    readonly auth: Authenticated,
-    input: { cursors: Record<string, number>; resume: boolean },
-  ) {
-    const maxBuffered = deps.streamLimits.maxQueuedEvents;
-    this.session = new DeviceSession(
-      deps,
-      auth,
-      { ...input, limits: deps.streamLimits, needsHeartbeat: false },
-      {
-        deliver: (event) => {
-          this.caughtUp = false;
-          this.buffer.push(event);
-          // Nobody is polling: bound what waits, and let the device resume from its cursors.
-          if (this.buffer.length > maxBuffered) {
-            this.session.close();
-            this.failure = slowConsumer();
-          }
-          this.changed?.();
-        },
-        fail: (error) => {
-          this.failure = error;
-          this.changed?.();
-        },
-        idle: () => {
-          this.caughtUp = true;
-          this.changed?.();
-        },
-        // Nothing waits unsent on a socket here; cutting off ends the session.
-        bufferedBytes: () => 0,
-        cutOff: () => this.close(),
-      },
-    );
-  }
-
-  /** Whether a poll should answer now with what is buffered. */
-  private ready(waitMs: number): boolean {
-    if (this.failure !== undefined || this.buffer.length >= LIMITS.pollMaxEvents) return true;
-    return this.caughtUp && (waitMs === 0 || this.buffer.some((e) => e.type !== 'sync'));
-  }
-
-  async take(waitMs: number, signal: AbortSignal | undefined): Promise<StreamEvent[]> {
-    this.lastUsed = Date.now();
-    if (!this.ready(waitMs)) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, waitMs);
-        signal?.addEventListener('abort', done, { once: true });
-        this.changed = () => {
-          if (this.ready(waitMs)) done();
-        };
-        function done() {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', done);
-          resolve();
-        }
-      });
-      this.changed = undefined;
-    }
-    this.lastUsed = Date.now();
-    if (this.failure !== undefined && this.buffer.length === 0) throw this.failure;
-    return this.buffer.splice(0, LIMITS.pollMaxEvents);
-  }
-
-  get failed(): boolean {
-    return this.failure !== undefined;
-  }
-
-  close(): void {
-    this.session.close();
-    this.changed?.();
-  }
+export interface PollingOptions {
+  /**
+   * Poll sessions one user may hold (a session per device, so: polling devices). A device
+   * that opens one past this closes the user's least recently polled session.
+   * @default 8
+   */
+  maxPollSessionsPerUser?: number;
+  /**
+   * Events a poll session keeps waiting for its device; past this it ends as a slow consumer.
+   * @default 2000, or streamLimits.maxQueuedEvents when that is lower
+   */
+  maxPollBufferedEvents?: number;
+  /** The same bound in bytes (the events' JSON length). @default 1 MiB */
+  maxPollBufferedBytes?: number;
 }
 
-/** The poll sessions of one server process. */
+type Deps = PollSessionDeps & PollingOptions;
+
+/** `pollId` on the wire: the session's id and the number of the answer it came with. */
+function parsePollId(pollId: string | undefined): { id: string; answer: number } | undefined {
+  const match = pollId ? /^([A-Za-z0-9_-]{1,40})\.(\d{1,9})$/.exec(pollId) : null;
+  return match?.[1] && match[2] ? { id: match[1], answer: Number(match[2]) } : undefined;
+}
+
+/**
+ * The poll sessions of one server process: at most one per device (the auth session), at most
+ * `maxPollSessionsPerUser` per user. A poll without a pollId, or naming one this device does not
+ * hold (expired, another node, a restart, someone else's), replaces the device's session: the
+ * old one is closed, so repeating such polls cannot pile up sessions and their buffers.
+ *
+ * Why the per-user cap closes the least recently polled session rather than refusing the new
+ * one: a refusal would lock a user's new device out for as long as abandoned sessions linger
+ * (30 s), while the one closed loses nothing a poll cannot bring back (room events resume from
+ * its cursors; only live signals in between are lost). Memory is bounded the same either way.
+ */
 export function createPolling(deps: Deps) {
-  const sessions = new Map<string, PollSession>();
+  const maxPerUser = deps.maxPollSessionsPerUser ?? 8;
+  const limits: PollBufferLimits = {
+    maxEvents: deps.maxPollBufferedEvents ?? Math.min(2000, deps.streamLimits.maxQueuedEvents),
+    maxBytes: deps.maxPollBufferedBytes ?? 1024 * 1024,
+  };
+  const byDevice = new Map<string, PollSession>();
+  const byUser = new Map<string, Set<PollSession>>();
+
+  function drop(session: PollSession): void {
+    session.close();
+    const key = session.auth.session.id;
+    if (byDevice.get(key) === session) byDevice.delete(key);
+    const userId = session.auth.user.id;
+    const mine = byUser.get(userId);
+    mine?.delete(session);
+    if (mine?.size === 0) byUser.delete(userId);
+  }
+
+  function open(auth: Authenticated, input: { cursors: Record<string, number>; resume: boolean }) {
+    const previous = byDevice.get(auth.session.id);
+    if (previous) drop(previous);
+    let mine = byUser.get(auth.user.id);
+    if (!mine) {
+      mine = new Set();
+      byUser.set(auth.user.id, mine);
+    }
+    while (mine.size >= maxPerUser) {
+      let oldest: PollSession | undefined;
+      for (const s of mine) if (!oldest || s.lastUsed < oldest.lastUsed) oldest = s;
+      if (!oldest) break;
+      drop(oldest);
+    }
+    const session = new PollSession(deps, auth, input, limits);
+    byDevice.set(auth.session.id, session);
+    // drop() may have removed an emptied set from the map: put this one back.
+    byUser.set(auth.user.id, mine);
+    mine.add(session);
+    return session;
+  }
+
   const sweep = setInterval(() => {
     const now = Date.now();
-    for (const [id, session] of sessions) {
-      if (now - session.lastUsed > IDLE_TTL_MS) {
-        session.close();
-        sessions.delete(id);
-      }
+    for (const session of byDevice.values()) {
+      if (now - session.lastUsed > IDLE_TTL_MS) drop(session);
     }
   }, IDLE_TTL_MS / 3);
   sweep.unref();
@@ -119,6 +93,9 @@ export function createPolling(deps: Deps) {
     /**
      * Answers at once with what is waiting after `cursors` (and the sync point), otherwise waits
      * up to `waitMs` for the first live event and answers with it and whatever came with it.
+     * The answer's `pollId` names the session and the answer: the next poll passes it back,
+     * which tells the session the answer arrived. A poll that passes the pollId before it
+     * instead (its answer was lost) gets that same answer again.
      */
     async poll(
       auth: Authenticated,
@@ -130,24 +107,34 @@ export function createPolling(deps: Deps) {
       },
       signal: AbortSignal | undefined,
     ): Promise<{ pollId: string; events: StreamEvent[] }> {
-      let session = input.pollId ? sessions.get(input.pollId) : undefined;
-      if (!session || session.auth.session.id !== auth.session.id) {
-        session = new PollSession(deps, auth, input);
-        sessions.set(session.id, session);
+      const named = parsePollId(input.pollId);
+      let session = byDevice.get(auth.session.id);
+      let ack: number | undefined;
+      if (session && named?.id === session.id && session.knows(named.answer)) {
+        ack = named.answer;
+      } else {
+        session = open(auth, input);
       }
       try {
-        return { pollId: session.id, events: await session.take(input.waitMs, signal) };
+        const { answer, events } = await session.take(ack, input.waitMs, signal);
+        return { pollId: `${session.id}.${answer}`, events };
       } finally {
-        if (session.failed) {
-          session.close();
-          sessions.delete(session.id);
-        }
+        if (session.failed) drop(session);
       }
     },
+
+    /** Poll sessions held, and the events they hold (waiting and unacknowledged): for tests. */
+    stats(): { sessions: number; users: number; heldEvents: number } {
+      let heldEvents = 0;
+      for (const session of byDevice.values()) heldEvents += session.held;
+      return { sessions: byDevice.size, users: byUser.size, heldEvents };
+    },
+
     close(): void {
       clearInterval(sweep);
-      for (const session of sessions.values()) session.close();
-      sessions.clear();
+      for (const session of byDevice.values()) session.close();
+      byDevice.clear();
+      byUser.clear();
     },
   };
 }
