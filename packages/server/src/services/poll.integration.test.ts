@@ -101,6 +101,29 @@ describe.each(ENGINES)('long-poll sessions on $name', ({ create }) => {
     });
   });
 
+  it('gives a lost answer again to the next poll that names the pollId before it', async () => {
+    const reader = await signUp(server.url, 'reader');
+    await reader.api.room.join.mutate({ roomId });
+    const first = await reader.api.events.poll.query({ waitMs: 0 });
+    const cursors = first.events.find((e) => e.type === 'sync')?.cursors ?? {};
+    const head = cursors[roomId] ?? 0;
+    for (const body of ['one', 'two', 'three']) {
+      await owner.api.message.send.mutate({ roomId, clientMsgId: `lost-${body}`, body });
+    }
+    // The answer is lost on the way (the client never sees it)...
+    const lost = await reader.api.events.poll.query({ pollId: first.pollId, cursors, waitMs: 0 });
+    expect(seqsOf(lost.events, roomId)).toEqual([head + 1, head + 2, head + 3]);
+    // ...so the device polls as it did before, with the same pollId and cursors: the same
+    // answer comes again, under the same pollId.
+    const again = await reader.api.events.poll.query({ pollId: first.pollId, cursors, waitMs: 0 });
+    expect(again).toEqual(lost);
+    // Passing the new pollId acknowledges it: those events are not given a third time.
+    const next = await reader.api.events.poll.query({ pollId: again.pollId, cursors, waitMs: 0 });
+    expect(seqsOf(next.events, roomId)).toEqual([]);
+    expect(next.pollId.split('.')[0]).toBe(first.pollId.split('.')[0]);
+    reader.close();
+  });
+
   it('caps one user at 8 poll sessions, closing the least recently polled', async () => {
     const polling = server.server.services.polling;
     const user = await signUp(server.url, 'many');
