@@ -1,5 +1,15 @@
-import { expect, test } from '@playwright/test';
-import { log, messageBodies, send, twoUserChat } from '../fixtures/chat';
+import { expect, type Locator, test } from '@playwright/test';
+import {
+  createRoom,
+  joinPublicRoom,
+  log,
+  messageAuthors,
+  messageBodies,
+  send,
+  signedInUser,
+  twoUserChat,
+  uniqueSuffix,
+} from '../fixtures/chat';
 
 test('markup in a message is shown as text and never runs', async ({ browser }) => {
   const { a, b } = await twoUserChat(browser);
@@ -28,4 +38,37 @@ test('markup in a message is shown as text and never runs', async ({ browser }) 
   expect(dialogs).toEqual([]);
   await a.context.close();
   await b.context.close();
+});
+
+test('a display name with a bidi override is isolated where it is shown', async ({ browser }) => {
+  // U+202E RIGHT-TO-LEFT OVERRIDE: unisolated, it would reverse the text after the name.
+  const spoof = 'Eve \u202Eevil';
+  const [eve, bob] = await Promise.all([
+    signedInUser(browser, spoof),
+    signedInUser(browser, 'Bob'),
+  ]);
+  const room = `Bidi ${uniqueSuffix()}`;
+  await createRoom(bob.page, room, 'public');
+  await joinPublicRoom(eve.page, room);
+  await send(eve.page, 'look at my name');
+  await expect(messageBodies(bob.page)).toHaveText(['look at my name']);
+
+  /** The element that holds exactly the name: its tag and computed unicode-bidi. */
+  const isolation = (container: Locator) =>
+    container.getByText(spoof, { exact: true }).evaluate((element) => ({
+      tag: element.tagName,
+      unicodeBidi: getComputedStyle(element).unicodeBidi,
+    }));
+  const isolated = { tag: 'BDI', unicodeBidi: 'isolate' };
+
+  await expect(messageAuthors(bob.page)).toHaveText([spoof]);
+  expect(await isolation(messageAuthors(bob.page))).toEqual(isolated);
+
+  await bob.page.getByRole('button', { name: 'Members', exact: true }).click();
+  const member = bob.page.getByTestId('member').filter({ hasText: eve.user.username });
+  await expect(member).toHaveCount(1);
+  expect(await isolation(member)).toEqual(isolated);
+
+  await eve.context.close();
+  await bob.context.close();
 });
