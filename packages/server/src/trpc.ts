@@ -11,6 +11,7 @@ import type { Messages } from './services/messages.js';
 import type { Polling } from './services/poll.js';
 import type { Presence } from './services/presence.js';
 import type { Push } from './services/push.js';
+import { hashToken } from './services/crypto.js';
 import type { Rooms } from './services/rooms.js';
 import type { Backpressure, StreamLimits } from './services/stream.js';
 import type { TypingService } from './services/typing.js';
@@ -120,9 +121,20 @@ export const publicProcedure = t.procedure.use(async ({ ctx, meta, next }) => {
   return next();
 });
 
-/** Server-to-server calls: an API key instead of a user session. */
-export const apiKeyProcedure = t.procedure.use(({ ctx, next }) => {
-  ctx.services.push.requireApiKey(ctx.apiKey);
+/**
+ * Server-to-server calls: an API key instead of a user session. Wrong keys back off per
+ * address (guessing), right ones are counted per key.
+ */
+export const apiKeyProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const { limits } = ctx.services;
+  await limits.check('apiKeyFailuresPerAddress', ctx.address);
+  try {
+    ctx.services.push.requireApiKey(ctx.apiKey);
+  } catch (error) {
+    await limits.fail('apiKeyFailuresPerAddress', ctx.address);
+    throw error;
+  }
+  await limits.take('apiCallsPerKey', hashToken(ctx.apiKey ?? ''));
   return next();
 });
 

@@ -41,6 +41,10 @@ export const DEFAULT_RATE_RULES = {
   roomCreatePerUser: { points: 30, windowMs: 60 * 60_000 },
   /** People a user adds to rooms (each one is added without being asked). */
   invitePerUser: { points: 100, windowMs: 60 * 60_000 },
+  /** Calls with a wrong API key per address; past it the address backs off as sign-ins do. */
+  apiKeyFailuresPerAddress: { points: 10, windowMs: 15 * 60_000 },
+  /** Server-to-server calls per API key (other apps pushing into Confab). */
+  apiCallsPerKey: { points: 6_000, windowMs: 60_000 },
 } satisfies Record<string, RateRule>;
 
 export type RateKind = keyof typeof DEFAULT_RATE_RULES;
@@ -123,6 +127,10 @@ export function createAbuseLimits(overrides: Partial<RateRules> = {}) {
     rules,
     /** Counts one action of `kind` by `key`; throws RATE_LIMITED past the rule. */
     take: consume,
+    /** Throws RATE_LIMITED while `key` is over its rule or backing off, counting nothing. */
+    check,
+    /** Counts a failure of `kind` by `key`: past the rule, blocks that double each time. */
+    fail,
     /**
      * Before a sign-in: counts the attempt for the address and refuses one whose account (from
      * anywhere, or from this address) is backing off after failures.
