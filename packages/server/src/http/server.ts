@@ -23,6 +23,7 @@ import { readCookie, SESSION_COOKIE, writeSessionCookie } from './cookies.js';
 import { reportError } from './guard.js';
 import { createOriginCheck } from './origin.js';
 import { createRpcHandler } from './rpc-handler.js';
+import { setApiSecurityHeaders } from './security-headers.js';
 import { createSseHandler } from './sse-handler.js';
 import { createStaticHandler } from './static.js';
 import { attachWebSocketHandler, WsBackpressure } from './ws-handler.js';
@@ -175,10 +176,20 @@ export function createChatServer(deps: {
     maxBatchSize: LIMITS.httpBatchMax,
     concurrency: limits.httpBatchConcurrency,
   });
-  const serveStatic = config.staticDir ? createStaticHandler(config.staticDir) : undefined;
+  const serveStatic = config.staticDir
+    ? createStaticHandler(config.staticDir, { secure })
+    : undefined;
 
   const route = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    // Pages get theirs from the static handler; everything else is data, never a page.
+    if (
+      !serveStatic ||
+      path === TRPC_PATH ||
+      path.startsWith(`${TRPC_PATH}/`) ||
+      path === '/healthz'
+    )
+      setApiSecurityHeaders(res, { secure });
     if (path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`)) {
       // Mutations are JSON only: a form or multipart POST (which any page may send without
       // asking, CORS or not) never reaches a procedure.
@@ -218,6 +229,11 @@ export function createChatServer(deps: {
       maxHeaderSize: 128 * 1024,
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
+      // How often Node looks for connections past those deadlines (its default is 30 s).
+      connectionsCheckingInterval: Math.max(
+        250,
+        Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4,
+      ),
     },
     onRequest,
   );

@@ -234,6 +234,7 @@ describe('rate limits (findings 3 and 4)', () => {
       const first = await callAs(path, from, keys[n] ?? '');
       const second = await callAs(path, from, keys[n] ?? '');
       expect(first.status, `${path}: the first call is not refused by a limit`).not.toBe(429);
+      if (isApiKeyProcedure(path)) expect(errorOrNothing(first), path).not.toBe('INVALID_API_KEY');
       expect(errorOf(second).appCode, `${path}: the second call is refused`).toBe('RATE_LIMITED');
       swept.push(path);
     }
@@ -253,13 +254,13 @@ describe('rate limits (findings 3 and 4)', () => {
     function callAs(
       path: string,
       from: { address: string; token: string; method: 'GET' | 'POST' },
+      key: string,
     ) {
-      const apiKey = isApiKeyProcedure(path) ? { 'X-Api-Key': 'k'.repeat(32) } : {};
       const headers: Record<string, string> = {
         'X-Forwarded-For': from.address,
         Authorization: `Bearer ${from.token}`,
-        ...apiKey,
       };
+      if (isApiKeyProcedure(path)) headers['X-Api-Key'] = key;
       if (from.method === 'GET')
         return rawRequest(url, { path: `/trpc/${path}?input=%7B%7D`, headers });
       return rawRequest(url, {
@@ -283,4 +284,10 @@ function isApiKeyProcedure(path: string): boolean {
       'notifications.stats',
     ].includes(path)
   );
+}
+
+/** The appCode of an error answer, or undefined for a success. */
+function errorOrNothing(answer: RawAnswer): unknown {
+  const parsed = JSON.parse(answer.body) as { error?: { data?: { appCode?: unknown } } };
+  return parsed.error?.data?.appCode;
 }
