@@ -30,4 +30,36 @@ describe('the environment', () => {
       /^Invalid environment:\n {2}PORT: .+\n {2}API_KEYS: each API key needs at least 16 characters\n {2}SECURE_COOKIES: .+$/,
     );
   });
+
+  it('parses the hardening settings: origins, proxy, rate limits and connection caps as JSON', () => {
+    const env = parseEnv({
+      ALLOWED_ORIGINS: 'https://app.example.com, http://127.0.0.1:5173',
+      TRUST_PROXY: '1',
+      RATE_LIMITS: '{"loginPerAddress":{"points":5,"windowMs":60000}}',
+      CONNECTION_LIMITS: '{"maxStreamsPerUser":50,"authTimeoutMs":5000}',
+    });
+    expect(env.ALLOWED_ORIGINS).toEqual(['https://app.example.com', 'http://127.0.0.1:5173']);
+    expect(env.TRUST_PROXY).toBe(true);
+    expect(env.RATE_LIMITS).toEqual({ loginPerAddress: { points: 5, windowMs: 60000 } });
+    expect(env.CONNECTION_LIMITS).toEqual({ maxStreamsPerUser: 50, authTimeoutMs: 5000 });
+    expect(parseEnv({})).toMatchObject({
+      RATE_LIMITS: {},
+      CONNECTION_LIMITS: {},
+      ALLOWED_ORIGINS: [],
+    });
+  });
+
+  it('refuses unknown limits, bad JSON and origins with a path', () => {
+    expect(() => parseEnv({ RATE_LIMITS: '{"logins":{"points":5,"windowMs":60000}}' })).toThrow(
+      /RATE_LIMITS/,
+    );
+    expect(() => parseEnv({ CONNECTION_LIMITS: '{"maxStreamsPerUser":0}' })).toThrow(
+      /CONNECTION_LIMITS\.maxStreamsPerUser/,
+    );
+    expect(() => parseEnv({ CONNECTION_LIMITS: '{"nope":1}' })).toThrow(/CONNECTION_LIMITS/);
+    expect(() => parseEnv({ RATE_LIMITS: '{not json' })).toThrow(/RATE_LIMITS: must be JSON/);
+    expect(() => parseEnv({ ALLOWED_ORIGINS: 'https://ok.example/path' })).toThrow(
+      /ALLOWED_ORIGINS: each origin is scheme:\/\/host\[:port\]/,
+    );
+  });
 });

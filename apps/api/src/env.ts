@@ -75,6 +75,17 @@ const Env = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('false')
     .transform((v) => v === 'true' || v === '1'),
+  /**
+   * Let Web Push and webhook requests reach private and reserved addresses (a webhook receiver
+   * on your own network). Off, every resolved address is checked first (SSRF).
+   */
+  ALLOW_PRIVATE_ADDRESSES: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+  /** Outgoing push and webhook requests at once to one host, and each one's time limit. */
+  NOTIFY_MAX_PER_DESTINATION: z.coerce.number().int().min(1).max(64).default(4),
+  NOTIFY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Attempts per webhook delivery, and the wait before the first retry (it doubles). */
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(1000),
