@@ -118,6 +118,8 @@ export function createChatClient(options: ChatClientOptions) {
         // The browser sends the session cookie (same origin); elsewhere the bearer token counts.
         fetch: (url, init) => fetch(url, { ...init, credentials: 'include' }),
         maxURLLength: 60_000,
+        // The server refuses larger batches whole; the link splits them instead.
+        maxItems: LIMITS.httpBatchMax,
       }),
     ],
   });
