@@ -4,7 +4,7 @@ import { getErrorShape, getTRPCErrorFromUnknown, TRPCError } from '@trpc/server'
 import { OnEventInput } from '../routers/events.js';
 import type { AppRouter } from '../routers/root.js';
 import { DeviceSession, type DeviceSink } from '../services/device-session.js';
-import { applyLastEventId } from '../services/stream.js';
+import { streamStart } from '../services/stream.js';
 import type { Context } from '../trpc.js';
 import type { StreamCounter } from './connection-limits.js';
 import { ownSseEvent, sseEventFrame, sseNamedFrame } from './frames.js';
@@ -182,8 +182,7 @@ export function createSseHandler(opts: {
         ctx.services,
         auth,
         {
-          cursors: applyLastEventId(input.data.cursors, input.data.lastEventId),
-          resume: input.data.resume,
+          ...streamStart(auth.session.id, input.data),
           limits: ctx.services.streamLimits,
           // A vanished SSE client is indistinguishable from a quiet one: it must send heartbeats.
           needsHeartbeat: true,

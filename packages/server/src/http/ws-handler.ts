@@ -12,7 +12,7 @@ import { AppError } from '../errors.js';
 import { OnEventInput } from '../routers/events.js';
 import type { AppRouter } from '../routers/root.js';
 import { DeviceSession, type DeviceSink } from '../services/device-session.js';
-import { applyLastEventId, type Backpressure } from '../services/stream.js';
+import { type Backpressure, streamStart } from '../services/stream.js';
 import type { Context } from '../trpc.js';
 import type { ConnectionLimits, StreamCounter } from './connection-limits.js';
 import { eventFrame, framePrefix, ownEventJson, sendShared, sendText, socketOf } from './frames.js';
@@ -223,8 +223,7 @@ export function attachWebSocketHandler(opts: {
       ctx.services,
       auth,
       {
-        cursors: applyLastEventId(input.data.cursors, input.data.lastEventId),
-        resume: input.data.resume,
+        ...streamStart(auth.session.id, input.data),
         limits: ctx.services.streamLimits,
         needsHeartbeat: false,
       },

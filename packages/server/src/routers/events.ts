@@ -1,7 +1,7 @@
 import { PollInput, StreamInput } from '@confab/contracts';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { applyLastEventId, deviceStream, eventId } from '../services/stream.js';
+import { deviceStream, eventId, streamStart } from '../services/stream.js';
 import { authedProcedure, router } from '../trpc.js';
 
 /** tRPC adds `lastEventId` to a tracked subscription's input when its client reconnects. */
@@ -12,7 +12,8 @@ export const OnEventInput = StreamInput.and(
 export const eventsRouter = router({
   /**
    * Every event of every room the user is in, plus the user's live signals: backfilled from
-   * `cursors`, then live. Each room event is tracked as `roomId:seq`.
+   * `cursors`, then live. Each event is tracked as `roomId:seq~position` (room events) or
+   * `-type~position`; a reconnect's `lastEventId` resumes every room (see streamStart).
    */
   onEvent: authedProcedure.input(OnEventInput).subscription(async function* ({
     ctx,
@@ -20,8 +21,7 @@ export const eventsRouter = router({
     signal,
   }) {
     const stream = deviceStream(ctx.services, ctx.auth, {
-      cursors: applyLastEventId(input.cursors, input.lastEventId),
-      resume: input.resume,
+      ...streamStart(ctx.auth.session.id, input),
       signal,
       limits: ctx.services.streamLimits,
       backpressure: ctx.backpressure,

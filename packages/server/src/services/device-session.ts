@@ -4,6 +4,7 @@ import type { Bus, BusMessage } from '../ports/bus.js';
 import type { Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
 import type { Presence, StreamHandle } from './presence.js';
+import { type ResumePoint, type ResumePoints, resumePoints } from './resume-points.js';
 
 /** Backfill reads the log in pages of this many events. */
 const BACKFILL_PAGE = 500;
@@ -62,6 +63,11 @@ export interface DeviceSessionOptions {
   limits: StreamLimits;
   /** SSE: the device must send heartbeats (presence.heartbeat) or be cut off. */
   needsHeartbeat: boolean;
+  /**
+   * The device and original input (streamStart): the session tells ResumePoints when it
+   * opened, synced and closed, so a reconnect naming one of its ids resumes every room.
+   */
+  resumeKey?: string | undefined;
 }
 
 export const slowConsumer = () =>
@@ -93,15 +99,26 @@ export class DeviceSession implements StreamHandle {
   private readonly limits: StreamLimits;
   /** Presence's view of this device's stream (StreamHandle): whether it must send heartbeats. */
   readonly needsHeartbeat: boolean;
+  private readonly points: ResumePoints;
+  private readonly point: ResumePoint | undefined;
 
   constructor(
-    private readonly deps: { store: Store; bus: Bus; presence?: Presence | undefined },
+    private readonly deps: {
+      store: Store;
+      bus: Bus;
+      presence?: Presence | undefined;
+      /** @default the process's registry */
+      resumePoints?: ResumePoints | undefined;
+    },
     private readonly auth: Authenticated,
     options: DeviceSessionOptions,
     private readonly sink: DeviceSink,
   ) {
     this.limits = options.limits;
     this.needsHeartbeat = options.needsHeartbeat;
+    this.points = deps.resumePoints ?? resumePoints;
+    // Opened before subscribing: every id this session stamps is at or after it.
+    this.point = options.resumeKey ? this.points.open(options.resumeKey) : undefined;
     deps.bus.subscribe(`user:${auth.user.id}`, this.onMessage);
     deps.bus.subscribe('broadcast', this.onMessage);
     // The cursors are needed only until the session is live: not kept for its whole life (a
@@ -119,6 +136,7 @@ export class DeviceSession implements StreamHandle {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.point) this.points.close(this.point);
     this.deps.presence?.detach(this.auth, this);
     const { bus } = this.deps;
     bus.unsubscribe(`user:${this.auth.user.id}`, this.onMessage);
@@ -172,7 +190,10 @@ export class DeviceSession implements StreamHandle {
     }
     for (const roomId of stale) await this.backfill(roomId);
     if (this.closed) return;
-    this.emit({ type: 'sync', cursors: Object.fromEntries(this.delivered) }, true);
+    const synced = Object.fromEntries(this.delivered);
+    // Recorded before the sync point is stamped, so ids after it are known to follow it.
+    if (this.point) this.points.synced(this.point, synced);
+    this.emit({ type: 'sync', cursors: synced }, true);
     const { presence } = this.deps;
     if (presence && !this.closed) {
       // This device now counts as present; and it learns who else is.
