@@ -22,6 +22,14 @@ export interface ConnectionLimits {
   headersTimeoutMs: number;
   /** ...and the whole request (Node's requestTimeout; streams' responses are not bound). @default 30000 */
   requestTimeoutMs: number;
+  /** Long-poll sessions per device (browser tabs share one sign-in). @default 4 */
+  maxPollSessionsPerDevice: number;
+  /** Long-poll sessions per user; past it the least recently polled is closed. @default 8 */
+  maxPollSessionsPerUser: number;
+  /** Events a poll session holds for its device before it ends as a slow consumer. @default 2000 */
+  maxPollBufferedEvents: number;
+  /** The same bound in bytes of JSON. @default 1048576 */
+  maxPollBufferedBytes: number;
 }
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
@@ -34,6 +42,10 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   idleSocketTimeoutMs: 120_000,
   headersTimeoutMs: 20_000,
   requestTimeoutMs: 30_000,
+  maxPollSessionsPerDevice: 4,
+  maxPollSessionsPerUser: 8,
+  maxPollBufferedEvents: 2_000,
+  maxPollBufferedBytes: 1024 * 1024,
 };
 
 /**

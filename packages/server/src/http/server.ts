@@ -132,6 +132,12 @@ export function createChatServer(deps: {
       ...(config.heartbeatTtlMs ? { heartbeatTtlMs: config.heartbeatTtlMs } : {}),
       ...(config.notifications ? { notifications: config.notifications } : {}),
       ...(config.rateLimits ? { rateLimits: config.rateLimits } : {}),
+      polling: {
+        maxPollSessionsPerDevice: limits.maxPollSessionsPerDevice,
+        maxPollSessionsPerUser: limits.maxPollSessionsPerUser,
+        maxPollBufferedEvents: limits.maxPollBufferedEvents,
+        maxPollBufferedBytes: limits.maxPollBufferedBytes,
+      },
     },
   );
   const secure = config.secureCookies ?? false;

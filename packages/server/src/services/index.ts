@@ -8,7 +8,7 @@ import type { Services } from '../trpc.js';
 import { createAbuseLimits, type RateRules } from './abuse-limits.js';
 import { createAccounts } from './accounts.js';
 import { createMessages } from './messages.js';
-import { createPolling } from './poll.js';
+import { createPolling, type PollingOptions } from './poll.js';
 import { createPresence } from './presence.js';
 import { createPush } from './push.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -28,6 +28,8 @@ export interface ServicesConfig {
   notifications?: NotifyConfig;
   /** Rate limits per user and per address. @default DEFAULT_RATE_RULES */
   rateLimits?: Partial<RateRules>;
+  /** Long-poll session caps and buffer bounds (see poll.ts for the defaults). */
+  polling?: PollingOptions;
   now?: () => number;
 }
 
@@ -60,7 +62,7 @@ export function createServices(
     rooms,
     messages: createMessages({ store, bus, rooms, sendLimiter, notifier, now }),
     push: createPush({ store, bus, rooms, notifier, apiKeys: config.apiKeys ?? [], now }),
-    polling: createPolling({ store, bus, presence, streamLimits }),
+    polling: createPolling({ store, bus, presence, streamLimits, ...config.polling }),
     presence,
     typing: createTyping({ bus, rooms, now }),
     streamLimits,

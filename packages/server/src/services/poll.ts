@@ -7,14 +7,20 @@ const IDLE_TTL_MS = 30_000;
 
 export interface PollingOptions {
   /**
+   * Poll sessions one device (one sign-in: browser tabs share it) may hold. A poll without a
+   * pollId, or naming one the device does not hold, past this closes the device's least
+   * recently polled session. @default 4
+   */
+  maxPollSessionsPerDevice?: number;
+  /**
    * Poll sessions one user may hold (a session per device, so: polling devices). A device
    * that opens one past this closes the user's least recently polled session.
    * @default 8
    */
   maxPollSessionsPerUser?: number;
   /**
-   * Events a poll session keeps waiting for its device; past this it ends as a slow consumer.
-   * @default 2000, or streamLimits.maxQueuedEvents when that is lower
+   * Events a poll session keeps waiting for its device; past this it ends as a slow consumer
+   * (never more than streamLimits.maxQueuedEvents). @default 2000
    */
   maxPollBufferedEvents?: number;
   /** The same bound in bytes (the events' JSON length). @default 1 MiB */
@@ -30,10 +36,11 @@ function parsePollId(pollId: string | undefined): { id: string; answer: number }
 }
 
 /**
- * The poll sessions of one server process: at most one per device (the auth session), at most
- * `maxPollSessionsPerUser` per user. A poll without a pollId, or naming one this device does not
- * hold (expired, another node, a restart, someone else's), replaces the device's session: the
- * old one is closed, so repeating such polls cannot pile up sessions and their buffers.
+ * The poll sessions of one server process: at most `maxPollSessionsPerDevice` per device (the
+ * auth session, which a browser's tabs share), at most `maxPollSessionsPerUser` per user. A poll
+ * without a pollId, or naming one this device does not hold (expired, another node, a restart,
+ * someone else's), opens a session; past the device's cap it replaces the device's least
+ * recently polled one, so repeating such polls cannot pile up sessions and their buffers.
  *
  * Why the per-user cap closes the least recently polled session rather than refusing the new
  * one: a refusal would lock a user's new device out for as long as abandoned sessions linger
@@ -42,48 +49,58 @@ function parsePollId(pollId: string | undefined): { id: string; answer: number }
  */
 export function createPolling(deps: Deps) {
   const maxPerUser = deps.maxPollSessionsPerUser ?? 8;
+  const maxPerDevice = deps.maxPollSessionsPerDevice ?? 4;
   const limits: PollBufferLimits = {
-    maxEvents: deps.maxPollBufferedEvents ?? Math.min(2000, deps.streamLimits.maxQueuedEvents),
+    maxEvents: Math.min(deps.maxPollBufferedEvents ?? 2000, deps.streamLimits.maxQueuedEvents),
     maxBytes: deps.maxPollBufferedBytes ?? 1024 * 1024,
   };
-  const byDevice = new Map<string, PollSession>();
+  const byId = new Map<string, PollSession>();
+  const byDevice = new Map<string, Set<PollSession>>();
   const byUser = new Map<string, Set<PollSession>>();
 
-  function drop(session: PollSession): void {
-    session.close();
-    const key = session.auth.session.id;
-    if (byDevice.get(key) === session) byDevice.delete(key);
-    const userId = session.auth.user.id;
-    const mine = byUser.get(userId);
-    mine?.delete(session);
-    if (mine?.size === 0) byUser.delete(userId);
-  }
-
-  function open(auth: Authenticated, input: { cursors: Record<string, number>; resume: boolean }) {
-    const previous = byDevice.get(auth.session.id);
-    if (previous) drop(previous);
-    let mine = byUser.get(auth.user.id);
-    if (!mine) {
-      mine = new Set();
-      byUser.set(auth.user.id, mine);
+  const remove = (index: Map<string, Set<PollSession>>, key: string, session: PollSession) => {
+    const set = index.get(key);
+    set?.delete(session);
+    if (set?.size === 0) index.delete(key);
+  };
+  const add = (index: Map<string, Set<PollSession>>, key: string, session: PollSession) => {
+    let set = index.get(key);
+    if (!set) {
+      set = new Set();
+      index.set(key, set);
     }
-    while (mine.size >= maxPerUser) {
+    set.add(session);
+  };
+  /** Closes the least recently polled sessions of `set` until fewer than `max` remain. */
+  const trim = (set: Set<PollSession> | undefined, max: number) => {
+    while (set && set.size >= max) {
       let oldest: PollSession | undefined;
-      for (const s of mine) if (!oldest || s.lastUsed < oldest.lastUsed) oldest = s;
+      for (const s of set) if (!oldest || s.lastUsed < oldest.lastUsed) oldest = s;
       if (!oldest) break;
       drop(oldest);
     }
+  };
+
+  function drop(session: PollSession): void {
+    session.close();
+    byId.delete(session.id);
+    remove(byDevice, session.auth.session.id, session);
+    remove(byUser, session.auth.user.id, session);
+  }
+
+  function open(auth: Authenticated, input: { cursors: Record<string, number>; resume: boolean }) {
+    trim(byDevice.get(auth.session.id), maxPerDevice);
+    trim(byUser.get(auth.user.id), maxPerUser);
     const session = new PollSession(deps, auth, input, limits);
-    byDevice.set(auth.session.id, session);
-    // drop() may have removed an emptied set from the map: put this one back.
-    byUser.set(auth.user.id, mine);
-    mine.add(session);
+    byId.set(session.id, session);
+    add(byDevice, auth.session.id, session);
+    add(byUser, auth.user.id, session);
     return session;
   }
 
   const sweep = setInterval(() => {
     const now = Date.now();
-    for (const session of byDevice.values()) {
+    for (const session of byId.values()) {
       if (now - session.lastUsed > IDLE_TTL_MS) drop(session);
     }
   }, IDLE_TTL_MS / 3);
@@ -108,9 +125,15 @@ export function createPolling(deps: Deps) {
       signal: AbortSignal | undefined,
     ): Promise<{ pollId: string; events: StreamEvent[] }> {
       const named = parsePollId(input.pollId);
-      let session = byDevice.get(auth.session.id);
+      let session = named ? byId.get(named.id) : undefined;
       let ack: number | undefined;
-      if (session && named?.id === session.id && session.knows(named.answer)) {
+      // Only the device that holds a session may poll it.
+      if (
+        session &&
+        named &&
+        session.auth.session.id === auth.session.id &&
+        session.knows(named.answer)
+      ) {
         ack = named.answer;
       } else {
         session = open(auth, input);
@@ -124,15 +147,26 @@ export function createPolling(deps: Deps) {
     },
 
     /** Poll sessions held, and the events they hold (waiting and unacknowledged): for tests. */
-    stats(): { sessions: number; users: number; heldEvents: number } {
+    stats(userId?: string): {
+      sessions: number;
+      users: number;
+      heldEvents: number;
+      mostHeldBySession: number;
+    } {
+      const sessions = userId ? [...(byUser.get(userId) ?? [])] : [...byId.values()];
       let heldEvents = 0;
-      for (const session of byDevice.values()) heldEvents += session.held;
-      return { sessions: byDevice.size, users: byUser.size, heldEvents };
+      let mostHeldBySession = 0;
+      for (const session of sessions) {
+        heldEvents += session.held;
+        mostHeldBySession = Math.max(mostHeldBySession, session.held);
+      }
+      return { sessions: sessions.length, users: byUser.size, heldEvents, mostHeldBySession };
     },
 
     close(): void {
       clearInterval(sweep);
-      for (const session of byDevice.values()) session.close();
+      for (const session of byId.values()) session.close();
+      byId.clear();
       byDevice.clear();
       byUser.clear();
     },
