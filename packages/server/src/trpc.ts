@@ -101,7 +101,11 @@ const t = initTRPC
       } else if (error.code === 'PAYLOAD_TOO_LARGE') {
         data.appCode = ERROR_CODES.VALIDATION;
         message = `Request body is larger than ${LIMITS.maxPayloadBytes} bytes`;
-      } else if (error.code === 'PARSE_ERROR' || error.code === 'BAD_REQUEST') {
+      } else if (
+        error.code === 'PARSE_ERROR' ||
+        error.code === 'BAD_REQUEST' ||
+        error.code === 'UNSUPPORTED_MEDIA_TYPE'
+      ) {
         data.appCode = ERROR_CODES.VALIDATION;
       } else if (error.code === 'NOT_FOUND') {
         data.appCode = ERROR_CODES.VALIDATION;

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LIMITS } from '@confab/contracts';
+import { getErrorShape, TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { WebSocketServer } from 'ws';
 import type { NotifyConfig } from '../notify/config.js';
 import type { Bus } from '../ports/bus.js';
@@ -79,16 +81,29 @@ function tokenFrom(
   return cookieAllowed ? readCookie(req, SESSION_COOKIE) : undefined;
 }
 
-/** An error answer in tRPC's shape for a request refused before it reaches a procedure. */
-function refuse(res: ServerResponse, status: number, appCode: string, message: string): void {
+/**
+ * Answers a request refused before it reaches a procedure, in the shape and status tRPC gives
+ * its own errors (the router's formatter adds the appCode), and closes the connection: what
+ * the client sent after the headers is not read.
+ */
+function refuse(res: ServerResponse, error: TRPCError): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(status, { 'Content-Type': 'application/json', Connection: 'close' });
-  res.end(
-    JSON.stringify({ error: { message, code: -32600, data: { appCode, httpStatus: status } } }),
-  );
+  const shape = getErrorShape({
+    config: appRouter._def._config,
+    error,
+    type: 'unknown',
+    path: undefined,
+    input: undefined,
+    ctx: undefined,
+  });
+  res.writeHead(getHTTPStatusCodeFromError(error), {
+    'Content-Type': 'application/json',
+    Connection: 'close',
+  });
+  res.end(JSON.stringify({ error: shape }));
 }
 
 function apiKeyFrom(req: IncomingMessage): string | undefined {
@@ -200,12 +215,8 @@ export function createChatServer(deps: {
       // Mutations are JSON only: a form or multipart POST (which any page may send without
       // asking, CORS or not) never reaches a procedure.
       if (req.method === 'POST' && !isJson(req.headers['content-type'])) {
-        refuse(
-          res,
-          415,
-          'VALIDATION',
-          'Mutations take a JSON body (Content-Type: application/json)',
-        );
+        const message = 'Mutations take a JSON body (Content-Type: application/json)';
+        refuse(res, new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message }));
         return;
       }
       if (!sseHandler.handle(req, res, path) && !rpcHandler.handle(req, res)) trpcHandler(req, res);
@@ -226,7 +237,7 @@ export function createChatServer(deps: {
     } catch (error) {
       // Whatever a request carried, only its own answer fails.
       reportError('http request', error);
-      refuse(res, 500, 'INTERNAL', 'Internal server error');
+      refuse(res, new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error }));
     }
   };
   // Room cursors ride in SSE and poll URLs; room for ~2000 of them.
