@@ -1,10 +1,27 @@
+import { randomBytes } from 'node:crypto';
 import type { RoomEvent } from '@confab/contracts';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
-import { signUp, startServer, type TestServer } from '../__tests__/server.js';
+import { connect, signUp, startServer, type TestServer } from '../__tests__/server.js';
 import { watchServerErrors } from './oracles.js';
 
-/** signUp's password (see __tests__/server.ts). */
+/** signUp's password (see __tests__/server.ts): the fuzzer's, and one its inputs try. */
 const PASSWORD = 'correct horse battery';
+
+/**
+ * A seeded user, with a password the fuzzer cannot know (signUp gives everyone the same one,
+ * and the fuzzer's inputs try it: a login as alice would be allowed, and change her sessions).
+ */
+async function seededUser(url: string, name: string) {
+  const username = `${name}_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const anonymous = connect(url);
+  const auth = await anonymous.api.auth.register.mutate({
+    username,
+    displayName: name,
+    password: randomBytes(24).toString('base64url'),
+  });
+  anonymous.close();
+  return { ...connect(url, auth.token), user: auth.user, username };
+}
 
 /** What the fuzzer may aim at: ids of things it must not be able to touch, and its own. */
 export interface Targets {
@@ -53,8 +70,8 @@ export async function startFuzzFixture(): Promise<FuzzFixture> {
   const server = await startServer(db.url);
   const serverErrors = watchServerErrors();
   const { url } = server;
-  const alice = await signUp(url, 'alice');
-  const bob = await signUp(url, 'bob');
+  const alice = await seededUser(url, 'alice');
+  const bob = await seededUser(url, 'bob');
   const lobby = await alice.api.room.create.mutate({ kind: 'public', name: 'lobby', topic: 'hi' });
   const secret = await alice.api.room.create.mutate({ kind: 'private', name: 'secret' });
   await bob.api.room.join.mutate({ roomId: lobby.id });

@@ -51,11 +51,26 @@ describe('fuzz: known bugs (found by the fuzzer, not fixed yet)', () => {
     expect(new Set(KNOWN_BUGS.map((b) => b.id)).size).toBe(KNOWN_BUGS.length);
   });
 
+  const appCodeOf = (body: string) =>
+    (JSON.parse(body) as { error: { data: { appCode: string } } }).error.data.appCode;
+
   // untyped-trpc-codes: trpc.ts's errorFormatter maps no appCode for METHOD_NOT_SUPPORTED.
   it.fails('untyped-trpc-codes: a GET to a mutation is refused with a typed error (405)', async () => {
     const answer = await send(fx.url, { method: 'GET', path: '/trpc/auth.register', headers: {} });
     expect(answer.status).toBe(405);
-    const body = JSON.parse(answer.body) as { error: { data: { appCode: string } } };
-    expect(body.error.data.appCode).not.toBe('INTERNAL');
+    expect(appCodeOf(answer.body)).not.toBe('INTERNAL');
+  });
+
+  // untyped-trpc-codes: ...nor for UNSUPPORTED_MEDIA_TYPE (and tRPC labels that JSON text/plain).
+  it.fails('untyped-trpc-codes: a PATCH with a body and no Content-Type is refused with a typed JSON error (415)', async () => {
+    const answer = await send(fx.url, {
+      method: 'PATCH',
+      path: '/trpc/auth.register',
+      headers: {},
+      body: '{}',
+    });
+    expect(answer.status).toBe(415);
+    expect(answer.contentType).toMatch(/^application\/json/);
+    expect(appCodeOf(answer.body)).not.toBe('INTERNAL');
   });
 });

@@ -16,9 +16,12 @@ export const KNOWN_BUGS: readonly KnownBug[] = [
   {
     id: 'untyped-trpc-codes',
     description:
-      "GET /trpc/auth.register (a GET to a mutation) answers 405 with appCode INTERNAL: trpc.ts's " +
-      'errorFormatter gives no appCode to METHOD_NOT_SUPPORTED, so it falls to INTERNAL',
-    matches: (e) => e.data?.code === 'METHOD_NOT_SUPPORTED' && e.data.appCode === 'INTERNAL',
+      "tRPC's own refusals answer appCode INTERNAL: trpc.ts's errorFormatter maps no appCode for " +
+      'METHOD_NOT_SUPPORTED (GET /trpc/auth.register: 405) nor UNSUPPORTED_MEDIA_TYPE (PATCH ' +
+      '/trpc/auth.register with a body and no Content-Type: 415, and labelled text/plain)',
+    matches: (e) =>
+      (e.data?.code === 'METHOD_NOT_SUPPORTED' || e.data?.code === 'UNSUPPORTED_MEDIA_TYPE') &&
+      e.data.appCode === 'INTERNAL',
   },
 ];
 

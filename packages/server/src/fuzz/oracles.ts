@@ -23,6 +23,16 @@ function fail(what: string, detail: unknown): never {
   throw new OracleError(`${what}: ${text.slice(0, 2_000)}`);
 }
 
+const NOT_JSON = Symbol('not JSON');
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
+}
+
 /** A tRPC error shape whose appCode is one of the contracts' codes, and not INTERNAL. */
 export function checkErrorShape(error: unknown, where: string): void {
   const e = error as { message?: unknown; data?: { appCode?: unknown } } | null;
@@ -69,26 +79,27 @@ export function checkHttpAnswer(
     checkSse(answer.sse);
     return;
   }
-  if (answer.contentType.startsWith('application/json')) {
-    const jsonl = request.jsonl && answer.body.includes('\n');
-    if (jsonl) {
-      checkJsonLines(answer.body);
-      return;
-    }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(answer.body);
-    } catch {
-      fail('HTTP body says JSON but is not', answer.body);
-    }
-    if (path.split('?')[0] === '/healthz' && answer.body === '{"ok":true}') return;
-    const items = Array.isArray(parsed) ? parsed : [parsed];
-    for (const [i, item] of items.entries()) checkEnvelope(item, `batch item ${i}`);
+  const json = answer.contentType.startsWith('application/json');
+  if (json && request.jsonl && answer.body.includes('\n')) {
+    checkJsonLines(answer.body);
     return;
   }
-  // Not JSON: only Node's own refusals (malformed requests) and the plain 404 of unknown paths.
-  if (answer.status === 200 || answer.status === 207)
-    fail(`HTTP ${answer.status} that is neither JSON nor an event stream`, answer);
+  if (path.split('?')[0] === '/healthz' && answer.body === '{"ok":true}') return;
+  // tRPC's own handler labels some JSON errors text/plain (its 415): judged by the body.
+  const parsed = parseJson(answer.body);
+  if (parsed === NOT_JSON && json) fail('HTTP body says JSON but is not', answer.body);
+  if (parsed !== NOT_JSON) {
+    const items = Array.isArray(parsed) ? parsed : [parsed];
+    for (const [i, item] of items.entries()) checkEnvelope(item, `HTTP answer item ${i}`);
+    return;
+  }
+  // Not JSON: Node's own refusals before any handler runs (its HTTP parser's empty 400 for an
+  // unknown method or a malformed request, 431 for headers past maxHeaderSize), and the plain
+  // 404 off the API.
+  const api = path === '/trpc' || path.startsWith('/trpc/') || path.startsWith('/trpc?');
+  const parserRefusal = answer.status === 400 && answer.body === '' && answer.contentType === '';
+  if (parserRefusal || answer.status === 431 || (answer.status === 404 && !api)) return;
+  fail(`HTTP ${answer.status} that is neither JSON nor an event stream`, answer);
 }
 
 /**
