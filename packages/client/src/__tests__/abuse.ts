@@ -3,22 +3,13 @@ import type { ConnectionLimits } from '@confab/server';
 import WebSocket from 'ws';
 import { type ApiProcess, startApi } from './process.js';
 
-/**
- * The API process with its connection caps and deadlines changed (env CONNECTION_LIMITS).
- * startApi takes no env of its own; spawn copies process.env synchronously, before startApi's
- * first await, so the variable is set for exactly that spawn and restored at once.
- */
+/** The API process with its connection caps and deadlines changed (env CONNECTION_LIMITS). */
 export async function startApiWithLimits(
   entry: string,
   env: { port: number; databaseUrl: string },
   limits: Partial<ConnectionLimits>,
 ): Promise<ApiProcess> {
-  const before = process.env.CONNECTION_LIMITS;
-  process.env.CONNECTION_LIMITS = JSON.stringify(limits);
-  const started = startApi(entry, env);
-  if (before === undefined) delete process.env.CONNECTION_LIMITS;
-  else process.env.CONNECTION_LIMITS = before;
-  return started;
+  return startApi(entry, { ...env, extra: { CONNECTION_LIMITS: JSON.stringify(limits) } });
 }
 
 /** The resident set of a process, in KiB (Linux: VmRSS of /proc/<pid>/status). */

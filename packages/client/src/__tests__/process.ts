@@ -35,7 +35,7 @@ export interface ApiProcess {
 /** Starts the API process and resolves once /healthz answers. */
 export async function startApi(
   entry: string,
-  env: { port: number; databaseUrl: string },
+  env: { port: number; databaseUrl: string; extra?: Record<string, string> },
 ): Promise<ApiProcess> {
   const child = spawn(process.execPath, [entry], {
     env: {
@@ -48,6 +48,7 @@ export async function startApi(
       SEND_BURST: '100000',
       // The tests play every user from 127.0.0.1.
       RATE_LIMITS: JSON.stringify({ registerPerAddress: { points: 100_000, windowMs: 60_000 } }),
+      ...env.extra,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -86,4 +86,33 @@ describe('browser sessions in an HttpOnly cookie', () => {
       token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
     });
   });
+
+  it('over HTTPS it is the __Host- cookie, Secure, with HSTS on the answer; the plain name is not read', async () => {
+    const secureDb = sqliteDatabase();
+    const secure = await startServer(secureDb.url, { secureCookies: true });
+    try {
+      const { response } = await call(secure.url, 'auth.registerWithCookie', {
+        username: 'https_user',
+        displayName: 'HTTPS',
+        password: 'correct horse battery',
+      });
+      const setCookie = response.headers.get('set-cookie') ?? '';
+      expect(setCookie).toMatch(
+        /^__Host-confab_session=[A-Za-z0-9_-]{43}; Max-Age=2592000; Path=\/; HttpOnly; SameSite=Lax; Secure$/,
+      );
+      expect(response.headers.get('strict-transport-security')).toBe(
+        'max-age=31536000; includeSubDomains',
+      );
+      const cookie = setCookie.split(';')[0] ?? '';
+      const me = await fetch(`${secure.url}/trpc/auth.me`, { headers: { Cookie: cookie } });
+      expect(me.status).toBe(200);
+      // A cookie of the plain name (one a sibling subdomain could set) is not the session.
+      const tossed = cookie.replace('__Host-', '');
+      const other = await fetch(`${secure.url}/trpc/auth.me`, { headers: { Cookie: tossed } });
+      expect(other.status).toBe(401);
+    } finally {
+      await secure.close();
+      await secureDb.drop();
+    }
+  });
 });

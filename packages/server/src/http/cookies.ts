@@ -2,6 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LIMITS } from '@confab/contracts';
 
 export const SESSION_COOKIE = 'confab_session';
+/**
+ * The name over HTTPS. Browsers accept a `__Host-` cookie only when it is Secure, has Path=/
+ * and no Domain, so a sibling subdomain cannot set or shadow it (cookie tossing). Plain HTTP
+ * (development) cannot have one.
+ */
+export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
+
+/** The session cookie's name for a server served over HTTPS or not. */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
 
 /**
  * A cookie's value, or undefined. Whatever the client sent: a value that is not valid
@@ -28,7 +39,8 @@ function decode(value: string): string | undefined {
 
 /**
  * The web app's session cookie: HttpOnly (scripts never see the token), SameSite=Lax (not sent
- * on cross-site subrequests, so other sites cannot post as the user), Secure behind HTTPS.
+ * on cross-site subrequests, so other sites cannot post as the user), and behind HTTPS Secure
+ * under its `__Host-` name.
  */
 export function writeSessionCookie(
   res: ServerResponse,
@@ -40,6 +52,6 @@ export function writeSessionCookie(
   const maxAge = token === null ? 0 : Math.floor(LIMITS.sessionIdleTtlMs / 1000);
   res.appendHeader(
     'Set-Cookie',
-    `${SESSION_COOKIE}=${token ?? ''}; Max-Age=${maxAge}; ${attributes.join('; ')}`,
+    `${sessionCookieName(secure)}=${token ?? ''}; Max-Age=${maxAge}; ${attributes.join('; ')}`,
   );
 }

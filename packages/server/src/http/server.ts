@@ -21,7 +21,7 @@ import {
   createStreamCounter,
   DEFAULT_CONNECTION_LIMITS,
 } from './connection-limits.js';
-import { readCookie, SESSION_COOKIE, writeSessionCookie } from './cookies.js';
+import { readCookie, sessionCookieName, writeSessionCookie } from './cookies.js';
 import { reportError } from './guard.js';
 import { createOriginCheck } from './origin.js';
 import { createRpcHandler } from './rpc-handler.js';
@@ -73,12 +73,13 @@ function tokenFrom(
   req: IncomingMessage,
   connectionParams: Record<string, string | undefined> | null | undefined,
   cookieAllowed: boolean,
+  cookieName: string,
 ): string | undefined {
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim() || undefined;
   const param = connectionParams?.token;
   if (typeof param === 'string' && param) return param;
-  return cookieAllowed ? readCookie(req, SESSION_COOKIE) : undefined;
+  return cookieAllowed ? readCookie(req, cookieName) : undefined;
 }
 
 /**
@@ -156,6 +157,7 @@ export function createChatServer(deps: {
     },
   );
   const secure = config.secureCookies ?? false;
+  const cookieName = sessionCookieName(secure);
   const origins = createOriginCheck({ allowedOrigins: config.allowedOrigins ?? [], secure });
   const trustProxy = config.trustProxy ?? false;
   const streams = createStreamCounter(limits.maxStreamsPerUser);
@@ -168,7 +170,7 @@ export function createChatServer(deps: {
     const cookieOriginAllowed = origins.cookieAllowed(req);
     return {
       services,
-      token: tokenFrom(req, connectionParams, cookieOriginAllowed),
+      token: tokenFrom(req, connectionParams, cookieOriginAllowed, cookieName),
       setSessionCookie: cookieOriginAllowed
         ? (token) => writeSessionCookie(res, token, secure)
         : undefined,
@@ -285,7 +287,7 @@ export function createChatServer(deps: {
       const cookieOriginAllowed = origins.cookieAllowed(req);
       return {
         services,
-        token: tokenFrom(req, connectionParams, cookieOriginAllowed),
+        token: tokenFrom(req, connectionParams, cookieOriginAllowed, cookieName),
         setSessionCookie: undefined,
         cookieOriginAllowed,
         apiKey: apiKeyFrom(req),
