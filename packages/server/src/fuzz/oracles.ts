@@ -75,6 +75,8 @@ export function checkHttpAnswer(
   if (answer.status === 204 && (method === 'HEAD' || method === 'OPTIONS') && !answer.body) return;
   if (!ALLOWED_STATUSES.has(answer.status))
     fail(`HTTP status ${answer.status}`, answer.body || '(empty body)');
+  // A HEAD answer has headers only (HTTP): its status is all there is to judge.
+  if (method === 'HEAD' && answer.body === '') return;
   if (answer.sse) {
     checkSse(answer.sse);
     return;
