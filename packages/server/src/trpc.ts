@@ -104,7 +104,8 @@ const t = initTRPC
       } else if (
         error.code === 'PARSE_ERROR' ||
         error.code === 'BAD_REQUEST' ||
-        error.code === 'UNSUPPORTED_MEDIA_TYPE'
+        error.code === 'UNSUPPORTED_MEDIA_TYPE' ||
+        error.code === 'METHOD_NOT_SUPPORTED'
       ) {
         data.appCode = ERROR_CODES.VALIDATION;
       } else if (error.code === 'NOT_FOUND') {

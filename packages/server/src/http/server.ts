@@ -216,6 +216,11 @@ export function createChatServer(deps: {
     if (path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`)) {
       // Mutations are JSON only: a form or multipart POST (which any page may send without
       // asking, CORS or not) never reaches a procedure.
+      if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') {
+        const message = 'Queries are GET and mutations POST requests';
+        refuse(res, new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message }));
+        return;
+      }
       if (req.method === 'POST' && !isJson(req.headers['content-type'])) {
         const message = 'Mutations take a JSON body (Content-Type: application/json)';
         refuse(res, new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message }));
