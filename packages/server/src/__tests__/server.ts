@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { createStoreFromUrl } from '../adapters/kysely/store.js';
 import { createMemoryBus } from '../adapters/memory-bus.js';
 import { type ChatServer, type ChatServerConfig, createChatServer } from '../http/server.js';
+import type { Bus } from '../ports/bus.js';
 import type { AppRouter } from '../routers/root.js';
 import { unreachableRateRules } from '../services/abuse-limits.js';
 
@@ -23,12 +24,14 @@ export interface TestServer {
 export async function startServer(
   databaseUrl: string,
   config: ChatServerConfig = {},
+  /** @default an in-process bus */
+  bus: Bus = createMemoryBus(),
 ): Promise<TestServer> {
   const store = await createStoreFromUrl(databaseUrl);
   // Every test plays its users from 127.0.0.1: per-address limits would count them as one.
   const server = createChatServer({
     store,
-    bus: createMemoryBus(),
+    bus,
     config: { rateLimits: unreachableRateRules(), ...config },
   });
   const url = await server.listen(0);

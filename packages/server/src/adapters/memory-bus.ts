@@ -1,6 +1,12 @@
 import type { Bus, BusHandler, BusTopic } from '../ports/bus.js';
 
-/** The in-process bus: delivery is synchronous, in publish order, to this node only. */
+/** One settled promise for every subscription: an idle device holds no promise of its own. */
+const LIVE = Promise.resolve();
+
+/**
+ * The in-process bus: delivery is synchronous, in publish order, to this node only. A
+ * subscription is live at once and nothing is ever lost, so it never reports a gap.
+ */
 export function createMemoryBus(): Bus {
   const topics = new Map<BusTopic, Set<BusHandler>>();
   return {
@@ -17,6 +23,7 @@ export function createMemoryBus(): Bus {
         topics.set(topic, handlers);
       }
       handlers.add(handler);
+      return LIVE;
     },
     unsubscribe(topic, handler) {
       const handlers = topics.get(topic);

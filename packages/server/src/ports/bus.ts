@@ -11,7 +11,13 @@ export type BusMessage =
   /** A signal for the user's live devices (read marker moved, app push) or, on `broadcast`, for all. */
   | { kind: 'user'; event: UserEvent }
   /** On a room's topic: a signal for its members that is not part of its log. */
-  | { kind: 'signal'; event: z.infer<typeof Typing> | z.infer<typeof Receipt> };
+  | { kind: 'signal'; event: z.infer<typeof Typing> | z.infer<typeof Receipt> }
+  /**
+   * From the bus itself, never published: messages on this topic may have been lost (the
+   * connection to the other nodes dropped and came back, Redis restarted). Whoever follows the
+   * topic re-reads what it needs from the store: the log has everything the bus lost.
+   */
+  | { kind: 'gap' };
 
 /** `room:<id>` carries a room's log; `user:<id>` one user's signals; `broadcast` reaches everyone. */
 export type BusTopic = `room:${string}` | `user:${string}` | 'broadcast';
@@ -19,18 +25,21 @@ export type BusTopic = `room:${string}` | `user:${string}` | 'broadcast';
 /**
  * Fan-out between publishers and live streams. The in-process adapter serves one node; a Redis
  * adapter serves several, with the same contract: a handler sees each message published on its
- * topic after it subscribed, in publish order per topic.
+ * topic after its subscription is live, in publish order per topic, or else a `gap` message
+ * saying that some may be missing. The bus may lose messages; the log may not.
  */
 export type BusHandler = (message: BusMessage) => void;
 
 export interface Bus {
   publish(topic: BusTopic, message: BusMessage): Promise<void>;
   /**
-   * Calls `handler` with every message published on `topic` from now on. A handler is known by
-   * identity: subscribing it twice to a topic is subscribing it once. (No closure is returned
-   * to end it: thousands of devices each hold several subscriptions.)
+   * Calls `handler` with every message published on `topic` once the returned promise has
+   * resolved (the subscription is live: on a networked bus, the broker has confirmed it), so a
+   * stream subscribes first and then reads the store. A handler is known by identity:
+   * subscribing it twice to a topic is subscribing it once. (No closure is returned to end it:
+   * thousands of devices each hold several subscriptions.)
    */
-  subscribe(topic: BusTopic, handler: BusHandler): void;
+  subscribe(topic: BusTopic, handler: BusHandler): Promise<void>;
   /** Ends `handler`'s subscription to `topic`; nothing when it had none. */
   unsubscribe(topic: BusTopic, handler: BusHandler): void;
   close(): Promise<void>;

@@ -96,6 +96,8 @@ export class DeviceSession implements StreamHandle {
   private readonly delivered = new Map<string, number>();
   private busy = true;
   private closed = false;
+  /** A bus gap is waiting in the queue: later gap reports are covered by it. */
+  private resyncQueued = false;
   private readonly limits: StreamLimits;
   /** Presence's view of this device's stream (StreamHandle): whether it must send heartbeats. */
   readonly needsHeartbeat: boolean;
@@ -119,12 +121,19 @@ export class DeviceSession implements StreamHandle {
     this.points = deps.resumePoints ?? resumePoints;
     // Opened before subscribing: every id this session stamps is at or after it.
     this.point = options.resumeKey ? this.points.open(options.resumeKey) : undefined;
-    deps.bus.subscribe(`user:${auth.user.id}`, this.onMessage);
-    deps.bus.subscribe('broadcast', this.onMessage);
+    const live = Promise.all([
+      deps.bus.subscribe(`user:${auth.user.id}`, this.onMessage),
+      deps.bus.subscribe('broadcast', this.onMessage),
+    ]);
     // The cursors are needed only until the session is live: not kept for its whole life (a
     // device that resumes lists every room it has; thousands of devices stay connected).
     const { cursors, resume } = options;
-    void this.work(() => this.begin(cursors, resume));
+    void this.work(async () => {
+      // Subscribed before the store is read: a membership change published meanwhile waits
+      // in the queue instead of falling between the read and the subscription.
+      await live;
+      await this.begin(cursors, resume);
+    });
   }
 
   /** Drops the connection (presence found the device gone); it resumes from its cursors. */
@@ -148,6 +157,11 @@ export class DeviceSession implements StreamHandle {
 
   private readonly onMessage = (message: BusMessage): void => {
     if (this.closed) return;
+    if (message.kind === 'gap') {
+      // One resync covers every topic: a burst of gap reports queues one.
+      if (this.resyncQueued) return;
+      this.resyncQueued = true;
+    }
     if (!this.busy && this.apply(message)) {
       this.sink.idle?.();
       return;
@@ -181,14 +195,18 @@ export class DeviceSession implements StreamHandle {
 
   private async begin(cursors: Record<string, number>, resume: boolean): Promise<void> {
     const { store } = this.deps;
-    const stale: string[] = [];
+    const subscribed: Promise<void>[] = [];
     for (const { id, lastSeq, joinedSeq } of await store.roomSeqsOf(this.auth.user.id)) {
       const start = resume ? Math.max(0, joinedSeq - 1) : lastSeq;
-      const cursor = Math.min(cursors[id] ?? start, lastSeq);
-      this.track(id, cursor);
-      if (cursor < lastSeq) stale.push(id);
+      subscribed.push(this.track(id, Math.min(cursors[id] ?? start, lastSeq)));
     }
-    for (const roomId of stale) await this.backfill(roomId);
+    await Promise.all(subscribed);
+    if (this.closed) return;
+    // The rooms' heads are read again now that every subscription is live: an event committed
+    // after the first read whose bus message went out before its room's subscription was live
+    // reaches this session only through this read (the next event would show the gap, but
+    // there may be no next event).
+    await this.catchUp();
     if (this.closed) return;
     const synced = Object.fromEntries(this.delivered);
     // Recorded before the sync point is stamped, so ids after it are known to follow it.
@@ -205,6 +223,45 @@ export class DeviceSession implements StreamHandle {
           true,
         );
     }
+  }
+
+  /**
+   * Backfills every room whose head is past what was delivered, and starts the rooms joined
+   * meanwhile from their join; a room left meanwhile gets its events up to the leave (which
+   * ends its subscription, see accept).
+   */
+  private async catchUp(): Promise<void> {
+    const heads = await this.deps.store.roomSeqsOf(this.auth.user.id);
+    const member = new Set<string>();
+    const subscribed: Promise<void>[] = [];
+    for (const { id, joinedSeq } of heads) {
+      member.add(id);
+      if (!this.delivered.has(id)) subscribed.push(this.track(id, Math.max(0, joinedSeq - 1)));
+    }
+    await Promise.all(subscribed);
+    for (const { id, lastSeq } of heads) {
+      if (this.closed) return;
+      if ((this.delivered.get(id) ?? lastSeq) < lastSeq) await this.backfill(id);
+    }
+    for (const roomId of [...this.delivered.keys()]) {
+      if (this.closed) return;
+      if (!member.has(roomId)) await this.backfill(roomId);
+    }
+  }
+
+  /**
+   * After the bus said it may have lost messages: whether this session was signed out (its
+   * 'session-ended' may be among them), then every room from the store (catchUp). Signals
+   * lost meanwhile (typing, read markers of other devices) are not replayed: they are
+   * best-effort.
+   */
+  private async resync(): Promise<void> {
+    const session = await this.deps.store.sessionByTokenHash(this.auth.session.tokenHash);
+    if (!session || session.revokedAt !== null) {
+      this.end(new AppError(ERROR_CODES.SESSION_REVOKED, 'This session was signed out'), false);
+      return;
+    }
+    await this.catchUp();
   }
 
   /** Applies a message that needs no store work; false when it does (a gap, a new room). */
@@ -231,6 +288,8 @@ export class DeviceSession implements StreamHandle {
         return true;
       case 'membership':
         return this.delivered.has(message.roomId);
+      case 'gap':
+        return false;
       case 'room': {
         const { event } = message;
         const last = this.delivered.get(event.roomId);
@@ -247,9 +306,12 @@ export class DeviceSession implements StreamHandle {
       // Joined a room this session does not carry yet (here or on another device): start from
       // the join itself, so the device sees its own member.joined first.
       if (await this.deps.store.membership(message.roomId, this.auth.user.id)) {
-        this.track(message.roomId, message.seq - 1);
+        await this.track(message.roomId, message.seq - 1);
         await this.backfill(message.roomId);
       }
+    } else if (message.kind === 'gap') {
+      this.resyncQueued = false;
+      await this.resync();
     } else if (message.kind === 'room') {
       // A gap: events committed whose bus message has not reached us (or never will). The
       // store has them, in order.
@@ -302,10 +364,11 @@ export class DeviceSession implements StreamHandle {
     }
   }
 
-  private track(roomId: string, cursor: number): void {
-    // Subscribing is idempotent: a room tracked again (a new join) keeps one subscription.
-    this.deps.bus.subscribe(`room:${roomId}`, this.onMessage);
+  /** Follows a room from `cursor`; resolves once its subscription is live. */
+  private track(roomId: string, cursor: number): Promise<void> {
     this.delivered.set(roomId, cursor);
+    // Subscribing is idempotent: a room tracked again (a new join) keeps one subscription.
+    return this.deps.bus.subscribe(`room:${roomId}`, this.onMessage);
   }
 
   private emit(event: StreamEvent, own = false): void {

@@ -48,6 +48,14 @@ export function createSessionCache(deps: { store: Store; bus: Bus; now: () => nu
   }
 
   const onUserMessage = (message: BusMessage): void => {
+    if (message.kind === 'gap') {
+      // A revoke may be among what the bus lost: forget everything, and cache nothing read
+      // before now.
+      endings += 1;
+      for (const tokenHash of [...entries.keys()]) drop(tokenHash);
+      for (const listener of listeners.values()) listener.since = Math.max(listener.since, reads);
+      return;
+    }
     if (message.kind !== 'session-ended') return;
     endings += 1;
     const listener = listeners.get(message.userId);
@@ -91,8 +99,18 @@ export function createSessionCache(deps: { store: Store; bus: Bus; now: () => nu
       const userId = found.user.id;
       const listener = listeners.get(userId);
       if (!listener) {
-        listeners.set(userId, { since: reads, hashes: new Set(), usedAt: at });
-        bus.subscribe(`user:${userId}`, onUserMessage);
+        // Nothing is cached for the user until the subscription is live (a networked bus
+        // confirms it later): reads that begin after that are the first that may be.
+        const fresh: Listener = { since: Number.POSITIVE_INFINITY, hashes: new Set(), usedAt: at };
+        listeners.set(userId, fresh);
+        bus.subscribe(`user:${userId}`, onUserMessage).then(
+          () => {
+            if (listeners.get(userId) === fresh) fresh.since = reads;
+          },
+          () => {
+            if (listeners.get(userId) === fresh) listeners.delete(userId);
+          },
+        );
         return found;
       }
       listener.usedAt = at;
