@@ -177,6 +177,14 @@ export function busConformance(adapter: BusUnderTest): void {
         await recorder.heard(`A:${n}@${topic}`);
       }),
     );
+    // ...behind a burst of other subscribes, so the one awaited waits its turn on the wire...
+    const burst = range(2000).map(() => b.subscribe(freshTopic('burst'), new Recorder().handler));
+    const topic = freshTopic('behind');
+    const behind = new Recorder();
+    await b.subscribe(topic, behind.handler);
+    await a.publish(topic, testMessage('A', 1, topic));
+    await behind.heard(`A:1@${topic}`);
+    await Promise.all(burst);
     // ...and one after another, where nothing else keeps the connections busy.
     for (const n of range(50)) {
       const topic = freshTopic('live-seq');
