@@ -11,11 +11,13 @@ export function createLossyBus() {
   const inner = createMemoryBus();
   const subscribed = new Map<BusTopic, Set<BusHandler>>();
   let dropping = false;
+  let failing = false;
   let holding = false;
   const held: (() => void)[] = [];
 
   const bus: Bus = {
     async publish(topic, message) {
+      if (failing) throw new Error('bus unreachable');
       if (!dropping) await inner.publish(topic, message);
     },
     subscribe(topic, handler) {
@@ -44,9 +46,14 @@ export function createLossyBus() {
     drop(): void {
       dropping = true;
     },
+    /** From now on, publishing rejects (a broker that cannot be reached). */
+    fail(): void {
+      failing = true;
+    },
     /** Delivers again, and tells every handler once that it may have missed messages. */
     restore(): void {
       dropping = false;
+      failing = false;
       const handlers = new Set<BusHandler>();
       for (const set of subscribed.values()) for (const handler of set) handlers.add(handler);
       for (const handler of handlers) handler({ kind: 'gap' });

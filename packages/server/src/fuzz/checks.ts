@@ -11,7 +11,7 @@ const OBSERVE_EVERY = 1;
 
 /**
  * The oracles that hold for the server as a whole, checked after every run: `/healthz` still
- * answers, no throw escaped a handler since `errorMark` (guard.ts logged none), and every
+ * answers, no throw escaped a handler since `errorMark` (report.ts logged none), and every
  * OBSERVE_EVERY runs (and when `full`) the seeded history and memberships are unchanged.
  */
 export async function checkServer(

@@ -49,7 +49,7 @@ export interface FuzzFixture {
   renewFuzzerSession(): Promise<void>;
   /** The seeded state right after seeding. */
   baseline: Observed;
-  /** Lines the server's last line of defence (guard.ts) wrote since the fixture started. */
+  /** Lines the server's last line of defence (report.ts) wrote since the fixture started. */
   serverErrors: string[];
   close(): Promise<void>;
 }

@@ -161,7 +161,7 @@ export function checkWsFrame(text: string): void {
 }
 
 /**
- * Collects what guard.ts writes when a throw escaped a handler ("unexpected error in ..."): the
+ * Collects what report.ts writes when a throw escaped a handler ("unexpected error in ..."): the
  * client got a dropped connection instead of a typed error, so the fuzzer counts it as a bug.
  */
 export function watchServerErrors(): { lines: string[]; stop(): void } {

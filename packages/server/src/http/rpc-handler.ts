@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LIMITS } from '@confab/contracts';
 import { callTRPCProcedure, getErrorShape, getTRPCErrorFromUnknown, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { reportError } from '../report.js';
 import type { AppRouter } from '../routers/root.js';
 import type { Context } from '../trpc.js';
-import { reportError } from './guard.js';
 
 type CallType = 'query' | 'mutation';
 

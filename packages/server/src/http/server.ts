@@ -9,6 +9,7 @@ import type { NotifyConfig } from '../notify/config.js';
 import type { Bus } from '../ports/bus.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
+import { reportError } from '../report.js';
 import { appRouter } from '../routers/root.js';
 import type { RateRules } from '../services/abuse-limits.js';
 import { createServices } from '../services/index.js';
@@ -22,7 +23,6 @@ import {
   DEFAULT_CONNECTION_LIMITS,
 } from './connection-limits.js';
 import { readCookie, sessionCookieName, writeSessionCookie } from './cookies.js';
-import { reportError } from './guard.js';
 import { createOriginCheck } from './origin.js';
 import { createRpcHandler } from './rpc-handler.js';
 import { setApiSecurityHeaders } from './security-headers.js';

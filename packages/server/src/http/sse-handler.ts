@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StreamEvent } from '@confab/contracts';
 import { getErrorShape, getTRPCErrorFromUnknown, TRPCError } from '@trpc/server';
+import { reportError } from '../report.js';
 import { OnEventInput } from '../routers/events.js';
 import type { AppRouter } from '../routers/root.js';
 import { DeviceSession, type DeviceSink } from '../services/device-session.js';
@@ -8,7 +9,6 @@ import { streamStart } from '../services/stream.js';
 import type { Context } from '../trpc.js';
 import type { StreamCounter } from './connection-limits.js';
 import { ownSseEvent, sseEventFrame, sseNamedFrame } from './frames.js';
-import { reportError } from './guard.js';
 import { beforeWrite } from './write-coalescing.js';
 
 const ON_EVENT = 'events.onEvent';

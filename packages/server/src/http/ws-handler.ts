@@ -9,6 +9,7 @@ import {
 } from '@trpc/server';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { AppError } from '../errors.js';
+import { reportError } from '../report.js';
 import { OnEventInput } from '../routers/events.js';
 import type { AppRouter } from '../routers/root.js';
 import { DeviceSession, type DeviceSink } from '../services/device-session.js';
@@ -16,7 +17,6 @@ import { type Backpressure, streamStart } from '../services/stream.js';
 import type { Context } from '../trpc.js';
 import type { ConnectionLimits, StreamCounter } from './connection-limits.js';
 import { eventFrame, framePrefix, ownEventJson, sendShared, sendText, socketOf } from './frames.js';
-import { reportError } from './guard.js';
 
 /** WebSocket close code sent to a device cut off for not reading fast enough. */
 export const SLOW_CONSUMER_CLOSE_CODE = 4008;

@@ -1,5 +1,5 @@
 import type { StreamEvent } from '@confab/contracts';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
 import { createLossyBus } from '../__tests__/lossy-bus.js';
 import { signUp, startServer, type TestServer } from '../__tests__/server.js';
@@ -167,5 +167,37 @@ describe('device streams over a bus that loses messages', () => {
     socket.close();
     ann.close();
     dan.close();
+  });
+
+  it('a send whose bus publish fails is still acknowledged (it was committed), and arrives after the gap', async () => {
+    const { url, lossy } = await start();
+    const ann = await signUp(url, 'ann');
+    const room = await ann.api.room.create.mutate({ kind: 'public', name: 'down' });
+    const socket = await openRawSocket(url, { Authorization: `Bearer ${ann.token}` });
+    socket.ws.send(
+      JSON.stringify({
+        id: 1,
+        method: 'subscription',
+        params: { path: 'events.onEvent', input: {} },
+      }),
+    );
+    await eventsUntil(socket, synced);
+    const logged = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      lossy.fail();
+      const sent = await ann.api.message.send.mutate({
+        roomId: room.id,
+        clientMsgId: 'x',
+        body: 'kept',
+      });
+      expect(sent.seq).toBe(2);
+      expect(String(logged.mock.calls[0]?.[0])).toContain('bus publish on room');
+    } finally {
+      logged.mockRestore();
+    }
+    lossy.restore();
+    expect(bodies(await eventsUntil(socket, (e) => bodies(e).length >= 1))).toEqual(['kept']);
+    socket.close();
+    ann.close();
   });
 });

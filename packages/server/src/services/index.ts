@@ -4,6 +4,7 @@ import { createNotifications } from '../notify/service.js';
 import type { Bus } from '../ports/bus.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
+import { reportError } from '../report.js';
 import type { Services } from '../trpc.js';
 import { createAbuseLimits, type RateRules } from './abuse-limits.js';
 import { createAccounts } from './accounts.js';
@@ -39,7 +40,8 @@ export function createServices(
   config: ServicesConfig = {},
 ): Services {
   const now = config.now ?? Date.now;
-  const { store, bus } = deps;
+  const { store } = deps;
+  const bus = publishingAfterCommit(deps.bus);
   const rooms = createRooms({ store, bus, now });
   const sendLimiter = createRateLimiter({
     ratePerSecond: config.sendRate?.perSecond ?? LIMITS.sendsPerSecond,
@@ -68,5 +70,25 @@ export function createServices(
     streamLimits,
     notify,
     limits: createAbuseLimits(config.rateLimits),
+  };
+}
+
+/**
+ * The bus as services use it: every publish follows a commit, so a publish that fails (Redis
+ * unreachable) must not turn a committed change into an error for its caller, who would retry
+ * it. It is logged; the bus tells its subscribers of the loss (`gap`) and they re-read the log.
+ */
+function publishingAfterCommit(bus: Bus): Bus {
+  return {
+    async publish(topic, message) {
+      try {
+        await bus.publish(topic, message);
+      } catch (error) {
+        reportError(`bus publish on ${topic.split(':')[0]}`, error);
+      }
+    },
+    subscribe: (topic, handler) => bus.subscribe(topic, handler),
+    unsubscribe: (topic, handler) => bus.unsubscribe(topic, handler),
+    close: () => bus.close(),
   };
 }

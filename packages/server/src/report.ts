@@ -1,7 +1,8 @@
 /**
- * The last line of defence of every listener (HTTP request, upgrade, socket message, stream):
- * a throw that escaped a handler is logged once here and answered by closing that one client,
- * never by taking the process down. Until structured logging arrives, one JSON line on stderr.
+ * Where an error nobody can be told of is logged, once: the last line of defence of every
+ * listener (HTTP request, upgrade, socket message, stream: that one client's answer fails, the
+ * process lives on) and a bus publish that failed after its change was committed. Until
+ * structured logging arrives, one JSON line on stderr.
  */
 export function reportError(where: string, error: unknown): void {
   const entry = {
