@@ -62,4 +62,19 @@ describe('the environment', () => {
       /ALLOWED_ORIGINS: each origin is scheme:\/\/host\[:port\]/,
     );
   });
+
+  it('takes REDIS_URL with PostgreSQL, and refuses it with a SQLite file, saying why', () => {
+    const env = parseEnv({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/confab',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    expect(env.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(parseEnv({}).REDIS_URL).toBeUndefined();
+    expect(() => parseEnv({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      /^Invalid environment:\n {2}REDIS_URL: Redis fans out between several processes, which must share one PostgreSQL database/,
+    );
+    expect(() => parseEnv({ REDIS_URL: 'localhost:6379' })).toThrow(
+      /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/,
+    );
+  });
 });

@@ -39,6 +39,14 @@ const Env = z.object({
   HOST: z.string().default('127.0.0.1'),
   /** `postgres://...` for PostgreSQL; otherwise a SQLite file path. */
   DATABASE_URL: z.string().default('./data/confab.db'),
+  /**
+   * `redis://...`: fan-out between processes through Redis pub/sub. Several processes share one
+   * log, so it needs PostgreSQL; without it, the in-process bus serves this process alone.
+   */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional(),
   /** The built web app to serve at `/`; empty to serve none. */
   WEB_DIST: z.string().optional(),
   /** Comma-separated API keys for the server-to-server push API; none disables it. */
@@ -115,13 +123,24 @@ const Env = z.object({
 });
 export type Env = z.infer<typeof Env>;
 
+/** Combinations that cannot work, refused at start rather than failing later. */
+function combinationProblems(env: Env): string[] {
+  const postgres = /^postgres(ql)?:\/\//.test(env.DATABASE_URL);
+  if (env.REDIS_URL && !postgres)
+    return [
+      '  REDIS_URL: Redis fans out between several processes, which must share one PostgreSQL ' +
+        'database: set DATABASE_URL=postgres://... (a SQLite file serves one process, with the ' +
+        'in-process bus: unset REDIS_URL)',
+    ];
+  return [];
+}
+
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
   const result = Env.safeParse(source);
-  if (!result.success) {
-    const problems = result.error.issues
-      .map((i) => `  ${i.path.join('.')}: ${i.message}`)
-      .join('\n');
-    throw new Error(`Invalid environment:\n${problems}`);
-  }
+  const problems = result.success
+    ? combinationProblems(result.data)
+    : result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  if (!result.success || problems.length > 0)
+    throw new Error(`Invalid environment:\n${problems.join('\n')}`);
   return result.data;
 }

@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createChatServer, createMemoryBus, createStoreFromUrl } from '@confab/server';
+import {
+  createChatServer,
+  createMemoryBus,
+  createRedisBus,
+  createStoreFromUrl,
+} from '@confab/server';
 import { parseEnv } from './env.js';
 
 /** Where the built web app sits relative to this file (dist/main.js or src/main.ts). */
@@ -13,7 +18,7 @@ function defaultWebDist(): string | undefined {
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
   const store = await createStoreFromUrl(env.DATABASE_URL);
-  const bus = createMemoryBus();
+  const bus = env.REDIS_URL ? await createRedisBus(env.REDIS_URL) : createMemoryBus();
   const staticDir = env.WEB_DIST === undefined ? defaultWebDist() : env.WEB_DIST || undefined;
   const server = createChatServer({
     store,
@@ -41,8 +46,9 @@ async function main(): Promise<void> {
   });
   const url = await server.listen(env.PORT, env.HOST);
   const storage = store.dialect === 'sqlite' ? `SQLite ${resolve(env.DATABASE_URL)}` : 'PostgreSQL';
+  const fanOut = env.REDIS_URL ? 'Redis' : 'in-process';
   console.log(
-    `Confab is running at ${url}  (storage: ${storage}; web app: ${staticDir ? 'served' : 'not built'})`,
+    `Confab is running at ${url}  (storage: ${storage}; fan-out: ${fanOut}; web app: ${staticDir ? 'served' : 'not built'})`,
   );
 
   let stopping = false;

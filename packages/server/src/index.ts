@@ -5,6 +5,7 @@ export {
   type StoreOptions,
 } from './adapters/kysely/store.js';
 export { createMemoryBus } from './adapters/memory-bus.js';
+export { createRedisBus, type RedisBusOptions } from './adapters/redis-bus.js';
 export {
   type ConnectionLimits,
   DEFAULT_CONNECTION_LIMITS,

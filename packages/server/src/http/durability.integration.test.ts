@@ -1,65 +1,20 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { SendResult } from '@confab/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiProcess, buildApiBundle, startApi as spawnApi } from '../__tests__/api-process.js';
 import { ENGINES, type TestDatabase } from '../__tests__/databases.js';
+import { freeLoopbackPort as freePort } from '../__tests__/redis-server.js';
 import { connect } from '../__tests__/server.js';
 
-const API_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../apps/api');
-// A bundle of our own (inside apps/api, so better-sqlite3 resolves): a suite running in
-// parallel, or someone rebuilding dist/main.js, never hands us a half-written file.
-const BUNDLE = resolve(API_DIR, `dist/test/durability-${process.pid}.js`);
-
-/** A port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((ok) => probe.listen(0, '127.0.0.1', ok));
-  const address = probe.address();
-  await new Promise((ok) => probe.close(ok));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-interface ApiProcess {
-  url: string;
-  child: ChildProcess;
-  exited: Promise<NodeJS.Signals | number | null>;
-}
+let bundle: Awaited<ReturnType<typeof buildApiBundle>> | undefined;
 
 /** Starts the built API process and resolves once it says it listens and /healthz answers. */
 async function startApi(databaseUrl: string, port: number): Promise<ApiProcess> {
-  const child = spawn(process.execPath, [BUNDLE], {
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      WEB_DIST: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<NodeJS.Signals | number | null>((ok) =>
-    child.once('exit', (code, signal) => ok(signal ?? code)),
-  );
-  let output = '';
-  const url = await new Promise<string>((ok, fail) => {
-    const onData = (chunk: Buffer) => {
-      output += String(chunk);
-      const match = /Confab is running at (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) ok(match[1]);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then((how) => fail(new Error(`the API process exited (${how}):\n${output}`)));
-  });
-  const health = await fetch(`${url}/healthz`);
+  if (!bundle) throw new Error('no bundle');
+  const api = await spawnApi(bundle.path, { PORT: String(port), DATABASE_URL: databaseUrl });
+  const health = await fetch(`${api.url}/healthz`);
   expect(health.status).toBe(200);
   expect(await health.json()).toEqual({ ok: true });
-  return { url, child, exited };
+  return api;
 }
 
 async function crash(api: ApiProcess) {
@@ -68,12 +23,9 @@ async function crash(api: ApiProcess) {
 }
 
 beforeAll(async () => {
-  await promisify(execFile)(process.execPath, ['build.mjs', BUNDLE], { cwd: API_DIR });
+  bundle = await buildApiBundle('durability');
 }, 60_000);
-afterAll(() => {
-  rmSync(BUNDLE, { force: true });
-  rmSync(`${BUNDLE}.map`, { force: true });
-});
+afterAll(() => bundle?.remove());
 
 describe.each(ENGINES)('the API process on $name, killed with SIGKILL', ({ create }) => {
   let db: TestDatabase;

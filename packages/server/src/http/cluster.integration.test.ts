@@ -1,0 +1,180 @@
+import type { StreamEvent } from '@confab/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiProcess, buildApiBundle, startApi } from '../__tests__/api-process.js';
+import { postgresDatabase, type TestDatabase } from '../__tests__/databases.js';
+import {
+  freeLoopbackPort,
+  startRedisServer,
+  type TestRedisServer,
+} from '../__tests__/redis-server.js';
+import { connect, type TestClient } from '../__tests__/server.js';
+import { openRawSocket, type RawSocket } from '../__tests__/ws-raw.js';
+
+/** A device's stream on a raw socket: every message.created body in arrival order. */
+function deviceStream(socket: RawSocket) {
+  const bodies: string[] = [];
+  const seqs: number[] = [];
+  let synced: () => void = () => {};
+  const ready = new Promise<void>((resolve) => {
+    synced = resolve;
+  });
+  const waiters: { count: number; resolve: () => void }[] = [];
+  void (async () => {
+    for (;;) {
+      const frame = await socket.next(1);
+      if (frame.error) throw new Error(frame.error.message);
+      const event = (frame.result?.data as { data?: StreamEvent } | undefined)?.data;
+      if (event?.type === 'sync') synced();
+      if (event?.type === 'message.created') {
+        bodies.push(event.message.body);
+        seqs.push(event.seq);
+        for (const w of waiters.splice(0)) {
+          if (bodies.length >= w.count) w.resolve();
+          else waiters.push(w);
+        }
+      }
+    }
+  })();
+  socket.ws.send(
+    JSON.stringify({
+      id: 1,
+      method: 'subscription',
+      params: { path: 'events.onEvent', input: {} },
+    }),
+  );
+  return {
+    bodies,
+    seqs,
+    ready,
+    /** Resolves once `count` messages have arrived. */
+    received: (count: number) =>
+      bodies.length >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiters.push({ count, resolve })),
+  };
+}
+
+/** Each seq once, one after the other. */
+function expectContiguous(seqs: number[]) {
+  const first = seqs[0] ?? 0;
+  expect(seqs).toEqual(seqs.map((_, i) => first + i));
+}
+
+/**
+ * Scale-out's first slice: two API processes on one PostgreSQL and one Redis (REDIS_URL), no
+ * sticky sessions. What is not cluster-wide yet (presence, rate limits, polls) is in
+ * docs/scaling.md.
+ */
+describe('two API processes on PostgreSQL and Redis', () => {
+  let bundle: Awaited<ReturnType<typeof buildApiBundle>>;
+  let db: TestDatabase;
+  let redis: TestRedisServer;
+  let nodes: ApiProcess[] = [];
+  const clients: TestClient[] = [];
+  const sockets: RawSocket[] = [];
+
+  beforeAll(async () => {
+    bundle = await buildApiBundle('cluster');
+    db = await postgresDatabase();
+    redis = await startRedisServer();
+    nodes = [];
+    for (let i = 0; i < 2; i++) {
+      nodes.push(
+        await startApi(bundle.path, {
+          PORT: String(await freeLoopbackPort()),
+          DATABASE_URL: db.url,
+          REDIS_URL: redis.url,
+          RATE_LIMITS: JSON.stringify({ registerPerAddress: { points: 1000, windowMs: 60_000 } }),
+        }),
+      );
+    }
+  }, 90_000);
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    for (const client of clients) client.close();
+    for (const node of nodes) node.child.kill('SIGTERM');
+    await Promise.all(nodes.map((node) => node.exited));
+    await redis?.stop();
+    await db?.drop();
+    bundle?.remove();
+  });
+
+  async function user(node: ApiProcess, name: string) {
+    const anonymous = connect(node.url);
+    const { token } = await anonymous.api.auth.register.mutate({
+      username: name,
+      displayName: name,
+      password: 'correct horse battery',
+    });
+    anonymous.close();
+    const client = connect(node.url, token);
+    clients.push(client);
+    return { client, token };
+  }
+
+  async function device(node: ApiProcess, token: string) {
+    const socket = await openRawSocket(node.url, { Authorization: `Bearer ${token}` });
+    sockets.push(socket);
+    const stream = deviceStream(socket);
+    await stream.ready;
+    return stream;
+  }
+
+  it('messages sent on either node reach the devices on both, each once, in seq order', async () => {
+    const [a, b] = nodes as [ApiProcess, ApiProcess];
+    expect(a.output()).toContain('fan-out: Redis');
+    const ann = await user(a, 'ann_cluster');
+    const bob = await user(b, 'bob_cluster');
+    const room = await ann.client.api.room.create.mutate({ kind: 'public', name: 'across' });
+    await bob.client.api.room.join.mutate({ roomId: room.id });
+    const onA = await device(a, ann.token);
+    const onB = await device(b, bob.token);
+
+    const send = (who: typeof ann, prefix: string) =>
+      (async () => {
+        for (let i = 0; i < 30; i++)
+          await who.client.api.message.send.mutate({
+            roomId: room.id,
+            clientMsgId: `${prefix}${i}`,
+            body: `${prefix}${i}`,
+          });
+      })();
+    await Promise.all([send(ann, 'a'), send(bob, 'b')]);
+    await Promise.all([onA.received(60), onB.received(60)]);
+    expect(onB.bodies).toEqual(onA.bodies);
+    expect([...onA.bodies].sort()).toEqual(
+      [...Array.from({ length: 30 }, (_, i) => [`a${i}`, `b${i}`])].flat().sort(),
+    );
+    expectContiguous(onA.seqs);
+    expectContiguous(onB.seqs);
+  });
+
+  it('Redis killed and restarted: messages acknowledged meanwhile reach every device, once, in order', async () => {
+    const [a, b] = nodes as [ApiProcess, ApiProcess];
+    const cy = await user(a, 'cy_cluster');
+    const di = await user(b, 'di_cluster');
+    const room = await cy.client.api.room.create.mutate({ kind: 'public', name: 'outage' });
+    await di.client.api.room.join.mutate({ roomId: room.id });
+    const onA = await device(a, cy.token);
+    const onB = await device(b, di.token);
+
+    await redis.kill();
+    // Committed while no node can publish: acknowledged all the same.
+    const during = ['while', 'redis', 'was', 'down'];
+    for (const body of during)
+      await cy.client.api.message.send.mutate({ roomId: room.id, clientMsgId: body, body });
+    await redis.restart();
+    // The buses reconnect, tell every stream of the gap, and the streams read the log.
+    await Promise.all([onA.received(during.length), onB.received(during.length)]);
+    await di.client.api.message.send.mutate({
+      roomId: room.id,
+      clientMsgId: 'after',
+      body: 'after',
+    });
+    await Promise.all([onA.received(5), onB.received(5)]);
+    expect(onA.bodies).toEqual([...during, 'after']);
+    expect(onB.bodies).toEqual([...during, 'after']);
+    expectContiguous(onA.seqs);
+    expectContiguous(onB.seqs);
+  }, 60_000);
+});
