@@ -295,15 +295,15 @@ export function busConformance(adapter: BusUnderTest): void {
       expect(() => {
         publishing = bus.publish(freshTopic('down'), testMessage('A', 1));
       }).not.toThrow();
-      await expect(publishing).rejects.toThrow(/300 ms/);
-      // The publish waited for a reconnection (a blip costs nothing), then gave up: not longer.
-      expect(performance.now() - started).toBeGreaterThanOrEqual(timeoutMs - 5);
+      // Whether the node had noticed the crash yet (then it waits the timeout for the broker) or
+      // wrote to the dead connection (then it fails at once), it rejects, and never later.
+      await expect(publishing).rejects.toBeInstanceOf(Error);
       expect(performance.now() - started).toBeLessThan(timeoutMs + 1000);
 
       started = performance.now();
-      await expect(bus.subscribe(freshTopic('down'), new Recorder().handler)).rejects.toThrow(
-        /300 ms/,
-      );
+      await expect(
+        bus.subscribe(freshTopic('down'), new Recorder().handler),
+      ).rejects.toBeInstanceOf(Error);
       expect(performance.now() - started).toBeLessThan(timeoutMs + 1000);
 
       // close() does not wait for the broker, and rejects a subscribe still pending.

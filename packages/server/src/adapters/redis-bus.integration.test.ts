@@ -149,6 +149,49 @@ describe('Redis bus, on the wire', () => {
     expect(reported.map(({ context }) => context)).toEqual(['connection']);
   });
 
+  it('holds a publish while Redis is down up to commandTimeoutMs: timeout after it, sent if back in time', async () => {
+    let noticed = () => {};
+    const outage = new Promise<void>((resolve) => {
+      noticed = resolve;
+    });
+    const timeoutMs = 300;
+    const bus = await node({
+      commandTimeoutMs: timeoutMs,
+      // Both connections (publisher, subscriber) report the outage once: then it is known.
+      onError: (error, context) => {
+        reported.push({ error, context });
+        if (reported.length === 2) noticed();
+      },
+    });
+    const topic = freshTopic('blip');
+    const recorder = new Recorder();
+    await bus.subscribe(topic, recorder.handler);
+    let down = true;
+    try {
+      await redis.kill();
+      await outage;
+      let started = performance.now();
+      await expect(bus.publish(topic, testMessage('A', 1, topic))).rejects.toMatchObject({
+        code: 'timeout',
+        message: `PUBLISH ${topic}: no answer in 300 ms`,
+      });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(timeoutMs - 5);
+      expect(performance.now() - started).toBeLessThan(timeoutMs + 1000);
+
+      // Queued while down, sent once the connection is back, within the same bound.
+      started = performance.now();
+      const held = bus.publish(topic, testMessage('A', 2, topic));
+      await redis.restart();
+      down = false;
+      await held;
+      expect(performance.now() - started).toBeLessThan(timeoutMs);
+    } finally {
+      if (down) await redis.restart();
+    }
+    await recorder.until((r) => r.count('gap') > 0, 'a gap');
+    expect(reported.map(({ context }) => context)).toEqual(['connection', 'connection']);
+  });
+
   it('refuses publish and subscribe after close, with code closed', async () => {
     const bus = await node();
     await bus.close();
