@@ -65,9 +65,12 @@ async function spawnRedis(port: number): Promise<ChildProcess> {
     child.stderr?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
     });
-    child.once('error', (error) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(guard);
-      reject(error);
+      const missing = error.code === 'ENOENT';
+      reject(
+        missing ? new Error('redis-server is not on PATH (scripts/test.sh installs it)') : error,
+      );
     });
     child.once('exit', (code, signal) => {
       clearTimeout(guard);

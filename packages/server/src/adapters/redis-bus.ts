@@ -9,6 +9,13 @@
  * that something was lost, which this adapter adds: a `gap` after every reconnection of the
  * subscriber connection, and a per-(publisher, topic) counter on every message so that a hole
  * (a publish that failed while its publisher's connection was down) is noticed by receivers.
+ *
+ * A publish while Redis is unreachable waits in node-redis's offline queue for at most
+ * `commandTimeoutMs`, then rejects; it never throws synchronously and never waits longer. Held
+ * rather than refused at once, because a blip shorter than the timeout then loses nothing and
+ * keeps the publisher's order; not held longer, because the caller (a send that already
+ * committed to the log) should answer its user, and the log still has the message: its counter
+ * is spent, so receivers see the hole as a gap and re-read.
  */
 import { createClient, TimeoutError } from 'redis';
 import type { Bus, BusHandler, BusMessage, BusTopic } from '../ports/bus.js';
