@@ -7,8 +7,9 @@ import { createRedisBus } from './redis-bus.js';
 // One suite, every adapter: the Bus port promises the same behaviour in process and on Redis.
 describe('memory bus', () => {
   busConformance({
-    create: async () => createMemoryBus(),
-    capabilities: { multiNode: false, isolatesHandlerErrors: false },
+    create: async (options) =>
+      createMemoryBus(options?.onError ? { onError: options.onError } : {}),
+    capabilities: { multiNode: false, isolatesHandlerErrors: true },
   });
 });
 

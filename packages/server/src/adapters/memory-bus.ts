@@ -1,4 +1,5 @@
 import type { Bus, BusHandler, BusTopic } from '../ports/bus.js';
+import { reportError } from '../report.js';
 
 /** One settled promise for every subscription: an idle device holds no promise of its own. */
 const LIVE = Promise.resolve();
@@ -7,14 +8,28 @@ const LIVE = Promise.resolve();
  * The in-process bus: delivery is synchronous, in publish order, to this node only. A
  * subscription is live at once and nothing is ever lost, so it never reports a gap.
  */
-export function createMemoryBus(): Bus {
+export function createMemoryBus(
+  options: {
+    /** Where a handler that threw is reported (the others still hear the message). @default reportError */
+    onError?: (error: unknown) => void;
+  } = {},
+): Bus {
+  const onError = options.onError ?? ((error: unknown) => reportError('bus handler', error));
   const topics = new Map<BusTopic, Set<BusHandler>>();
   return {
     async publish(topic, message) {
       const handlers = topics.get(topic);
       if (!handlers) return;
       // Copy: a handler may unsubscribe (or subscribe others) while we iterate.
-      for (const handler of [...handlers]) handler(message);
+      for (const handler of [...handlers]) {
+        try {
+          handler(message);
+        } catch (error) {
+          // One subscriber's bug must not keep the message from the rest, nor fail the publish
+          // of a change already committed.
+          onError(error);
+        }
+      }
     },
     subscribe(topic, handler) {
       let handlers = topics.get(topic);
