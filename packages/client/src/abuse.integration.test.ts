@@ -182,9 +182,9 @@ describe('deadlines of the real API process', () => {
       socket.on('data', (chunk: Buffer) => {
         answer += chunk.toString();
       });
-      // Guard: closed within twice the deadline, or the test fails.
+      // Guard only (a loaded machine is slow, never early): closed, or the test fails.
       const closed = await new Promise<boolean>((resolve) => {
-        const guard = setTimeout(() => resolve(false), 2 * HEADERS_TIMEOUT_MS);
+        const guard = setTimeout(() => resolve(false), HEADERS_TIMEOUT_MS + 10_000);
         socket.once('close', () => {
           clearTimeout(guard);
           resolve(true);
@@ -227,10 +227,10 @@ describe('deadlines of the real API process', () => {
       expect(await promptStarted).toEqual({ id: 1, result: { type: 'started' } });
       const closed = await silentClosed;
       expect(closed).toMatchObject({ code: 1008, reason: 'connectionParams not sent in time' });
-      // The server looks every authTimeoutMs / 2: closed after the deadline, within a round or
-      // two of it (a loaded machine is slow to run the timer, not early).
+      // Closed after the deadline, never before it; the upper side is only a guard (a loaded
+      // machine is slow to run the timer, not early).
       expect(closed.afterMs).toBeGreaterThanOrEqual(AUTH_TIMEOUT_MS - 50);
-      expect(closed.afterMs).toBeLessThan(AUTH_TIMEOUT_MS * 3);
+      expect(closed.afterMs).toBeLessThan(AUTH_TIMEOUT_MS + 10_000);
       expect(prompt.readyState).toBe(WebSocket.OPEN);
     } finally {
       silent.terminate();

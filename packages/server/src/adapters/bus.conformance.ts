@@ -298,20 +298,20 @@ export function busConformance(adapter: BusUnderTest): void {
       // Whether the node had noticed the crash yet (then it waits the timeout for the broker) or
       // wrote to the dead connection (then it fails at once), it rejects, and never later.
       await expect(publishing).rejects.toBeInstanceOf(Error);
-      expect(performance.now() - started).toBeLessThan(timeoutMs + 1000);
+      expect(performance.now() - started).toBeLessThan(timeoutMs + 10_000); // a guard: it never hangs
 
       started = performance.now();
       await expect(
         bus.subscribe(freshTopic('down'), new Recorder().handler),
       ).rejects.toBeInstanceOf(Error);
-      expect(performance.now() - started).toBeLessThan(timeoutMs + 1000);
+      expect(performance.now() - started).toBeLessThan(timeoutMs + 10_000); // a guard: it never hangs
 
       // close() does not wait for the broker, and rejects a subscribe still pending.
       const pending = bus.subscribe(freshTopic('down'), new Recorder().handler);
       started = performance.now();
       await bus.close();
       await expect(pending).rejects.toThrow(/closed/);
-      expect(performance.now() - started).toBeLessThan(timeoutMs + 1000);
+      expect(performance.now() - started).toBeLessThan(timeoutMs + 10_000); // a guard: it never hangs
     },
   );
 }

