@@ -5,6 +5,7 @@ import {
   createChatServer,
   createMemoryBus,
   createRedisBus,
+  createRedisRateLimitStore,
   createStoreFromUrl,
 } from '@confab/server';
 import { parseEnv } from './env.js';
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
   const env = parseEnv(process.env);
   const store = await createStoreFromUrl(env.DATABASE_URL);
   const bus = env.REDIS_URL ? await createRedisBus(env.REDIS_URL) : createMemoryBus();
+  // With several processes, rate limits count in Redis so that they hold across all of them.
+  const rateLimitStore = env.REDIS_URL ? await createRedisRateLimitStore(env.REDIS_URL) : undefined;
   const staticDir = env.WEB_DIST === undefined ? defaultWebDist() : env.WEB_DIST || undefined;
   const server = createChatServer({
     store,
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
       allowedOrigins: env.ALLOWED_ORIGINS,
       trustProxy: env.TRUST_PROXY,
       rateLimits: env.RATE_LIMITS,
+      ...(rateLimitStore ? { rateLimitStore } : {}),
       connectionLimits: env.CONNECTION_LIMITS,
     },
   });
@@ -56,13 +60,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: draining connections and closing`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('Shutdown failed', error);
-        process.exit(1);
-      },
-    );
+    server
+      .close()
+      .then(() => rateLimitStore?.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error('Shutdown failed', error);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

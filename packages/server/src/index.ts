@@ -6,6 +6,7 @@ export {
 } from './adapters/kysely/store.js';
 export { createMemoryBus } from './adapters/memory-bus.js';
 export { createRedisBus, type RedisBusOptions } from './adapters/redis-bus.js';
+export { createRedisRateLimitStore } from './adapters/redis-rate-limit-store.js';
 export {
   type ConnectionLimits,
   DEFAULT_CONNECTION_LIMITS,
@@ -31,6 +32,7 @@ export type { AppRouter } from './routers/root.js';
 export {
   DEFAULT_RATE_RULES,
   type RateKind,
+  type RateLimitStore,
   type RateRule,
   type RateRules,
   unreachableRateRules,

@@ -84,7 +84,10 @@ describe('two API processes on PostgreSQL and Redis', () => {
           PORT: String(await freeLoopbackPort()),
           DATABASE_URL: db.url,
           REDIS_URL: redis.url,
-          RATE_LIMITS: JSON.stringify({ registerPerAddress: { points: 1000, windowMs: 60_000 } }),
+          RATE_LIMITS: JSON.stringify({
+            registerPerAddress: { points: 1000, windowMs: 60_000 },
+            roomCreatePerUser: { points: 4, windowMs: 60_000 },
+          }),
           // Sends as fast as the test makes them (the send limit is tested on its own).
           SENDS_PER_SECOND: '100000',
           SEND_BURST: '100000',
@@ -162,6 +165,8 @@ describe('two API processes on PostgreSQL and Redis', () => {
     const onB = await device(b, di.token);
 
     await redis.kill();
+    // Rate limits counted in Redis fall back to each process's memory: calls still work.
+    expect((await cy.client.api.room.mine.query()).map((r) => r.room.id)).toContain(room.id);
     // Committed while no node can publish: acknowledged all the same.
     const during = ['while', 'redis', 'was', 'down'];
     for (const body of during)
@@ -180,4 +185,19 @@ describe('two API processes on PostgreSQL and Redis', () => {
     expectContiguous(onA.seqs);
     expectContiguous(onB.seqs);
   }, 60_000);
+
+  it('a rate limit holds across the nodes: counted in Redis, not per process', async () => {
+    const [a, b] = nodes as [ApiProcess, ApiProcess];
+    const eve = await user(a, 'eve_cluster');
+    const onB = connect(b.url, eve.token);
+    clients.push(onB);
+    // roomCreatePerUser is 4 here: two rooms on each node use them up...
+    for (const [i, client] of [eve.client, onB, eve.client, onB].entries())
+      await client.api.room.create.mutate({ kind: 'private', name: `limited ${i}` });
+    // ...so the fifth is refused on either node.
+    for (const client of [eve.client, onB])
+      await expect(
+        client.api.room.create.mutate({ kind: 'private', name: 'one too many' }),
+      ).rejects.toMatchObject({ data: { appCode: 'RATE_LIMITED' } });
+  });
 });

@@ -11,7 +11,7 @@ import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
 import { reportError } from '../report.js';
 import { appRouter } from '../routers/root.js';
-import type { RateRules } from '../services/abuse-limits.js';
+import type { RateLimitStore, RateRules } from '../services/abuse-limits.js';
 import { createServices } from '../services/index.js';
 import type { StreamLimits } from '../services/stream.js';
 import type { Context, Services } from '../trpc.js';
@@ -61,6 +61,11 @@ export interface ChatServerConfig {
   trustProxy?: boolean;
   /** Rate limits, each `{ points, windowMs }` (see docs/security.md). @default DEFAULT_RATE_RULES */
   rateLimits?: Partial<RateRules>;
+  /**
+   * Where rate-limit counters live: a connected node-redis client shares them between
+   * processes (see abuse-limits.ts). @default this process's memory
+   */
+  rateLimitStore?: RateLimitStore;
   /** Connection caps and deadlines (see docs/security.md). @default DEFAULT_CONNECTION_LIMITS */
   connectionLimits?: Partial<ConnectionLimits>;
 }
@@ -148,6 +153,7 @@ export function createChatServer(deps: {
       ...(config.heartbeatTtlMs ? { heartbeatTtlMs: config.heartbeatTtlMs } : {}),
       ...(config.notifications ? { notifications: config.notifications } : {}),
       ...(config.rateLimits ? { rateLimits: config.rateLimits } : {}),
+      ...(config.rateLimitStore ? { rateLimitStore: config.rateLimitStore } : {}),
       polling: {
         maxPollSessionsPerDevice: limits.maxPollSessionsPerDevice,
         maxPollSessionsPerUser: limits.maxPollSessionsPerUser,

@@ -1,5 +1,5 @@
 import { ERROR_CODES } from '@confab/contracts';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../errors.js';
 
 /** At most `points` actions per `windowMs`, per key (a user id or a client address). */
@@ -11,8 +11,8 @@ export interface RateRule {
 /**
  * Every rate limit besides message sends (those keep their own token bucket, see
  * rate-limit.ts). Defaults are generous for a person using the web app and tight for a script.
- * Counters live in this process (rate-limiter-flexible's memory store): with several nodes
- * each enforces its own share until the Redis store arrives with scale-out.
+ * Counters live in this process, or in Redis when the server is given one (RateLimitStore):
+ * then every process counts against the same limit.
  */
 export const DEFAULT_RATE_RULES = {
   /** Sign-in attempts per client address, whatever their outcome: each costs a password hash. */
@@ -74,28 +74,50 @@ function rateLimited(kind: RateKind, retryAfterMs: number): AppError {
 }
 
 /**
+ * Where the counters live. Without one, in this process; with a connected node-redis client
+ * (`createClient({ url })`), in Redis, shared by every process: a limit then holds across the
+ * cluster. Should Redis fail, each limiter falls back to this process's memory (rate-limiter-
+ * flexible's insurance limiter) rather than refusing or letting everything through.
+ */
+export interface RateLimitStore {
+  /** A connected node-redis client. */
+  redis: object;
+}
+
+type Limiter = RateLimiterMemory | RateLimiterRedis;
+
+/**
  * The rate limits of one server: `take(kind, key)` counts an action and throws RATE_LIMITED
  * with `retryAfterMs` once the key is over its rule. Login failures also back off.
  */
-export function createAbuseLimits(overrides: Partial<RateRules> = {}) {
+export function createAbuseLimits(overrides: Partial<RateRules> = {}, store?: RateLimitStore) {
   const rules: RateRules = { ...DEFAULT_RATE_RULES, ...overrides };
-  const limiters = new Map<RateKind, RateLimiterMemory>();
+  const limiters = new Map<RateKind, Limiter>();
+  const make = (keyPrefix: string, points: number, windowMs: number): Limiter => {
+    const memory = new RateLimiterMemory({ keyPrefix, points, duration: windowMs / 1000 });
+    if (!store) return memory;
+    return new RateLimiterRedis({
+      storeClient: store.redis,
+      useRedisPackage: true,
+      keyPrefix: `confab:rl:${keyPrefix}`,
+      points,
+      // Redis expires keys in whole seconds.
+      duration: Math.max(1, Math.ceil(windowMs / 1000)),
+      insuranceLimiter: memory,
+    });
+  };
   const limiterOf = (kind: RateKind) => {
     let limiter = limiters.get(kind);
     if (!limiter) {
       const rule = rules[kind];
-      limiter = new RateLimiterMemory({
-        keyPrefix: kind,
-        points: rule.points,
-        duration: rule.windowMs / 1000,
-      });
+      limiter = make(kind, rule.points, rule.windowMs);
       limiters.set(kind, limiter);
     }
     return limiter;
   };
   // How many times each login-failure key has been blocked in the last day: the next block
   // lasts twice as long as the last.
-  const strikes = new RateLimiterMemory({ keyPrefix: 'strikes', points: 1_000, duration: 86_400 });
+  const strikes = make('strikes', 1_000, 86_400_000);
 
   async function consume(kind: RateKind, key: string): Promise<void> {
     try {
@@ -120,7 +142,8 @@ export function createAbuseLimits(overrides: Partial<RateRules> = {}) {
     if (state.consumedPoints < rules[kind].points) return;
     const struck = await strikes.penalty(`${kind}:${key}`);
     const blockMs = Math.min(MAX_BLOCK_MS, rules[kind].windowMs * 2 ** (struck.consumedPoints - 1));
-    await limiter.block(key, blockMs / 1000);
+    // Redis expires keys in whole seconds.
+    await limiter.block(key, store ? Math.ceil(blockMs / 1000) : blockMs / 1000);
   }
 
   return {

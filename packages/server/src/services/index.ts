@@ -6,7 +6,7 @@ import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
 import { reportError } from '../report.js';
 import type { Services } from '../trpc.js';
-import { createAbuseLimits, type RateRules } from './abuse-limits.js';
+import { createAbuseLimits, type RateLimitStore, type RateRules } from './abuse-limits.js';
 import { createAccounts } from './accounts.js';
 import { createMessages } from './messages.js';
 import { createPolling, type PollingOptions } from './poll.js';
@@ -29,6 +29,8 @@ export interface ServicesConfig {
   notifications?: NotifyConfig;
   /** Rate limits per user and per address. @default DEFAULT_RATE_RULES */
   rateLimits?: Partial<RateRules>;
+  /** Where rate-limit counters live. @default this process's memory */
+  rateLimitStore?: RateLimitStore;
   /** Long-poll session caps and buffer bounds (see poll.ts for the defaults). */
   polling?: PollingOptions;
   now?: () => number;
@@ -69,7 +71,7 @@ export function createServices(
     typing: createTyping({ bus, rooms, now }),
     streamLimits,
     notify,
-    limits: createAbuseLimits(config.rateLimits),
+    limits: createAbuseLimits(config.rateLimits, config.rateLimitStore),
   };
 }
 
