@@ -77,4 +77,18 @@ describe('the environment', () => {
       /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/,
     );
   });
+
+  it('takes WORKERS > 1 only with PostgreSQL and Redis', () => {
+    const shared = {
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/confab',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    };
+    expect(parseEnv({ ...shared, WORKERS: '4' }).WORKERS).toBe(4);
+    expect(parseEnv({}).WORKERS).toBe(1);
+    expect(() => parseEnv({ WORKERS: '2' })).toThrow(
+      /^Invalid environment:\n {2}WORKERS: 2 processes share one PostgreSQL database and one Redis/,
+    );
+    expect(() => parseEnv({ WORKERS: '2', DATABASE_URL: shared.DATABASE_URL })).toThrow(/WORKERS/);
+    expect(() => parseEnv({ WORKERS: '0' })).toThrow(/WORKERS/);
+  });
 });

@@ -47,6 +47,11 @@ const Env = z.object({
     .string()
     .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
     .optional(),
+  /**
+   * Worker processes sharing the port (node:cluster): one per core. More than one needs
+   * PostgreSQL and Redis, which they share.
+   */
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   /** The built web app to serve at `/`; empty to serve none. */
   WEB_DIST: z.string().optional(),
   /** Comma-separated API keys for the server-to-server push API; none disables it. */
@@ -126,6 +131,11 @@ export type Env = z.infer<typeof Env>;
 /** Combinations that cannot work, refused at start rather than failing later. */
 function combinationProblems(env: Env): string[] {
   const postgres = /^postgres(ql)?:\/\//.test(env.DATABASE_URL);
+  if (env.WORKERS > 1 && (!postgres || !env.REDIS_URL))
+    return [
+      `  WORKERS: ${env.WORKERS} processes share one PostgreSQL database and one Redis: set ` +
+        'DATABASE_URL=postgres://... and REDIS_URL=redis://... (or WORKERS=1)',
+    ];
   if (env.REDIS_URL && !postgres)
     return [
       '  REDIS_URL: Redis fans out between several processes, which must share one PostgreSQL ' +

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import {
   createStoreFromUrl,
 } from '@confab/server';
 import { parseEnv } from './env.js';
+import { runPrimary } from './workers.js';
 
 /** Where the built web app sits relative to this file (dist/main.js or src/main.ts). */
 function defaultWebDist(): string | undefined {
@@ -18,6 +20,10 @@ function defaultWebDist(): string | undefined {
 
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
+  if (env.WORKERS > 1 && cluster.isPrimary) {
+    runPrimary(env.WORKERS, (line) => console.log(line));
+    return;
+  }
   const store = await createStoreFromUrl(env.DATABASE_URL);
   const bus = env.REDIS_URL ? await createRedisBus(env.REDIS_URL) : createMemoryBus();
   // With several processes, rate limits count in Redis so that they hold across all of them.
@@ -51,9 +57,10 @@ async function main(): Promise<void> {
   const url = await server.listen(env.PORT, env.HOST);
   const storage = store.dialect === 'sqlite' ? `SQLite ${resolve(env.DATABASE_URL)}` : 'PostgreSQL';
   const fanOut = env.REDIS_URL ? 'Redis' : 'in-process';
-  console.log(
-    `Confab is running at ${url}  (storage: ${storage}; fan-out: ${fanOut}; web app: ${staticDir ? 'served' : 'not built'})`,
-  );
+  const setup = `storage: ${storage}; fan-out: ${fanOut}; web app: ${staticDir ? 'served' : 'not built'}`;
+  // A worker's line is not the one to wait for: the primary says when all of them listen.
+  if (cluster.isWorker) console.log(`worker ${process.pid} listening  (${setup})`);
+  else console.log(`Confab is running at ${url}  (${setup})`);
 
   let stopping = false;
   const stop = (signal: string) => {

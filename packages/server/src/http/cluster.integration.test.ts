@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { StreamEvent } from '@confab/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiProcess, buildApiBundle, startApi } from '../__tests__/api-process.js';
@@ -200,4 +201,120 @@ describe('two API processes on PostgreSQL and Redis', () => {
         client.api.room.create.mutate({ kind: 'private', name: 'one too many' }),
       ).rejects.toMatchObject({ data: { appCode: 'RATE_LIMITED' } });
   });
+});
+
+/**
+ * Established TCP connections to local `port` that process `pid` holds (Linux: its socket
+ * descriptors matched against /proc/net/tcp{,6}, where state 01 is ESTABLISHED).
+ */
+function connectionsHeld(pid: number, port: number): number {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match?.[1]) inodes.add(match[1]);
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  let held = 0;
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols[1]?.endsWith(`:${hexPort}`) && cols[3] === '01' && inodes.has(cols[9] ?? ''))
+        held += 1;
+    }
+  }
+  return held;
+}
+
+/** The child processes of `pid` (Linux: /proc/<pid>/task/<pid>/children). */
+function childrenOf(pid: number): number[] {
+  const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  return text ? text.split(/\s+/).map(Number) : [];
+}
+
+describe('WORKERS=2: two worker processes on one port', () => {
+  let bundle: Awaited<ReturnType<typeof buildApiBundle>>;
+  let db: TestDatabase;
+  let redis: TestRedisServer;
+  let api: ApiProcess;
+  const sockets: RawSocket[] = [];
+
+  beforeAll(async () => {
+    bundle = await buildApiBundle('workers');
+    db = await postgresDatabase();
+    redis = await startRedisServer();
+    api = await startApi(bundle.path, {
+      PORT: String(await freeLoopbackPort()),
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      WORKERS: '2',
+      SENDS_PER_SECOND: '100000',
+      SEND_BURST: '100000',
+      RATE_LIMITS: JSON.stringify({ registerPerAddress: { points: 1000, windowMs: 60_000 } }),
+    });
+  }, 90_000);
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    if (api && api.child.exitCode === null) api.child.kill('SIGKILL');
+    await redis?.stop();
+    await db?.drop();
+    bundle?.remove();
+  });
+
+  it('serves devices from both workers, delivers to all, and drains on SIGTERM', async () => {
+    expect(api.output()).toContain('(2 workers)');
+    const pid = api.child.pid ?? 0;
+    expect(childrenOf(pid)).toHaveLength(2);
+
+    const owner = connect(api.url);
+    const users: { client: TestClient; token: string }[] = [];
+    for (const name of ['wa', 'wb', 'wc']) {
+      const { token } = await owner.api.auth.register.mutate({
+        username: `${name}_workers`,
+        displayName: name,
+        password: 'correct horse battery',
+      });
+      users.push({ client: connect(api.url, token), token });
+    }
+    owner.close();
+    const [first] = users;
+    if (!first) throw new Error('no user');
+    const room = await first.client.api.room.create.mutate({ kind: 'public', name: 'workers' });
+    for (const u of users.slice(1)) await u.client.api.room.join.mutate({ roomId: room.id });
+    // Six devices: connections are handed to the workers in turn, so both serve some.
+    const devices = [];
+    for (const u of [...users, ...users]) {
+      const socket = await openRawSocket(api.url, { Authorization: `Bearer ${u.token}` });
+      sockets.push(socket);
+      const stream = deviceStream(socket);
+      await stream.ready;
+      devices.push(stream);
+    }
+    for (let i = 0; i < 10; i++)
+      for (const u of users)
+        await u.client.api.message.send.mutate({
+          roomId: room.id,
+          clientMsgId: `w${i}-${users.indexOf(u)}`,
+          body: `w${i}-${users.indexOf(u)}`,
+        });
+    // Both workers hold some of the devices' sockets (and the clients' HTTP connections).
+    const port = Number(new URL(api.url).port);
+    const held = childrenOf(pid).map((worker) => connectionsHeld(worker, port));
+    expect(
+      held.every((n) => n > 0),
+      `connections per worker: ${held.join(', ')}`,
+    ).toBe(true);
+    await Promise.all(devices.map((d) => d.received(30)));
+    for (const device of devices) {
+      expect(device.bodies).toEqual(devices[0]?.bodies);
+      expectContiguous(device.seqs);
+    }
+    for (const u of users) u.client.close();
+
+    api.child.kill('SIGTERM');
+    expect(await api.exited).toBe(0);
+  }, 60_000);
 });
