@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { StreamEvent } from '@confab/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiProcess, buildApiBundle, startApi } from '../__tests__/api-process.js';
@@ -240,12 +240,14 @@ describe('WORKERS=2: two worker processes on one port', () => {
   let db: TestDatabase;
   let redis: TestRedisServer;
   let api: ApiProcess;
+  let startedAt = 0;
   const sockets: RawSocket[] = [];
 
   beforeAll(async () => {
     bundle = await buildApiBundle('workers');
     db = await postgresDatabase();
     redis = await startRedisServer();
+    startedAt = Date.now();
     api = await startApi(bundle.path, {
       PORT: String(await freeLoopbackPort()),
       DATABASE_URL: db.url,
@@ -264,7 +266,7 @@ describe('WORKERS=2: two worker processes on one port', () => {
     bundle?.remove();
   });
 
-  it('serves devices from both workers, delivers to all, and drains on SIGTERM', async () => {
+  it('serves devices from both workers and delivers to all', async () => {
     expect(api.output()).toContain('(2 workers)');
     const pid = api.child.pid ?? 0;
     expect(childrenOf(pid)).toHaveLength(2);
@@ -313,8 +315,32 @@ describe('WORKERS=2: two worker processes on one port', () => {
       expectContiguous(device.seqs);
     }
     for (const u of users) u.client.close();
+  }, 60_000);
 
+  it('replaces a worker that dies, and drains on SIGTERM', async () => {
+    const pid = api.child.pid ?? 0;
+    const before = childrenOf(pid);
+    const [victim, survivor] = before;
+    // A worker that dies within 5 s of starting is not replaced (a crash loop): wait that out.
+    await expect
+      .poll(() => Date.now() - startedAt, { timeout: 10_000, interval: 250 })
+      .toBeGreaterThan(5_500);
+    process.kill(victim ?? 0, 'SIGKILL');
+    await expect
+      .poll(() => childrenOf(pid), { timeout: 20_000, interval: 100 })
+      .toEqual(expect.arrayContaining([survivor]));
+    await expect
+      .poll(() => childrenOf(pid).filter((p) => p !== survivor && p !== victim).length, {
+        timeout: 20_000,
+        interval: 100,
+      })
+      .toBe(1);
+    expect(api.output()).toContain(`worker ${victim} exited (SIGKILL)`);
+
+    const workers = childrenOf(pid);
     api.child.kill('SIGTERM');
     expect(await api.exited).toBe(0);
+    // The primary exits after its workers, not instead of them.
+    for (const worker of workers) expect(existsSync(`/proc/${worker}`)).toBe(false);
   }, 60_000);
 });
