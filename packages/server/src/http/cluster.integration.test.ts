@@ -187,6 +187,72 @@ describe('two API processes on PostgreSQL and Redis', () => {
     expectContiguous(onB.seqs);
   }, 60_000);
 
+  it('signing out on one node ends the session’s stream on the other at once', async () => {
+    const [a, b] = nodes as [ApiProcess, ApiProcess];
+    const fay = await user(a, 'fay_cluster');
+    const socket = await openRawSocket(b.url, { Authorization: `Bearer ${fay.token}` });
+    sockets.push(socket);
+    socket.ws.send(
+      JSON.stringify({
+        id: 1,
+        method: 'subscription',
+        params: { path: 'events.onEvent', input: {} },
+      }),
+    );
+    let frame = await socket.next(1);
+    while ((frame.result?.data as { data?: StreamEvent } | undefined)?.data?.type !== 'sync')
+      frame = await socket.next(1);
+    // A call on node B first: its session cache now holds the session.
+    const onB = connect(b.url, fay.token);
+    clients.push(onB);
+    await onB.api.auth.me.query();
+    await onB.api.auth.me.query();
+    await fay.client.api.auth.logout.mutate();
+    while (!frame.error) frame = await socket.next(1);
+    expect(frame.error.data?.appCode).toBe('SESSION_REVOKED');
+    await expect(onB.api.auth.me.query()).rejects.toMatchObject({
+      data: { appCode: 'SESSION_REVOKED' },
+    });
+  });
+
+  it('long polls that alternate between the nodes get every message once, in order', async () => {
+    const [a, b] = nodes as [ApiProcess, ApiProcess];
+    const gus = await user(a, 'gus_cluster');
+    const room = await gus.client.api.room.create.mutate({ kind: 'public', name: 'polled' });
+    const onB = connect(b.url, gus.token);
+    clients.push(onB);
+    const pollers = [gus.client, onB];
+    const cursors: Record<string, number> = {};
+    let pollId: string | undefined;
+    const received: string[] = [];
+    // No sticky sessions: each poll goes to the other node than the last one.
+    const poll = async (i: number) => {
+      const answer = await (pollers[i % 2] ?? onB).api.events.poll.query({
+        cursors,
+        resume: true,
+        waitMs: 0,
+        ...(pollId ? { pollId } : {}),
+      });
+      pollId = answer.pollId;
+      for (const event of answer.events) {
+        if (!('seq' in event)) continue;
+        if (event.seq <= (cursors[event.roomId] ?? 0)) continue;
+        cursors[event.roomId] = event.seq;
+        if (event.type === 'message.created') received.push(event.message.body);
+      }
+    };
+    await poll(0);
+    const sent: string[] = [];
+    for (let i = 1; i <= 6; i++) {
+      const body = `poll-${i}`;
+      sent.push(body);
+      await gus.client.api.message.send.mutate({ roomId: room.id, clientMsgId: body, body });
+      await poll(i);
+    }
+    for (let i = 7; received.length < sent.length && i < 20; i++) await poll(i);
+    expect(received).toEqual(sent);
+  });
+
   it('a rate limit holds across the nodes: counted in Redis, not per process', async () => {
     const [a, b] = nodes as [ApiProcess, ApiProcess];
     const eve = await user(a, 'eve_cluster');
