@@ -10,7 +10,7 @@ const STREAM = { cursors: {}, resume: false };
 
 /** Waits (bounded) for a condition the server reaches on its own, e.g. after a close. */
 async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
   if (!condition()) throw new Error(`never: ${what}`);
 }
 
