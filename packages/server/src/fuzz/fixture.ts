@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RoomEvent } from '@confab/contracts';
+import { afterAll, beforeAll } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
 import { connect, signUp, startServer, type TestServer } from '../__tests__/server.js';
 import { watchServerErrors } from './oracles.js';
@@ -216,4 +217,19 @@ function fuzzerMadeAboutItself(
     default:
       return false;
   }
+}
+
+/**
+ * The fixture of one describe block: started before its tests, closed after them. The object
+ * is filled in by beforeAll, so tests read it as they run.
+ */
+export function useFuzzFixture(): FuzzFixture {
+  const fx = {} as FuzzFixture;
+  beforeAll(async () => {
+    Object.assign(fx, await startFuzzFixture());
+  }, 60_000);
+  afterAll(async () => {
+    await fx.close?.();
+  });
+  return fx;
 }

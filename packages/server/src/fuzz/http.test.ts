@@ -1,21 +1,15 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { assertParams, propertyTimeoutMs } from './budget.js';
 import { checkHistory, checkServer, runCounter } from './checks.js';
 import { send } from './client.js';
-import { type FuzzFixture, startFuzzFixture } from './fixture.js';
+import { useFuzzFixture } from './fixture.js';
 import { listProcedures } from './inputs.js';
 import { checkHttpAnswer } from './oracles.js';
 import { requestArb } from './requests.js';
 
 describe('fuzz: raw HTTP (paths, queries, headers, cookies, batches, bodies)', () => {
-  let fx: FuzzFixture;
-  beforeAll(async () => {
-    fx = await startFuzzFixture();
-  }, 60_000);
-  afterAll(async () => {
-    await fx?.close();
-  });
+  const fx = useFuzzFixture();
 
   it(
     'answers every request with an allowed status and typed JSON (or an event stream), stays up, and leaves the seeded history as it was',

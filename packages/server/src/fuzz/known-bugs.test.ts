@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { send } from './client.js';
-import { type FuzzFixture, startFuzzFixture } from './fixture.js';
+import { useFuzzFixture } from './fixture.js';
 import { KNOWN_BUGS } from './known-bugs.js';
 import { checkHttpAnswer, checkWsFrame, OracleError } from './oracles.js';
 
@@ -39,13 +39,7 @@ describe('fuzz oracles', () => {
  * fixed, an `it` that keeps it fixed.
  */
 describe('fuzz: bugs the fuzzer found', () => {
-  let fx: FuzzFixture;
-  beforeAll(async () => {
-    fx = await startFuzzFixture();
-  }, 60_000);
-  afterAll(async () => {
-    await fx?.close();
-  });
+  const fx = useFuzzFixture();
 
   it('lists each bug once', () => {
     expect(new Set(KNOWN_BUGS.map((b) => b.id)).size).toBe(KNOWN_BUGS.length);

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assertParams, propertyTimeoutMs } from './budget.js';
 import { checkHistory, checkServer, runCounter } from './checks.js';
 import { send, wsExchange } from './client.js';
-import { type FuzzFixture, startFuzzFixture } from './fixture.js';
+import { type FuzzFixture, useFuzzFixture } from './fixture.js';
 import { bearer, type Identity, identity, tokenOf } from './identity.js';
 import { inputFor, listProcedures, type ProcedureInfo } from './inputs.js';
 import { checkHttpAnswer, checkWsFrame } from './oracles.js';
@@ -55,13 +55,7 @@ async function overWs(
 }
 
 describe('fuzz: every procedure, any input, HTTP and WebSocket', () => {
-  let fx: FuzzFixture;
-  beforeAll(async () => {
-    fx = await startFuzzFixture();
-  }, 60_000);
-  afterAll(async () => {
-    await fx?.close();
-  });
+  const fx = useFuzzFixture();
 
   it('finds every procedure of the router, with the fields of its input', () => {
     expect(procedures.length).toBeGreaterThan(30);

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assertParams, propertyTimeoutMs } from './budget.js';
 import { checkHistory, checkServer, runCounter } from './checks.js';
 import { send } from './client.js';
-import { type FuzzFixture, startFuzzFixture } from './fixture.js';
+import { useFuzzFixture } from './fixture.js';
 import { bearer, identity, tokenOf } from './identity.js';
 import { checkHttpAnswer } from './oracles.js';
 import { hostileString, hostileValue, jsonishText } from './values.js';
@@ -19,15 +19,9 @@ const waitMs = fc.oneof(
 );
 
 describe('fuzz: SSE and long-poll URLs (inputs, cursors, lastEventId, pollId, waitMs)', () => {
-  let fx: FuzzFixture;
+  const fx = useFuzzFixture();
   /** A pollId the server really gave the fuzzer: polls naming it reach the resume path. */
   let realPollId = 'none.0';
-  beforeAll(async () => {
-    fx = await startFuzzFixture();
-  }, 60_000);
-  afterAll(async () => {
-    await fx?.close();
-  });
 
   it(
     'answers every stream and poll with typed frames or JSON, stays up, and leaves the seeded history as it was',

@@ -1,21 +1,15 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { assertParams, propertyTimeoutMs } from './budget.js';
 import { checkHistory, checkServer, runCounter } from './checks.js';
 import { wsExchange } from './client.js';
-import { type FuzzFixture, startFuzzFixture } from './fixture.js';
+import { useFuzzFixture } from './fixture.js';
 import { wsSessionArb } from './frames.js';
 import { listProcedures } from './inputs.js';
 import { checkWsFrame } from './oracles.js';
 
 describe('fuzz: WebSocket frames (tRPC protocol, right and wrong)', () => {
-  let fx: FuzzFixture;
-  beforeAll(async () => {
-    fx = await startFuzzFixture();
-  }, 60_000);
-  afterAll(async () => {
-    await fx?.close();
-  });
+  const fx = useFuzzFixture();
 
   it(
     'answers every frame with JSON of a result or a typed error, stays up, and leaves the seeded history as it was',

@@ -313,7 +313,6 @@ describe('WORKERS=2: two worker processes on one port', () => {
     bundle = await buildApiBundle('workers');
     db = await postgresDatabase();
     redis = await startRedisServer();
-    startedAt = Date.now();
     api = await startApi(bundle.path, {
       PORT: String(await freeLoopbackPort()),
       DATABASE_URL: db.url,
@@ -323,6 +322,9 @@ describe('WORKERS=2: two worker processes on one port', () => {
       SEND_BURST: '100000',
       RATE_LIMITS: JSON.stringify({ registerPerAddress: { points: 1000, windowMs: 60_000 } }),
     });
+    // Every worker was forked before the primary said they all listen: each has lived at least
+    // this long (measured from here, not from the spawn: a loaded machine forks late).
+    startedAt = Date.now();
   }, 90_000);
   afterAll(async () => {
     for (const socket of sockets) socket.close();

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
 import { rawExchange, rawRequest } from '../__tests__/raw.js';
 import { signUp, startServer, type TestServer } from '../__tests__/server.js';
@@ -7,12 +7,6 @@ import type { ConnectionLimits } from './connection-limits.js';
 import { AUTH_TIMEOUT_CLOSE_CODE, IDLE_CLOSE_CODE } from './ws-handler.js';
 
 const STREAM = { cursors: {}, resume: false };
-
-/** Waits (bounded) for a condition the server reaches on its own, e.g. after a close. */
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!condition()) throw new Error(`never: ${what}`);
-}
 
 describe('connection caps and deadlines (finding 7)', () => {
   let db: TestDatabase | undefined;
@@ -84,7 +78,9 @@ describe('connection caps and deadlines (finding 7)', () => {
     );
 
     first.close();
-    await until(() => started.server.usage({ userId: bob.user.id }).streams === 1, 'slot freed');
+    await vi.waitFor(() => expect(started.server.usage({ userId: bob.user.id }).streams).toBe(1), {
+      timeout: 10_000,
+    });
     expect((await third.call(2, 'subscription', 'events.onEvent', STREAM)).result?.type).toBe(
       'started',
     );
@@ -118,13 +114,16 @@ describe('connection caps and deadlines (finding 7)', () => {
   it('TCP connections per address: the one past the cap is closed before a byte is read', async () => {
     const started = await start({ maxConnectionsPerAddress: 3 });
     const held = [1, 2, 3].map(() => rawExchange(started.url, '', 3_000));
-    await until(() => started.server.usage({ address: '127.0.0.1' }).connections === 3, '3 open');
+    await vi.waitFor(
+      () => expect(started.server.usage({ address: '127.0.0.1' }).connections).toBe(3),
+      { timeout: 10_000 },
+    );
     const refused = await rawExchange(started.url, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(refused).toEqual({ received: '', closedByServer: true });
     await Promise.all(held);
-    await until(
-      () => started.server.usage({ address: '127.0.0.1' }).connections === 0,
-      'all closed',
+    await vi.waitFor(
+      () => expect(started.server.usage({ address: '127.0.0.1' }).connections).toBe(0),
+      { timeout: 10_000 },
     );
     expect((await rawRequest(started.url, { path: '/healthz' })).status).toBe(200);
   });

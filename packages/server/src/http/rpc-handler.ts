@@ -5,6 +5,7 @@ import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { reportError } from '../report.js';
 import type { AppRouter } from '../routers/root.js';
 import type { Context } from '../trpc.js';
+import { refuseRequest } from './refuse.js';
 
 type CallType = 'query' | 'mutation';
 
@@ -175,21 +176,8 @@ export function createRpcHandler(opts: {
 
   /** A batch over the limit: refused whole, before any call runs or the body is read. */
   function refuseBatch(req: IncomingMessage, res: ServerResponse, size: number) {
-    const error = new TRPCError({
-      code: 'BAD_REQUEST',
-      message: `A batch may carry at most ${opts.maxBatchSize} calls (this one has ${size})`,
-    });
-    const shape = getErrorShape({
-      config,
-      error,
-      type: 'unknown',
-      path: undefined,
-      input: undefined,
-      ctx: undefined,
-    });
-    // The body is not read: close the connection rather than parse what follows.
-    res.writeHead(400, { 'Content-Type': 'application/json', Connection: 'close' });
-    res.end(JSON.stringify({ error: shape }));
+    const message = `A batch may carry at most ${opts.maxBatchSize} calls (this one has ${size})`;
+    refuseRequest(res, router, new TRPCError({ code: 'BAD_REQUEST', message }));
     req.resume();
   }
 

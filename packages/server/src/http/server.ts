@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LIMITS } from '@confab/contracts';
-import { getErrorShape, TRPCError } from '@trpc/server';
+import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
-import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { WebSocketServer } from 'ws';
 import type { NotifyConfig } from '../notify/config.js';
 import type { Bus } from '../ports/bus.js';
@@ -24,6 +23,7 @@ import {
 } from './connection-limits.js';
 import { readCookie, sessionCookieName, writeSessionCookie } from './cookies.js';
 import { createOriginCheck } from './origin.js';
+import { refuseRequest } from './refuse.js';
 import { createRpcHandler } from './rpc-handler.js';
 import { setApiSecurityHeaders } from './security-headers.js';
 import { createSseHandler } from './sse-handler.js';
@@ -87,31 +87,6 @@ function tokenFrom(
   return cookieAllowed ? readCookie(req, cookieName) : undefined;
 }
 
-/**
- * Answers a request refused before it reaches a procedure, in the shape and status tRPC gives
- * its own errors (the router's formatter adds the appCode), and closes the connection: what
- * the client sent after the headers is not read.
- */
-function refuse(res: ServerResponse, error: TRPCError): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const shape = getErrorShape({
-    config: appRouter._def._config,
-    error,
-    type: 'unknown',
-    path: undefined,
-    input: undefined,
-    ctx: undefined,
-  });
-  res.writeHead(getHTTPStatusCodeFromError(error), {
-    'Content-Type': 'application/json',
-    Connection: 'close',
-  });
-  res.end(JSON.stringify({ error: shape }));
-}
-
 function apiKeyFrom(req: IncomingMessage): string | undefined {
   const header = req.headers['x-api-key'];
   return typeof header === 'string' ? header : undefined;
@@ -168,24 +143,38 @@ export function createChatServer(deps: {
   const trustProxy = config.trustProxy ?? false;
   const streams = createStreamCounter(limits.maxStreamsPerUser);
 
+  /**
+   * Who a request (or WebSocket upgrade) comes from, the same for every transport: its token,
+   * whether its page may use the cookie (a page of another origin never rides it, see
+   * origin.ts), its API key and its address.
+   */
+  const callerOf = (
+    req: IncomingMessage,
+    connectionParams: Record<string, string | undefined> | null,
+  ) => {
+    const cookieOriginAllowed = origins.cookieAllowed(req);
+    return {
+      services,
+      token: tokenFrom(req, connectionParams, cookieOriginAllowed, cookieName),
+      cookieOriginAllowed,
+      apiKey: apiKeyFrom(req),
+      address: clientAddress(req, trustProxy),
+    };
+  };
   const httpContext = (
     req: IncomingMessage,
     res: ServerResponse,
     connectionParams: Record<string, string | undefined> | null,
   ): Context => {
-    const cookieOriginAllowed = origins.cookieAllowed(req);
+    const caller = callerOf(req, connectionParams);
     return {
-      services,
-      token: tokenFrom(req, connectionParams, cookieOriginAllowed, cookieName),
-      setSessionCookie: cookieOriginAllowed
+      ...caller,
+      setSessionCookie: caller.cookieOriginAllowed
         ? (token) => writeSessionCookie(res, token, secure)
         : undefined,
-      cookieOriginAllowed,
-      apiKey: apiKeyFrom(req),
       transport: 'http',
       // An SSE stream's unsent bytes sit in the response's write buffer.
       backpressure: { bufferedBytes: () => res.writableLength, cutOff: () => res.destroy() },
-      address: clientAddress(req, trustProxy),
     };
   };
   const trpcHandler = createHTTPHandler({
@@ -211,25 +200,20 @@ export function createChatServer(deps: {
 
   const route = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const api = path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`);
     // Pages get theirs from the static handler; everything else is data, never a page.
-    if (
-      !serveStatic ||
-      path === TRPC_PATH ||
-      path.startsWith(`${TRPC_PATH}/`) ||
-      path === '/healthz'
-    )
-      setApiSecurityHeaders(res, { secure });
-    if (path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`)) {
+    if (api || path === '/healthz' || !serveStatic) setApiSecurityHeaders(res, { secure });
+    if (api) {
       // Mutations are JSON only: a form or multipart POST (which any page may send without
       // asking, CORS or not) never reaches a procedure.
       if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') {
         const message = 'Queries are GET and mutations POST requests';
-        refuse(res, new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message }));
+        refuseRequest(res, appRouter, new TRPCError({ code: 'METHOD_NOT_SUPPORTED', message }));
         return;
       }
       if (req.method === 'POST' && !isJson(req.headers['content-type'])) {
         const message = 'Mutations take a JSON body (Content-Type: application/json)';
-        refuse(res, new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message }));
+        refuseRequest(res, appRouter, new TRPCError({ code: 'UNSUPPORTED_MEDIA_TYPE', message }));
         return;
       }
       if (!sseHandler.handle(req, res, path) && !rpcHandler.handle(req, res)) trpcHandler(req, res);
@@ -250,7 +234,7 @@ export function createChatServer(deps: {
     } catch (error) {
       // Whatever a request carried, only its own answer fails.
       reportError('http request', error);
-      refuse(res, new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error }));
+      refuseRequest(res, appRouter, new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error }));
     }
   };
   // Room cursors ride in SSE and poll URLs; room for ~2000 of them.
@@ -293,20 +277,12 @@ export function createChatServer(deps: {
   const wssHandler = attachWebSocketHandler({
     wss,
     router: appRouter,
-    createContext: (req, ws, connectionParams): Context => {
-      // A socket opened by a page of another origin never rides the cookie (see origin.ts).
-      const cookieOriginAllowed = origins.cookieAllowed(req);
-      return {
-        services,
-        token: tokenFrom(req, connectionParams, cookieOriginAllowed, cookieName),
-        setSessionCookie: undefined,
-        cookieOriginAllowed,
-        apiKey: apiKeyFrom(req),
-        transport: 'ws',
-        backpressure: new WsBackpressure(ws),
-        address: clientAddress(req, trustProxy),
-      };
-    },
+    createContext: (req, ws, connectionParams): Context => ({
+      ...callerOf(req, connectionParams),
+      setSessionCookie: undefined,
+      transport: 'ws',
+      backpressure: new WsBackpressure(ws),
+    }),
     pingMs: config.wsPingMs ?? 10_000,
     pongWaitMs: config.wsPongWaitMs ?? 5_000,
     limits,

@@ -24,6 +24,20 @@ const bodies = (events: StreamEvent[]) =>
   events.flatMap((e) => (e.type === 'message.created' ? [e.message.body] : []));
 const synced = (events: StreamEvent[]) => events.some((e) => e.type === 'sync');
 
+/** A device's stream on a raw socket, subscribed and caught up (past its sync point). */
+async function openStream(url: string, token: string): Promise<RawSocket> {
+  const socket = await openRawSocket(url, { Authorization: `Bearer ${token}` });
+  socket.ws.send(
+    JSON.stringify({
+      id: 1,
+      method: 'subscription',
+      params: { path: 'events.onEvent', input: {} },
+    }),
+  );
+  await eventsUntil(socket, synced);
+  return socket;
+}
+
 /**
  * What a device stream does when the bus fails as a networked one can: messages lost while
  * the link to the other nodes was down, and subscriptions that are not live at once.
@@ -49,15 +63,7 @@ describe('device streams over a bus that loses messages', () => {
     const bob = await signUp(url, 'bob');
     const room = await ann.api.room.create.mutate({ kind: 'public', name: 'gaps' });
     await bob.api.room.join.mutate({ roomId: room.id });
-    const socket = await openRawSocket(url, { Authorization: `Bearer ${bob.token}` });
-    socket.ws.send(
-      JSON.stringify({
-        id: 1,
-        method: 'subscription',
-        params: { path: 'events.onEvent', input: {} },
-      }),
-    );
-    await eventsUntil(socket, synced);
+    const socket = await openStream(url, bob.token);
 
     lossy.drop();
     for (const body of ['one', 'two', 'three'])
@@ -78,15 +84,7 @@ describe('device streams over a bus that loses messages', () => {
     const ann = await signUp(url, 'ann');
     const bob = await signUp(url, 'bob');
     const room = await ann.api.room.create.mutate({ kind: 'public', name: 'later' });
-    const socket = await openRawSocket(url, { Authorization: `Bearer ${bob.token}` });
-    socket.ws.send(
-      JSON.stringify({
-        id: 1,
-        method: 'subscription',
-        params: { path: 'events.onEvent', input: {} },
-      }),
-    );
-    await eventsUntil(socket, synced);
+    const socket = await openStream(url, bob.token);
 
     lossy.drop();
     await bob.api.room.join.mutate({ roomId: room.id });
@@ -103,15 +101,7 @@ describe('device streams over a bus that loses messages', () => {
   it('a session signed out while the bus was down ends its stream after the gap, and is not served from the cache', async () => {
     const { url, lossy } = await start();
     const cas = await signUp(url, 'cas');
-    const socket = await openRawSocket(url, { Authorization: `Bearer ${cas.token}` });
-    socket.ws.send(
-      JSON.stringify({
-        id: 1,
-        method: 'subscription',
-        params: { path: 'events.onEvent', input: {} },
-      }),
-    );
-    await eventsUntil(socket, synced);
+    const socket = await openStream(url, cas.token);
     // Two calls: the second is served from the session cache (the user's topic is heard).
     await cas.api.auth.me.query();
     await cas.api.auth.me.query();
@@ -173,15 +163,7 @@ describe('device streams over a bus that loses messages', () => {
     const { url, lossy } = await start();
     const ann = await signUp(url, 'ann');
     const room = await ann.api.room.create.mutate({ kind: 'public', name: 'down' });
-    const socket = await openRawSocket(url, { Authorization: `Bearer ${ann.token}` });
-    socket.ws.send(
-      JSON.stringify({
-        id: 1,
-        method: 'subscription',
-        params: { path: 'events.onEvent', input: {} },
-      }),
-    );
-    await eventsUntil(socket, synced);
+    const socket = await openStream(url, ann.token);
     const logged = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       lossy.fail();
