@@ -66,3 +66,15 @@ ensure_redis() {
     for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
   fi
 }
+
+ensure_nginx() {
+  # The reference deployment (deploy/nginx.conf) and its tests run nginx as a plain process
+  # (`nginx -c CONF -p PREFIX -e LOG`, `daemon off;`): the package's own service is not started.
+  if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+    echo "==> installing nginx (Debian package)"
+    apt_install nginx
+    # On a machine run by systemd the package starts its own service on port 80; we only ever
+    # run nginx as our own process, so that service is stopped and left disabled.
+    if [ -d /run/systemd/system ]; then as_root systemctl disable --now nginx >/dev/null 2>&1 || true; fi
+  fi
+}
