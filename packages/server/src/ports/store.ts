@@ -68,7 +68,7 @@ export type MessageChange =
  * appends to a room's log allocates the next seq in the same transaction that stores the entry,
  * so a room's seqs are 1, 2, 3... with no gap and no duplicate, and a returned event is committed.
  */
-export interface Store extends NotificationsStore {
+export interface Store extends NotificationsStore, OutboxStore {
   readonly dialect: 'sqlite' | 'postgres';
 
   createUser(user: UserRecord): Promise<'created' | 'username-taken'>;
@@ -248,4 +248,91 @@ export interface NotificationsStore {
   createWebhook(webhook: WebhookRecord, max: number): Promise<'created' | 'limit-reached'>;
   webhooks(): Promise<WebhookRecord[]>;
   deleteWebhook(id: string): Promise<boolean>;
+}
+
+/**
+ * One row of the notification outbox: a webhook delivery, or a member's pending push for a room
+ * (a collapse window). Rows are durable, so a delivery outlives the process that queued it.
+ */
+export interface OutboxItem {
+  id: string;
+  kind: 'webhook' | 'push';
+  /** webhook: the registered webhook it goes to. */
+  webhookId: string | null;
+  /** push: the member to notify and the room. */
+  userId: string | null;
+  roomId: string | null;
+  /** webhook: the exact body to POST; push: what the notification will say (JSON). */
+  payload: string;
+  /** push: the newest message's seq folded in so far. */
+  seq: number;
+  /** push: messages folded into the window. */
+  messages: number;
+  /** Attempts made and recorded (a claim cut short by a crash or shutdown is not one). */
+  attempts: number;
+  /** Times claimed, this claim included: with `claimedBy`, names this claim. */
+  claims: number;
+  /** When it may be claimed: due, or when the holder's lease ends. */
+  dueAt: number;
+  claimedBy: string | null;
+  createdAt: number;
+}
+
+/** A claim on an outbox row: only its holder may record the outcome (a lost lease is not). */
+export type OutboxClaim = Pick<OutboxItem, 'id' | 'claimedBy' | 'claims'>;
+
+export interface NewWebhookDelivery {
+  /** The delivery id: the same on every attempt, from every node. */
+  id: string;
+  webhookId: string;
+  payload: string;
+  createdAt: number;
+  dueAt: number;
+}
+
+/** A member's push for a room, from one burst of messages. */
+export interface PushWindowUpdate {
+  /** Used when the window is new. */
+  id: string;
+  userId: string;
+  roomId: string;
+  seq: number;
+  payload: string;
+  messages: number;
+  /** When a new window closes; an open one keeps its own (a window is fixed from its start). */
+  dueAt: number;
+  createdAt: number;
+}
+
+/**
+ * The notification outbox. A node claims due rows (a lease: the row is not due again until
+ * `now + leaseMs`), works on them, and records the outcome with its claim; a row whose holder
+ * died becomes due again when the lease ends. On PostgreSQL claimers skip each other's locked
+ * rows (`FOR UPDATE SKIP LOCKED`); SQLite has one writer, so one UPDATE claims.
+ */
+export interface OutboxStore {
+  enqueueWebhookDeliveries(rows: readonly NewWebhookDelivery[]): Promise<void>;
+  /**
+   * Opens a window per (member, room), or folds into the open, unclaimed one: its due time is
+   * kept, its payload becomes the one with the highest seq, and the messages add up. Returns
+   * how many windows were opened (the rest folded in).
+   */
+  openPushWindows(windows: readonly PushWindowUpdate[]): Promise<number>;
+  /** Up to `limit` due rows, oldest due first, claimed by `by` until `now + leaseMs`. */
+  claimOutbox(claim: {
+    by: string;
+    now: number;
+    leaseMs: number;
+    limit: number;
+  }): Promise<OutboxItem[]>;
+  /** Extends the leases of these rows that `by` still holds; returns how many. */
+  renewOutboxClaims(by: string, ids: readonly string[], until: number): Promise<number>;
+  /** Done for good (delivered, given up, push sent): removes the row. False if the claim was lost. */
+  finishOutboxItem(claim: OutboxClaim): Promise<boolean>;
+  /** An attempt failed: counts it, releases the claim, due again at `dueAt`. */
+  retryOutboxItem(claim: OutboxClaim, dueAt: number): Promise<boolean>;
+  /** Gives the claim back without counting an attempt (the process is stopping). */
+  releaseOutboxItem(claim: OutboxClaim, dueAt: number): Promise<boolean>;
+  /** Rows in the outbox, claimed or not, by kind. */
+  outboxCounts(): Promise<{ webhook: number; push: number }>;
 }

@@ -138,6 +138,33 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004_notification_outbox': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('notification_outbox')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        // Unique, and NULL once claimed: NULLs never collide on either engine.
+        .addColumn('collapse_key', 'text', (c) => c.unique())
+        .addColumn('webhook_id', 'text')
+        .addColumn('user_id', 'text')
+        .addColumn('room_id', 'text')
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('messages', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('claims', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('due_at', 'bigint', (c) => c.notNull())
+        .addColumn('claimed_by', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('notification_outbox_due')
+        .on('notification_outbox')
+        .column('due_at')
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

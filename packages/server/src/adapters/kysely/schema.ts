@@ -85,5 +85,26 @@ export interface Database {
     secret: string;
     created_at: number;
   };
+  /**
+   * Webhook deliveries and push collapse windows waiting to be sent (see OutboxStore).
+   * `collapse_key` ("user room") is set while a push window is open and cleared when it is
+   * claimed, so that a message arriving meanwhile opens a new window.
+   */
+  notification_outbox: {
+    id: string;
+    kind: string;
+    collapse_key: string | null;
+    webhook_id: string | null;
+    user_id: string | null;
+    room_id: string | null;
+    payload: string;
+    seq: Generated<number>;
+    messages: Generated<number>;
+    attempts: Generated<number>;
+    claims: Generated<number>;
+    due_at: number;
+    claimed_by: string | null;
+    created_at: number;
+  };
   kysely_migration_marker?: { id: Generated<number> };
 }

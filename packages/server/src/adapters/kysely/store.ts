@@ -8,6 +8,7 @@ import { accountsStore } from './accounts.js';
 import { messagesStore } from './messages.js';
 import { migrateToLatest } from './migrations.js';
 import { notificationsStore } from './notifications.js';
+import { outboxStore } from './outbox.js';
 import { roomsStore } from './rooms.js';
 import type { Database } from './schema.js';
 
@@ -26,6 +27,7 @@ function assemble(db: Kysely<Database>, dialect: Store['dialect']): Store {
     ...roomsStore(db),
     ...messagesStore(db, dialect),
     ...notificationsStore(db),
+    ...outboxStore(db, dialect),
     close: () => db.destroy(),
   };
 }
