@@ -79,34 +79,47 @@ export function createAddressCounter(max: number) {
 /** How long a client told "too many streams" waits before it tries again. */
 const STREAM_RETRY_MS = 5_000;
 
+export function tooManyStreams(max: number): AppError {
+  return new AppError(
+    ERROR_CODES.RATE_LIMITED,
+    `Too many open streams for this account (at most ${max}); close another device first`,
+    { retryAfterMs: STREAM_RETRY_MS },
+  );
+}
+
+/** Live event streams per user: of this process, or of the whole cluster (redis-stream-counter.ts). */
+export interface StreamCounter {
+  /**
+   * Takes a stream slot for the user, or throws RATE_LIMITED (with `retryAfterMs`) when all
+   * are taken. Resolves to the release, which may be called any number of times.
+   */
+  acquire(userId: string): Promise<() => void>;
+  /** Open streams of a user on this process (for tests and metrics). */
+  count(userId: string): number;
+  close?(): void;
+}
+
 /** Live event streams per user, over every transport of this process. */
-export function createStreamCounter(max: number) {
+export function createStreamCounter(max: number): StreamCounter & {
+  acquireNow(userId: string): () => void;
+} {
   const open = new Map<string, number>();
+  function acquireNow(userId: string): () => void {
+    const count = open.get(userId) ?? 0;
+    if (count >= max) throw tooManyStreams(max);
+    open.set(userId, count + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (open.get(userId) ?? 1) - 1;
+      if (left <= 0) open.delete(userId);
+      else open.set(userId, left);
+    };
+  }
   return {
-    /**
-     * Takes a stream slot for the user, or throws RATE_LIMITED (with `retryAfterMs`) when all
-     * are taken. Returns the release, which may be called any number of times.
-     */
-    acquire(userId: string): () => void {
-      const count = open.get(userId) ?? 0;
-      if (count >= max)
-        throw new AppError(
-          ERROR_CODES.RATE_LIMITED,
-          `Too many open streams for this account (at most ${max}); close another device first`,
-          { retryAfterMs: STREAM_RETRY_MS },
-        );
-      open.set(userId, count + 1);
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        const left = (open.get(userId) ?? 1) - 1;
-        if (left <= 0) open.delete(userId);
-        else open.set(userId, left);
-      };
-    },
-    /** Open streams of a user (for tests and metrics). */
+    acquireNow,
+    acquire: async (userId) => acquireNow(userId),
     count: (userId: string): number => open.get(userId) ?? 0,
   };
 }
-export type StreamCounter = ReturnType<typeof createStreamCounter>;

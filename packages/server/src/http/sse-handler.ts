@@ -177,7 +177,13 @@ export function createSseHandler(opts: {
       // As authedProcedure does: the token must name a live session.
       const auth = await ctx.services.accounts.authenticate(ctx.token);
       if (res.destroyed || res.writableEnded) return;
-      res.once('close', opts.streams.acquire(auth.user.id));
+      const release = await opts.streams.acquire(auth.user.id);
+      // The slot may be counted in Redis: the client may have gone meanwhile.
+      if (res.destroyed || res.writableEnded) {
+        release();
+        return;
+      }
+      res.once('close', release);
       stream.session = new DeviceSession(
         ctx.services,
         auth,
@@ -209,6 +215,19 @@ export function createSseHandler(opts: {
     },
     /** Open SSE streams. */
     size: (): number => streams.size,
+    /**
+     * One goodbye per open stream, for a draining server: it ends with a `serialized-error` of
+     * `reason` (tRPC's client reconnects on SERVICE_UNAVAILABLE; the SDK at once, elsewhere).
+     */
+    goodbyes(reason: () => unknown): Array<() => void> {
+      return [...streams].map((stream) => () => stream.fail(reason()));
+    },
+    /** Answers a stream opened while draining with that goodbye alone. */
+    refuse(res: ServerResponse, reason: unknown): void {
+      const stream = new SseStream(res, errorFrame);
+      res.writeHead(200, { ...SSE_HEADERS, Connection: 'close' });
+      stream.fail(reason);
+    },
     close(): void {
       if (keepAlive) clearInterval(keepAlive);
       for (const stream of streams) stream.cutOff();

@@ -24,6 +24,8 @@ export const SLOW_CONSUMER_CLOSE_CODE = 4008;
 export const AUTH_TIMEOUT_CLOSE_CODE = 1008;
 /** Close code for a socket closed after sitting with no subscription and no request. */
 export const IDLE_CLOSE_CODE = 4000;
+/** Close code of a draining server's goodbye (RFC 6455 "Service Restart"): reconnect elsewhere. */
+export const SERVICE_RESTART_CLOSE_CODE = 1012;
 const ON_EVENT = 'events.onEvent';
 /** A frame may batch at most this many requests. */
 const MAX_BATCH = 100;
@@ -83,6 +85,8 @@ interface Connection {
   openedAt: number;
   /** When the socket last asked for something (pings aside), for the idle deadline. */
   lastRequestAt: number;
+  /** The server drains: close (1012) once the running queries and mutations have answered. */
+  leaving: boolean;
 }
 
 /**
@@ -175,6 +179,8 @@ export function attachWebSocketHandler(opts: {
   limits: ConnectionLimits;
   /** Live event streams per user, shared with the SSE handler. */
   streams: StreamCounter;
+  /** The refusal of requests on a socket that is leaving (the server drains). */
+  restarting(): unknown;
 }) {
   const { router, limits } = opts;
   const connections = new Set<Connection>();
@@ -212,7 +218,12 @@ export function attachWebSocketHandler(opts: {
     if (!input.success) throw new TRPCError({ code: 'BAD_REQUEST', cause: input.error });
     const auth = await ctx.services.accounts.authenticate(ctx.token);
     if (c.ws.readyState !== c.ws.OPEN || c.subscriptions.has(request.id)) return;
-    const release = opts.streams.acquire(auth.user.id);
+    const release = await opts.streams.acquire(auth.user.id);
+    // The slot may be counted in Redis: the socket may have gone, or the id been taken, meanwhile.
+    if (c.ws.readyState !== c.ws.OPEN || c.subscriptions.has(request.id)) {
+      release();
+      return;
+    }
     c.subscriptions.set(request.id, { close: release });
     send(c, {
       id: request.id,
@@ -277,9 +288,21 @@ export function attachWebSocketHandler(opts: {
     c.subscriptions.delete(request.id);
   }
 
+  /** A draining server's goodbye: the reconnect notice, then close 1012. */
+  function closeForRestart(c: Connection) {
+    send(c, { id: null, method: 'reconnect' });
+    c.ws.close(SERVICE_RESTART_CLOSE_CODE, 'Server restarting');
+  }
+
   function handle(c: Connection, request: Request) {
     const ctx = c.ctx;
     if (!ctx) return;
+    if (c.leaving && request.method !== 'subscription.stop') {
+      // Waiting for its running requests to answer before the goodbye: nothing new starts.
+      const type = request.method === 'subscription' ? 'subscription' : request.method;
+      sendError(c, request, type, opts.restarting());
+      return;
+    }
     if (request.method === 'subscription.stop') {
       c.subscriptions.get(request.id)?.close();
       if (c.subscriptions.delete(request.id))
@@ -345,6 +368,7 @@ export function attachWebSocketHandler(opts: {
       .catch((error: unknown) => reportError('websocket reply', error))
       .finally(() => {
         c.inFlight -= 1;
+        if (c.leaving && c.inFlight === 0) closeForRestart(c);
       });
   }
 
@@ -457,6 +481,7 @@ export function attachWebSocketHandler(opts: {
       pingedAt: 0,
       openedAt: now,
       lastRequestAt: now,
+      leaving: false,
     };
     connections.add(c);
     connectionOf.set(ws, c);
@@ -503,14 +528,19 @@ export function attachWebSocketHandler(opts: {
   return {
     /** Open WebSocket connections. */
     size: (): number => connections.size,
-    /** Closes every connection with `code` (1012: restarting, so clients reconnect elsewhere). */
-    closeAll(code: number, reason: string): void {
-      for (const c of connections) c.ws.close(code, reason);
+    /**
+     * One goodbye per connection, for a draining server: the reconnect notice and close 1012,
+     * once the queries and mutations running on it have answered.
+     */
+    goodbyes(): Array<() => void> {
+      return [...connections].map((c) => () => {
+        c.leaving = true;
+        if (c.inFlight === 0) closeForRestart(c);
+      });
     },
-    /** Tells every client to reconnect (before a restart). */
-    broadcastReconnectNotification(): void {
-      const notice = JSON.stringify({ id: null, method: 'reconnect' });
-      for (const c of connections) if (c.ws.readyState === c.ws.OPEN) c.ws.send(notice);
+    /** Drops every connection without a closing handshake (a drain's deadline). */
+    terminateAll(): void {
+      for (const c of connections) c.ws.terminate();
     },
     close(): void {
       clearInterval(keepAlive);

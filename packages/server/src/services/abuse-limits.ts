@@ -1,5 +1,6 @@
 import { ERROR_CODES } from '@confab/contracts';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RedisCounterClient } from '../adapters/redis-client.js';
 import { AppError } from '../errors.js';
 
 /** At most `points` actions per `windowMs`, per key (a user id or a client address). */
@@ -81,7 +82,7 @@ function rateLimited(kind: RateKind, retryAfterMs: number): AppError {
  */
 export interface RateLimitStore {
   /** A connected node-redis client. */
-  redis: object;
+  redis: RedisCounterClient;
 }
 
 type Limiter = RateLimiterMemory | RateLimiterRedis;

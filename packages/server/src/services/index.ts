@@ -12,7 +12,7 @@ import { createMessages } from './messages.js';
 import { createPolling, type PollingOptions } from './poll.js';
 import { createPresence } from './presence.js';
 import { createPush } from './push.js';
-import { createRateLimiter } from './rate-limit.js';
+import { createRateLimiter, createRedisRateLimiter } from './rate-limit.js';
 import { createRooms } from './rooms.js';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream.js';
 import { createTyping } from './typing.js';
@@ -29,7 +29,7 @@ export interface ServicesConfig {
   notifications?: NotifyConfig;
   /** Rate limits per user and per address. @default DEFAULT_RATE_RULES */
   rateLimits?: Partial<RateRules>;
-  /** Where rate-limit counters live. @default this process's memory */
+  /** Where rate-limit counters (and the send limit's) live. @default this process's memory */
   rateLimitStore?: RateLimitStore;
   /** Long-poll session caps and buffer bounds (see poll.ts for the defaults). */
   polling?: PollingOptions;
@@ -45,11 +45,14 @@ export function createServices(
   const { store } = deps;
   const bus = publishingAfterCommit(deps.bus);
   const rooms = createRooms({ store, bus, now });
-  const sendLimiter = createRateLimiter({
-    ratePerSecond: config.sendRate?.perSecond ?? LIMITS.sendsPerSecond,
+  const sendRate = {
+    perSecond: config.sendRate?.perSecond ?? LIMITS.sendsPerSecond,
     burst: config.sendRate?.burst ?? LIMITS.sendBurst,
-    now,
-  });
+  };
+  // With a shared store the send limit holds across every process, as the other limits do.
+  const sendLimiter = config.rateLimitStore
+    ? createRedisRateLimiter(config.rateLimitStore, sendRate)
+    : createRateLimiter({ ratePerSecond: sendRate.perSecond, burst: sendRate.burst, now });
   const streamLimits = { ...DEFAULT_STREAM_LIMITS, ...config.streamLimits };
   const presence = createPresence({
     store,

@@ -19,8 +19,8 @@ export function createMessages(deps: {
   const { store, bus, rooms, sendLimiter, notifier, now } = deps;
 
   /** Writes are rate-limited per user; a refused write changes nothing. */
-  function takeWriteToken(auth: Authenticated): void {
-    const waitMs = sendLimiter.take(auth.user.id);
+  async function takeWriteToken(auth: Authenticated): Promise<void> {
+    const waitMs = await sendLimiter.take(auth.user.id);
     if (waitMs > 0) {
       throw new AppError(ERROR_CODES.RATE_LIMITED, `Too many messages; try again in ${waitMs} ms`, {
         retryAfterMs: waitMs,
@@ -49,7 +49,7 @@ export function createMessages(deps: {
       // member may be removed at any moment), so the common case asks the store once. Only a
       // refused send looks further, to say why: a non-member hears that before any rate limit.
       try {
-        takeWriteToken(auth);
+        await takeWriteToken(auth);
       } catch (refusal) {
         await rooms.requireMember(auth, input.roomId);
         throw refusal;
@@ -65,7 +65,7 @@ export function createMessages(deps: {
       });
       if (result.status === 'not-member') {
         // Nothing was written: the token goes back.
-        sendLimiter.giveBack(auth.user.id);
+        await sendLimiter.giveBack(auth.user.id);
         await rooms.requireMember(auth, input.roomId); // throws: no such room, or not a member
         throw new AppError(ERROR_CODES.FORBIDDEN, 'Not a member of this room'); // removed since
       }
@@ -88,13 +88,13 @@ export function createMessages(deps: {
 
     async edit(auth: Authenticated, input: { roomId: string; messageId: string; body: string }) {
       await rooms.requireMember(auth, input.roomId);
-      takeWriteToken(auth);
+      await takeWriteToken(auth);
       return applyChange(await store.editMessage({ ...input, authorId: auth.user.id, at: now() }));
     },
 
     async delete(auth: Authenticated, input: { roomId: string; messageId: string }) {
       await rooms.requireMember(auth, input.roomId);
-      takeWriteToken(auth);
+      await takeWriteToken(auth);
       return applyChange(
         await store.deleteMessage({ ...input, authorId: auth.user.id, at: now() }),
       );

@@ -1,40 +1,111 @@
+import {
+  BurstyRateLimiter,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+import type { RateLimitStore } from './abuse-limits.js';
+
+/** The send limit of one user: `perSecond` sustained, bursts of `burst`. */
+export interface SendRate {
+  perSecond: number;
+  burst: number;
+}
+
+/**
+ * Writes (sends, edits, deletes) per user. `take` resolves 0 when allowed, else the milliseconds
+ * until the next write would be; `giveBack` returns a token taken for work that was then refused
+ * (and so did nothing).
+ */
+export interface RateLimiter {
+  take(key: string): Promise<number>;
+  giveBack(key: string): Promise<void>;
+}
+
 /**
  * A token bucket per key: `ratePerSecond` tokens added each second, at most `burst` held.
- * In memory, per process: with several nodes each enforces its own share.
+ * In memory, for one process.
  */
 export function createRateLimiter(options: {
   ratePerSecond: number;
   burst: number;
   now?: () => number;
-}) {
+}): RateLimiter {
   const now = options.now ?? Date.now;
   const buckets = new Map<string, { tokens: number; at: number }>();
-  return {
-    /** Takes a token; returns 0 when allowed, else the milliseconds until one is available. */
-    take(key: string): number {
-      const t = now();
-      const bucket = buckets.get(key) ?? { tokens: options.burst, at: t };
-      bucket.tokens = Math.min(
-        options.burst,
-        bucket.tokens + ((t - bucket.at) / 1000) * options.ratePerSecond,
-      );
-      bucket.at = t;
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
-        buckets.set(key, bucket);
-        // Full buckets carry no information: drop them so the map stays small.
-        if (buckets.size > 10_000)
-          for (const [k, b] of buckets) if (b.tokens >= options.burst - 1) buckets.delete(k);
-        return 0;
-      }
+  function takeNow(key: string): number {
+    const t = now();
+    const bucket = buckets.get(key) ?? { tokens: options.burst, at: t };
+    bucket.tokens = Math.min(
+      options.burst,
+      bucket.tokens + ((t - bucket.at) / 1000) * options.ratePerSecond,
+    );
+    bucket.at = t;
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
       buckets.set(key, bucket);
-      return Math.ceil(((1 - bucket.tokens) / options.ratePerSecond) * 1000);
-    },
-    /** Returns a token taken for work that was then refused (and so did nothing). */
-    giveBack(key: string): void {
+      // Full buckets carry no information: drop them so the map stays small.
+      if (buckets.size > 10_000)
+        for (const [k, b] of buckets) if (b.tokens >= options.burst - 1) buckets.delete(k);
+      return 0;
+    }
+    buckets.set(key, bucket);
+    return Math.ceil(((1 - bucket.tokens) / options.ratePerSecond) * 1000);
+  }
+  return {
+    take: async (key) => takeNow(key),
+    async giveBack(key) {
       const bucket = buckets.get(key);
       if (bucket) bucket.tokens = Math.min(options.burst, bucket.tokens + 1);
     },
   };
 }
-export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+/**
+ * The same limit counted in Redis, so that it holds across every process of a cluster: a user
+ * sending through three nodes gets `perSecond` in all, not three times as much. A token bucket
+ * needs an atomic read-modify-write that Redis has only as a script; rate-limiter-flexible's
+ * BurstyRateLimiter gives the same shape with its own atomic counters: `perSecond` per
+ * one-second window (for rates below one a second, one per longer window), and when that is
+ * spent, a reserve of `burst - perSecond` that refills over the time the bucket would take to
+ * refill. Windows are fixed, not sliding: at a window's edge a user may get a little more than
+ * the bucket would give, never more than twice `burst` in a window. Should Redis be unreachable, each window falls back
+ * to this process's memory (the library's insurance limiter), as the other limits do.
+ */
+export function createRedisRateLimiter(store: RateLimitStore, rate: SendRate): RateLimiter {
+  // Redis expires keys in whole seconds: a rate below one per second gets a longer window.
+  const steadySeconds = Math.max(1, Math.ceil(1 / rate.perSecond));
+  const steady = Math.max(1, Math.round(rate.perSecond * steadySeconds));
+  const reserve = Math.max(1, rate.burst - steady);
+  const make = (keyPrefix: string, points: number, seconds: number) =>
+    new RateLimiterRedis({
+      storeClient: store.redis,
+      useRedisPackage: true,
+      keyPrefix: `confab:rl:${keyPrefix}`,
+      points,
+      duration: seconds,
+      insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration: seconds }),
+    });
+  const perSecond = make('send', steady, steadySeconds);
+  const limiter = new BurstyRateLimiter(
+    perSecond,
+    make('send-burst', reserve, Math.max(1, Math.ceil(reserve / rate.perSecond))),
+  );
+  return {
+    async take(key) {
+      try {
+        await limiter.consume(key);
+        return 0;
+      } catch (rejection) {
+        if (rejection instanceof RateLimiterRes) return Math.max(1, rejection.msBeforeNext);
+        throw rejection;
+      }
+    },
+    async giveBack(key) {
+      // Back to the steady window, which is the one a refused write most likely took from.
+      await perSecond.reward(key, 1).catch(() => {
+        // Redis gone: the insurance limiter counts meanwhile; a lost reward costs one token.
+      });
+    },
+  };
+}

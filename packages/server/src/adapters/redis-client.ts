@@ -1,0 +1,21 @@
+import { createClient } from 'redis';
+
+/**
+ * A node-redis connection for shared counters (rate limits, stream slots), apart from the bus's:
+ * a limit check must not queue behind a burst of publishes. While Redis is unreachable, commands
+ * fail fast (no offline queue) and callers fall back to this process's memory.
+ */
+export function createCounterClient(url: string, connectTimeoutMs = 10_000) {
+  const client = createClient({
+    url,
+    disableOfflineQueue: true,
+    socket: {
+      connectTimeout: connectTimeoutMs,
+      reconnectStrategy: (retries) => Math.min(50 * 2 ** retries, 1_000),
+    },
+  });
+  // Failures surface as rejected commands; an error event without a listener would throw.
+  client.on('error', () => {});
+  return client;
+}
+export type RedisCounterClient = ReturnType<typeof createCounterClient>;
