@@ -1,62 +1,60 @@
 import type { Message, Room } from '@confab/contracts';
-import { type Tasks, wait } from './tasks.js';
-import type { Telemetry } from './telemetry.js';
+import type { PushWindowUpdate } from '../ports/store.js';
 
-/** What one member's push for one room will say, gathered over the collapse window. */
+/** What one member's push for one room will say: stored with its window in the outbox. */
 export interface PendingPush {
-  userId: string;
-  room: Room;
+  room: Pick<Room, 'id' | 'name' | 'kind'>;
   /** The newest message so far (highest seq), and its author's display name. */
-  last: Message;
+  last: Pick<Message, 'id' | 'seq' | 'body' | 'createdAt'>;
   authorName: string;
-  /** Messages folded in, the first included. */
-  messages: number;
 }
 
 /**
- * Collapses a burst into one push per (member, room): the first message opens a window of
- * `windowMs`; later ones in the window only update it; when it closes, `flush` sends one push.
- * A window is fixed from its first message (not renewed by each one), so a long burst still
- * notifies every `windowMs`. At shutdown (`stopSignal`) open windows close at once.
+ * Collapses a burst into one push per (member, room). The first message opens a window of
+ * `windowMs` (a row of the outbox, due when it closes); later ones, in this burst or the next,
+ * only fold into it, from any node. A window is fixed from its first message (not renewed by
+ * each one), so a long burst still notifies every `windowMs`; whichever node claims it when
+ * due sends one push. This gathers one burst's share before it goes to the store.
  */
-export function createCollapser(deps: {
-  windowMs: number;
-  maxPending: number;
-  tasks: Tasks;
-  telemetry: Telemetry;
-  stopSignal: AbortSignal;
-  flush: (push: PendingPush) => Promise<void>;
-}) {
-  const pending = new Map<string, PendingPush>();
-  const { telemetry } = deps;
+export function collectPushWindows() {
+  const windows = new Map<string, { userId: string; push: PendingPush; messages: number }>();
   return {
     add(userId: string, room: Room, message: Message, authorName: string): void {
       // Ids are base64url: a space cannot occur in either.
       const key = `${userId} ${room.id}`;
-      const open = pending.get(key);
+      const open = windows.get(key);
       if (open) {
         open.messages += 1;
         // Concurrent sends may report out of seq order: keep the newest.
-        if (message.seq > open.last.seq) {
-          open.last = message;
-          open.authorName = authorName;
+        if (message.seq > open.push.last.seq) {
+          open.push.last = pick(message);
+          open.push.authorName = authorName;
         }
-        telemetry.count('push', 'collapsed');
         return;
       }
-      if (pending.size >= deps.maxPending) {
-        telemetry.count('push', 'dropped');
-        telemetry.log({ event: 'push.dropped', userId, roomId: room.id, reason: 'queue-full' });
-        return;
-      }
-      const push: PendingPush = { userId, room, last: message, authorName, messages: 1 };
-      pending.set(key, push);
-      telemetry.count('push', 'scheduled');
-      deps.tasks.run(async () => {
-        await wait(deps.windowMs, deps.stopSignal);
-        pending.delete(key);
-        await deps.flush(push);
-      });
+      const push = {
+        room: { id: room.id, name: room.name, kind: room.kind },
+        last: pick(message),
+        authorName,
+      };
+      windows.set(key, { userId, push, messages: 1 });
+    },
+    /** The burst's windows, as the store takes them; new ones close `windowMs` from `now`. */
+    updates(now: number, windowMs: number, newId: () => string): PushWindowUpdate[] {
+      return [...windows.values()].map(({ userId, push, messages }) => ({
+        id: newId(),
+        userId,
+        roomId: push.room.id,
+        seq: push.last.seq,
+        payload: JSON.stringify(push),
+        messages,
+        dueAt: now + windowMs,
+        createdAt: now,
+      }));
     },
   };
+}
+
+function pick(message: Message): PendingPush['last'] {
+  return { id: message.id, seq: message.seq, body: message.body, createdAt: message.createdAt };
 }

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { promises as dns, type LookupAddress } from 'node:dns';
+import { hostname } from 'node:os';
 
 /** One structured line per delivery attempt and per notable event of the notifier. */
 export interface NotifyLogEntry {
@@ -72,8 +74,24 @@ export interface NotifyConfig {
   webhookRetryBaseMs?: number;
   /** The longest wait between two attempts. @default 60000 */
   webhookRetryMaxMs?: number;
-  /** Deliveries under way (waiting or retrying) at most; more are dropped. @default 10000 */
+  /**
+   * Deliveries under way (waiting or retrying) in the outbox at most, all nodes together; more
+   * are dropped. @default 10000
+   */
   webhookMaxPending?: number;
+  /**
+   * How often each node looks for due outbox rows (webhook deliveries and retries, push windows
+   * that closed) when it has nothing of its own due sooner. @default 250
+   */
+  outboxPollMs?: number;
+  /**
+   * A claimed outbox row is this node's for this long, renewed every third of it while the
+   * request runs; when a node dies, its rows are sent by another node after at most this.
+   * @default 30000
+   */
+  outboxLeaseMs?: number;
+  /** Names this process in the outbox's claims (and logs). @default host/pid/random */
+  nodeId?: string;
   /** On close, in-flight requests get this long to finish before they are aborted. @default 5000 */
   closeGraceMs?: number;
   /** Where the structured log goes. @default one JSON line per entry on stdout */
@@ -106,6 +124,9 @@ export function resolveNotifyConfig(config: NotifyConfig = {}): ResolvedNotifyCo
     webhookRetryBaseMs: config.webhookRetryBaseMs ?? 1_000,
     webhookRetryMaxMs: config.webhookRetryMaxMs ?? 60_000,
     webhookMaxPending: config.webhookMaxPending ?? 10_000,
+    outboxPollMs: config.outboxPollMs ?? 250,
+    outboxLeaseMs: config.outboxLeaseMs ?? 30_000,
+    nodeId: config.nodeId ?? `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`,
     closeGraceMs: config.closeGraceMs ?? 5_000,
     log: config.log ?? logToStdout,
   };

@@ -8,13 +8,21 @@ import {
 } from '@confab/contracts';
 import webpush from 'web-push';
 import type { Notifier } from '../ports/notifier.js';
-import type { NotificationTarget, Store, VapidKeys, WebhookRecord } from '../ports/store.js';
+import type {
+  NewWebhookDelivery,
+  NotificationTarget,
+  OutboxItem,
+  Store,
+  VapidKeys,
+  WebhookRecord,
+} from '../ports/store.js';
 import { newId } from '../services/crypto.js';
 import type { Presence } from '../services/presence.js';
 import type { Rooms } from '../services/rooms.js';
-import { createCollapser, type PendingPush } from './collapse.js';
+import { collectPushWindows, type PendingPush } from './collapse.js';
 import { type NotifyConfig, resolveNotifyConfig } from './config.js';
 import { createOutbound } from './outbound.js';
+import { createOutboxPoller, type OutboxOutcome } from './outbox.js';
 import { createNotificationSettings } from './settings.js';
 import { createLimiter, createTasks, describeError } from './tasks.js';
 import { createTelemetry } from './telemetry.js';
@@ -45,10 +53,12 @@ export function preview(body: string, max: number = NOTIFICATION_LIMITS.previewM
 
 /**
  * Offline notifications. As the `Notifier`, it hears of each new message, finds the room's
- * members with no live connection (on this process: presence is per process) who did not mute
- * the room, and notifies them: a Web Push per member and room, collapsed over a short window,
- * and one signed webhook delivery per message per registered webhook. It also serves the
- * notifications router: VAPID public key, push subscriptions, mutes, webhook registration.
+ * members with no live connection (`presence.isConnected`) who did not mute the room, and
+ * queues their notifications in the store's outbox: a Web Push per member and room, collapsed
+ * over a short window, and one signed webhook delivery per message per registered webhook.
+ * Every node works on the outbox (outbox.ts), so a delivery outlives the node that queued it
+ * and is sent by one node at a time. It also serves the notifications router: VAPID public
+ * key, push subscriptions, mutes, webhook registration.
  */
 export function createNotifications(
   deps: {
@@ -65,8 +75,8 @@ export function createNotifications(
   const tasks = createTasks((error) =>
     telemetry.log({ event: 'notify.error', error: describeError(error) }),
   );
-  // Closing first stops waiting (open windows flush, retries stop); after a grace period,
-  // in-flight requests are aborted.
+  // Closing first stops claiming (open windows and retries stay in the outbox); after a grace
+  // period, in-flight requests are aborted and their rows handed back.
   const stopping = new AbortController();
   const aborting = new AbortController();
   const fanOutLimit = createLimiter(FAN_OUT_CONCURRENCY);
@@ -75,6 +85,13 @@ export function createNotifications(
   let waiting: Message[] = [];
 
   let hooksCache: { at: number; hooks: Promise<WebhookRecord[]> } | undefined;
+  /** The webhook, read again once when this process has not heard of it (another node's). */
+  async function webhookById(id: string | null): Promise<WebhookRecord | undefined> {
+    const cached = (await registeredWebhooks()).find((hook) => hook.id === id);
+    if (cached) return cached;
+    hooksCache = undefined;
+    return (await registeredWebhooks()).find((hook) => hook.id === id);
+  }
   function registeredWebhooks(): Promise<WebhookRecord[]> {
     if (!hooksCache || now() - hooksCache.at > WEBHOOKS_CACHE_MS) {
       const hooks = store.webhooks();
@@ -100,21 +117,17 @@ export function createNotifications(
   // Every push and webhook request: address checks, timeout, concurrency limits and pauses.
   const outbound = createOutbound({ config, telemetry, requestSignal: aborting.signal, now });
   const pushSender = createPushSender({ store, config, telemetry, outbound, vapidKeys, now });
-  const webhooks = createWebhookDispatcher({
-    config,
-    telemetry,
-    tasks,
-    outbound,
-    stopSignal: stopping.signal,
-    now,
-  });
+  const webhooks = createWebhookDispatcher({ config, telemetry, outbound, now });
 
-  async function flush(push: PendingPush): Promise<void> {
+  /** A push window that closed: one push, unless they came back or read it meanwhile. */
+  async function flush(item: OutboxItem): Promise<OutboxOutcome> {
+    const userId = item.userId ?? '';
+    const push = JSON.parse(item.payload) as PendingPush;
     // Back during the window: they saw the messages live.
-    if (presence.isConnected(push.userId)) return;
+    if (presence.isConnected(userId)) return { outcome: 'finished' };
     // Undefined: they left the room meanwhile; 0: another device read it all.
-    const count = await store.unreadCount(push.room.id, push.userId);
-    if (!count) return;
+    const count = await store.unreadCount(push.room.id, userId);
+    if (!count) return { outcome: 'finished' };
     const payload: PushNotificationPayload = {
       type: 'room.messages',
       tag: `room:${push.room.id}`,
@@ -130,17 +143,87 @@ export function createNotifications(
         createdAt: push.last.createdAt,
       },
     };
-    await pushSender.toUser(push.userId, payload);
+    // Cut short by shutdown: another node (or the next start) sends it; a device that already
+    // had it gets it again, and its push service keeps the newest of the room's topic only.
+    if ((await pushSender.toUser(userId, payload)) === 'aborted')
+      return { outcome: 'release', dueAt: now() };
+    return { outcome: 'finished' };
   }
 
-  const collapser = createCollapser({
-    windowMs: config.pushCollapseMs,
-    maxPending: config.pushMaxPending,
+  const poller = createOutboxPoller({
+    store,
+    nodeId: config.nodeId,
+    pollMs: config.outboxPollMs,
+    leaseMs: config.outboxLeaseMs,
+    // As many rows at once as requests may run: more would only queue in `outbound`.
+    maxInFlight: config.maxConcurrentRequests,
     tasks,
     telemetry,
-    stopSignal: stopping.signal,
-    flush,
+    now,
+    async handle(item) {
+      if (item.kind === 'push') return flush(item);
+      return webhooks.attempt(item, await webhookById(item.webhookId));
+    },
+    abandoned(item) {
+      const group = item.kind === 'push' ? 'push' : 'webhooks';
+      telemetry.count(group, 'dropped');
+      telemetry.log({
+        event: item.kind === 'push' ? 'push.dropped' : 'webhook.dropped',
+        id: item.id,
+        reason: 'lost-claims',
+      });
+    },
   });
+
+  /**
+   * Queues a burst's notifications: its push windows (opened or folded into open ones) and its
+   * webhook deliveries, each bounded across the cluster (approximately: the counts are read at
+   * most once a second).
+   */
+  async function enqueue(
+    pushes: ReturnType<typeof collectPushWindows>,
+    deliveries: NewWebhookDelivery[],
+  ): Promise<void> {
+    const windows = pushes.updates(now(), config.pushCollapseMs, newId);
+    if (windows.length > 0) {
+      if (poller.pending('push') + windows.length > config.pushMaxPending) {
+        for (const w of windows) {
+          telemetry.count('push', 'dropped');
+          telemetry.log({
+            event: 'push.dropped',
+            userId: w.userId,
+            roomId: w.roomId,
+            reason: 'queue-full',
+          });
+        }
+      } else {
+        const opened = await store.openPushWindows(windows);
+        poller.added('push', opened);
+        for (let i = 0; i < opened; i++) telemetry.count('push', 'scheduled');
+        const messages = windows.reduce((sum, w) => sum + w.messages, 0);
+        for (let i = opened; i < messages; i++) telemetry.count('push', 'collapsed');
+        poller.wakeAt(Math.min(...windows.map((w) => w.dueAt)));
+      }
+    }
+    if (deliveries.length > 0) {
+      const room = Math.max(0, config.webhookMaxPending - poller.pending('webhook'));
+      for (const d of deliveries.slice(room)) {
+        telemetry.count('webhooks', 'dropped');
+        telemetry.log({
+          event: 'webhook.dropped',
+          webhookId: d.webhookId,
+          deliveryId: d.id,
+          reason: 'queue-full',
+        });
+      }
+      const kept = deliveries.slice(0, room);
+      if (kept.length > 0) {
+        await store.enqueueWebhookDeliveries(kept);
+        poller.added('webhook', kept.length);
+        poller.wake();
+      }
+    }
+  }
 
   /**
    * New messages fanned out together, whatever their rooms: with no webhook registered, one
@@ -159,6 +242,9 @@ export function createNotifications(
       }
       return room;
     };
+    const pushes = collectPushWindows();
+    const deliveries: NewWebhookDelivery[] = [];
+    const queue = { pushes, deliveries };
     if (hooks.length === 0) {
       // Pushes need only the subscribed members: one query starting from the (few)
       // subscriptions, rather than reading every member of the rooms.
@@ -176,8 +262,9 @@ export function createNotifications(
         const pushTo = (subscribed.get(message.roomId) ?? []).filter(
           (userId) => userId !== message.authorId && !presence.isConnected(userId),
         );
-        await notifyOffline(message, roomOf, pushTo, [], hooks);
+        await notifyOffline(message, { roomOf, queue }, pushTo, [], hooks);
       }
+      await enqueue(pushes, deliveries);
       return;
     }
     // Webhooks are told every offline member, message by message.
@@ -189,24 +276,28 @@ export function createNotifications(
       );
       const offline = targets.filter((t) => !t.muted && !presence.isConnected(t.userId));
       const pushTo = offline.filter((t) => t.subscribed).map((t) => t.userId);
-      await notifyOffline(message, roomOf, pushTo, offline, hooks);
+      await notifyOffline(message, { roomOf, queue }, pushTo, offline, hooks);
     }
+    await enqueue(pushes, deliveries);
   }
 
-  /** Queues the pushes and sends the webhook deliveries for one message. */
+  /** Gathers the pushes and the webhook deliveries of one message into its burst's queue. */
   async function notifyOffline(
     message: Message,
-    roomOf: (roomId: string) => Promise<Room | undefined>,
+    burst: {
+      roomOf: (roomId: string) => Promise<Room | undefined>;
+      queue: { pushes: ReturnType<typeof collectPushWindows>; deliveries: NewWebhookDelivery[] };
+    },
     pushTo: readonly string[],
     offline: readonly NotificationTarget[],
     hooks: readonly WebhookRecord[],
   ): Promise<void> {
     if (pushTo.length === 0 && offline.length === 0) return;
-    const room = await roomOf(message.roomId);
+    const room = await burst.roomOf(message.roomId);
     if (!room) return;
     const author = await store.userById(message.authorId);
     const authorName = author?.displayName ?? 'Someone';
-    for (const userId of pushTo) collapser.add(userId, room, message, authorName);
+    for (const userId of pushTo) burst.queue.pushes.add(userId, room, message, authorName);
     if (offline.length === 0) return;
     const recipients = offline.map(({ userId, username, displayName }) => ({
       userId,
@@ -214,7 +305,7 @@ export function createNotifications(
       displayName,
     }));
     for (const hook of hooks) {
-      webhooks.send(hook, {
+      const delivery = webhooks.delivery(hook, {
         deliveryId: newId(),
         type: 'message.created',
         createdAt: now(),
@@ -232,6 +323,7 @@ export function createNotifications(
         },
         recipients,
       });
+      burst.queue.deliveries.push(delivery);
     }
   }
 
@@ -293,20 +385,35 @@ export function createNotifications(
       return telemetry.snapshot();
     },
 
-    /** Resolves once all notification work started so far is done (tests await this). */
-    settled: (): Promise<void> => tasks.settled(),
+    /**
+     * Resolves once all notification work started so far is done and the outbox is empty:
+     * retries made and windows sent (tests await this; with other nodes on the same
+     * database it also waits for theirs).
+     */
+    async settled(): Promise<void> {
+      for (;;) {
+        await tasks.settled();
+        const { webhook, push } = await store.outboxCounts();
+        if (webhook + push === 0 && tasks.idle()) return;
+        if (stopping.signal.aborted) return;
+        await poller.nextCycle();
+      }
+    },
 
     /**
-     * Stops taking messages, sends the pushes whose windows are open, drops webhook retries
-     * that wait, and gives in-flight requests `closeGraceMs` before aborting them.
+     * Stops taking messages and claiming rows: open push windows and waiting webhook retries
+     * stay in the outbox for another node or the next start. In-flight requests get
+     * `closeGraceMs`, then are aborted and their rows handed back.
      */
     async close(): Promise<void> {
       stopping.abort();
+      poller.stop();
       const grace = setTimeout(() => aborting.abort(), config.closeGraceMs);
       try {
         await tasks.settled();
       } finally {
         clearTimeout(grace);
+        poller.close();
       }
       await outbound.close();
     },

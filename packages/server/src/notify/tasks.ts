@@ -11,6 +11,8 @@ export function createTasks(onError: (error: unknown) => void) {
       running.add(promise);
       void promise.finally(() => running.delete(promise));
     },
+    /** Whether no task is running right now. */
+    idle: (): boolean => running.size === 0,
     /** Resolves once no task is running, including tasks started by tasks meanwhile. */
     async settled(): Promise<void> {
       while (running.size > 0) await Promise.allSettled([...running]);

@@ -36,7 +36,7 @@ export function createPushSender(deps: {
     body: string,
     topic: string,
     keys: VapidKeys,
-  ): Promise<void> {
+  ): Promise<'aborted' | undefined> {
     const details = webpush.generateRequestDetails(
       {
         endpoint: subscription.endpoint,
@@ -72,7 +72,7 @@ export function createPushSender(deps: {
       // Refused, paused, timed out, unreachable: failed, and the subscription is kept.
       telemetry.count('push', 'failed');
       telemetry.log({ event: 'push.failed', ...where, ...result });
-      return;
+      return result.failure === 'aborted' ? 'aborted' : undefined;
     }
     const { status, durationMs } = result;
     if (status >= 200 && status < 300) {
@@ -87,20 +87,27 @@ export function createPushSender(deps: {
       telemetry.count('push', 'failed');
       telemetry.log({ event: 'push.failed', ...where, status, durationMs });
     }
+    return undefined;
   }
 
   return {
-    /** Sends `payload` to every live device of the user that subscribed. */
-    async toUser(userId: string, payload: PushNotificationPayload): Promise<void> {
+    /**
+     * Sends `payload` to every live device of the user that subscribed. 'aborted' when the
+     * process stopped before a push service answered (the push is worth sending again).
+     */
+    async toUser(userId: string, payload: PushNotificationPayload): Promise<'aborted' | undefined> {
       const subscriptions = await store.pushSubscriptionsOf(
         [userId],
         deps.now() - LIMITS.sessionIdleTtlMs,
       );
-      if (subscriptions.length === 0) return;
+      if (subscriptions.length === 0) return undefined;
       const keys = await deps.vapidKeys();
       const body = JSON.stringify(payload);
       const topic = roomTopic(payload.roomId);
-      await Promise.all(subscriptions.map((subscription) => post(subscription, body, topic, keys)));
+      const results = await Promise.all(
+        subscriptions.map((subscription) => post(subscription, body, topic, keys)),
+      );
+      return results.includes('aborted') ? 'aborted' : undefined;
     },
   };
 }

@@ -1,8 +1,8 @@
 import type { WebhookDelivery } from '@confab/contracts';
-import type { WebhookRecord } from '../ports/store.js';
+import type { NewWebhookDelivery, OutboxItem, WebhookRecord } from '../ports/store.js';
 import type { ResolvedNotifyConfig } from './config.js';
 import type { Outbound } from './outbound.js';
-import { type Tasks, wait } from './tasks.js';
+import type { OutboxOutcome } from './outbox.js';
 import type { Telemetry } from './telemetry.js';
 import { signWebhookPayload, WEBHOOK_HEADERS } from './verify.js';
 
@@ -21,25 +21,22 @@ export function retryDelayMs(
 }
 
 /**
- * Delivers signed webhook POSTs, retrying failures (a network error, a timeout or any status but
- * 2xx) with backoff up to `webhookMaxAttempts`. An attempt while the receiver's destination is
- * paused fails without a request, and its retry waits at least until the pause ends. A URL
- * that is or resolves to a reserved address fails at once, without retries. Deliveries live in
- * memory: the ones still retrying when the server stops are dropped, and counted and logged.
+ * Signed webhook POSTs, one attempt at a time: each delivery is a row of the outbox (it outlives
+ * this process), and an attempt says what to record. A failure (a network error, a timeout or
+ * any status but 2xx) is retried with backoff up to `webhookMaxAttempts`. An attempt while the
+ * receiver's destination is paused fails without a request, and its retry waits at least until
+ * the pause ends. A URL that is or resolves to a reserved address fails at once, without
+ * retries. An attempt cut short by shutdown is handed back, uncounted, for the next process.
  */
 export function createWebhookDispatcher(deps: {
   config: ResolvedNotifyConfig;
   telemetry: Telemetry;
-  tasks: Tasks;
   outbound: Pick<Outbound, 'post'>;
-  /** Aborted when the server stops: retry waits end and no new attempt starts. */
-  stopSignal: AbortSignal;
   now: () => number;
 }) {
   const { config, telemetry } = deps;
-  let pending = 0;
 
-  function attempt(webhook: WebhookRecord, deliveryId: string, body: string, number: number) {
+  function post(webhook: WebhookRecord, deliveryId: string, body: string, number: number) {
     // Each attempt is signed afresh, so a late retry is not refused as stale.
     const timestamp = Math.floor(deps.now() / 1000);
     // A redirect is a failure (the outbound requests never follow one): following it would send
@@ -57,11 +54,38 @@ export function createWebhookDispatcher(deps: {
     });
   }
 
-  async function deliver(webhook: WebhookRecord, deliveryId: string, body: string) {
-    const where = { webhookId: webhook.id, origin: new URL(webhook.url).origin, deliveryId };
-    for (let number = 1; ; number += 1) {
-      const result = await attempt(webhook, deliveryId, body, number);
-      telemetry.count('webhooks', 'attempts');
+  return {
+    /** The outbox row of one delivery of `payload` to `webhook`, due at once. */
+    delivery(webhook: WebhookRecord, payload: WebhookDelivery): NewWebhookDelivery {
+      const at = deps.now();
+      return {
+        id: payload.deliveryId,
+        webhookId: webhook.id,
+        payload: JSON.stringify(payload),
+        createdAt: at,
+        dueAt: at,
+      };
+    },
+
+    /**
+     * The next attempt of a claimed delivery (`webhook` undefined: deleted since it was
+     * queued, so it is dropped).
+     */
+    async attempt(item: OutboxItem, webhook: WebhookRecord | undefined): Promise<OutboxOutcome> {
+      const deliveryId = item.id;
+      if (!webhook) {
+        telemetry.count('webhooks', 'dropped');
+        telemetry.log({
+          event: 'webhook.dropped',
+          webhookId: item.webhookId ?? undefined,
+          deliveryId,
+          reason: 'webhook-deleted',
+        });
+        return { outcome: 'finished' };
+      }
+      const where = { webhookId: webhook.id, origin: new URL(webhook.url).origin, deliveryId };
+      const number = item.attempts + 1;
+      const result = await post(webhook, deliveryId, item.payload, number);
       const line = {
         event: 'webhook.attempt' as const,
         ...where,
@@ -69,53 +93,29 @@ export function createWebhookDispatcher(deps: {
         maxAttempts: config.webhookMaxAttempts,
         ...result,
       };
+      if ('failure' in result && result.failure === 'aborted') {
+        // Stopping: the next process (or another node) makes this attempt again.
+        telemetry.log({ ...line, outcome: 'interrupted' });
+        return { outcome: 'release', dueAt: deps.now() };
+      }
+      telemetry.count('webhooks', 'attempts');
       if ('status' in result && result.status >= 200 && result.status < 300) {
         telemetry.count('webhooks', 'delivered');
         telemetry.log({ ...line, outcome: 'delivered' });
-        return;
+        return { outcome: 'finished' };
       }
       // A refused address stays refused: retrying would only spend lookups.
       const refused = 'failure' in result && result.failure === 'refused';
       if (number >= config.webhookMaxAttempts || refused) {
         telemetry.count('webhooks', 'failed');
         telemetry.log({ ...line, outcome: 'failed' });
-        return;
+        return { outcome: 'finished' };
       }
       const pausedForMs = 'failure' in result ? (result.pausedForMs ?? 0) : 0;
       const retryInMs = Math.max(retryDelayMs(number, config), pausedForMs);
       telemetry.count('webhooks', 'retried');
       telemetry.log({ ...line, outcome: 'retrying', retryInMs });
-      await wait(retryInMs, deps.stopSignal);
-      if (deps.stopSignal.aborted) {
-        telemetry.count('webhooks', 'dropped');
-        telemetry.log({ event: 'webhook.dropped', ...where, reason: 'shutdown' });
-        return;
-      }
-    }
-  }
-
-  return {
-    /** Queues one delivery of `payload` to `webhook`; returns at once. */
-    send(webhook: WebhookRecord, payload: WebhookDelivery): void {
-      if (pending >= config.webhookMaxPending || deps.stopSignal.aborted) {
-        telemetry.count('webhooks', 'dropped');
-        telemetry.log({
-          event: 'webhook.dropped',
-          webhookId: webhook.id,
-          deliveryId: payload.deliveryId,
-          reason: deps.stopSignal.aborted ? 'shutdown' : 'queue-full',
-        });
-        return;
-      }
-      pending += 1;
-      const body = JSON.stringify(payload);
-      deps.tasks.run(async () => {
-        try {
-          await deliver(webhook, payload.deliveryId, body);
-        } finally {
-          pending -= 1;
-        }
-      });
+      return { outcome: 'retry', dueAt: deps.now() + retryInMs };
     },
   };
 }
