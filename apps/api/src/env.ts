@@ -102,6 +102,11 @@ const Env = z.object({
   /** Attempts per webhook delivery, and the wait before the first retry (it doubles). */
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(1000),
+  /**
+   * How long a node holds a claimed webhook delivery or push window (renewed while it works):
+   * when a node dies, another one sends its claimed rows after at most this.
+   */
+  NOTIFY_OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Comma-separated origins (besides Confab's own) whose pages may use the session cookie. */
   ALLOWED_ORIGINS: z
     .string()

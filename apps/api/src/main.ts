@@ -43,6 +43,7 @@ async function main(): Promise<void> {
         allowInsecurePushEndpoints: env.ALLOW_INSECURE_PUSH_ENDPOINTS,
         webhookMaxAttempts: env.WEBHOOK_MAX_ATTEMPTS,
         webhookRetryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+        outboxLeaseMs: env.NOTIFY_OUTBOX_LEASE_MS,
         allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES || env.ALLOW_INSECURE_PUSH_ENDPOINTS,
         maxConcurrentPerDestination: env.NOTIFY_MAX_PER_DESTINATION,
         requestTimeoutMs: env.NOTIFY_REQUEST_TIMEOUT_MS,
