@@ -247,6 +247,7 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
   }
 
   return {
+    spansProcesses: true,
     async publish(topic, message) {
       if (closed) throw new RedisBusError('closed', 'the bus is closed');
       const payload = stamper.stamp(topic, message);

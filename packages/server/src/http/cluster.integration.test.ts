@@ -253,6 +253,46 @@ describe('two API processes on PostgreSQL and Redis', () => {
     expect(received).toEqual(sent);
   });
 
+  it('signals that wait between polls reach the device when its next poll goes to the other node', async () => {
+    const [a, b] = nodes as [ApiProcess, ApiProcess];
+    const ida = await user(a, 'ida_cluster');
+    const room = await ida.client.api.room.create.mutate({ kind: 'public', name: 'whispers' });
+    // Three people who type while Ida is between two polls, on either node.
+    const typists = [];
+    for (const [i, node] of [a, b, a].entries()) {
+      const typist = await user(node, `typist${i}_cluster`);
+      await typist.client.api.room.join.mutate({ roomId: room.id });
+      const me = await typist.client.api.auth.me.query();
+      typists.push({ ...typist, userId: me.user.id });
+    }
+    const onB = connect(b.url, ida.token);
+    clients.push(onB);
+    const pollers = [ida.client, onB];
+    let pollId: string | undefined;
+    const poll = async (i: number) => {
+      const answer = await (pollers[i % 2] ?? onB).api.events.poll.query({
+        waitMs: 0,
+        ...(pollId ? { pollId } : {}),
+      });
+      pollId = answer.pollId;
+      return answer.events;
+    };
+    // Live on node A (its first answer carries the sync point).
+    expect((await poll(0)).map((e) => e.type)).toContain('sync');
+    const sessionPart = pollId?.split('.')[0];
+    for (const [i, typist] of typists.entries()) {
+      // Someone types while nobody polls: the signal waits in the session on the node that
+      // answered the last poll...
+      await typist.client.api.presence.typing.mutate({ roomId: room.id });
+      // ...and the next poll, on the other node, gets it: once, and with nothing else typed.
+      const events = await poll(i + 1);
+      const typing = events.filter((e) => e.type === 'typing');
+      expect(typing.map((e) => e.userId)).toEqual([typist.userId]);
+      // The session is continued, not replaced: the poll id keeps its session part.
+      expect(pollId?.split('.')[0]).toBe(sessionPart);
+    }
+  });
+
   it('a rate limit holds across the nodes: counted in Redis, not per process', async () => {
     const [a, b] = nodes as [ApiProcess, ApiProcess];
     const eve = await user(a, 'eve_cluster');

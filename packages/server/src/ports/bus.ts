@@ -1,5 +1,6 @@
-import type { Receipt, RoomEvent, Typing, UserEvent } from '@confab/contracts';
+import type { Receipt, RoomEvent, StreamEvent, Typing, UserEvent } from '@confab/contracts';
 import type { z } from 'zod';
+import type { PresenceChange } from './presence-directory.js';
 
 /** What travels on the bus: a room's log entry, or a signal for one user's devices. */
 export type BusMessage =
@@ -12,6 +13,24 @@ export type BusMessage =
   | { kind: 'user'; event: UserEvent }
   /** On a room's topic: a signal for its members that is not part of its log. */
   | { kind: 'signal'; event: z.infer<typeof Typing> | z.infer<typeof Receipt> }
+  /** On `presence`: a user's status over all nodes changed (each node tells its own devices). */
+  | { kind: 'presence'; change: PresenceChange }
+  /**
+   * On `polls`: the node that answered a device's last poll is asked to hand that poll session
+   * over (another node got the device's next poll: no sticky sessions). `from` is the asking
+   * node, which ignores its own request; `deviceId` the auth session that must hold it.
+   */
+  | {
+      kind: 'poll-handoff';
+      from: string;
+      requestId: string;
+      pollId: string;
+      deviceId: string;
+      /** The answer number the device's poll names. */
+      ack: number;
+    }
+  /** On `polls`: the answer to `poll-handoff`, the signals that waited for the device. */
+  | { kind: 'poll-handed'; requestId: string; events: StreamEvent[] }
   /**
    * From the bus itself, never published: messages on this topic may have been lost (the
    * connection to the other nodes dropped and came back, Redis restarted). Whoever follows the
@@ -19,8 +38,12 @@ export type BusMessage =
    */
   | { kind: 'gap' };
 
-/** `room:<id>` carries a room's log; `user:<id>` one user's signals; `broadcast` reaches everyone. */
-export type BusTopic = `room:${string}` | `user:${string}` | 'broadcast';
+/**
+ * `room:<id>` carries a room's log; `user:<id>` one user's signals; `broadcast` reaches everyone;
+ * `presence` reaches every node (not devices) with each presence change; `polls` every node's
+ * long polling (poll-handoff.ts).
+ */
+export type BusTopic = `room:${string}` | `user:${string}` | 'broadcast' | 'presence' | 'polls';
 
 /**
  * Fan-out between publishers and live streams. The in-process adapter serves one node; a Redis
@@ -31,6 +54,8 @@ export type BusTopic = `room:${string}` | `user:${string}` | 'broadcast';
 export type BusHandler = (message: BusMessage) => void;
 
 export interface Bus {
+  /** True when the bus links several processes (Redis): state kept per process must be shared. */
+  readonly spansProcesses?: boolean;
   publish(topic: BusTopic, message: BusMessage): Promise<void>;
   /**
    * Calls `handler` with every message published on `topic` once the returned promise has

@@ -44,15 +44,32 @@ export interface PollAnswer {
  * read into memory at once. Besides that, the session keeps its last answer until the device
  * proves it arrived (see `take`).
  */
+/**
+ * What a session hands to the node that took its device over (poll-handoff.ts): the signals,
+ * which exist nowhere but here. Log events are left out: the new session reads them from the
+ * store, from the device's cursors.
+ */
+const HANDED_OVER = new Set<StreamEvent['type']>([
+  'read.updated',
+  'push',
+  'announcement',
+  'presence',
+  'typing',
+  'receipt',
+]);
+
 export class PollSession {
-  readonly id = newId();
+  readonly id: string;
   lastUsed = Date.now();
+  /** Resolves once the session's subscriptions are live and it has caught up (or it ended). */
+  readonly synced: Promise<void>;
+  private markSynced: () => void = () => {};
   private buffer: StreamEvent[] = [];
   /** Each waiting event's JSON length, in step with `buffer`. */
   private sizes: number[] = [];
   private bufferedChars = 0;
   /** The last answer given, kept until the next poll acknowledges it (or asks for it again). */
-  private unacked: PollAnswer = { answer: 0, events: [] };
+  private unacked: PollAnswer;
   private caughtUp = false;
   private closed = false;
   private failure: unknown;
@@ -69,7 +86,14 @@ export class PollSession {
     readonly auth: Authenticated,
     input: { cursors: Record<string, number>; resume: boolean },
     private readonly limits: PollBufferLimits,
+    /** A session taken over from another node keeps its id and answer numbers. */
+    continued?: { id: string; answer: number },
   ) {
+    this.id = continued?.id ?? newId();
+    this.unacked = { answer: continued?.answer ?? 0, events: [] };
+    this.synced = new Promise((resolve) => {
+      this.markSynced = resolve;
+    });
     this.session = new DeviceSession(
       deps,
       auth,
@@ -78,6 +102,7 @@ export class PollSession {
         deliver: (event) => this.push(event),
         fail: (error) => {
           this.failure = error;
+          this.markSynced();
           this.changed?.();
         },
         idle: () => {
@@ -116,6 +141,7 @@ export class PollSession {
   }
 
   private push(event: StreamEvent): void {
+    if (event.type === 'sync') this.markSynced();
     this.caughtUp = false;
     const size = JSON.stringify(event).length;
     this.buffer.push(event);
@@ -203,7 +229,44 @@ export class PollSession {
     return this.unacked;
   }
 
+  /**
+   * Ends the session with `reason` (a draining server's SERVICE_UNAVAILABLE): a waiting poll
+   * answers what is buffered, or else fails with it, and the device reconnects.
+   */
+  leave(reason: unknown): void {
+    this.failure ??= reason;
+    this.close();
+  }
+
+  /**
+   * Ends the session for a node that took its device over, and returns the signals the device
+   * has not had: those waiting, and those of the last answer when `ack` says it was lost.
+   */
+  handOver(ack: number): StreamEvent[] {
+    const lost = ack === this.unacked.answer - 1 ? this.unacked.events : [];
+    const events = [...lost, ...this.buffer].filter((event) => HANDED_OVER.has(event.type));
+    this.close();
+    return events;
+  }
+
+  /**
+   * Takes the signals another node's session held for the device, ahead of this session's own
+   * (they are older). A signal both sessions heard (the two overlap for a moment, both
+   * subscribed) comes once: the copy in this session's buffer stays.
+   */
+  adopt(events: readonly StreamEvent[]): void {
+    if (events.length === 0 || this.closed) return;
+    const mine = new Set(this.buffer.map((event) => JSON.stringify(event)));
+    const fresh = events.filter((event) => !mine.has(JSON.stringify(event)));
+    const sizes = fresh.map((event) => JSON.stringify(event).length);
+    this.buffer.unshift(...fresh);
+    this.sizes.unshift(...sizes);
+    for (const size of sizes) this.bufferedChars += size;
+    this.changed?.();
+  }
+
   close(): void {
+    this.markSynced();
     this.closed = true;
     this.session.close();
     this.wakeBackfill?.();

@@ -1,5 +1,6 @@
 import type { StreamEvent } from '@confab/contracts';
 import type { Authenticated } from './accounts.js';
+import { createPollHandoff } from './poll-handoff.js';
 import { type PollBufferLimits, PollSession, type PollSessionDeps } from './poll-session.js';
 
 /** A poll session nobody asked for within this long is dropped. */
@@ -88,15 +89,25 @@ export function createPolling(deps: Deps) {
     remove(byUser, session.auth.user.id, session);
   }
 
-  function open(auth: Authenticated, input: { cursors: Record<string, number>; resume: boolean }) {
+  function open(
+    auth: Authenticated,
+    input: { cursors: Record<string, number>; resume: boolean },
+    continued?: { id: string; answer: number },
+  ) {
     trim(byDevice.get(auth.session.id), maxPerDevice);
     trim(byUser.get(auth.user.id), maxPerUser);
-    const session = new PollSession(deps, auth, input, limits);
+    const session = new PollSession(deps, auth, input, limits, continued);
     byId.set(session.id, session);
     add(byDevice, auth.session.id, session);
     add(byUser, auth.user.id, session);
     return session;
   }
+
+  // With several processes, a device's next poll may reach another one: it takes the session
+  // over, with the signals that waited in it (poll-handoff.ts).
+  const handoff = deps.bus.spansProcesses
+    ? createPollHandoff({ bus: deps.bus, held: (id) => byId.get(id), drop })
+    : undefined;
 
   const sweep = setInterval(() => {
     const now = Date.now();
@@ -135,6 +146,13 @@ export function createPolling(deps: Deps) {
         session.knows(named.answer)
       ) {
         ack = named.answer;
+      } else if (named && handoff !== undefined && session === undefined) {
+        // Held elsewhere (or nowhere any more): continue it here, live first, then take over
+        // what waited in it.
+        const here = open(auth, input, named);
+        await here.synced;
+        here.adopt(await handoff.takeOver(named.id, auth.session.id, named.answer));
+        session = here;
       } else {
         session = open(auth, input);
       }
@@ -163,8 +181,20 @@ export function createPolling(deps: Deps) {
       return { sessions: sessions.length, users: byUser.size, heldEvents, mostHeldBySession };
     },
 
+    /**
+     * One goodbye per poll session, for a draining server: each ends its session with `reason`
+     * (the device's waiting poll answers, or fails with it, and it reconnects elsewhere).
+     */
+    goodbyes(reason: () => unknown): Array<() => void> {
+      return [...byId.values()].map((session) => () => {
+        session.leave(reason());
+        drop(session);
+      });
+    },
+
     close(): void {
       clearInterval(sweep);
+      handoff?.close();
       for (const session of byId.values()) session.close();
       byId.clear();
       byDevice.clear();
