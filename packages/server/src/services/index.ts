@@ -92,6 +92,7 @@ function publishingAfterCommit(bus: Bus): Bus {
         reportError(`bus publish on ${topic.split(':')[0]}`, error);
       }
     },
+    ...(bus.spansProcesses ? { spansProcesses: true } : {}),
     subscribe: (topic, handler) => bus.subscribe(topic, handler),
     unsubscribe: (topic, handler) => bus.unsubscribe(topic, handler),
     close: () => bus.close(),
