@@ -321,6 +321,33 @@ describe('Web Push to members with no live connection', () => {
     ]);
   });
 
+  it('a collapse window open at shutdown stays in the outbox: the next start on the same file sends its push, once', async () => {
+    const db = sqliteDatabase();
+    const first = await setup({ pushCollapseMs: 1_000 }, db);
+    const [alice, bob] = await first.users('alice', 'bob');
+    const room = await roomOf(alice, [bob]);
+    await bob.api.notifications.subscribePush.mutate(first.pushService.subscribe('bob'));
+    const sent = await alice.api.message.send.mutate({
+      roomId: room.id,
+      clientMsgId: 'w',
+      body: 'while you were out',
+    });
+    await first.closeServer();
+    expect(first.pushService.received).toEqual([]);
+    expect(first.notify.metrics().push).toMatchObject({ scheduled: 1, sent: 0 });
+
+    const second = await startServer(db.url, {
+      notifications: { allowInsecurePushEndpoints: true, log: () => {} },
+    });
+    cleanup.push(() => second.close());
+    await second.server.services.notify.settled();
+    expect(first.pushService.problems).toEqual([]);
+    expect(first.pushService.payloadsOf('bob')).toEqual([
+      payload(room, 1, sent, 'alice', 'while you were out'),
+    ]);
+    expect(second.server.services.notify.metrics().push).toMatchObject({ scheduled: 0, sent: 1 });
+  });
+
   it('subscribePush refuses what a browser would not send, and stores nothing', async () => {
     const strict = await setup({ allowInsecurePushEndpoints: false });
     const lenient = await setup();

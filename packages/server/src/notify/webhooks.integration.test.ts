@@ -1,7 +1,7 @@
 import type { WebhookDelivery } from '@confab/contracts';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sqliteDatabase } from '../__tests__/databases.js';
-import { signUp, startServer } from '../__tests__/server.js';
+import { connect, signUp, startServer } from '../__tests__/server.js';
 import { API_KEY, connectWithApiKey, openStream, refusal } from './__tests__/fixtures.js';
 import { startWebhookReceiver } from './__tests__/webhook-receiver.js';
 import type { NotifyConfig, NotifyLogEntry } from './config.js';
@@ -369,5 +369,60 @@ describe('webhooks for other apps', () => {
     await notify.settled();
     expect(r.received).toEqual([]);
     expect(notify.metrics().webhooks.attempts).toBe(0);
+  });
+
+  it('a retry waiting at shutdown stays in the outbox: the next start on the same database sends it, same delivery id', async () => {
+    const db = sqliteDatabase();
+    cleanup.push(() => db.drop());
+    const r = await startWebhookReceiver(SECRET, [500]);
+    cleanup.push(() => r.close());
+    const config = () => ({
+      apiKeys: [API_KEY],
+      notifications: {
+        allowPrivateAddresses: true,
+        // The retry is due 1-2 s after the first attempt: long after the first server closed.
+        webhookRetryBaseMs: 2_000,
+        log: () => {},
+      },
+    });
+    const first = await startServer(db.url, config());
+    const [alice, bob] = [await signUp(first.url, 'alice'), await signUp(first.url, 'bob')];
+    const room = await roomOf(alice, [bob]);
+    await connectWithApiKey(first.url).notifications.registerWebhook.mutate({
+      url: r.url,
+      secret: SECRET,
+    });
+    await alice.api.message.send.mutate({ roomId: room.id, clientMsgId: 'k', body: 'kept' });
+    await vi.waitFor(() => expect(r.received).toHaveLength(1), { timeout: 10_000 });
+    alice.close();
+    bob.close();
+    await first.close();
+    expect(first.server.services.notify.metrics().webhooks).toEqual({
+      attempts: 1,
+      delivered: 0,
+      retried: 1,
+      failed: 0,
+      dropped: 0,
+    });
+
+    const second = await startServer(db.url, config());
+    cleanup.push(() => second.close());
+    const aliceAgain = connect(second.url, alice.token);
+    cleanup.push(() => aliceAgain.close());
+    await second.server.services.notify.settled();
+    expect(r.received.map((d) => [d.attempt, d.status, d.verified.ok])).toEqual([
+      [1, 500, true],
+      [2, 200, true],
+    ]);
+    const [firstTry, secondTry] = r.received;
+    expect(secondTry?.deliveryIdHeader).toBe(firstTry?.deliveryIdHeader);
+    expect(secondTry?.rawBody).toBe(firstTry?.rawBody);
+    expect(second.server.services.notify.metrics().webhooks).toEqual({
+      attempts: 1,
+      delivered: 1,
+      retried: 0,
+      failed: 0,
+      dropped: 0,
+    });
   });
 });
