@@ -1,0 +1,249 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import type { RoomEvent, SendResult } from '@confab/contracts';
+import { EventSource } from 'eventsource';
+import WebSocket from 'ws';
+import {
+  type ChatClient,
+  type ChatEvent,
+  type ConnectionState,
+  createChatClient,
+  type Transport,
+} from '../../../client/src/index.js';
+import { type ApiProcess, buildApiBundle, startApi } from '../__tests__/api-process.js';
+import { postgresDatabase, type TestDatabase } from '../__tests__/databases.js';
+import { startNginx, type TestNginx } from '../__tests__/nginx.js';
+import {
+  freeLoopbackPort,
+  startRedisServer,
+  type TestRedisServer,
+} from '../__tests__/redis-server.js';
+
+declare global {
+  // The SDK (packages/client, typed with the DOM library) reads these browser globals, each only
+  // after a typeof check; Node 20's types lack them, and this package has no DOM types.
+  var navigator: { readonly onLine: boolean } | undefined;
+  var window:
+    | {
+        addEventListener(type: string, listener: () => void): void;
+        removeEventListener(type: string, listener: () => void): void;
+      }
+    | undefined;
+}
+
+/** One API process of the cluster: its port stays the same across restarts. */
+export interface ClusterNode {
+  port: number;
+  process: ApiProcess;
+}
+
+/**
+ * Three (or `size`) built API processes on one PostgreSQL database and a private Redis, behind
+ * nginx from deploy/nginx.conf, with the settings deploy/confab.env gives them.
+ */
+export async function startNginxCluster(name: string, size = 3) {
+  const bundle = await buildApiBundle(name);
+  const db: TestDatabase = await postgresDatabase();
+  const redis: TestRedisServer = await startRedisServer();
+  const env = {
+    DATABASE_URL: db.url,
+    REDIS_URL: redis.url,
+    // As deploy/confab.env: the client's address is the last X-Forwarded-For hop, and every
+    // connection comes from nginx, so the per-address cap is nginx's job.
+    TRUST_PROXY: 'true',
+    CONNECTION_LIMITS: JSON.stringify({ maxConnectionsPerAddress: 1_000_000 }),
+    // Every test user comes from 127.0.0.1; the send limit has tests of its own.
+    RATE_LIMITS: JSON.stringify({ registerPerAddress: { points: 10_000, windowMs: 60_000 } }),
+    SENDS_PER_SECOND: '100000',
+    SEND_BURST: '100000',
+  };
+  const nodes: ClusterNode[] = [];
+  // One after the other: the first one runs the migrations.
+  for (let i = 0; i < size; i++) {
+    const port = await freeLoopbackPort();
+    nodes.push({ port, process: await startApi(bundle.path, { ...env, PORT: String(port) }) });
+  }
+  const nginx: TestNginx = await startNginx({
+    upstreams: nodes.map((node) => `127.0.0.1:${node.port}`),
+  });
+
+  return {
+    nginx,
+    redis,
+    nodes,
+    /** Starts node `i` again on its port (after it exited) and resolves once it listens. */
+    async restart(i: number): Promise<void> {
+      const node = nodes[i];
+      if (!node) throw new Error(`no node ${i}`);
+      node.process = await startApi(bundle.path, { ...env, PORT: String(node.port) });
+    },
+    /** Established connections each node holds on its port (nginx's, for devices and calls). */
+    connectionsPerNode(): number[] {
+      return nodes.map(({ process, port }) =>
+        process.child.exitCode === null && process.child.pid
+          ? connectionsHeld(process.child.pid, port)
+          : 0,
+      );
+    },
+    async stop(): Promise<void> {
+      await nginx?.stop();
+      for (const { process } of nodes)
+        if (process.child.exitCode === null && process.child.signalCode === null)
+          process.child.kill('SIGTERM');
+      await Promise.all(nodes.map(({ process }) => process.exited));
+      await redis?.stop();
+      await db?.drop();
+      bundle?.remove();
+    },
+  };
+}
+export type NginxCluster = Awaited<ReturnType<typeof startNginxCluster>>;
+
+/**
+ * Established TCP connections to local `port` that process `pid` holds (Linux: its socket
+ * descriptors matched against /proc/net/tcp{,6}, where state 01 is ESTABLISHED).
+ */
+function connectionsHeld(pid: number, port: number): number {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (match?.[1]) inodes.add(match[1]);
+    } catch {
+      // Closed meanwhile.
+    }
+  }
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  let held = 0;
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols[1]?.endsWith(`:${hexPort}`) && cols[3] === '01' && inodes.has(cols[9] ?? ''))
+        held += 1;
+    }
+  }
+  return held;
+}
+
+/** Registers a user through `url`; returns the token. */
+export async function register(url: string, username: string): Promise<string> {
+  const anonymous = createChatClient({ url, autoConnect: false });
+  try {
+    const auth = await anonymous.api.auth.register.mutate({
+      username,
+      displayName: username,
+      password: 'correct horse battery',
+    });
+    return auth.token;
+  } finally {
+    anonymous.close();
+  }
+}
+
+/** An SDK client as a Node app builds it, with quick reconnects so cuts do not slow the suite. */
+export function sdkClient(
+  url: string,
+  token: string,
+  options: { transport?: Transport; autoConnect?: boolean } = {},
+): ChatClient {
+  return createChatClient({
+    url,
+    token,
+    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    EventSource: EventSource as unknown as typeof globalThis.EventSource,
+    backoff: { minDelayMs: 100, maxDelayMs: 1_000 },
+    // Generous: three processes, nginx and the test share two loaded cores.
+    connectTimeoutMs: 10_000,
+    pollWaitMs: 2_000,
+    ...options,
+  });
+}
+
+/** What one SDK client delivered and every state it went through. */
+export function recordDevice(client: ChatClient) {
+  const events: ChatEvent[] = [];
+  const states: ConnectionState[] = [];
+  const errors: unknown[] = [];
+  const waiters = new Set<() => void>();
+  const notify = () => {
+    for (const check of [...waiters]) check();
+  };
+  client.on('event', (event) => {
+    events.push(event);
+    notify();
+  });
+  client.on('state', (change) => {
+    states.push(change.state);
+    if (change.state === 'closed') errors.push(change.error);
+    notify();
+  });
+  /** Resolves once `condition` holds; rejects after `guardMs` (a failure guard, not a speed). */
+  const until = (condition: () => boolean, what: string, guardMs = 60_000) =>
+    new Promise<void>((resolve, reject) => {
+      if (condition()) return resolve();
+      const check = () => {
+        if (!condition()) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`Timed out waiting for ${what}`));
+      }, guardMs);
+      waiters.add(check);
+    });
+  /** The room's messages as delivered: seq and body, in delivery order. */
+  const messages = (roomId: string) =>
+    events.flatMap((e) =>
+      e.type === 'message.created' && (e as RoomEvent).roomId === roomId
+        ? [{ seq: e.seq, body: e.message.body }]
+        : [],
+    );
+  return {
+    client,
+    events,
+    states,
+    errors,
+    until,
+    messages,
+    connected: () => until(() => client.state === 'connected', 'connected'),
+  };
+}
+export type DeviceRecord = ReturnType<typeof recordDevice>;
+
+/** An acknowledged send: the seq the server gave it and its body. */
+export interface Acknowledged {
+  seq: number;
+  body: string;
+}
+
+/**
+ * Sends `bodies` into a room from `senders`, each sending one message at a time (through its
+ * SDK outbox, which retries a send with no answer), so at most `senders.length` are in flight.
+ * `onAcknowledged` runs after each; failures are collected, not thrown.
+ */
+export async function sendAll(
+  senders: readonly ChatClient[],
+  roomId: string,
+  bodies: readonly string[],
+  onAcknowledged: (ack: Acknowledged, total: number) => void = () => {},
+): Promise<{ acknowledged: Acknowledged[]; failed: { body: string; error: unknown }[] }> {
+  const acknowledged: Acknowledged[] = [];
+  const failed: { body: string; error: unknown }[] = [];
+  let next = 0;
+  await Promise.all(
+    senders.map(async (sender) => {
+      for (let i = next++; i < bodies.length; i = next++) {
+        const body = bodies[i] ?? '';
+        try {
+          const result: SendResult = await sender.send({ roomId, body, clientMsgId: body });
+          acknowledged.push({ seq: result.seq, body });
+          onAcknowledged({ seq: result.seq, body }, acknowledged.length);
+        } catch (error) {
+          failed.push({ body, error });
+        }
+      }
+    }),
+  );
+  return { acknowledged: acknowledged.sort((a, b) => a.seq - b.seq), failed };
+}
