@@ -68,6 +68,25 @@ export interface MaxDevicesSizes {
   settleMs: number;
 }
 
+export interface ClusterDevicesSizes {
+  /** Devices to reach, spread evenly over the nodes. */
+  target: number;
+  /**
+   * Confab processes on one PostgreSQL and Redis, and as many load-client processes (load
+   * client k holds node k's devices, from source address 127.0.0.(k + 2)): each process stays
+   * under the 20,000 open-file limit with target / nodes devices.
+   */
+  nodes: number;
+  /** Devices each load client connects per step (all load clients at once). */
+  step: number;
+  /** PostgreSQL connections per node (nodes × this must fit max_connections, 100 by default). */
+  postgresPool: number;
+  /** Broadcasts sent to everyone once the devices are connected. */
+  messages: number;
+  /** Wait after the last device connected before reading RSS. */
+  settleMs: number;
+}
+
 export interface BenchConfig {
   /** Quick mode: tiny sizes, integrity only (figures are printed but mean nothing). */
   quick: boolean;
@@ -88,6 +107,10 @@ export interface BenchConfig {
   sends: SendSizes;
   resumeStorm: ResumeStormSizes;
   maxDevices: MaxDevicesSizes;
+  /** Cross-node latency and CPU: the latency pattern on one node, then on two through Redis. */
+  crossNode: PacedSizes;
+  /** Many devices on several nodes (cluster-devices). Cluster sends use `sends`' sizes. */
+  clusterDevices: ClusterDevicesSizes;
   /**
    * Users Confab's fixture registers (each registration hashes a password with scrypt, ~0.1 s
    * of CPU). Devices are spread round-robin over them, and so are sends: the server allows each
@@ -129,6 +152,15 @@ export const FULL: Omit<BenchConfig, 'resultsPath'> = {
   sends: { senders: 100, warmupMs: 1000, durationMs: 4000, postgresPool: 10 },
   resumeStorm: { devices: 5000, missed: 50 },
   maxDevices: { target: 19_500, step: 1625, processes: 4, messages: 5, settleMs: 2000 },
+  crossNode: { subscribers: 1000, rate: 10, warmupMessages: 20, messages: 100 },
+  clusterDevices: {
+    target: 100_000,
+    nodes: 6,
+    step: 1000,
+    postgresPool: 3,
+    messages: 3,
+    settleMs: 2000,
+  },
   confabUsers: 200,
   deliveryTimeoutMs: 30_000,
 };
@@ -154,6 +186,8 @@ export const QUICK: Omit<BenchConfig, 'resultsPath'> = {
   sends: { senders: 3, warmupMs: 20, durationMs: 120, postgresPool: 2 },
   resumeStorm: { devices: 20, missed: 5 },
   maxDevices: { target: 40, step: 10, processes: 2, messages: 3, settleMs: 50 },
+  crossNode: { subscribers: 40, rate: 100, warmupMessages: 0, messages: 10 },
+  clusterDevices: { target: 40, nodes: 2, step: 10, postgresPool: 2, messages: 2, settleMs: 50 },
   confabUsers: 10,
   deliveryTimeoutMs: 10_000,
 };
@@ -170,7 +204,8 @@ function positive(name: string, value: string | undefined): number | undefined {
  * `--duration-ms N` (fan-out, SSE too), `--messages N` (CPU and every latency workload),
  * `--systems a,b`, `--workloads a,b`,
  * `--confab-users N`, `--senders N` (sends/s), `--storm-devices N` (resume storm),
- * `--max-devices N` (the max-devices target), `--out FILE`.
+ * `--max-devices N` (the max-devices target), `--cluster-devices N` (the cluster-devices
+ * target), `--cluster-nodes N` (its nodes and load clients), `--out FILE`.
  */
 export function configFromArgs(argv: string[], defaultResultsPath: string): BenchConfig {
   const { values } = parseArgs({
@@ -188,6 +223,8 @@ export function configFromArgs(argv: string[], defaultResultsPath: string): Benc
       senders: { type: 'string' },
       'storm-devices': { type: 'string' },
       'max-devices': { type: 'string' },
+      'cluster-devices': { type: 'string' },
+      'cluster-nodes': { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -203,6 +240,8 @@ export function configFromArgs(argv: string[], defaultResultsPath: string): Benc
     sends: { ...base.sends },
     resumeStorm: { ...base.resumeStorm },
     maxDevices: { ...base.maxDevices },
+    crossNode: { ...base.crossNode },
+    clusterDevices: { ...base.clusterDevices },
     resultsPath: values.quick ? values.out : (values.out ?? defaultResultsPath),
   };
   config.rounds = positive('rounds', values.rounds) ?? config.rounds;
@@ -224,6 +263,10 @@ export function configFromArgs(argv: string[], defaultResultsPath: string): Benc
     positive('storm-devices', values['storm-devices']) ?? config.resumeStorm.devices;
   config.maxDevices.target =
     positive('max-devices', values['max-devices']) ?? config.maxDevices.target;
+  config.clusterDevices.target =
+    positive('cluster-devices', values['cluster-devices']) ?? config.clusterDevices.target;
+  config.clusterDevices.nodes =
+    positive('cluster-nodes', values['cluster-nodes']) ?? config.clusterDevices.nodes;
   config.fanout.durationMs =
     positive('duration-ms', values['duration-ms']) ?? config.fanout.durationMs;
   const messages = positive('messages', values.messages);

@@ -6,7 +6,10 @@ import { rawWsDriver } from './drivers/raw-ws.js';
 import { socketIoDriver } from './drivers/socketio.js';
 import { trpcNaiveDriver } from './drivers/trpc-naive.js';
 import type { Driver } from './drivers/types.js';
+import { clusterDevices } from './workloads/cluster-devices.js';
+import { clusterSends } from './workloads/cluster-sends.js';
 import { cpuPerDelivery } from './workloads/cpu.js';
+import { crossNode } from './workloads/cross-node.js';
 import { fanout } from './workloads/fanout.js';
 import { fanoutSse } from './workloads/fanout-sse.js';
 import { latency } from './workloads/latency.js';
@@ -16,7 +19,13 @@ import { officialSample } from './workloads/official-sample.js';
 import { resumeStorm } from './workloads/resume-storm.js';
 import { rssPerDevice } from './workloads/rss.js';
 import { sends } from './workloads/sends.js';
-import { appliesTo, runsInRound, type Workload, type WorkloadResult } from './workloads/types.js';
+import {
+  appliesTo,
+  chosenBy,
+  runsInRound,
+  type Workload,
+  type WorkloadResult,
+} from './workloads/types.js';
 
 export const DRIVERS: Record<SystemName, Driver> = {
   confab: confabDriver,
@@ -41,13 +50,15 @@ export const WORKLOADS: readonly Workload[] = [
   sends,
   resumeStorm,
   maxDevices,
+  // Opt-in (--workloads): several processes on PostgreSQL and Redis.
+  crossNode,
+  clusterSends,
+  clusterDevices,
 ];
 
 /** The workloads that run on `system`, in order: shared-server ones first. */
 export function workloadsFor(system: SystemName, only?: readonly string[]): Workload[] {
-  const chosen = WORKLOADS.filter(
-    (w) => appliesTo(w, system) && (only === undefined || only.includes(w.name)),
-  );
+  const chosen = WORKLOADS.filter((w) => appliesTo(w, system) && chosenBy(w, only));
   return [...chosen.filter((w) => w.kind === 'shared'), ...chosen.filter((w) => w.kind === 'own')];
 }
 

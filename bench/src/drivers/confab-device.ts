@@ -38,6 +38,8 @@ export interface ConfabDeviceOptions {
   closing: () => boolean;
   /** Longest wait for the connection, then for `sync`, each (15 s by default). */
   timeoutMs?: number;
+  /** Source address (127.0.0.x) of the connection; the kernel's choice when absent. */
+  localAddress?: string;
   /** The server accepted the stream (tRPC's `started`, before any backfill). */
   onStarted?: () => void;
   /** The `sync` event's cursors (the device is caught up and live once it arrives). */
@@ -61,6 +63,7 @@ export function openConfabDevice(options: ConfabDeviceOptions): Promise<WebSocke
     liveOnStarted: false,
     onStarted: options.onStarted,
     timeoutMs: options.timeoutMs,
+    localAddress: options.localAddress,
     onData(event) {
       const message = readMessageCreated(event);
       if (message) sink.deliver(subscriber, message.seq, indexOfBody(message.body));
@@ -73,7 +76,7 @@ export function openConfabDevice(options: ConfabDeviceOptions): Promise<WebSocke
 
 /**
  * Connects `count` new devices (subscribers `0..count-1`), round-robin over `tokens` starting
- * at `tokens[firstToken]`; resolves once every one is live.
+ * at `tokens[firstToken]`, from `localAddress` when given; resolves once every one is live.
  */
 export async function connectConfabDevices(
   port: number,
@@ -81,6 +84,7 @@ export async function connectConfabDevices(
   tokens: readonly string[],
   sink: Sink,
   firstToken = 0,
+  localAddress?: string,
 ): Promise<Connections> {
   let closing = false;
   const sockets = await openMany(count, (i): Promise<WebSocket> => {
@@ -94,6 +98,7 @@ export async function connectConfabDevices(
       subscriber: i,
       sink,
       closing: () => closing,
+      ...(localAddress ? { localAddress } : {}),
     });
   });
   return {

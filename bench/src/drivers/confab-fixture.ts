@@ -11,10 +11,13 @@ export interface ConfabFixture {
 /** Registration hashes a password (scrypt, ~50 ms): a few at a time keep the pool busy. */
 const REGISTER_CONCURRENCY = 8;
 
-/** Registers `users` users through auth.register; resolves with their session tokens. */
-export async function registerUsers(baseUrl: string, users: number): Promise<string[]> {
+/**
+ * Registers `users` users through auth.register; resolves with their session tokens. Callers
+ * registering at once give each a `tag` of its own (usernames must differ).
+ */
+export async function registerUsers(baseUrl: string, users: number, tag = ''): Promise<string[]> {
   const tokens: string[] = new Array<string>(users);
-  const stamp = Date.now().toString(36);
+  const stamp = `${Date.now().toString(36)}${tag}`;
   await forEachLimit(users, REGISTER_CONCURRENCY, async (i) => {
     const result = await confabMutation(baseUrl, 'auth.register', {
       username: `b${stamp}_${i}`,

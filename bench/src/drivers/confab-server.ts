@@ -5,6 +5,10 @@ export interface ConfabServerOptions {
   databaseUrl: string;
   /** Per-user write rate; the server's default (10/s, bursts of 20) when absent. */
   sendRate?: { perSecond: number; burst: number };
+  /** redis://...: the Redis bus and rate-limit store, as the api process with REDIS_URL. */
+  redisUrl?: string;
+  /** PostgreSQL pool size (10 when absent), so that many processes fit max_connections. */
+  postgresPool?: number;
 }
 
 /** Forks src/servers/confab.ts on `databaseUrl`; its CPU is read from /proc. */
@@ -14,5 +18,7 @@ export function startConfabServer(options: ConfabServerOptions): Promise<ServerH
     const { perSecond, burst } = options.sendRate;
     args.push('--send-rate', String(perSecond), '--send-burst', String(burst));
   }
+  if (options.redisUrl) args.push('--redis', options.redisUrl);
+  if (options.postgresPool !== undefined) args.push('--pg-pool', String(options.postgresPool));
   return startServer('confab', { args, cpuFrom: 'proc' });
 }

@@ -21,6 +21,8 @@ export interface TrpcSubscriptionOptions {
   onStarted?: (() => void) | undefined;
   /** Longest wait for the connection, then for the subscription to be live. @default 15000 */
   timeoutMs?: number | undefined;
+  /** Source address of the connection (the kernel's choice when absent). */
+  localAddress?: string | undefined;
   /** Each item the subscription yields (unwrapped from a tracked() envelope). */
   onData: (item: unknown) => boolean | undefined;
 }
@@ -40,7 +42,7 @@ export async function trpcSubscription(options: TrpcSubscriptionOptions): Promis
   const { what, fail } = options;
   const url = options.connectionParams ? `${options.url}?connectionParams=1` : options.url;
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const ws = await openSocket(url, timeoutMs);
+  const ws = await openSocket(url, timeoutMs, options.localAddress);
   let abandoned = false;
   guard(ws, what, fail, () => abandoned || options.closing());
   const subscribed = waitFor(`${what} to subscribe`, timeoutMs, (live, failed) => {

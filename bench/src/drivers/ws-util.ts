@@ -45,10 +45,20 @@ export function textOf(data: RawData): string {
   return Buffer.from(data).toString('utf8');
 }
 
-/** Opens a WebSocket; rejects on error or after `timeoutMs`. */
-export function openSocket(url: string, timeoutMs = 15_000): Promise<WebSocket> {
+/**
+ * Opens a WebSocket, from `localAddress` when given (a loopback address of its own gives a load
+ * client its own range of ephemeral ports); rejects on error or after `timeoutMs`.
+ */
+export function openSocket(
+  url: string,
+  timeoutMs = 15_000,
+  localAddress?: string,
+): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const ws = new WebSocket(url, {
+      perMessageDeflate: false,
+      ...(localAddress ? { localAddress } : {}),
+    });
     const timer = setTimeout(() => {
       ws.terminate();
       reject(new Error(`Timed out connecting to ${url}`));

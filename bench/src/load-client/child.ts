@@ -14,7 +14,8 @@ type Connect = Extract<ToLoadClient, { type: 'connect' }>;
 
 /** Each system's devices, as its driver connects them (Confab's need the fixture's tokens). */
 const SUBSCRIBE: Record<SystemName, (request: Connect, sink: Sink) => Promise<Connections>> = {
-  confab: (r, sink) => connectConfabDevices(r.port, r.count, r.tokens, sink, r.firstToken),
+  confab: (r, sink) =>
+    connectConfabDevices(r.port, r.count, r.tokens, sink, r.firstToken, r.localAddress),
   'raw-ws': (r, sink) => rawWsDriver.subscribe({ port: r.port }, r.count, sink),
   socketio: (r, sink) => socketIoDriver.subscribe({ port: r.port }, r.count, sink),
   'trpc-naive': (r, sink) => trpcNaiveDriver.subscribe({ port: r.port }, r.count, sink),
@@ -36,6 +37,13 @@ async function verify(messages: number, timeoutMs: number): Promise<string | und
   return groups.length === 0 ? 'no devices connected' : undefined;
 }
 
+/** When each of `messages` messages reached the last device of every group. */
+function completedAt(messages: number): number[] {
+  return Array.from({ length: messages }, (_, i) =>
+    groups.reduce((last, g) => Math.max(last, g.tracker.completedAtMs.get(i) ?? Number.NaN), 0),
+  );
+}
+
 async function handle(request: ToLoadClient): Promise<void> {
   if (request.type === 'connect') {
     const tracker = new Tracker(request.count, request.messages);
@@ -46,7 +54,8 @@ async function handle(request: ToLoadClient): Promise<void> {
       reply({ type: 'connected', failure: describe(error) });
     }
   } else if (request.type === 'verify') {
-    reply({ type: 'verified', failure: await verify(request.messages, request.timeoutMs) });
+    const failure = await verify(request.messages, request.timeoutMs);
+    reply({ type: 'verified', failure, completedAtMs: completedAt(request.messages) });
   } else {
     const closing = groups.splice(0);
     await Promise.all(closing.map((g) => g.devices.close()));

@@ -14,6 +14,8 @@ export type ToLoadClient =
       messages: number;
       tokens: string[];
       firstToken: number;
+      /** Source address of its connections (127.0.0.x); the kernel's choice when absent. */
+      localAddress?: string;
     }
   /** Wait (up to `timeoutMs`) until every device has `messages` messages, then check them all. */
   | { type: 'verify'; messages: number; timeoutMs: number }
@@ -24,7 +26,11 @@ export type ToLoadClient =
 export type FromLoadClient =
   | { type: 'ready' }
   | { type: 'connected'; failure: string | undefined }
-  | { type: 'verified'; failure: string | undefined }
+  /**
+   * completedAtMs[i]: when message i reached the last of this process's devices (ms since the
+   * epoch; NaN if it did not).
+   */
+  | { type: 'verified'; failure: string | undefined; completedAtMs: number[] }
   | { type: 'closed' };
 
 const TO_TYPES: readonly string[] = ['connect', 'verify', 'close'];

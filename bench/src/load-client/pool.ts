@@ -55,6 +55,11 @@ export class LoadClient {
     return reply;
   }
 
+  /** Its process id (for /proc figures). */
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
   get alive(): boolean {
     return this.exitReason === undefined;
   }

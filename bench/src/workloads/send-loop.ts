@@ -29,7 +29,7 @@ export interface SendRun {
  */
 export async function measureSends(
   http: ConfabHttp,
-  server: ServerHandle,
+  server: Pick<ServerHandle, 'cpuMicros'>,
   senders: readonly Sender[],
   window: LoopWindow,
   bodyChars: number,

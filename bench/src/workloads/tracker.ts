@@ -12,6 +12,11 @@ const MAX_PROBLEMS = 5;
 export class Tracker implements Sink {
   /** Messages every subscriber has received. */
   completed = 0;
+  /**
+   * When each message reached its last subscriber, by index: ms since the epoch
+   * (performance.timeOrigin + now()), comparable across the bench's processes.
+   */
+  readonly completedAtMs = new Map<number, number>();
   private readonly nextSeq: Float64Array;
   private readonly received: Uint32Array;
   private readonly deliveredTo: Uint32Array;
@@ -89,6 +94,7 @@ export class Tracker implements Sink {
       this.latencies[this.latencyCount++] = now - (this.sentAt[index] ?? now);
     }
     if (count === this.subscribers) {
+      this.completedAtMs.set(index, performance.timeOrigin + now);
       this.completed += 1;
       this.wake();
     }

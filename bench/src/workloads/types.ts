@@ -37,6 +37,11 @@ interface WorkloadBase {
    * shows that one figure, and its label should say so.
    */
   once?: boolean;
+  /**
+   * Runs only when named in `--workloads` (a long run that needs PostgreSQL and Redis), never
+   * in the default run.
+   */
+  optIn?: boolean;
   /** Removes what its runs kept across rounds (a database...); called once, after the bench. */
   dispose?(): Promise<void>;
 }
@@ -58,6 +63,10 @@ export type Workload = SharedServerWorkload | OwnServerWorkload;
 /** Whether `workload` runs on `system`. */
 export const appliesTo = (workload: Workload, system: SystemName): boolean =>
   workload.systems === undefined || workload.systems.includes(system);
+
+/** Whether `workload` is chosen by `only` (the --workloads list; every default one if absent). */
+export const chosenBy = (workload: Workload, only: readonly string[] | undefined): boolean =>
+  only === undefined ? !workload.optIn : only.includes(workload.name);
 
 /** Whether `workload` runs in round `round` (1-based). */
 export const runsInRound = (workload: Workload, round: number): boolean =>

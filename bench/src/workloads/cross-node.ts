@@ -1,0 +1,157 @@
+import type { BenchConfig } from '../config.js';
+import {
+  type ClusterFixture,
+  clusterFixture,
+  clusterPublisher,
+  disposeClusterFixture,
+  nodesExitReason,
+  startNodes,
+  summedCpu,
+} from '../drivers/confab-cluster.js';
+import { connectConfabDevices } from '../drivers/confab-device.js';
+import type { ServerHandle } from '../drivers/process.js';
+import type { Connections, Publisher } from '../drivers/types.js';
+import { percentile } from '../stats.js';
+import { closeAll, offsetSink, publishPaced, sleep } from './common.js';
+import { startCpuMeter } from './cpu-meter.js';
+import { Tracker } from './tracker.js';
+import type { Metric, Workload, WorkloadResult } from './types.js';
+
+interface Figures {
+  p50: number;
+  p99: number;
+  /** Server CPU (every node's) per delivery, µs. */
+  cpuUs: number;
+  /** Redis's CPU per delivery, µs (0 with one node: it uses the in-process bus). */
+  redisCpuUs: number;
+}
+
+/**
+ * The latency pattern (`crossNode` sizes) on `nodes`: the devices split evenly between them
+ * (device d on node d mod N, users round-robin, so a user's devices sit on both), message i sent
+ * through node i mod N. Latency of every delivery, and the CPU of all nodes together from the
+ * first measured send until the last delivery, per delivery.
+ */
+async function measure(
+  nodes: readonly ServerHandle[],
+  fixture: ClusterFixture,
+  config: BenchConfig,
+): Promise<{ failure: string | undefined; figures: Figures }> {
+  const { subscribers, rate, warmupMessages, messages } = config.crossNode;
+  const end = warmupMessages + messages;
+  const tracker = new Tracker(subscribers, end, { latency: true });
+  tracker.recordLatencyFrom = warmupMessages;
+  const devices: Connections[] = [];
+  let publisher: Publisher | undefined;
+  try {
+    // Node k holds subscribers [k × share, (k + 1) × share): contiguous ranges for the sink.
+    const share = Math.ceil(subscribers / nodes.length);
+    for (const [k, node] of nodes.entries()) {
+      const from = k * share;
+      const count = Math.min(share, subscribers - from);
+      if (count <= 0) continue;
+      const sink = offsetSink(tracker, from);
+      devices.push(await connectConfabDevices(node.port, count, fixture.tokens, sink, from));
+    }
+    publisher = clusterPublisher(nodes, fixture.roomId, fixture.tokens, tracker);
+    await publishPaced(publisher, tracker, { from: 0, to: warmupMessages }, rate, config.bodyChars);
+    if (warmupMessages > 0) await sleep(1000 / rate);
+    const meter = await startCpuMeter(summedCpu(nodes));
+    const redis0 = await fixture.redis.info();
+    const range = { from: warmupMessages, to: end };
+    await publishPaced(publisher, tracker, range, rate, config.bodyChars);
+    await tracker.waitCompleted(end, config.deliveryTimeoutMs);
+    const cpu = await meter.read();
+    const redis1 = await fixture.redis.info();
+    tracker.verify(end);
+    const deliveries = messages * subscribers;
+    const samples = tracker.latencySamples();
+    return {
+      failure: tracker.failure ?? nodesExitReason(nodes),
+      figures: {
+        p50: percentile(samples, 50),
+        p99: percentile(samples, 99),
+        cpuUs: (cpu.serverSeconds * 1e6) / deliveries,
+        redisCpuUs:
+          nodes.length > 1 ? ((redis1.cpuSeconds - redis0.cpuSeconds) * 1e6) / deliveries : 0,
+      },
+    };
+  } finally {
+    await closeAll(publisher, ...devices);
+  }
+}
+
+/** One node (in-process bus) or `count` nodes through Redis, on the fixture's database. */
+async function onNodes(
+  count: number,
+  fixture: ClusterFixture,
+  config: BenchConfig,
+): Promise<{ failure: string | undefined; figures: Figures }> {
+  const nodes = await startNodes(count, {
+    databaseUrl: fixture.database.url,
+    ...(count > 1 ? { redisUrl: fixture.redis.url } : {}),
+  });
+  try {
+    return await measure(nodes, fixture, config);
+  } finally {
+    await Promise.all(nodes.map((n) => n.stop()));
+  }
+}
+
+const rateOf = (c: BenchConfig) => `${c.crossNode.rate} msg/s × ${c.crossNode.subscribers} devices`;
+
+const metric = (key: string, label: (c: BenchConfig) => string, digits = 1): Metric => ({
+  key,
+  label,
+  digits,
+  ratio: false,
+});
+
+/**
+ * Cross-node cost: the same devices and sends on one Confab process (in-process bus) and on two
+ * through Redis, both on PostgreSQL; each round runs one, then two. Goals (issue 13): p99 on two
+ * ≤ 1.2× one node's, server CPU per delivery ≤ 1.1×. The ratios are per round, then the median.
+ */
+export const crossNode: Workload = {
+  name: 'cross-node',
+  kind: 'own',
+  systems: ['confab'],
+  optIn: true,
+  metrics: [
+    metric('oneP50Ms', (c) => `Cross-node: latency p50, ms, one node (${rateOf(c)}) ↓`),
+    metric('oneP99Ms', () => '  latency p99, ms, one node ↓'),
+    metric('twoP50Ms', () => '  latency p50, ms, two nodes through Redis ↓'),
+    metric('twoP99Ms', () => '  latency p99, ms, two nodes through Redis ↓'),
+    metric('p99Ratio', () => '  p99 two nodes ÷ one (goal ≤ 1.2) ↓', 2),
+    metric('oneCpuUs', () => '  server CPU per delivery, µs, one node ↓'),
+    metric('twoCpuUs', () => '  server CPU per delivery, µs, two nodes (sum of both) ↓'),
+    metric('cpuRatio', () => '  CPU per delivery two nodes ÷ one (goal ≤ 1.1) ↓', 2),
+    metric('redisCpuUs', () => '  Redis CPU per delivery, µs, two nodes (not in the sum)', 2),
+  ],
+  async run(_driver, config): Promise<WorkloadResult> {
+    const fixture = await clusterFixture(config);
+    const one = await onNodes(1, fixture, config);
+    const two = await onNodes(2, fixture, config);
+    const failure = [
+      one.failure && `one node: ${one.failure}`,
+      two.failure && `two nodes: ${two.failure}`,
+    ]
+      .filter(Boolean)
+      .join('; ');
+    return {
+      failure: failure || undefined,
+      metrics: {
+        oneP50Ms: one.figures.p50,
+        oneP99Ms: one.figures.p99,
+        twoP50Ms: two.figures.p50,
+        twoP99Ms: two.figures.p99,
+        p99Ratio: two.figures.p99 / one.figures.p99,
+        oneCpuUs: one.figures.cpuUs,
+        twoCpuUs: two.figures.cpuUs,
+        cpuRatio: two.figures.cpuUs / one.figures.cpuUs,
+        redisCpuUs: two.figures.redisCpuUs,
+      },
+    };
+  },
+  dispose: disposeClusterFixture,
+};
