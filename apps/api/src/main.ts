@@ -6,6 +6,7 @@ import {
   createChatServer,
   createMemoryBus,
   createRedisBus,
+  createRedisPresenceDirectory,
   createRedisRateLimitStore,
   createStoreFromUrl,
 } from '@confab/server';
@@ -28,6 +29,10 @@ async function main(): Promise<void> {
   const bus = env.REDIS_URL ? await createRedisBus(env.REDIS_URL) : createMemoryBus();
   // With several processes, rate limits count in Redis so that they hold across all of them.
   const rateLimitStore = env.REDIS_URL ? await createRedisRateLimitStore(env.REDIS_URL) : undefined;
+  // With several processes, each records its users' presence in Redis to see everyone's.
+  const presenceDirectory = env.REDIS_URL
+    ? await createRedisPresenceDirectory(env.REDIS_URL)
+    : undefined;
   const staticDir = env.WEB_DIST === undefined ? defaultWebDist() : env.WEB_DIST || undefined;
   const server = createChatServer({
     store,
@@ -52,6 +57,7 @@ async function main(): Promise<void> {
       trustProxy: env.TRUST_PROXY,
       rateLimits: env.RATE_LIMITS,
       ...(rateLimitStore ? { rateLimitStore } : {}),
+      ...(presenceDirectory ? { presenceDirectory } : {}),
       connectionLimits: env.CONNECTION_LIMITS,
     },
   });
@@ -71,6 +77,7 @@ async function main(): Promise<void> {
     server
       .close()
       .then(() => rateLimitStore?.close())
+      .then(() => presenceDirectory?.close())
       .then(
         () => process.exit(0),
         (error: unknown) => {

@@ -6,6 +6,10 @@ export {
 } from './adapters/kysely/store.js';
 export { createMemoryBus } from './adapters/memory-bus.js';
 export { createRedisBus, type RedisBusOptions } from './adapters/redis-bus.js';
+export {
+  createRedisPresenceDirectory,
+  type RedisPresenceDirectoryOptions,
+} from './adapters/redis-presence-directory.js';
 export { createRedisRateLimitStore } from './adapters/redis-rate-limit-store.js';
 export {
   type ConnectionLimits,
@@ -27,6 +31,7 @@ export {
 } from './notify/verify.js';
 export type { Bus, BusMessage, BusTopic } from './ports/bus.js';
 export type { Notifier } from './ports/notifier.js';
+export type { PresenceDirectory } from './ports/presence-directory.js';
 export type { Store } from './ports/store.js';
 export type { AppRouter } from './routers/root.js';
 export {

@@ -7,6 +7,7 @@ import { WebSocketServer } from 'ws';
 import type { NotifyConfig } from '../notify/config.js';
 import type { Bus } from '../ports/bus.js';
 import type { Notifier } from '../ports/notifier.js';
+import type { PresenceDirectory } from '../ports/presence-directory.js';
 import type { Store } from '../ports/store.js';
 import { reportError } from '../report.js';
 import { appRouter } from '../routers/root.js';
@@ -66,6 +67,11 @@ export interface ChatServerConfig {
    * processes (see abuse-limits.ts). @default this process's memory
    */
   rateLimitStore?: RateLimitStore;
+  /**
+   * Where presence is shared between processes (createRedisPresenceDirectory); the caller
+   * closes it after the server. @default this process alone
+   */
+  presenceDirectory?: PresenceDirectory;
   /** Connection caps and deadlines (see docs/security.md). @default DEFAULT_CONNECTION_LIMITS */
   connectionLimits?: Partial<ConnectionLimits>;
 }
@@ -129,6 +135,7 @@ export function createChatServer(deps: {
       ...(config.notifications ? { notifications: config.notifications } : {}),
       ...(config.rateLimits ? { rateLimits: config.rateLimits } : {}),
       ...(config.rateLimitStore ? { rateLimitStore: config.rateLimitStore } : {}),
+      ...(config.presenceDirectory ? { presenceDirectory: config.presenceDirectory } : {}),
       polling: {
         maxPollSessionsPerDevice: limits.maxPollSessionsPerDevice,
         maxPollSessionsPerUser: limits.maxPollSessionsPerUser,

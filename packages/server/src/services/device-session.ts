@@ -3,7 +3,7 @@ import { AppError } from '../errors.js';
 import type { Bus, BusMessage } from '../ports/bus.js';
 import type { Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
-import type { Presence, StreamHandle } from './presence.js';
+import type { Presence, PresenceChangedEvent, StreamHandle } from './presence.js';
 import { type ResumePoint, type ResumePoints, resumePoints } from './resume-points.js';
 
 /** Backfill reads the log in pages of this many events. */
@@ -139,6 +139,11 @@ export class DeviceSession implements StreamHandle {
   /** Drops the connection (presence found the device gone); it resumes from its cursors. */
   cutOff(): void {
     this.sink.cutOff();
+  }
+
+  /** Presence tells this device of a peer's change (as if it came on the user's topic). */
+  presenceChanged(event: PresenceChangedEvent): void {
+    this.onMessage({ kind: 'user', event });
   }
 
   /** Ends the session (the device left); no event is delivered after this. */
@@ -290,6 +295,9 @@ export class DeviceSession implements StreamHandle {
         return this.delivered.has(message.roomId);
       case 'gap':
         return false;
+      case 'presence':
+        // Only on the `presence` topic, which presence follows, not devices.
+        return true;
       case 'room': {
         const { event } = message;
         const last = this.delivered.get(event.roomId);

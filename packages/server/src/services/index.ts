@@ -3,6 +3,7 @@ import type { NotifyConfig } from '../notify/config.js';
 import { createNotifications } from '../notify/service.js';
 import type { Bus } from '../ports/bus.js';
 import type { Notifier } from '../ports/notifier.js';
+import type { PresenceDirectory } from '../ports/presence-directory.js';
 import type { Store } from '../ports/store.js';
 import { reportError } from '../report.js';
 import type { Services } from '../trpc.js';
@@ -33,6 +34,11 @@ export interface ServicesConfig {
   rateLimitStore?: RateLimitStore;
   /** Long-poll session caps and buffer bounds (see poll.ts for the defaults). */
   polling?: PollingOptions;
+  /**
+   * Where each node records its users' presence, to see everyone's over all nodes (see
+   * ports/presence-directory.ts). @default this process alone
+   */
+  presenceDirectory?: PresenceDirectory;
   now?: () => number;
 }
 
@@ -59,6 +65,7 @@ export function createServices(
     bus,
     now,
     ...(config.heartbeatTtlMs ? { heartbeatTtlMs: config.heartbeatTtlMs } : {}),
+    ...(config.presenceDirectory ? { directory: config.presenceDirectory } : {}),
   });
   const notify = createNotifications({ store, presence, rooms, now }, config.notifications);
   const notifier = deps.notifier ?? notify;

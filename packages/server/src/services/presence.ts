@@ -1,7 +1,18 @@
-import { LIMITS, type PresenceState, type PresenceStatus } from '@confab/contracts';
-import type { Bus } from '../ports/bus.js';
+import {
+  LIMITS,
+  type PresenceState,
+  type PresenceStatus,
+  type StreamEvent,
+} from '@confab/contracts';
+import { createMemoryPresenceDirectory } from '../adapters/memory-presence-directory.js';
+import type { Bus, BusMessage } from '../ports/bus.js';
+import type { PresenceChange, PresenceDirectory } from '../ports/presence-directory.js';
 import type { Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
+import { PresenceView } from './presence-view.js';
+
+/** What a peer's device is told when someone's presence changes. */
+export type PresenceChangedEvent = Extract<StreamEvent, { type: 'presence' }>;
 
 /** One open stream of a device, as presence sees it. */
 export interface StreamHandle {
@@ -9,6 +20,8 @@ export interface StreamHandle {
   needsHeartbeat: boolean;
   /** Drops the connection (the device is gone as far as we can tell). */
   cutOff(): void;
+  /** Someone who shares a room with the device's user changed presence. */
+  presenceChanged(event: PresenceChangedEvent): void;
 }
 
 interface Device {
@@ -18,29 +31,49 @@ interface Device {
   lastHeartbeat: number;
 }
 
+/** A failed subscription to the `presence` topic or rebuild is tried again this much later. */
+const RETRY_MS = 1_000;
+
 /**
- * Who is online, over all of a user's devices (a device is a session): online while one of them
- * has a live stream and is active, away while all live ones are idle or hidden, offline
- * otherwise, with the time the last one went. Members of a shared room get changes live.
+ * Who is online, over all of a user's devices on every node (a device is a session): online
+ * while one of them has a live stream and is active, away while all live ones are idle or
+ * hidden, offline otherwise, with the time the last one went. Members of a shared room get
+ * changes live.
+ *
+ * Each node tracks its own devices here and records its status per user in the directory
+ * (ports/presence-directory.ts), which tells it when that made a cluster-wide change. The node
+ * that made a change announces it on the bus's `presence` topic; every node keeps the newest
+ * version of each user in its view (presence-view.ts), tells its own devices of the user's
+ * peers when the status moved, and answers snapshots, `of` and `isConnected` from the view
+ * without any I/O. When the bus reports a gap on `presence` (Redis restarted, a link dropped),
+ * the view is rebuilt from the directory, once the other nodes had time to write their
+ * statuses again, and the changes this node missed go to its devices then.
  *
  * A device that vanishes without closing turns offline within a bound: WebSocket by the
  * server's ping (10 s + 5 s), long polling when its poll session expires (30 s), SSE when its
- * heartbeats stop (45 s). In memory, per process.
+ * heartbeats stop (45 s). A node that dies: see the directory (20 s with Redis).
  */
 export function createPresence(deps: {
   store: Store;
   bus: Bus;
   now: () => number;
   heartbeatTtlMs?: number;
+  /** @default this process alone (createMemoryPresenceDirectory) */
+  directory?: PresenceDirectory;
 }) {
   const { store, bus, now } = deps;
   const heartbeatTtlMs = deps.heartbeatTtlMs ?? LIMITS.heartbeatTtlMs;
+  const directory = deps.directory ?? createMemoryPresenceDirectory();
+  const view = new PresenceView();
   const devices = new Map<string, Device>();
   const devicesOfUser = new Map<string, Set<string>>();
-  const published = new Map<string, PresenceStatus>();
-  const lastSeen = new Map<string, number>();
+  /** The status this node last recorded in the directory per user (absent: offline). */
+  const recorded = new Map<string, PresenceStatus>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let closed = false;
 
-  function statusOf(userId: string): PresenceStatus {
+  /** This node's devices of the user. */
+  function localStatus(userId: string): PresenceStatus {
     let live = false;
     for (const sessionId of devicesOfUser.get(userId) ?? []) {
       const device = devices.get(sessionId);
@@ -51,25 +84,131 @@ export function createPresence(deps: {
     return live ? 'away' : 'offline';
   }
 
+  function localStatuses(): Map<string, PresenceStatus> {
+    const statuses = new Map<string, PresenceStatus>();
+    for (const userId of devicesOfUser.keys()) {
+      const status = localStatus(userId);
+      if (status !== 'offline') statuses.set(userId, status);
+    }
+    return statuses;
+  }
+
   function stateOf(userId: string, fallbackSeen?: number): PresenceState {
-    const status = statusOf(userId);
+    const status = view.statusOf(userId);
     return {
       userId,
       status,
-      lastSeenAt: status === 'offline' ? (lastSeen.get(userId) ?? fallbackSeen ?? null) : null,
+      lastSeenAt: status === 'offline' ? (view.lastSeenOf(userId) ?? fallbackSeen ?? null) : null,
     };
   }
 
-  /** Tells everyone who shares a room with the user, when their status really changed. */
-  async function changed(userId: string): Promise<void> {
-    const status = statusOf(userId);
-    if ((published.get(userId) ?? 'offline') === status) return;
-    published.set(userId, status);
-    if (status === 'offline') lastSeen.set(userId, now());
-    const event = { type: 'presence' as const, ...stateOf(userId) };
-    for (const peer of await store.peersOf(userId))
-      await bus.publish(`user:${peer}`, { kind: 'user', event });
+  /**
+   * Records the user's status on this node when it moved. Called in the order things happen;
+   * the directory keeps that order (see PresenceDirectory.set), so no chain is needed here.
+   */
+  function report(userId: string): void {
+    // Streams ending while the server shuts down are not news: nobody is left to tell (and
+    // with Redis, the directory lets the other nodes sweep this node's users at once).
+    if (closed) return;
+    const status = localStatus(userId);
+    if ((recorded.get(userId) ?? 'offline') === status) return;
+    if (status === 'offline') recorded.delete(userId);
+    else recorded.set(userId, status);
+    // A failed write is the directory's to repair (it writes this node's statuses again).
+    directory.set(userId, status, now()).then(
+      (change) => {
+        if (change) announce(change);
+      },
+      (error: unknown) => console.warn('presence: could not record a change', error),
+    );
   }
+
+  /** A change this node made: every node (this one included) learns it. */
+  function announce(change: PresenceChange): void {
+    if (closed) return;
+    if (directory.shared) void bus.publish('presence', { kind: 'presence', change });
+    heard(change);
+  }
+
+  function heard(change: PresenceChange): void {
+    if (view.apply(change)) tellDevices(change);
+  }
+
+  // One chain for this node's devices, so that a user's changes reach them in the order the
+  // view took them although each waits for a store query.
+  let telling = Promise.resolve();
+  function tellDevices(change: PresenceChange): void {
+    telling = telling
+      .then(async () => {
+        if (closed || devices.size === 0) return;
+        const event: PresenceChangedEvent = {
+          type: 'presence',
+          userId: change.userId,
+          status: change.status,
+          lastSeenAt: change.status === 'offline' ? change.at : null,
+        };
+        for (const peer of await store.peersOf(change.userId))
+          for (const sessionId of devicesOfUser.get(peer) ?? [])
+            for (const stream of devices.get(sessionId)?.streams ?? [])
+              stream.presenceChanged(event);
+      })
+      .catch((error: unknown) => console.warn('presence: could not tell devices', error));
+  }
+
+  function later(task: () => void, ms: number): void {
+    if (closed) return;
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      task();
+    }, ms);
+    timer.unref();
+    timers.add(timer);
+  }
+
+  // Rebuilds do not overlap: one asked for while one runs follows it.
+  let rebuilding = false;
+  let rebuildAgain = false;
+  async function rebuild(): Promise<void> {
+    if (rebuilding) {
+      rebuildAgain = true;
+      return;
+    }
+    rebuilding = true;
+    try {
+      const reading = await directory.read();
+      if (!closed) for (const change of view.rebuild(reading, now())) tellDevices(change);
+    } catch (error) {
+      console.warn('presence: could not read the directory; trying again', error);
+      later(() => void rebuild(), RETRY_MS);
+    } finally {
+      rebuilding = false;
+    }
+    if (rebuildAgain) {
+      rebuildAgain = false;
+      void rebuild();
+    }
+  }
+
+  const onPresence = (message: BusMessage): void => {
+    if (message.kind === 'presence') heard(message.change);
+    // Changes may have been lost; so may Redis's data (a restart): wait until every node has
+    // written its statuses again, then read them all.
+    else if (message.kind === 'gap') later(() => void rebuild(), directory.reassertWithinMs);
+  };
+
+  /** Follows `presence` (subscribed before reading, so no change falls in between). */
+  function follow(): void {
+    bus.subscribe('presence', onPresence).then(
+      () => rebuild(),
+      (error: unknown) => {
+        console.warn('presence: could not follow other nodes; trying again', error);
+        later(follow, RETRY_MS);
+      },
+    );
+  }
+
+  if (directory.shared) follow();
+  directory.start({ changed: announce, local: localStatuses });
 
   function deviceOf(auth: Authenticated): Device {
     let device = devices.get(auth.session.id);
@@ -101,18 +240,6 @@ export function createPresence(deps: {
     }
   }, heartbeatTtlMs / 3);
   sweep.unref();
-
-  // One chain for all changes, so that a user's online/offline events go out in the order
-  // they happened even though each waits for a store query.
-  let publishing = Promise.resolve();
-  let closed = false;
-  const report = (userId: string) => {
-    // Streams ending while the server shuts down are not news: nobody is left to tell.
-    if (closed) return;
-    publishing = publishing
-      .then(() => changed(userId))
-      .catch((error: unknown) => console.warn('presence: could not publish a change', error));
-  };
 
   return {
     /** A stream of the device opened; `detach` it when it ends. */
@@ -147,21 +274,21 @@ export function createPresence(deps: {
       report(auth.user.id);
     },
 
-    /** Whether any device of the user has a live stream (for offline notifications). */
+    /** Whether any device of the user, on any node, has a live stream (offline notifications). */
     isConnected(userId: string): boolean {
-      return statusOf(userId) !== 'offline';
+      return view.statusOf(userId) !== 'offline';
     },
 
     /**
      * Who among these users is online or away (at most `max`): what a new stream's snapshot
-     * carries. Everyone else is offline; `of` tells when they were last seen. No store access,
-     * so a reconnect storm into a large room stays cheap.
+     * carries. Everyone else is offline; `of` tells when they were last seen. No I/O, so a
+     * reconnect storm into a large room stays cheap.
      */
     present(userIds: readonly string[], max: number): PresenceState[] {
       const states: PresenceState[] = [];
       for (const id of userIds) {
         if (states.length >= max) break;
-        const status = statusOf(id);
+        const status = view.statusOf(id);
         if (status !== 'offline') states.push({ userId: id, status, lastSeenAt: null });
       }
       return states;
@@ -169,14 +296,20 @@ export function createPresence(deps: {
 
     /** The presence of these users, with last-seen times from the store for those long gone. */
     async of(userIds: readonly string[]): Promise<PresenceState[]> {
-      const unknown = userIds.filter((id) => statusOf(id) === 'offline' && !lastSeen.has(id));
+      const unknown = userIds.filter(
+        (id) => view.statusOf(id) === 'offline' && view.lastSeenOf(id) === undefined,
+      );
       const seen = await store.lastSeenOf(unknown);
       return userIds.map((id) => stateOf(id, seen.get(id)));
     },
 
+    /** Stops this node's part; the directory is closed by whoever made it. */
     close(): void {
       closed = true;
       clearInterval(sweep);
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      if (directory.shared) bus.unsubscribe('presence', onPresence);
     },
   };
 }

@@ -1,0 +1,67 @@
+import type { PresenceStatus } from '@confab/contracts';
+import type { PresenceChange, PresenceReading } from '../ports/presence-directory.js';
+
+interface Entry {
+  status: PresenceStatus;
+  version: number;
+  /** When the user went offline (meaningful while offline). */
+  at: number;
+}
+
+/**
+ * One node's copy of everyone's cluster-wide presence, read synchronously by snapshots,
+ * `presence.of` and offline notifications (a reconnect storm must not cost a Redis round trip
+ * per device). Fed by the changes nodes announce, which arrive in any order: an entry only ever
+ * moves to a higher version. Offline users stay listed with their last-seen time.
+ */
+export class PresenceView {
+  readonly #entries = new Map<string, Entry>();
+  /**
+   * The version of the last rebuild: the rebuild read every change up to it, so an older change
+   * arriving late (its announcement was in flight) is stale even for a user not listed.
+   */
+  #floor = 0;
+
+  statusOf(userId: string): PresenceStatus {
+    return this.#entries.get(userId)?.status ?? 'offline';
+  }
+
+  /** When the user went offline, if this node saw it (or rebuilt it). */
+  lastSeenOf(userId: string): number | undefined {
+    const entry = this.#entries.get(userId);
+    return entry?.status === 'offline' ? entry.at : undefined;
+  }
+
+  /**
+   * Takes `change` if it is newer than what is known; true when the user's status differs from
+   * before (this node's devices must hear of it), false for a stale or repeated one.
+   */
+  apply(change: PresenceChange): boolean {
+    const known = this.#entries.get(change.userId);
+    if (change.version <= (known?.version ?? this.#floor)) return false;
+    const before = known?.status ?? 'offline';
+    const at = change.status === 'offline' && before === 'offline' && known ? known.at : change.at;
+    this.#entries.set(change.userId, { status: change.status, version: change.version, at });
+    return before !== change.status;
+  }
+
+  /**
+   * Replaces what the reading covers (entries not newer than it); returns the changes this node
+   * missed (its status differed from the reading's), stamped `at`, for its devices to hear.
+   */
+  rebuild(reading: PresenceReading, at: number): PresenceChange[] {
+    const { version, present } = reading;
+    this.#floor = Math.max(this.#floor, version);
+    const missed: PresenceChange[] = [];
+    for (const userId of new Set([...this.#entries.keys(), ...present.keys()])) {
+      const known = this.#entries.get(userId);
+      if (known && known.version > version) continue;
+      const status = present.get(userId) ?? 'offline';
+      const before = known?.status ?? 'offline';
+      const seen = status === 'offline' && before === 'offline' && known ? known.at : at;
+      this.#entries.set(userId, { status, version, at: seen });
+      if (before !== status) missed.push({ userId, status, version, at });
+    }
+    return missed;
+  }
+}
