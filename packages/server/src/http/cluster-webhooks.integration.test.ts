@@ -14,7 +14,7 @@ import { API_KEY, connectWithApiKey } from '../notify/__tests__/fixtures.js';
 
 const SECRET = 'whsec-cluster-0123456789abcdef';
 /** Short, so that a killed node's claim is taken over quickly; renewed every third of it. */
-const LEASE_MS = 3_000;
+const LEASE_MS = 5_000;
 /** Failure guards (a loaded 2-core machine), never what the test measures. */
 const GUARD_MS = 60_000;
 

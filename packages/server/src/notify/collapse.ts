@@ -58,3 +58,4 @@ export function collectPushWindows() {
 function pick(message: Message): PendingPush['last'] {
   return { id: message.id, seq: message.seq, body: message.body, createdAt: message.createdAt };
 }
+export type PushWindows = ReturnType<typeof collectPushWindows>;

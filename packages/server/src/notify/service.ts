@@ -1,17 +1,9 @@
-import {
-  LIMITS,
-  type Message,
-  NOTIFICATION_LIMITS,
-  type NotificationStats,
-  type PushNotificationPayload,
-  type Room,
-} from '@confab/contracts';
+import { LIMITS, type Message, type NotificationStats, type Room } from '@confab/contracts';
 import webpush from 'web-push';
 import type { Notifier } from '../ports/notifier.js';
 import type {
   NewWebhookDelivery,
   NotificationTarget,
-  OutboxItem,
   Store,
   VapidKeys,
   WebhookRecord,
@@ -19,10 +11,12 @@ import type {
 import { newId } from '../services/crypto.js';
 import type { Presence } from '../services/presence.js';
 import type { Rooms } from '../services/rooms.js';
-import { collectPushWindows, type PendingPush } from './collapse.js';
+import { collectPushWindows, type PushWindows } from './collapse.js';
 import { type NotifyConfig, resolveNotifyConfig } from './config.js';
 import { createOutbound } from './outbound.js';
-import { createOutboxPoller, type OutboxOutcome } from './outbox.js';
+import { createOutboxPoller } from './outbox.js';
+import { createOutboxQueue } from './outbox-queue.js';
+import { createPushFlush } from './push-flush.js';
 import { createNotificationSettings } from './settings.js';
 import { createLimiter, createTasks, describeError } from './tasks.js';
 import { createTelemetry } from './telemetry.js';
@@ -40,16 +34,6 @@ const FAN_OUT_MAX_QUEUED = 10_000;
 const PUSH_TARGETS_ROOMS = 500;
 /** The webhook list is read at most this often (and at once after a change on this process). */
 const WEBHOOKS_CACHE_MS = 5_000;
-
-/** A message body cut to the preview length, in code points, with "…" where it was cut. */
-export function preview(body: string, max: number = NOTIFICATION_LIMITS.previewMaxChars): string {
-  const chars = Array.from(body);
-  if (chars.length <= max) return body;
-  return `${chars
-    .slice(0, max - 1)
-    .join('')
-    .trimEnd()}…`;
-}
 
 /**
  * Offline notifications. As the `Notifier`, it hears of each new message, finds the room's
@@ -119,36 +103,7 @@ export function createNotifications(
   const pushSender = createPushSender({ store, config, telemetry, outbound, vapidKeys, now });
   const webhooks = createWebhookDispatcher({ config, telemetry, outbound, now });
 
-  /** A push window that closed: one push, unless they came back or read it meanwhile. */
-  async function flush(item: OutboxItem): Promise<OutboxOutcome> {
-    const userId = item.userId ?? '';
-    const push = JSON.parse(item.payload) as PendingPush;
-    // Back during the window: they saw the messages live.
-    if (presence.isConnected(userId)) return { outcome: 'finished' };
-    // Undefined: they left the room meanwhile; 0: another device read it all.
-    const count = await store.unreadCount(push.room.id, userId);
-    if (!count) return { outcome: 'finished' };
-    const payload: PushNotificationPayload = {
-      type: 'room.messages',
-      tag: `room:${push.room.id}`,
-      roomId: push.room.id,
-      roomName: push.room.kind === 'direct' ? push.authorName : push.room.name,
-      roomKind: push.room.kind,
-      count,
-      lastMessage: {
-        id: push.last.id,
-        seq: push.last.seq,
-        authorDisplayName: push.authorName,
-        bodyPreview: preview(push.last.body),
-        createdAt: push.last.createdAt,
-      },
-    };
-    // Cut short by shutdown: another node (or the next start) sends it; a device that already
-    // had it gets it again, and its push service keeps the newest of the room's topic only.
-    if ((await pushSender.toUser(userId, payload)) === 'aborted')
-      return { outcome: 'release', dueAt: now() };
-    return { outcome: 'finished' };
-  }
+  const flush = createPushFlush({ store, presence, pushSender, telemetry, now });
 
   const poller = createOutboxPoller({
     store,
@@ -175,55 +130,7 @@ export function createNotifications(
     },
   });
 
-  /**
-   * Queues a burst's notifications: its push windows (opened or folded into open ones) and its
-   * webhook deliveries, each bounded across the cluster (approximately: the counts are read at
-   * most once a second).
-   */
-  async function enqueue(
-    pushes: ReturnType<typeof collectPushWindows>,
-    deliveries: NewWebhookDelivery[],
-  ): Promise<void> {
-    const windows = pushes.updates(now(), config.pushCollapseMs, newId);
-    if (windows.length > 0) {
-      if (poller.pending('push') + windows.length > config.pushMaxPending) {
-        for (const w of windows) {
-          telemetry.count('push', 'dropped');
-          telemetry.log({
-            event: 'push.dropped',
-            userId: w.userId,
-            roomId: w.roomId,
-            reason: 'queue-full',
-          });
-        }
-      } else {
-        const opened = await store.openPushWindows(windows);
-        poller.added('push', opened);
-        for (let i = 0; i < opened; i++) telemetry.count('push', 'scheduled');
-        const messages = windows.reduce((sum, w) => sum + w.messages, 0);
-        for (let i = opened; i < messages; i++) telemetry.count('push', 'collapsed');
-        poller.wakeAt(Math.min(...windows.map((w) => w.dueAt)));
-      }
-    }
-    if (deliveries.length > 0) {
-      const room = Math.max(0, config.webhookMaxPending - poller.pending('webhook'));
-      for (const d of deliveries.slice(room)) {
-        telemetry.count('webhooks', 'dropped');
-        telemetry.log({
-          event: 'webhook.dropped',
-          webhookId: d.webhookId,
-          deliveryId: d.id,
-          reason: 'queue-full',
-        });
-      }
-      const kept = deliveries.slice(0, room);
-      if (kept.length > 0) {
-        await store.enqueueWebhookDeliveries(kept);
-        poller.added('webhook', kept.length);
-        poller.wake();
-      }
-    }
-  }
+  const enqueue = createOutboxQueue({ store, poller, config, telemetry, now });
 
   /**
    * New messages fanned out together, whatever their rooms: with no webhook registered, one
@@ -286,7 +193,7 @@ export function createNotifications(
     message: Message,
     burst: {
       roomOf: (roomId: string) => Promise<Room | undefined>;
-      queue: { pushes: ReturnType<typeof collectPushWindows>; deliveries: NewWebhookDelivery[] };
+      queue: { pushes: PushWindows; deliveries: NewWebhookDelivery[] };
     },
     pushTo: readonly string[],
     offline: readonly NotificationTarget[],
