@@ -40,20 +40,6 @@ export function createLimiter(max: number) {
 }
 export type Limiter = ReturnType<typeof createLimiter>;
 
-/** Waits `ms`, or less when `signal` aborts first (shutting down: pending work goes now). */
-export function wait(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** An error's message, for a log line. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
