@@ -79,7 +79,7 @@ export async function startNginxCluster(name: string, size = 3) {
     /** Established connections each node holds on its port (nginx's, for devices and calls). */
     connectionsPerNode(): number[] {
       return nodes.map(({ process, port }) =>
-        process.child.exitCode === null && process.child.pid
+        process.child.exitCode === null && process.child.signalCode === null && process.child.pid
           ? connectionsHeld(process.child.pid, port)
           : 0,
       );
@@ -220,25 +220,27 @@ export interface Acknowledged {
 /**
  * Sends `bodies` into a room from `senders`, each sending one message at a time (through its
  * SDK outbox, which retries a send with no answer), so at most `senders.length` are in flight.
- * `onAcknowledged` runs after each; failures are collected, not thrown.
+ * `onAcknowledged` runs after each; failures are collected, not thrown. With `stop`, no send
+ * starts once it returns true (the bodies left are not sent).
  */
 export async function sendAll(
   senders: readonly ChatClient[],
   roomId: string,
   bodies: readonly string[],
-  onAcknowledged: (ack: Acknowledged, total: number) => void = () => {},
+  options: { onAcknowledged?: (total: number) => void; stop?: () => boolean } = {},
 ): Promise<{ acknowledged: Acknowledged[]; failed: { body: string; error: unknown }[] }> {
   const acknowledged: Acknowledged[] = [];
   const failed: { body: string; error: unknown }[] = [];
+  const stopped = options.stop ?? (() => false);
   let next = 0;
   await Promise.all(
     senders.map(async (sender) => {
-      for (let i = next++; i < bodies.length; i = next++) {
+      for (let i = next++; i < bodies.length && !stopped(); i = next++) {
         const body = bodies[i] ?? '';
         try {
           const result: SendResult = await sender.send({ roomId, body, clientMsgId: body });
           acknowledged.push({ seq: result.seq, body });
-          onAcknowledged({ seq: result.seq, body }, acknowledged.length);
+          options.onAcknowledged?.(acknowledged.length);
         } catch (error) {
           failed.push({ body, error });
         }
