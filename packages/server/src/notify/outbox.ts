@@ -178,9 +178,8 @@ export function createOutboxPoller(deps: {
         },
         Math.max(0, time - now()),
       );
+      // It wakes the poller from any sleep, however long that sleep was planned.
       dueTimer.unref();
-      // A sleep longer than this wait is cut short to start again with the new deadline.
-      if (sleeping) wake();
     },
     /** Resolves once the next claim has been made (at once when stopped). */
     nextCycle(): Promise<void> {
