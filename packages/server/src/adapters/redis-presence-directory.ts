@@ -96,8 +96,11 @@ export async function createRedisPresenceDirectory(
   client.on('ready', () => {
     if (!down) return;
     down = false;
-    // Back after an outage: writes may have failed meanwhile, and Redis may have restarted.
-    void reassert();
+    // Back after an outage: writes may have failed meanwhile, and Redis may have restarted
+    // empty. A heartbeat at once lists this node again before writing its statuses again (a
+    // node that holds fields but is not listed would never be cleared if it died).
+    dirty = true;
+    beat();
   });
 
   /**
