@@ -8,7 +8,8 @@ import {
   summedCpu,
 } from '../drivers/confab-cluster.js';
 import { createRoomOf } from '../drivers/confab-fixture.js';
-import { type ConfabHttp, confabHttp } from '../drivers/confab-http.js';
+import { type ConfabHttp, confabHttp, stringField } from '../drivers/confab-http.js';
+import { forEachLimit } from '../drivers/ws-util.js';
 import { measureSends, type Sender, verifySends } from './send-loop.js';
 import type { Metric, Workload, WorkloadResult } from './types.js';
 
@@ -32,13 +33,28 @@ function routedHttp(https: readonly ConfabHttp[], nodeOf: ReadonlyMap<string, nu
 }
 
 interface SendFigures {
+  /** All senders in one room. */
   rate: number;
   serverCpuPct: number;
+  /** Each sender in a room of its own. */
+  ownRoomsRate: number;
+}
+
+/** Sender s in a new room of its own, created through its node. */
+async function ownRooms(http: ConfabHttp, tokens: readonly string[]): Promise<Sender[]> {
+  const senders: Sender[] = new Array<Sender>(tokens.length);
+  await forEachLimit(tokens.length, 8, async (s) => {
+    const token = tokens[s] ?? '';
+    const room = await http.mutation('room.create', { kind: 'public', name: 'own' }, token);
+    senders[s] = { token, roomId: stringField(room, 'id') };
+  });
+  return senders;
 }
 
 /**
- * `sends.senders` users in closed loops of `message.send` into one new room, sender s through
- * node s mod N; acknowledged sends/s, checked against the room's log as in `sends`.
+ * `sends.senders` users in closed loops of `message.send`, sender s through node s mod N: all
+ * into one new room, then each into a room of its own; acknowledged sends/s, each run checked
+ * against the rooms' logs as in `sends`.
  */
 async function onNodes(
   count: number,
@@ -60,17 +76,22 @@ async function onNodes(
     nodeOf,
   );
   try {
+    const measure = async (placed: Sender[]) => {
+      const window = { warmupMs, durationMs };
+      const run = await measureSends(http, summedCpu(nodes), placed, window, config.bodyChars);
+      return { run, failure: await verifySends(http, placed, run) };
+    };
     const roomId = await createRoomOf(`http://127.0.0.1:${nodes[0]?.port}`, tokens, 'sends');
-    const placed: Sender[] = tokens.map((token) => ({ token, roomId }));
-    const run = await measureSends(
-      http,
-      summedCpu(nodes),
-      placed,
-      { warmupMs, durationMs },
-      config.bodyChars,
-    );
-    const failure = (await verifySends(http, placed, run)) ?? nodesExitReason(nodes);
-    return { failure, figures: { rate: run.rate, serverCpuPct: run.cpu.serverPct } };
+    const one = await measure(tokens.map((token) => ({ token, roomId })));
+    const own = await measure(await ownRooms(http, tokens));
+    return {
+      failure: one.failure ?? own.failure ?? nodesExitReason(nodes),
+      figures: {
+        rate: one.run.rate,
+        serverCpuPct: one.run.cpu.serverPct,
+        ownRoomsRate: own.run.rate,
+      },
+    };
   } finally {
     http.close();
     await Promise.all(nodes.map((n) => n.stop()));
@@ -86,8 +107,9 @@ const metric = (key: string, label: (c: BenchConfig) => string, digits = 0): Met
 
 /**
  * Acknowledged sends/s on PostgreSQL with one Confab process (in-process bus) and with two
- * through Redis, the senders split between them, all into one room (the hardest case: every
- * send takes the room's next seq). Each round runs one node, then two.
+ * through Redis, the senders split between them: all into one room (every send takes the
+ * room's row lock for its seq, whichever node it came through), then each into a room of its
+ * own. Each round runs one node, then two.
  */
 export const clusterSends: Workload = {
   name: 'cluster-sends',
@@ -104,6 +126,12 @@ export const clusterSends: Workload = {
     metric('twoNodesSendsPerSec', () => '  acknowledged sends/s, two nodes through Redis ↑'),
     metric('twoNodesCpuPct', () => '  server CPU, % of a core, two nodes (sum of both)'),
     metric('sendsRatio', () => '  sends/s two nodes ÷ one ↑', 2),
+    metric(
+      'oneNodeOwnRoomsSendsPerSec',
+      (c) => `  acknowledged sends/s, one node (${c.sends.senders} senders, a room each) ↑`,
+    ),
+    metric('twoNodesOwnRoomsSendsPerSec', () => '  acknowledged sends/s, two nodes, a room each ↑'),
+    metric('ownRoomsRatio', () => '  sends/s two nodes ÷ one, a room each ↑', 2),
   ],
   async run(_driver, config): Promise<WorkloadResult> {
     const fixture = await clusterFixture(config);
@@ -123,6 +151,9 @@ export const clusterSends: Workload = {
         twoNodesSendsPerSec: two.figures.rate,
         twoNodesCpuPct: two.figures.serverCpuPct,
         sendsRatio: two.figures.rate / one.figures.rate,
+        oneNodeOwnRoomsSendsPerSec: one.figures.ownRoomsRate,
+        twoNodesOwnRoomsSendsPerSec: two.figures.ownRoomsRate,
+        ownRoomsRatio: two.figures.ownRoomsRate / one.figures.ownRoomsRate,
       },
     };
   },
