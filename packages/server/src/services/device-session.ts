@@ -296,7 +296,9 @@ export class DeviceSession implements StreamHandle {
       case 'gap':
         return false;
       case 'presence':
-        // Only on the `presence` topic, which presence follows, not devices.
+      case 'poll-handoff':
+      case 'poll-handed':
+        // Only on the `presence` and `polls` topics, which nodes follow, not devices.
         return true;
       case 'room': {
         const { event } = message;
