@@ -28,7 +28,7 @@ interface Figures {
 
 /**
  * The latency pattern (`crossNode` sizes) on `nodes`: the devices split evenly between them
- * (device d on node d mod N, users round-robin, so a user's devices sit on both), message i sent
+ * (in contiguous shares; users round-robin, so a user's devices sit on both), message i sent
  * through node i mod N. Latency of every delivery, and the CPU of all nodes together from the
  * first measured send until the last delivery, per delivery.
  */
