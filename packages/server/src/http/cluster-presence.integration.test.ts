@@ -202,6 +202,26 @@ describe('presence across two API processes', () => {
     expect(offline?.type === 'presence' && offline.lastSeenAt).toBeGreaterThanOrEqual(before);
   }, 120_000);
 
+  it('a device going idle, told through the other node, is away cluster-wide (no sticky sessions)', async () => {
+    const [a, b] = nodes as [ApiProcess, ApiProcess];
+    const gil = await user(a, 'gil_presence');
+    const lou = await user(b, 'lou_presence');
+    await room(gil, [lou]);
+    const watcher = await device(b, lou.token);
+    // Gil's stream is on node a; a proxy sends his HTTP calls to node b.
+    await device(a, gil.token);
+    await watcher.until(() => watcher.changesOf(gil.id).length > 0, 'gil online');
+    const gilOnB = connect(b.url, gil.token);
+    clients.push(gilOnB);
+    await gilOnB.api.presence.setActive.mutate({ active: false });
+    await watcher.until(() => watcher.changesOf(gil.id).length > 1, 'gil away');
+    await gilOnB.api.presence.setActive.mutate({ active: true });
+    await watcher.until(() => watcher.changesOf(gil.id).length > 2, 'gil online again');
+    // A heartbeat on node b takes the same path and changes nothing here.
+    await gilOnB.api.presence.heartbeat.mutate();
+    expect(watcher.changesOf(gil.id)).toEqual(['online', 'away', 'online']);
+  }, 120_000);
+
   it('a snapshot on one node lists who is online or away only on the other', async () => {
     const [a, b] = nodes as [ApiProcess, ApiProcess];
     const dan = await user(a, 'dan_presence');

@@ -13,6 +13,11 @@ export type BusMessage =
   | { kind: 'user'; event: UserEvent }
   /** On a room's topic: a signal for its members that is not part of its log. */
   | { kind: 'signal'; event: z.infer<typeof Typing> | z.infer<typeof Receipt> }
+  /**
+   * On the user's topic: a device's heartbeat or activity (`active`), from whichever node its
+   * HTTP call reached, for the node that holds its stream.
+   */
+  | { kind: 'device'; sessionId: string; active?: boolean }
   /** On `presence`: a user's status over all nodes changed (each node tells its own devices). */
   | { kind: 'presence'; change: PresenceChange }
   /**

@@ -295,6 +295,11 @@ export class DeviceSession implements StreamHandle {
         return this.delivered.has(message.roomId);
       case 'gap':
         return false;
+      case 'device':
+        // This device's heartbeat or activity, called on another node.
+        if (message.sessionId === this.auth.session.id)
+          this.deps.presence?.touched(this.auth, message.active);
+        return true;
       case 'presence':
       case 'poll-handoff':
       case 'poll-handed':

@@ -232,6 +232,17 @@ export function createPresence(deps: {
     if (devicesOfUser.get(device.userId)?.size === 0) devicesOfUser.delete(device.userId);
   }
 
+  function touch(sessionId: string): void {
+    const device = devices.get(sessionId);
+    if (device) device.lastHeartbeat = now();
+  }
+
+  function tellDevice(auth: Authenticated, change: { active?: boolean }): void {
+    bus
+      .publish(`user:${auth.user.id}`, { kind: 'device', sessionId: auth.session.id, ...change })
+      .catch((error: unknown) => console.warn('presence: could not reach the device', error));
+  }
+
   const sweep = setInterval(() => {
     const t = now();
     for (const device of devices.values()) {
@@ -261,16 +272,35 @@ export function createPresence(deps: {
       report(auth.user.id);
     },
 
+    /**
+     * An SSE device says it is still there. With several nodes the call may reach one that
+     * does not hold the device's stream (no sticky sessions): then it goes on the user's topic
+     * to the node that does (its DeviceSession calls `touched`).
+     */
     heartbeat(auth: Authenticated): void {
-      const device = devices.get(auth.session.id);
-      if (device) device.lastHeartbeat = now();
+      if (!devices.has(auth.session.id) && bus.spansProcesses) tellDevice(auth, {});
+      else touch(auth.session.id);
     },
 
+    /** The device went active or idle (hidden, no input); reaches its node as `heartbeat` does. */
     setActive(auth: Authenticated, active: boolean): void {
+      if (!devices.has(auth.session.id) && bus.spansProcesses) {
+        tellDevice(auth, { active });
+        return;
+      }
       const device = deviceOf(auth);
       device.active = active;
       device.lastHeartbeat = now();
       forget(auth.session.id, device);
+      report(auth.user.id);
+    },
+
+    /** On the node that holds the device's stream: its heartbeat or activity, from any node. */
+    touched(auth: Authenticated, active: boolean | undefined): void {
+      touch(auth.session.id);
+      const device = devices.get(auth.session.id);
+      if (!device || active === undefined || device.active === active) return;
+      device.active = active;
       report(auth.user.id);
     },
 
