@@ -21,3 +21,15 @@ export function backoffDelayMs(
   const ceiling = Math.min(options.maxDelayMs, options.minDelayMs * 2 ** Math.min(attempt, 30));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
+
+/**
+ * The wait before reconnecting to a server that said it is restarting (it drains): "full
+ * jitter" over the first retry's ceiling, so the devices it sends away in the same moment do
+ * not arrive at the other nodes in the same one. Not a failure, so no exponential growth.
+ */
+export function restartDelayMs(
+  options: BackoffOptions,
+  random: () => number = Math.random,
+): number {
+  return Math.round(random() * options.minDelayMs);
+}

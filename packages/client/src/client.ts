@@ -7,12 +7,13 @@ import {
 } from '@confab/contracts';
 import type { AppRouter } from '@confab/server';
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
-import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF } from './backoff.js';
+import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF, restartDelayMs } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { errorCodeOf, SESSION_ENDED_CODES, ValidationError } from './errors.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 import { Sequencer } from './sequencer.js';
 import {
+  isServerRestart,
   type OpenStream,
   openStream,
   type Transport,
@@ -256,6 +257,14 @@ export function createChatClient(options: ChatClientOptions) {
     const code = errorCodeOf(error);
     if (code && SESSION_ENDED_CODES.has(code)) {
       shutdown(error);
+      return;
+    }
+    if (isServerRestart(error)) {
+      // The server drains and sent this device away: back at once (behind a proxy, to another
+      // node), after a short jitter. Not a failure: neither the backoff nor the fallback counts it.
+      const delay = restartDelayMs(backoff);
+      setState({ state: 'reconnecting', retryAt: Date.now() + delay, error });
+      retryTimer = setTimeout(startAttempt, delay);
       return;
     }
     failures++;

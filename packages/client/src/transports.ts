@@ -50,6 +50,21 @@ export class TransportError extends Error {
   }
 }
 
+/** The WebSocket close code of a draining server (RFC 6455 "Service Restart"). */
+export const SERVICE_RESTART_CLOSE_CODE = 1012;
+
+/**
+ * Whether a stream ended because its server drains (a restart, a deploy): a WebSocket closed
+ * with 1012, or an SSE stream or poll answered SERVICE_UNAVAILABLE. The device should reconnect
+ * at once (behind a proxy it reaches another node); it is not a failure of the transport.
+ */
+export function isServerRestart(error: unknown): boolean {
+  if (error instanceof TransportError) return error.closeCode === SERVICE_RESTART_CLOSE_CODE;
+  if (typeof error !== 'object' || error === null || !('data' in error)) return false;
+  const data = (error as { data?: { code?: unknown } | null }).data;
+  return data?.code === 'SERVICE_UNAVAILABLE';
+}
+
 type Subscribable = TRPCClient<AppRouter>['events']['onEvent'];
 
 function subscribe(onEvent: Subscribable, request: StreamRequest, handlers: StreamHandlers) {

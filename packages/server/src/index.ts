@@ -16,6 +16,11 @@ export {
   DEFAULT_CONNECTION_LIMITS,
 } from './http/connection-limits.js';
 export {
+  DEFAULT_DRAIN_SPREAD_MS,
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  type DrainOptions,
+} from './http/drain.js';
+export {
   type ChatServer,
   type ChatServerConfig,
   createChatServer,

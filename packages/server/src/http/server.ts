@@ -23,6 +23,15 @@ import {
   DEFAULT_CONNECTION_LIMITS,
 } from './connection-limits.js';
 import { readCookie, sessionCookieName, writeSessionCookie } from './cookies.js';
+import {
+  createResponseTracker,
+  DEFAULT_DRAIN_SPREAD_MS,
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  type DrainOptions,
+  drainHttpServer,
+  opensStream,
+  serverRestarting,
+} from './drain.js';
 import { createOriginCheck } from './origin.js';
 import { refuseRequest } from './refuse.js';
 import { createRpcHandler } from './rpc-handler.js';
@@ -205,11 +214,23 @@ export function createChatServer(deps: {
     ? createStaticHandler(config.staticDir, { secure })
     : undefined;
 
+  /** Set by close(): streams are refused, and every answer closes its connection. */
+  let draining = false;
+
   const route = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const api = path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`);
     // Pages get theirs from the static handler; everything else is data, never a page.
     if (api || path === '/healthz' || !serveStatic) setApiSecurityHeaders(res, { secure });
+    // Calls that reach a draining server on a kept-alive connection are answered (the store is
+    // still open), and the client's next one opens a connection: behind a proxy, to another node.
+    if (draining) res.setHeader('Connection', 'close');
+    if (draining && opensStream(path, TRPC_PATH)) {
+      if (req.method === 'GET' && path === `${TRPC_PATH}/events.onEvent`)
+        sseHandler.refuse(res, serverRestarting());
+      else refuseRequest(res, appRouter, serverRestarting());
+      return;
+    }
     if (api) {
       // Mutations are JSON only: a form or multipart POST (which any page may send without
       // asking, CORS or not) never reaches a procedure.
@@ -235,7 +256,9 @@ export function createChatServer(deps: {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
     }
   };
+  const answering = createResponseTracker();
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    answering.add(res);
     try {
       route(req, res);
     } catch (error) {
@@ -275,6 +298,12 @@ export function createChatServer(deps: {
         socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
         return;
       }
+      if (draining) {
+        socket.end(
+          'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+        );
+        return;
+      }
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     } catch (error) {
       reportError('websocket upgrade', error);
@@ -294,6 +323,7 @@ export function createChatServer(deps: {
     pongWaitMs: config.wsPongWaitMs ?? 5_000,
     limits,
     streams,
+    restarting: serverRestarting,
   });
 
   return {
@@ -324,21 +354,31 @@ export function createChatServer(deps: {
       };
     },
     /**
-     * Drains: stops accepting, asks WebSocket clients to reconnect elsewhere, ends open
-     * streams, then closes the bus and the store. Sends already committed stay committed.
+     * Drains, then closes the bus and the store: stops accepting connections and streams at
+     * once, tells every live stream to reconnect elsewhere (each at a random moment within
+     * `drainSpreadMs`), lets running requests finish (a send mid-commit is answered), and at
+     * `drainTimeoutMs` cuts whatever is left.
      */
-    async close(): Promise<void> {
-      wssHandler.broadcastReconnectNotification();
+    async close(options: DrainOptions = {}): Promise<void> {
+      draining = true;
+      answering.closeAfterAnswers();
+      const timeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+      const { cut } = await drainHttpServer(httpServer, {
+        goodbyes: [
+          ...wssHandler.goodbyes(),
+          ...sseHandler.goodbyes(serverRestarting),
+          ...services.polling.goodbyes(serverRestarting),
+        ],
+        spreadMs: options.drainSpreadMs ?? DEFAULT_DRAIN_SPREAD_MS,
+        timeoutMs,
+        cutRest: () => wssHandler.terminateAll(),
+      });
+      if (cut) console.warn(`Drain: connections still open after ${timeoutMs} ms were cut`);
       wssHandler.close();
       sseHandler.close();
-      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      wssHandler.closeAll(1012, 'Server restarting');
       wss.close();
-      // Open SSE streams and keep-alive sockets would otherwise hold close() forever.
       services.polling.close();
       services.presence.close();
-      httpServer.closeAllConnections();
-      await closed;
       // Pending pushes go out and webhook retries stop before the store closes under them.
       await services.notify.close();
       await deps.bus.close();
