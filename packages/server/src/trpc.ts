@@ -134,7 +134,7 @@ export const apiKeyProcedure = t.procedure.use(async ({ ctx, next }) => {
   const { limits } = ctx.services;
   await limits.check('apiKeyFailuresPerAddress', ctx.address);
   try {
-    ctx.services.push.requireApiKey(ctx.apiKey);
+    await ctx.services.push.requireApiKey(ctx.apiKey);
   } catch (error) {
     await limits.fail('apiKeyFailuresPerAddress', ctx.address);
     throw error;

@@ -68,7 +68,7 @@ export type MessageChange =
  * appends to a room's log allocates the next seq in the same transaction that stores the entry,
  * so a room's seqs are 1, 2, 3... with no gap and no duplicate, and a returned event is committed.
  */
-export interface Store extends NotificationsStore, OutboxStore {
+export interface Store extends NotificationsStore, OutboxStore, ApiKeysStore {
   readonly dialect: 'sqlite' | 'postgres';
 
   createUser(user: UserRecord): Promise<'created' | 'username-taken'>;
@@ -335,4 +335,26 @@ export interface OutboxStore {
   releaseOutboxItem(claim: OutboxClaim, dueAt: number): Promise<boolean>;
   /** Rows in the outbox, claimed or not, by kind. */
   outboxCounts(): Promise<{ webhook: number; push: number }>;
+}
+
+/** An API key for the server-to-server push API, made by the admin command line. */
+export interface ApiKeyRecord {
+  id: string;
+  /** What the operator called it (which app holds it). */
+  name: string;
+  /** SHA-256 of the key: the key itself is shown once at creation and never stored. */
+  keyHash: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+/** Stored API keys (keys from the API_KEYS setting are not stored). */
+export interface ApiKeysStore {
+  createApiKey(key: ApiKeyRecord): Promise<void>;
+  /** The key with this hash, revoked or not. */
+  apiKeyByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  /** Every stored key, revoked ones included, oldest first. */
+  apiKeys(): Promise<ApiKeyRecord[]>;
+  /** False when there is no such key or it was revoked already. */
+  revokeApiKey(id: string, at: number): Promise<boolean>;
 }

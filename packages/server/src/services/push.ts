@@ -1,9 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import { ERROR_CODES, type SendResult } from '@confab/contracts';
 import { AppError, roomNotFound } from '../errors.js';
 import type { Bus } from '../ports/bus.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
+import { createApiKeyCheck } from './api-keys.js';
 import { newId } from './crypto.js';
 import type { Rooms } from './rooms.js';
 
@@ -20,7 +20,7 @@ export function createPush(deps: {
   now: () => number;
 }) {
   const { store, bus, rooms, notifier, now } = deps;
-  const keys = deps.apiKeys.map((k) => Buffer.from(k));
+  const isApiKey = createApiKeyCheck({ store, configured: deps.apiKeys });
 
   async function userNamed(username: string) {
     const user = await store.userByUsername(username);
@@ -29,13 +29,10 @@ export function createPush(deps: {
   }
 
   return {
-    /** Constant-time check against every configured key; no key configured means no access. */
-    requireApiKey(presented: string | undefined): void {
-      const candidate = Buffer.from(presented ?? '');
-      const ok = keys.some(
-        (key) => key.length === candidate.length && timingSafeEqual(key, candidate),
-      );
-      if (!ok) throw new AppError(ERROR_CODES.INVALID_API_KEY, 'Missing or wrong API key');
+    /** A configured (API_KEYS) or stored, unrevoked key; none of either means no access. */
+    async requireApiKey(presented: string | undefined): Promise<void> {
+      if (!(await isApiKey(presented)))
+        throw new AppError(ERROR_CODES.INVALID_API_KEY, 'Missing or wrong API key');
     },
 
     async postMessage(input: {

@@ -106,5 +106,13 @@ export interface Database {
     claimed_by: string | null;
     created_at: number;
   };
+  /** API keys made by the admin command line; only the key's SHA-256 is kept. */
+  api_keys: {
+    id: string;
+    name: string;
+    key_hash: string;
+    created_at: number;
+    revoked_at: number | null;
+  };
   kysely_migration_marker?: { id: Generated<number> };
 }

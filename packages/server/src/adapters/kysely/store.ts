@@ -5,6 +5,7 @@ import { Kysely, type LogEvent, PostgresDialect, type SqliteDatabase, SqliteDial
 import pg from 'pg';
 import type { Store } from '../../ports/store.js';
 import { accountsStore } from './accounts.js';
+import { apiKeysStore } from './api-keys.js';
 import { messagesStore } from './messages.js';
 import { migrateToLatest } from './migrations.js';
 import { notificationsStore } from './notifications.js';
@@ -28,6 +29,7 @@ function assemble(db: Kysely<Database>, dialect: Store['dialect']): Store {
     ...messagesStore(db, dialect),
     ...notificationsStore(db),
     ...outboxStore(db, dialect),
+    ...apiKeysStore(db),
     close: () => db.destroy(),
   };
 }
