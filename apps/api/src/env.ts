@@ -1,4 +1,10 @@
-import { DEFAULT_CONNECTION_LIMITS, DEFAULT_RATE_RULES, type RateKind } from '@confab/server';
+import {
+  DEFAULT_CONNECTION_LIMITS,
+  DEFAULT_DRAIN_SPREAD_MS,
+  DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_RATE_RULES,
+  type RateKind,
+} from '@confab/server';
 import { z } from 'zod';
 
 const RateKindName = z.enum(Object.keys(DEFAULT_RATE_RULES) as [RateKind, ...RateKind[]]);
@@ -52,6 +58,13 @@ const Env = z.object({
    * PostgreSQL and Redis, which they share.
    */
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * On SIGTERM or SIGINT the process drains: devices are told to reconnect elsewhere, each at a
+   * random moment within DRAIN_SPREAD_MS (at most half the timeout), running requests finish, and
+   * what is still open after DRAIN_TIMEOUT_MS is cut.
+   */
+  DRAIN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(DEFAULT_DRAIN_TIMEOUT_MS),
+  DRAIN_SPREAD_MS: z.coerce.number().int().min(0).max(60_000).default(DEFAULT_DRAIN_SPREAD_MS),
   /** The built web app to serve at `/`; empty to serve none. */
   WEB_DIST: z.string().optional(),
   /** Comma-separated API keys for the server-to-server push API; none disables it. */

@@ -19,6 +19,9 @@ function defaultWebDist(): string | undefined {
   return existsSync(resolve(candidate, 'index.html')) ? candidate : undefined;
 }
 
+/** How long closing the bus, store and Redis clients may take after the drain's deadline. */
+const SHUTDOWN_GRACE_MS = 5_000;
+
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
   if (env.WORKERS > 1 && cluster.isPrimary) {
@@ -62,20 +65,19 @@ async function main(): Promise<void> {
     },
   });
   const url = await server.listen(env.PORT, env.HOST);
-  const storage = store.dialect === 'sqlite' ? `SQLite ${resolve(env.DATABASE_URL)}` : 'PostgreSQL';
-  const fanOut = env.REDIS_URL ? 'Redis' : 'in-process';
-  const setup = `storage: ${storage}; fan-out: ${fanOut}; web app: ${staticDir ? 'served' : 'not built'}`;
-  // A worker's line is not the one to wait for: the primary says when all of them listen.
-  if (cluster.isWorker) console.log(`worker ${process.pid} listening  (${setup})`);
-  else console.log(`Confab is running at ${url}  (${setup})`);
-
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: draining connections and closing`);
+    // The drain cuts what is left at its deadline; this bounds what comes after it too (closing
+    // the store waits for the queries still running, which a stuck database could hold forever).
+    setTimeout(() => {
+      console.error(`Shutdown still not done ${SHUTDOWN_GRACE_MS} ms after the drain deadline`);
+      process.exit(1);
+    }, env.DRAIN_TIMEOUT_MS + SHUTDOWN_GRACE_MS).unref();
     server
-      .close()
+      .close({ drainTimeoutMs: env.DRAIN_TIMEOUT_MS, drainSpreadMs: env.DRAIN_SPREAD_MS })
       .then(() => rateLimitStore?.close())
       .then(() => presenceDirectory?.close())
       .then(
@@ -86,8 +88,16 @@ async function main(): Promise<void> {
         },
       );
   };
+  // Before the line that says it runs: a SIGTERM right after it must drain, not kill.
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+
+  const storage = store.dialect === 'sqlite' ? `SQLite ${resolve(env.DATABASE_URL)}` : 'PostgreSQL';
+  const fanOut = env.REDIS_URL ? 'Redis' : 'in-process';
+  const setup = `storage: ${storage}; fan-out: ${fanOut}; web app: ${staticDir ? 'served' : 'not built'}`;
+  // A worker's line is not the one to wait for: the primary says when all of them listen.
+  if (cluster.isWorker) console.log(`worker ${process.pid} listening  (${setup})`);
+  else console.log(`Confab is running at ${url}  (${setup})`);
 }
 
 main().catch((error: unknown) => {
