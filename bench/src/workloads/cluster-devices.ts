@@ -5,12 +5,14 @@ import {
   disposeClusterFixture,
   nodesExitReason,
   startNodes,
+  summedCpu,
 } from '../drivers/confab-cluster.js';
 import type { ServerHandle } from '../drivers/process.js';
 import type { Publisher } from '../drivers/types.js';
 import { type LoadClient, LoadClientPool } from '../load-client/pool.js';
-import { procOpenFiles, procRssBytes } from '../proc.js';
+import { procCpuMicros, procOpenFiles, procRssBytes } from '../proc.js';
 import { send, sleep } from './common.js';
+import { startCpuMeter } from './cpu-meter.js';
 import { Tracker } from './tracker.js';
 import type { Metric, Workload, WorkloadResult } from './types.js';
 
@@ -119,6 +121,12 @@ export const clusterDevices: Workload = {
     metric('connectSeconds', () => '  s to connect them all', 1),
     metric('firstMs', () => '  ms from the send until the last device had broadcast 1 ↓'),
     metric('allMs', (c) => `  ms until the last device had all ${c.clusterDevices.messages} ↓`),
+    metric(
+      'broadcastServerCpuSeconds',
+      () => '  CPU s of all nodes meanwhile (until every load client had verified)',
+      2,
+    ),
+    metric('broadcastClientsCpuSeconds', () => '  CPU s of all load clients meanwhile', 2),
     metric('lost', () => '  deliveries lost (must be 0)'),
   ],
   async run(_driver, config): Promise<WorkloadResult> {
@@ -148,6 +156,11 @@ export const clusterDevices: Workload = {
       const first = nodes[0];
       if (!first) throw new Error('No nodes');
       publisher = clusterPublisher([first], fixture.roomId, fixture.tokens, publishing);
+      // What the broadcast cost: a long one on a busy machine says whose CPU it waited for.
+      const clientsCpu = async () =>
+        sum(await Promise.all(clients.map((c) => procCpuMicros(c.pid))));
+      const meter = await startCpuMeter(summedCpu(nodes));
+      const clientsCpu0 = await clientsCpu();
       const sentAt = epochNow();
       for (let i = 0; i < sizes.messages; i++) send(publisher, publishing, i, config.bodyChars);
       const verified = await Promise.all(
@@ -161,6 +174,8 @@ export const clusterDevices: Workload = {
             .catch((error: unknown) => ({ failure: message(error), completedAtMs: [] })),
         ),
       );
+      const cpu = await meter.read();
+      const clientsSeconds = ((await clientsCpu()) - clientsCpu0) / 1e6;
       const lastAt = (i: number) =>
         Math.max(...verified.map((v) => v.completedAtMs[i] ?? Number.NaN));
       const failure =
@@ -177,6 +192,8 @@ export const clusterDevices: Workload = {
           connectSeconds,
           firstMs: lastAt(0) - sentAt,
           allMs: Math.max(...Array.from({ length: sizes.messages }, (_, i) => lastAt(i))) - sentAt,
+          broadcastServerCpuSeconds: cpu.serverSeconds,
+          broadcastClientsCpuSeconds: clientsSeconds,
           // Verified above: any loss fails the run, so a figure here means none was lost.
           lost: 0,
         },
