@@ -75,6 +75,13 @@ export class Sequencer {
       this.handlers.synced(this.snapshot());
       return;
     }
+    if (event.type === 'history.truncated') {
+      // Only news when this device is behind the room's new start.
+      const last = this.cursors.get(event.roomId);
+      if (last === undefined || last < event.beforeSeq - 1)
+        this.truncate(event.roomId, event.beforeSeq);
+      return;
+    }
     if (!('seq' in event)) {
       this.handlers.deliver(event);
       return;
@@ -91,10 +98,23 @@ export class Sequencer {
     this.handlers.deliver(event);
   }
 
+  /** The room's history before `beforeSeq` is gone (retention): the cursor moves past it. */
+  private truncate(roomId: string, beforeSeq: number): void {
+    this.cursors.set(roomId, beforeSeq - 1);
+    this.handlers.deliver({ type: 'history.truncated', roomId, beforeSeq });
+  }
+
   private async fill(roomId: string, after: number, until: number): Promise<void> {
     let from = after;
     while (from < until) {
       const page = await this.fetchAfter(roomId, from);
+      // A room's log has no holes but at its front, which retention deletes: events missing
+      // before the page's first (or before the live one being applied) are gone for good.
+      const next = Math.min(page.events[0]?.seq ?? until + 1, until + 1);
+      if (next > from + 1) {
+        this.truncate(roomId, next);
+        from = next - 1;
+      }
       for (const missed of page.events) {
         if (missed.seq > until) return;
         if (missed.seq > from) {

@@ -19,6 +19,11 @@ export const HistoryPage = z.object({
   messages: z.array(Message),
   /** True when older messages exist before the first one. */
   hasMore: z.boolean(),
+  /**
+   * The first seq still in the room's log: messages before it were deleted by retention. 1 when
+   * nothing was; with `hasMore` false and `startSeq` above 1, older messages existed and are gone.
+   */
+  startSeq: Seq,
 });
 export type HistoryPage = z.infer<typeof HistoryPage>;
 

@@ -92,8 +92,25 @@ export const StreamSynced = z.object({
 });
 export type StreamSynced = z.infer<typeof StreamSynced>;
 
-/** What a device's stream carries: its rooms' log entries, its user's signals, sync points. */
-export const StreamEvent = z.union([RoomEvent, UserEvent, StreamSynced]);
+/**
+ * The room's log before `beforeSeq` was deleted (message retention) and this device had not
+ * received all of it: it comes before the first event the device gets from `beforeSeq` on, so
+ * the device knows history before that point is gone instead of seeing a silent gap. Cursors
+ * move to `beforeSeq - 1`. Not part of the log (it has no seq of its own).
+ */
+export const HistoryTruncated = z.object({
+  type: z.literal('history.truncated'),
+  roomId: RoomId,
+  /** The first seq still kept: every event before it is gone. */
+  beforeSeq: Seq,
+});
+export type HistoryTruncated = z.infer<typeof HistoryTruncated>;
+
+/**
+ * What a device's stream carries: its rooms' log entries, its user's signals, sync points, and
+ * where a room's history was cut by retention.
+ */
+export const StreamEvent = z.union([RoomEvent, UserEvent, StreamSynced, HistoryTruncated]);
 export type StreamEvent = z.infer<typeof StreamEvent>;
 
 /**

@@ -57,6 +57,7 @@ describe('timeline', () => {
         page: {
           messages: [message(1, 'one'), message(2, 'two'), message(3, 'three')],
           hasMore: false,
+          startSeq: 1,
         },
       },
     );
@@ -68,7 +69,11 @@ describe('timeline', () => {
 
   it('prepends older pages without touching what is held, and keeps deleted messages as tombstones', () => {
     const t = run(
-      { type: 'history', roomId: room, page: { messages: [message(5, 'five')], hasMore: true } },
+      {
+        type: 'history',
+        roomId: room,
+        page: { messages: [message(5, 'five')], hasMore: true, startSeq: 1 },
+      },
       {
         type: 'event',
         event: {
@@ -95,7 +100,11 @@ describe('timeline', () => {
       {
         type: 'older',
         roomId: room,
-        page: { messages: [message(2, 'two'), message(5, 'stale five')], hasMore: false },
+        page: {
+          messages: [message(2, 'two'), message(5, 'stale five')],
+          hasMore: false,
+          startSeq: 1,
+        },
       },
     );
     expect(bodies(t)).toEqual(['2:two', '5:']);
@@ -108,12 +117,51 @@ describe('timeline', () => {
       {
         type: 'history',
         roomId: 'other',
-        page: { messages: [message(1, 'elsewhere')], hasMore: false },
+        page: { messages: [message(1, 'elsewhere')], hasMore: false, startSeq: 1 },
       },
-      { type: 'history', roomId: room, page: { messages: [], hasMore: false } },
+      { type: 'history', roomId: room, page: { messages: [], hasMore: false, startSeq: 1 } },
       { type: 'event', event: { ...created(1, 'x'), roomId: 'other' } },
     );
     expect(t.messages).toEqual([]);
     expect(t.loaded).toBe(true);
+  });
+
+  it('history.truncated drops what the server deleted and says where history begins, queued or live', () => {
+    const truncated = (beforeSeq: number): TimelineAction => ({
+      type: 'event',
+      event: { type: 'history.truncated', roomId: room, beforeSeq },
+    });
+    // Live: a device held 1..3 when it went away; retention deleted 1..5; it resumes.
+    const live = run(
+      {
+        type: 'history',
+        roomId: room,
+        page: {
+          messages: [message(1, 'one'), message(2, 'two'), message(3, 'three')],
+          hasMore: false,
+          startSeq: 1,
+        },
+      },
+      truncated(6),
+      { type: 'event', event: created(6, 'six') },
+      truncated(4), // an older cut heard late changes nothing
+    );
+    expect(bodies(live)).toEqual(['6:six']);
+    expect([live.startSeq, live.hasMore, live.lastSeq]).toEqual([6, false, 6]);
+    // Queued before the first page, whose own start is older than the cut.
+    const queued = run(truncated(3), {
+      type: 'history',
+      roomId: room,
+      page: { messages: [message(2, 'two'), message(4, 'four')], hasMore: false, startSeq: 2 },
+    });
+    expect(bodies(queued)).toEqual(['4:four']);
+    expect(queued.startSeq).toBe(3);
+    // A page alone says it: messages before seq 10 are gone.
+    const paged = run({
+      type: 'history',
+      roomId: room,
+      page: { messages: [message(12, 'twelve')], hasMore: false, startSeq: 10 },
+    });
+    expect([paged.startSeq, paged.hasMore]).toEqual([10, false]);
   });
 });

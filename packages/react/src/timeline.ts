@@ -1,4 +1,7 @@
-import type { HistoryPage, Message, RoomEvent } from '@confab/contracts';
+import type { HistoryPage, HistoryTruncated, Message, RoomEvent } from '@confab/contracts';
+
+/** What the stream tells a timeline: its room's log entries, and where retention cut it. */
+export type TimelineEvent = RoomEvent | HistoryTruncated;
 
 /**
  * The confirmed messages of one room, in seq order, each seq once.
@@ -15,18 +18,31 @@ export interface Timeline {
   lastSeq: number;
   /** Older messages exist before the first one. */
   hasMore: boolean;
+  /**
+   * The first seq the server still keeps: messages before it were deleted by retention. Above 1
+   * with `hasMore` false, the view shows that older messages were deleted (not a silent gap).
+   */
+  startSeq: number;
   loaded: boolean;
-  queued: readonly RoomEvent[];
+  queued: readonly TimelineEvent[];
 }
 
 export type TimelineAction =
   | { type: 'reset'; roomId: string }
   | { type: 'history'; roomId: string; page: HistoryPage }
   | { type: 'older'; roomId: string; page: HistoryPage }
-  | { type: 'event'; event: RoomEvent };
+  | { type: 'event'; event: TimelineEvent };
 
 export function emptyTimeline(roomId: string | null): Timeline {
-  return { roomId, messages: [], lastSeq: 0, hasMore: false, loaded: false, queued: [] };
+  return {
+    roomId,
+    messages: [],
+    lastSeq: 0,
+    hasMore: false,
+    startSeq: 1,
+    loaded: false,
+    queued: [],
+  };
 }
 
 /** Merges by seq; `preferIncoming` lets a fresher server read replace what is held. */
@@ -55,7 +71,23 @@ function patch(
   return messages.map((m) => (m.id === id ? change(m) : m));
 }
 
-function applyEvent(timeline: Timeline, event: RoomEvent): Timeline {
+/** Drops what the server no longer keeps, once it said where its history begins. */
+function fromStart(messages: readonly Message[], startSeq: number): readonly Message[] {
+  return messages.some((m) => m.seq < startSeq)
+    ? messages.filter((m) => m.seq >= startSeq)
+    : messages;
+}
+
+function applyEvent(timeline: Timeline, event: TimelineEvent): Timeline {
+  if (event.type === 'history.truncated') {
+    const startSeq = Math.max(timeline.startSeq, event.beforeSeq);
+    return {
+      ...timeline,
+      startSeq,
+      lastSeq: Math.max(timeline.lastSeq, startSeq - 1),
+      messages: fromStart(timeline.messages, startSeq),
+    };
+  }
   const lastSeq = Math.max(timeline.lastSeq, event.seq);
   switch (event.type) {
     case 'message.created':
@@ -90,10 +122,12 @@ export function timelineReducer(timeline: Timeline, action: TimelineAction): Tim
       return emptyTimeline(action.roomId);
     case 'history': {
       if (action.roomId !== timeline.roomId) return timeline;
-      const messages = merge(timeline.messages, action.page.messages, true);
+      const startSeq = Math.max(timeline.startSeq, action.page.startSeq);
+      const messages = fromStart(merge(timeline.messages, action.page.messages, true), startSeq);
       const loaded: Timeline = {
         ...timeline,
         messages,
+        startSeq,
         lastSeq: maxSeq(messages, timeline.lastSeq),
         hasMore: action.page.hasMore,
         loaded: true,
@@ -103,11 +137,15 @@ export function timelineReducer(timeline: Timeline, action: TimelineAction): Tim
     }
     case 'older':
       if (action.roomId !== timeline.roomId) return timeline;
-      return {
-        ...timeline,
-        messages: merge(timeline.messages, action.page.messages, false),
-        hasMore: action.page.hasMore,
-      };
+      {
+        const startSeq = Math.max(timeline.startSeq, action.page.startSeq);
+        return {
+          ...timeline,
+          messages: fromStart(merge(timeline.messages, action.page.messages, false), startSeq),
+          startSeq,
+          hasMore: action.page.hasMore,
+        };
+      }
     case 'event':
       if (action.event.roomId !== timeline.roomId) return timeline;
       if (!timeline.loaded) return { ...timeline, queued: [...timeline.queued, action.event] };

@@ -27,6 +27,11 @@ export interface UseMessages {
   loaded: boolean;
   /** Older messages exist before the first one. */
   hasMore: boolean;
+  /**
+   * Older messages existed and were deleted by the room's retention: the view shows that
+   * instead of the start of the conversation.
+   */
+  olderDeleted: boolean;
   loadingOlder: boolean;
   error: string | null;
   /** Highest seq of the room's log this view reflects: what "read up to here" means. */
@@ -59,7 +64,8 @@ export function useMessages(roomId: string, options: UseMessagesOptions = {}): U
     let cancelled = false;
     // Listen first, then read: an event committed in between is queued, never missed.
     const stop = client.on('event', (event) => {
-      if ('seq' in event && event.roomId === roomId) dispatch({ type: 'event', event });
+      if (('seq' in event || event.type === 'history.truncated') && event.roomId === roomId)
+        dispatch({ type: 'event', event });
     });
     client.api.message.history.query({ roomId, limit: firstPageSize }).then(
       (page) => {
@@ -106,6 +112,7 @@ export function useMessages(roomId: string, options: UseMessagesOptions = {}): U
     messages,
     loaded: timeline.loaded,
     hasMore: timeline.hasMore,
+    olderDeleted: !timeline.hasMore && timeline.startSeq > 1,
     loadingOlder,
     error,
     lastSeq: timeline.lastSeq,

@@ -10,6 +10,7 @@ import type {
   Settings,
   User,
 } from '@confab/contracts';
+import type { AccountDataStore, RetentionStore } from './data-lifecycle-store.js';
 
 export interface UserRecord extends User {
   passwordHash: string;
@@ -68,7 +69,12 @@ export type MessageChange =
  * appends to a room's log allocates the next seq in the same transaction that stores the entry,
  * so a room's seqs are 1, 2, 3... with no gap and no duplicate, and a returned event is committed.
  */
-export interface Store extends NotificationsStore, OutboxStore, ApiKeysStore {
+export interface Store
+  extends NotificationsStore,
+    OutboxStore,
+    ApiKeysStore,
+    RetentionStore,
+    AccountDataStore {
   readonly dialect: 'sqlite' | 'postgres';
 
   createUser(user: UserRecord): Promise<'created' | 'username-taken'>;

@@ -7,10 +7,12 @@ import {
   Role,
   RoomId,
   RoomRef,
+  SetRoomRetentionInput,
   UpdateRoomInput,
   UserId,
 } from '@confab/contracts';
 import { z } from 'zod';
+import { roomRetention } from '../services/room-retention.js';
 import { authedProcedure, router } from '../trpc.js';
 
 export const roomRouter = router({
@@ -54,6 +56,14 @@ export const roomRouter = router({
     .input(RoomRef)
     .query(({ ctx, input }) => ctx.services.messages.receipts(ctx.auth, input.roomId)),
   mine: authedProcedure.query(({ ctx }) => ctx.services.rooms.mine(ctx.auth)),
+  /** The room's own message retention and where its history begins. */
+  retention: authedProcedure
+    .input(RoomRef)
+    .query(({ ctx, input }) => roomRetention(ctx.services).get(ctx.auth, input.roomId)),
+  /** Owner or admin: messages older than `retentionDays` are deleted (null: server default). */
+  setRetention: authedProcedure
+    .input(SetRoomRetentionInput)
+    .mutation(({ ctx, input }) => roomRetention(ctx.services).set(ctx.auth, input)),
   openDirect: authedProcedure
     .meta({ rateLimit: 'roomCreatePerUser' })
     .input(OpenDirectInput)

@@ -1,4 +1,5 @@
 import { router } from '../trpc.js';
+import { accountRouter } from './account.js';
 import { authRouter } from './auth.js';
 import { eventsRouter } from './events.js';
 import { messageRouter } from './message.js';
@@ -9,6 +10,7 @@ import { roomRouter } from './room.js';
 
 export const appRouter = router({
   auth: authRouter,
+  account: accountRouter,
   room: roomRouter,
   message: messageRouter,
   events: eventsRouter,

@@ -42,6 +42,10 @@ export const DEFAULT_RATE_RULES = {
   roomCreatePerUser: { points: 30, windowMs: 60 * 60_000 },
   /** People a user adds to rooms (each one is added without being asked). */
   invitePerUser: { points: 100, windowMs: 60 * 60_000 },
+  /** Data exports per user: each reads everything the user ever wrote. */
+  exportPerUser: { points: 3, windowMs: 60 * 60_000 },
+  /** Account deletion attempts per user: each checks a password (guessing with a stolen session). */
+  accountDeletePerUser: { points: 5, windowMs: 15 * 60_000 },
   /** Calls with a wrong API key per address; past it the address backs off as sign-ins do. */
   apiKeyFailuresPerAddress: { points: 10, windowMs: 15 * 60_000 },
   /** Server-to-server calls per API key (other apps pushing into Confab). */

@@ -136,6 +136,14 @@ export function createAccounts(deps: { store: Store; bus: Bus; now: () => number
       return records.map((r) => toSession(r, auth.session.id));
     },
 
+    /**
+     * Drops a session this process may have cached, at once (it hears the bus's
+     * 'session-ended' too, but a revoke must hold on the very next call made here).
+     */
+    forgetSession(userId: string, sessionId: string): void {
+      sessions.forget(userId, sessionId);
+    },
+
     /** Ends a session (this device's on logout, another's on revoke) and its live streams. */
     async revoke(auth: Authenticated, sessionId: string): Promise<void> {
       const revoked = await store.revokeSession(auth.user.id, sessionId, now());

@@ -343,6 +343,10 @@ export class DeviceSession implements StreamHandle {
       const limit = await this.pageLimit();
       if (this.closed || limit <= 0) return;
       const page = await this.deps.store.eventsAfter(roomId, from, limit);
+      if (this.closed || !this.delivered.has(roomId)) return;
+      // The log is contiguous but for its front, which retention deletes: a page that does not
+      // start right after the cursor (or is empty) may mean the device is behind the start.
+      if (page.events[0]?.seq !== from + 1 && (await this.truncated(roomId, from))) continue;
       this.sink.cork?.();
       try {
         for (const event of page.events) {
@@ -354,6 +358,19 @@ export class DeviceSession implements StreamHandle {
       }
       if (!page.hasMore) return;
     }
+  }
+
+  /**
+   * Whether the room's history before its start was deleted (retention) past what the device
+   * has: then it is told so (history.truncated) and continues from the start. The page read
+   * before is dropped and read again from there, as the cut may have moved since.
+   */
+  private async truncated(roomId: string, from: number): Promise<boolean> {
+    const start = await this.deps.store.historyStart(roomId);
+    if (this.closed || start <= from + 1 || this.delivered.get(roomId) !== from) return false;
+    this.delivered.set(roomId, start - 1);
+    this.emit({ type: 'history.truncated', roomId, beforeSeq: start });
+    return true;
   }
 
   /** How many events the next backfill page may hold: what the sink can take, waiting for room. */

@@ -111,7 +111,13 @@ export function createMessages(deps: {
       input: { roomId: string; beforeSeq?: number | undefined; limit: number },
     ) {
       await rooms.requireMember(auth, input.roomId);
-      return store.history(input.roomId, { beforeSeq: input.beforeSeq, limit: input.limit });
+      // Read after the page: retention may cut the log in between, and a start read later
+      // never claims more history than the page shows (see HistoryPage.startSeq).
+      const page = await store.history(input.roomId, {
+        beforeSeq: input.beforeSeq,
+        limit: input.limit,
+      });
+      return { ...page, startSeq: await store.historyStart(input.roomId) };
     },
 
     async eventsAfter(

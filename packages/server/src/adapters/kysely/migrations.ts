@@ -177,6 +177,30 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006_retention': {
+    async up(db: Kysely<unknown>) {
+      // A room's own message retention in days (NULL: the server's default).
+      await db.schema.alterTable('rooms').addColumn('retention_days', 'integer').execute();
+      // The first seq still in the room's log: retention deletes the log before it.
+      await db.schema
+        .alterTable('rooms')
+        .addColumn('history_start', 'bigint', (c) => c.notNull().defaultTo(1))
+        .execute();
+      // When the account was deleted: the row stays, anonymised, as the author of kept messages.
+      await db.schema.alterTable('users').addColumn('deleted_at', 'bigint').execute();
+      // Retention finds a room's cut by time among its messages.
+      await db.schema
+        .createIndex('messages_room_created')
+        .on('messages')
+        .columns(['room_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('messages_author_created')
+        .on('messages')
+        .columns(['author_id', 'created_at'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -10,6 +10,8 @@ export interface Database {
     created_at: number;
     /** 1 or 0: whether others see this user's read receipts. */
     share_read_receipts: Generated<number>;
+    /** Set when the account was deleted (the row is kept, anonymised). */
+    deleted_at: Generated<number | null>;
   };
   sessions: {
     id: string;
@@ -29,6 +31,10 @@ export interface Database {
     last_seq: number;
     last_activity_at: number;
     direct_key: string | null;
+    /** The room's own message retention in days; NULL follows the server's default. */
+    retention_days: Generated<number | null>;
+    /** The first seq still in the log: retention deleted everything before it. */
+    history_start: Generated<number>;
   };
   members: {
     room_id: string;

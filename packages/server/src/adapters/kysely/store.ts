@@ -4,12 +4,14 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, type LogEvent, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Store } from '../../ports/store.js';
+import { accountDataStore } from './account-data.js';
 import { accountsStore } from './accounts.js';
 import { apiKeysStore } from './api-keys.js';
 import { messagesStore } from './messages.js';
 import { migrateToLatest } from './migrations.js';
 import { notificationsStore } from './notifications.js';
 import { outboxStore } from './outbox.js';
+import { retentionStore } from './retention.js';
 import { roomsStore } from './rooms.js';
 import type { Database } from './schema.js';
 
@@ -30,6 +32,8 @@ function assemble(db: Kysely<Database>, dialect: Store['dialect']): Store {
     ...notificationsStore(db),
     ...outboxStore(db, dialect),
     ...apiKeysStore(db),
+    ...retentionStore(db),
+    ...accountDataStore(db),
     close: () => db.destroy(),
   };
 }

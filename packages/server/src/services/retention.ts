@@ -1,0 +1,104 @@
+import type { Store } from '../ports/store.js';
+import { reportError } from '../report.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface RetentionOptions {
+  /** Messages older than this many days are deleted in rooms without their own setting. @default null (kept) */
+  defaultDays?: number | null;
+  /** Log entries one step deletes in one room (one transaction). @default 1000 */
+  batchRows?: number;
+  /** Rooms read per page while looking for work. @default 500 */
+  roomsPerPage?: number;
+}
+
+/** What one run of retention did, over every room. */
+export interface RetentionReport {
+  /** Rooms in which something was deleted. */
+  rooms: number;
+  events: number;
+  messages: number;
+}
+
+/**
+ * Message retention: in each room whose retention (its own, else the server's default) is set,
+ * the log is cut up to its newest message older than that many days. Every node may run it at
+ * once: each step is one transaction per room bounded in rows, and a step that finds the work
+ * done by another node deletes nothing. Seqs never change; a device behind the cut is told so
+ * by its stream (history.truncated).
+ */
+export function createRetention(store: Store, options: RetentionOptions = {}) {
+  const defaultDays = options.defaultDays ?? null;
+  const batchRows = options.batchRows ?? 1000;
+  const roomsPerPage = options.roomsPerPage ?? 500;
+
+  /** Deletes what is due at `now` in every room; resolves once all rooms are done. */
+  async function applyRetention(now: number): Promise<RetentionReport> {
+    const report: RetentionReport = { rooms: 0, events: 0, messages: 0 };
+    let afterId: string | undefined;
+    for (;;) {
+      const rooms = await store.retentionRooms({
+        afterId,
+        limit: roomsPerPage,
+        all: defaultDays !== null,
+      });
+      for (const room of rooms) {
+        const days = room.retentionDays ?? defaultDays;
+        if (days === null) continue;
+        const olderThan = now - days * DAY_MS;
+        let touched = false;
+        // Bounded: each step either deletes up to batchRows seqs from the front of the log
+        // and moves its start, or says it is done.
+        for (;;) {
+          const step = await store.truncateRoomLog(room.id, { olderThan, maxRows: batchRows });
+          if (step.events + step.messages > 0) touched = true;
+          report.events += step.events;
+          report.messages += step.messages;
+          if (step.done) break;
+        }
+        if (touched) report.rooms += 1;
+      }
+      const last = rooms.at(-1);
+      if (!last || rooms.length < roomsPerPage) return report;
+      afterId = last.id;
+    }
+  }
+
+  return { defaultDays, applyRetention };
+}
+export type Retention = ReturnType<typeof createRetention>;
+
+/**
+ * Runs retention now and then every `intervalMs` until stopped (a run never overlaps the
+ * previous one). A failed run is reported and the next one tries again.
+ */
+export function startRetentionJob(
+  retention: Retention,
+  options: { intervalMs: number; now?: () => number },
+): { stop(): Promise<void> } {
+  const now = options.now ?? Date.now;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const run = () => {
+    running = retention
+      .applyRetention(now())
+      .then(
+        () => undefined,
+        (error: unknown) => reportError('retention', error),
+      )
+      .then(() => {
+        if (stopped) return;
+        timer = setTimeout(run, options.intervalMs);
+        timer.unref();
+      });
+  };
+  run();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
