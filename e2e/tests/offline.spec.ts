@@ -6,6 +6,7 @@ import {
   messageRow,
   messages,
   send,
+  signedInUser,
   twoUserChat,
 } from '../fixtures/chat';
 
@@ -42,4 +43,68 @@ test('messages sent offline show as pending, then arrive exactly once when back 
   expect(sends.length).toBeGreaterThanOrEqual(2);
   await a.context.close();
   await b.context.close();
+});
+
+test('a reload while offline shows the app from the service worker’s shell, which reconnects when back online', async ({
+  browser,
+}) => {
+  const a = await signedInUser(browser, 'Olga');
+  const { page, context, user } = a;
+  // The worker registers on start (not only for Web Push) and takes this page over.
+  await expect
+    .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null))
+    .toMatch(/\/sw\.js$/);
+  // Its cache is this deployment's shell: index.html and the files the page loaded from it.
+  const shell = await page.evaluate(async () => {
+    const names = await caches.keys();
+    const cache = await caches.open(names[0] ?? '');
+    const cached = (await cache.keys()).map((request) => new URL(request.url).pathname).sort();
+    const loaded = [...document.querySelectorAll<HTMLScriptElement>('script[src]')].map(
+      (script) => new URL(script.src).pathname,
+    );
+    const styles = [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].map(
+      (link) => new URL(link.href).pathname,
+    );
+    return { names, cached, loaded: [...loaded, ...styles].sort() };
+  });
+  expect(shell.names).toHaveLength(1);
+  expect(shell.names[0]).toMatch(/^confab-shell-[0-9a-f]{16}$/);
+  expect(shell.cached).toEqual(['/index.html', ...shell.loaded].sort());
+
+  await context.setOffline(true);
+  // The worker's own requests are offline too: what it answers next comes from its cache.
+  const [worker] = context.serviceWorkers();
+  expect(
+    await worker?.evaluate(() =>
+      fetch('/healthz').then(
+        () => 'reached the server',
+        () => 'offline',
+      ),
+    ),
+  ).toBe('offline');
+  const reloaded = await page.reload();
+  expect(reloaded?.fromServiceWorker()).toBe(true);
+  // The app, not the browser's error page: it cannot check the session, and says why.
+  await expect(page.getByRole('form', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveText(
+    'You are offline. Confab signs you back in when the network returns.',
+  );
+
+  // Back online, the same session resumes by itself (the cookie is still good) and connects.
+  await context.setOffline(false);
+  await expect(page.getByText(`@${user.username}`)).toBeVisible();
+  await expect(connectionStatus(page)).toHaveText('Connected via WebSocket');
+  await context.close();
+});
+
+test('without the service worker the same offline reload is the browser’s error page (the control)', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect(page.getByLabel('Username')).toBeVisible();
+  await context.setOffline(true);
+  await expect(page.reload()).rejects.toThrow(/ERR_INTERNET_DISCONNECTED/);
+  await context.close();
 });

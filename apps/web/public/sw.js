@@ -1,13 +1,81 @@
-// Confab's service worker: shows a notification for each Web Push (one per room, a newer one
-// replacing the older through its tag) and opens the room when the notification is clicked.
-// The push payload is PushNotificationPayload in packages/contracts/src/notifications.ts.
+// Confab's service worker. Two jobs:
+// - the app shell: a reload while offline shows the app, not the browser's error page. The
+//   build (apps/web/vite/app-shell.ts) writes this deployment's index.html and hashed assets into
+//   APP_SHELL below; they are cached at install, in a cache named after the deployment, and
+//   a new deployment (a new sw.js, so a new worker) replaces that cache. index.html is fetched
+//   network first (a deployment shows at once when online), hashed assets cache first (their
+//   names change with their bytes). API routes are never touched: they go to the network as if
+//   there were no worker, and nothing they answer is ever cached.
+// - Web Push: a notification for each push (one per room, a newer one replacing the older
+//   through its tag), opening the room when clicked. The push payload is
+//   PushNotificationPayload in packages/contracts/src/notifications.ts.
 
-self.addEventListener('install', () => {
-  void self.skipWaiting();
+// Filled in by the build; empty in development (`vite dev`), where nothing is cached.
+const APP_SHELL = { version: '', files: [] };
+
+const SHELL_CACHE_PREFIX = 'confab-shell-';
+const SHELL_CACHE = `${SHELL_CACHE_PREFIX}${APP_SHELL.version}`;
+const SHELL_ASSETS = new Set(APP_SHELL.files.filter((path) => path.startsWith('/assets/')));
+/** Paths the server answers itself (API, health, metrics): never from a cache. */
+const API_PATHS = /^\/(trpc|healthz|livez|readyz|metrics)(\/|$)/;
+
+/**
+ * This deployment's shell, fetched past the HTTP cache. A failure leaves no partial cache (and
+ * the worker still installs: Web Push must not depend on it); the shell comes with the next one.
+ */
+async function precacheShell() {
+  if (APP_SHELL.files.length === 0) return;
+  const cache = await caches.open(SHELL_CACHE);
+  try {
+    await cache.addAll(APP_SHELL.files.map((path) => new Request(path, { cache: 'reload' })));
+  } catch (error) {
+    console.warn('Confab: the app shell could not be cached for offline use', error);
+    await caches.delete(SHELL_CACHE);
+  }
+}
+
+/** Drops the shells of earlier deployments (and nothing else this origin keeps). */
+async function dropOldShells() {
+  const names = await caches.keys();
+  await Promise.all(
+    names
+      .filter((name) => name.startsWith(SHELL_CACHE_PREFIX) && name !== SHELL_CACHE)
+      .map((name) => caches.delete(name)),
+  );
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(precacheShell().then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
-  event.waitUntil(self.clients.claim());
+  event.waitUntil(dropOldShells().then(() => self.clients.claim()));
+});
+
+/** The page from the network; offline, this deployment's index.html (the app routes itself). */
+async function networkFirstPage(request) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const cached = await caches.match('/index.html', { cacheName: SHELL_CACHE });
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+/** A hashed asset: its bytes never change, so the cached copy is the right one. */
+async function cacheFirstAsset(request) {
+  const cached = await caches.match(request, { cacheName: SHELL_CACHE });
+  return cached ?? fetch(request);
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET' || APP_SHELL.files.length === 0) return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || API_PATHS.test(url.pathname)) return;
+  if (request.mode === 'navigate') event.respondWith(networkFirstPage(request));
+  else if (SHELL_ASSETS.has(url.pathname)) event.respondWith(cacheFirstAsset(request));
 });
 
 /** The payload as JSON, or null when it is missing or not JSON. */

@@ -15,8 +15,12 @@ import { initialTransport, saveTransport } from './transport';
 
 type Session =
   | { state: 'checking' }
-  | { state: 'signed-out'; notice: string | null }
+  /** `unreachable`: the check failed for want of a server (offline), not for a dead session. */
+  | { state: 'signed-out'; notice: string | null; unreachable?: boolean }
   | { state: 'signed-in'; user: User };
+
+/** Shown instead of the browser's "Failed to fetch" when the app was opened offline. */
+const OFFLINE_NOTICE = 'You are offline. Confab signs you back in when the network returns.';
 
 /**
  * The browser's client: same origin as the page, authenticated by the HttpOnly cookie. Its
@@ -35,22 +39,35 @@ export function App() {
   }));
   const [session, setSession] = useState<Session>({ state: 'checking' });
 
-  // On load: is the cookie session still live? (Only the first answer counts.)
+  // On load: is the cookie session still live? (Only the first answer counts.) Opened offline
+  // (the service worker's app shell), it asks again when the browser is back online.
   useEffect(() => {
     let cancelled = false;
-    client.api.auth.me.query().then(
-      ({ user }) => {
-        if (!cancelled)
-          setSession((s) => (s.state === 'checking' ? { state: 'signed-in', user } : s));
-      },
-      (err: unknown) => {
-        if (cancelled) return;
-        const notice = SIGNED_OUT_CODES.has(errorCodeOf(err)) ? null : errorMessageOf(err);
-        setSession((s) => (s.state === 'checking' ? { state: 'signed-out', notice } : s));
-      },
-    );
+    const check = () =>
+      client.api.auth.me.query().then(
+        ({ user }) => {
+          if (cancelled) return;
+          setSession((s) =>
+            s.state === 'checking' || (s.state === 'signed-out' && s.unreachable)
+              ? { state: 'signed-in', user }
+              : s,
+          );
+        },
+        (err: unknown) => {
+          if (cancelled) return;
+          const signedOut = SIGNED_OUT_CODES.has(errorCodeOf(err));
+          const offline = !signedOut && !navigator.onLine;
+          const notice = signedOut ? null : offline ? OFFLINE_NOTICE : errorMessageOf(err);
+          setSession((s) =>
+            s.state === 'checking' ? { state: 'signed-out', notice, unreachable: !signedOut } : s,
+          );
+        },
+      );
+    void check();
+    window.addEventListener('online', check);
     return () => {
       cancelled = true;
+      window.removeEventListener('online', check);
     };
   }, [client]);
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,12 @@ beforeAll(() => {
   writeFileSync(join(dir, 'assets', 'index-abc123.js'), SCRIPT);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The ETag the handler gives a file it sends as it is: its size and mtime. */
+function plainTag(path: string): string {
+  const info = statSync(join(dir, path));
+  return `"${info.size.toString(36)}-${Math.trunc(info.mtimeMs).toString(36)}"`;
+}
 
 /** A real HTTP server on a loopback port around one request handler. */
 async function serve(handler: Parameters<typeof createServer>[1]) {
@@ -71,6 +77,7 @@ describe.each([
           'content-type': 'text/html; charset=utf-8',
           'content-length': String(INDEX.length),
           'cache-control': 'no-cache',
+          etag: plainTag('index.html'),
         },
         body: INDEX,
       });
@@ -86,6 +93,7 @@ describe.each([
         'content-type': 'text/javascript; charset=utf-8',
         'content-length': String(SCRIPT.length),
         'cache-control': 'public, max-age=31536000, immutable',
+        etag: plainTag('assets/index-abc123.js'),
       },
       body: SCRIPT,
     });

@@ -1,7 +1,8 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { type Coding, negotiateCoding } from './accept-encoding.js';
 import { type SecurityHeaderOptions, setPageSecurityHeaders } from './security-headers.js';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -17,6 +18,37 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/**
+ * The suffixes of the variants the web app's build writes beside a file (apps/web's
+ * precompress plugin): `app.js.br` and `app.js.gz` hold `app.js` compressed.
+ */
+const VARIANT_SUFFIX = { br: '.br', gzip: '.gz' } as const;
+type VariantCoding = keyof typeof VARIANT_SUFFIX;
+
+const fileStats = (path: string): Promise<Stats | undefined> =>
+  stat(path).then(
+    (info) => (info.isFile() ? info : undefined),
+    () => undefined,
+  );
+
+/**
+ * A validator for one file as sent: its size and modification time, and the coding, so the
+ * brotli, gzip and plain bytes of one file never share an ETag (RFC 9110 §8.8.3).
+ */
+function entityTag(info: Stats, coding: Coding): string {
+  const base = `${info.size.toString(36)}-${Math.trunc(info.mtimeMs).toString(36)}`;
+  return coding === 'identity' ? `"${base}"` : `"${base}-${coding}"`;
+}
+
+/** Whether `If-None-Match` names this tag (weak comparison, as for GET and HEAD). */
+function matches(ifNoneMatch: string | undefined, tag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  return ifNoneMatch
+    .split(',')
+    .map((candidate) => candidate.trim().replace(/^W\//, ''))
+    .some((candidate) => candidate === '*' || candidate === tag);
+}
+
 /** The path of a request URL, decoded; undefined when its %-escapes are not UTF-8. */
 function decodedPath(url: string | undefined): string | undefined {
   try {
@@ -29,7 +61,9 @@ function decodedPath(url: string | undefined): string | undefined {
 /**
  * Serves a built single-page app: files under `root`, and index.html for any other GET (the
  * app routes on the client). Vite's hashed files under /assets/ are cached for a year. Every
- * response carries the page security headers (CSP, framing, HSTS when `secure`).
+ * response carries the page security headers (CSP, framing, HSTS when `secure`). A file built
+ * with brotli or gzip variants beside it goes out in the coding `Accept-Encoding` takes best,
+ * compressed once at build time rather than on every request.
  */
 export function createStaticHandler(root: string, options: SecurityHeaderOptions = {}) {
   const base = resolve(root);
@@ -50,26 +84,47 @@ export function createStaticHandler(root: string, options: SecurityHeaderOptions
       res.writeHead(404).end();
       return;
     }
-    let info = await stat(file).catch(() => undefined);
-    if (!info?.isFile()) {
+    let info = await fileStats(file);
+    if (!info) {
       file = join(base, 'index.html');
-      info = await stat(file).catch(() => undefined);
-      if (!info?.isFile()) {
+      info = await fileStats(file);
+      if (!info) {
         res.writeHead(404, { 'Content-Type': 'text/plain' }).end('The web app is not built');
         return;
       }
     }
-    res.writeHead(200, {
-      'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-      'Content-Length': info.size,
+    // The precompressed variants of this file, and the one the client takes best.
+    const variants = new Map<VariantCoding, Stats>();
+    for (const coding of ['br', 'gzip'] as const) {
+      const variant = await fileStats(file + VARIANT_SUFFIX[coding]);
+      if (variant) variants.set(coding, variant);
+    }
+    const coding = negotiateCoding(req.headers['accept-encoding'], [...variants.keys()]);
+    const sent = coding === 'identity' ? info : (variants.get(coding) ?? info);
+    const sentPath = coding === 'identity' ? file : file + VARIANT_SUFFIX[coding];
+    const tag = entityTag(sent, coding);
+    const headers: OutgoingHttpHeaders = {
       'Cache-Control': pathname.startsWith('/assets/')
         ? 'public, max-age=31536000, immutable'
         : 'no-cache',
+      ETag: tag,
+      // Only where there is a choice: a cache must then keep one copy per Accept-Encoding.
+      ...(variants.size > 0 ? { Vary: 'Accept-Encoding' } : {}),
+    };
+    if (matches(req.headers['if-none-match'], tag)) {
+      res.writeHead(304, headers).end();
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': sent.size,
+      ...(coding === 'identity' ? {} : { 'Content-Encoding': coding }),
+      ...headers,
     });
     if (req.method === 'HEAD') {
       res.end();
       return;
     }
-    createReadStream(file).pipe(res);
+    createReadStream(sentPath).pipe(res);
   };
 }
