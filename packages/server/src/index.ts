@@ -11,6 +11,13 @@ export {
   type RedisPresenceDirectoryOptions,
 } from './adapters/redis-presence-directory.js';
 export { createRedisRateLimitStore } from './adapters/redis-rate-limit-store.js';
+// Online backup and restore of either store (the admin command line's backup/restore).
+export {
+  type BackupOptions,
+  backupDatabase,
+  restoreDatabase,
+} from './backup/database.js';
+export { BackupError, type StoreSummary } from './backup/summary.js';
 export {
   type ConnectionLimits,
   DEFAULT_CONNECTION_LIMITS,
@@ -37,7 +44,7 @@ export {
 export type { Bus, BusMessage, BusTopic } from './ports/bus.js';
 export type { Notifier } from './ports/notifier.js';
 export type { PresenceDirectory } from './ports/presence-directory.js';
-export type { Store } from './ports/store.js';
+export type { ApiKeyRecord, SessionRecord, Store } from './ports/store.js';
 export type { AppRouter } from './routers/root.js';
 export {
   DEFAULT_RATE_RULES,
@@ -47,4 +54,8 @@ export {
   type RateRules,
   unreachableRateRules,
 } from './services/abuse-limits.js';
+// What the admin command line (apps/api/src/admin.ts) needs to make accounts and API keys.
+export { API_KEY_PREFIX, newApiKey } from './services/api-keys.js';
+export { isCommonPassword } from './services/common-passwords.js';
+export { hashPassword, newId } from './services/crypto.js';
 export type { ErrorData } from './trpc.js';
