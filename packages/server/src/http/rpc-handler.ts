@@ -6,6 +6,11 @@ import { reportError } from '../report.js';
 import type { AppRouter } from '../routers/root.js';
 import type { Context } from '../trpc.js';
 import { refuseRequest } from './refuse.js';
+import {
+  DEFAULT_RESPONSE_COMPRESSION,
+  type ResponseCompression,
+  sendJson,
+} from './response-compression.js';
 
 type CallType = 'query' | 'mutation';
 
@@ -68,8 +73,11 @@ export function createRpcHandler(opts: {
   maxBatchSize: number;
   /** Calls of one batch that run at once; the rest wait their turn. */
   concurrency: number;
+  /** Large answers (history pages, long-poll batches) compressed. @default DEFAULT_RESPONSE_COMPRESSION */
+  compression?: Partial<ResponseCompression>;
 }) {
   const { router } = opts;
+  const compression = { ...DEFAULT_RESPONSE_COMPRESSION, ...opts.compression };
   const config = router._def._config;
   // Typed as the nested router record; at run time tRPC keeps it flat, keyed by dotted path.
   const procedures = router._def.procedures as unknown as Record<
@@ -170,8 +178,7 @@ export function createRpcHandler(opts: {
     const status = statuses.size === 1 ? (outcomes[0]?.status ?? 200) : 207;
     const body = isBatch ? outcomes.map((o) => o.json) : outcomes[0]?.json;
     if (res.destroyed) return;
-    res.writeHead(status, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify(body));
+    await sendJson(req, res, status, JSON.stringify(body), compression);
   }
 
   /** A batch over the limit: refused whole, before any call runs or the body is read. */
