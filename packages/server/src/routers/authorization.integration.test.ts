@@ -178,6 +178,10 @@ describe('authorization', () => {
       'notifications.unsubscribePush': { endpoint: 'https://push.example.com/send/abc' },
       'notifications.setRoomMuted': { roomId, muted: true },
       'notifications.mutedRooms': undefined,
+      'room.retention': { roomId },
+      'room.setRetention': { roomId, retentionDays: 1 },
+      'account.export': undefined,
+      'account.delete': { password: 'correct horse battery' },
     };
   }
 
@@ -229,6 +233,8 @@ describe('authorization', () => {
     'room.receipts',
     'presence.typing',
     'notifications.setRoomMuted',
+    'room.retention',
+    'room.setRetention',
   ];
 
   it('a private room does not exist for a non-member: ROOM_NOT_FOUND everywhere, nothing changes', async () => {

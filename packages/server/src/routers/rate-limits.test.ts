@@ -250,6 +250,9 @@ describe('rate limits (findings 3 and 4)', () => {
         'message.markRead',
         'presence.setActive',
         'auth.register',
+        'room.setRetention',
+        'account.export',
+        'account.delete',
       ]),
     );
 
