@@ -143,6 +143,13 @@ const Env = z.object({
   RATE_LIMITS: jsonOf(z.partialRecord(RateKindName, RateRule)),
   /** Connection caps and deadlines to change, as JSON: {"maxStreamsPerUser":50}. */
   CONNECTION_LIMITS: jsonOf(ConnectionLimits),
+  /**
+   * Messages older than this many days are deleted (with the log before them) in rooms that
+   * have no retention of their own. Unset: kept for ever, unless a room sets its own.
+   */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
+  /** How often each process applies retention; runs of several processes at once are safe. */
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -8,7 +8,9 @@ import {
   createRedisBus,
   createRedisPresenceDirectory,
   createRedisRateLimitStore,
+  createRetention,
   createStoreFromUrl,
+  startRetentionJob,
 } from '@confab/server';
 import { parseEnv } from './env.js';
 import { runPrimary } from './workers.js';
@@ -65,6 +67,11 @@ async function main(): Promise<void> {
     },
   });
   const url = await server.listen(env.PORT, env.HOST);
+  // Rooms may set their own retention, so the job runs even without a server default.
+  const retention = startRetentionJob(
+    createRetention(store, { defaultDays: env.RETENTION_DAYS ?? null }),
+    { intervalMs: env.RETENTION_INTERVAL_MS },
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -76,8 +83,11 @@ async function main(): Promise<void> {
       console.error(`Shutdown still not done ${SHUTDOWN_GRACE_MS} ms after the drain deadline`);
       process.exit(1);
     }, env.DRAIN_TIMEOUT_MS + SHUTDOWN_GRACE_MS).unref();
-    server
-      .close({ drainTimeoutMs: env.DRAIN_TIMEOUT_MS, drainSpreadMs: env.DRAIN_SPREAD_MS })
+    retention
+      .stop()
+      .then(() =>
+        server.close({ drainTimeoutMs: env.DRAIN_TIMEOUT_MS, drainSpreadMs: env.DRAIN_SPREAD_MS }),
+      )
       .then(() => rateLimitStore?.close())
       .then(() => presenceDirectory?.close())
       .then(

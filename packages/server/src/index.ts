@@ -58,4 +58,11 @@ export {
 export { API_KEY_PREFIX, newApiKey } from './services/api-keys.js';
 export { isCommonPassword } from './services/common-passwords.js';
 export { hashPassword, newId } from './services/crypto.js';
+export {
+  createRetention,
+  type Retention,
+  type RetentionOptions,
+  type RetentionReport,
+  startRetentionJob,
+} from './services/retention.js';
 export type { ErrorData } from './trpc.js';

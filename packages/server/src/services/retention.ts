@@ -32,11 +32,15 @@ export function createRetention(store: Store, options: RetentionOptions = {}) {
   const batchRows = options.batchRows ?? 1000;
   const roomsPerPage = options.roomsPerPage ?? 500;
 
-  /** Deletes what is due at `now` in every room; resolves once all rooms are done. */
-  async function applyRetention(now: number): Promise<RetentionReport> {
+  /**
+   * Deletes what is due at `now` in every room; resolves once all rooms are done, or at the
+   * first step after `signal` aborted (the process is stopping: the next run goes on).
+   */
+  async function applyRetention(now: number, signal?: AbortSignal): Promise<RetentionReport> {
     const report: RetentionReport = { rooms: 0, events: 0, messages: 0 };
     let afterId: string | undefined;
     for (;;) {
+      if (signal?.aborted) return report;
       const rooms = await store.retentionRooms({
         afterId,
         limit: roomsPerPage,
@@ -50,6 +54,7 @@ export function createRetention(store: Store, options: RetentionOptions = {}) {
         // Bounded: each step either deletes up to batchRows seqs from the front of the log
         // and moves its start, or says it is done.
         for (;;) {
+          if (signal?.aborted) return report;
           const step = await store.truncateRoomLog(room.id, { olderThan, maxRows: batchRows });
           if (step.events + step.messages > 0) touched = true;
           report.events += step.events;
@@ -77,26 +82,27 @@ export function startRetentionJob(
   options: { intervalMs: number; now?: () => number },
 ): { stop(): Promise<void> } {
   const now = options.now ?? Date.now;
-  let stopped = false;
+  const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const run = () => {
     running = retention
-      .applyRetention(now())
+      .applyRetention(now(), stopping.signal)
       .then(
         () => undefined,
         (error: unknown) => reportError('retention', error),
       )
       .then(() => {
-        if (stopped) return;
+        if (stopping.signal.aborted) return;
         timer = setTimeout(run, options.intervalMs);
         timer.unref();
       });
   };
   run();
   return {
+    /** Stops after the step under way (one room's bounded transaction). */
     async stop() {
-      stopped = true;
+      stopping.abort();
       clearTimeout(timer);
       await running;
     },
