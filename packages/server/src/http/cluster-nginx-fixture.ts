@@ -50,7 +50,6 @@ export async function startNginxCluster(name: string, size = 3) {
     // As deploy/confab.env: the client's address is the last X-Forwarded-For hop, and every
     // connection comes from nginx, so the per-address cap is nginx's job.
     TRUST_PROXY: 'true',
-    CONNECTION_LIMITS: JSON.stringify({ maxConnectionsPerAddress: 1_000_000 }),
     // Every test user comes from 127.0.0.1; the send limit has tests of its own.
     RATE_LIMITS: JSON.stringify({ registerPerAddress: { points: 10_000, windowMs: 60_000 } }),
     SENDS_PER_SECOND: '100000',

@@ -16,9 +16,9 @@ describe('connection caps and deadlines (finding 7)', () => {
     await db?.drop();
   });
 
-  async function start(limits: Partial<ConnectionLimits>) {
+  async function start(limits: Partial<ConnectionLimits>, trustProxy = false) {
     db = sqliteDatabase();
-    server = await startServer(db.url, { connectionLimits: limits });
+    server = await startServer(db.url, { connectionLimits: limits, trustProxy });
     return server;
   }
 
@@ -126,6 +126,17 @@ describe('connection caps and deadlines (finding 7)', () => {
       { timeout: 10_000 },
     );
     expect((await rawRequest(started.url, { path: '/healthz' })).status).toBe(200);
+  });
+
+  it('behind a trusted proxy the TCP cap per address is the proxy’s: every connection comes from it', async () => {
+    const started = await start({ maxConnectionsPerAddress: 2 }, true);
+    // Four connections at once from one address, each kept open after its answer (without
+    // TRUST_PROXY, the two past the cap get nothing: the test above).
+    const request = 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n';
+    const exchanges = await Promise.all(
+      [1, 2, 3, 4].map(() => rawExchange(started.url, request, 2_000)),
+    );
+    for (const exchange of exchanges) expect(exchange.received).toMatch(/^HTTP\/1\.1 200 /);
   });
 
   it('a connection that never sends its request headers is closed (408) after headersTimeoutMs', async () => {

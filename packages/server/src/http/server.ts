@@ -4,6 +4,7 @@ import { LIMITS } from '@confab/contracts';
 import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { WebSocketServer } from 'ws';
+import { createRedisStreamCounter } from '../adapters/redis-stream-counter.js';
 import type { NotifyConfig } from '../notify/config.js';
 import type { Bus } from '../ports/bus.js';
 import type { Notifier } from '../ports/notifier.js';
@@ -157,7 +158,10 @@ export function createChatServer(deps: {
   const cookieName = sessionCookieName(secure);
   const origins = createOriginCheck({ allowedOrigins: config.allowedOrigins ?? [], secure });
   const trustProxy = config.trustProxy ?? false;
-  const streams = createStreamCounter(limits.maxStreamsPerUser);
+  // With a shared store (Redis) the per-user stream cap holds across every process.
+  const streams = config.rateLimitStore
+    ? createRedisStreamCounter(config.rateLimitStore.redis, limits.maxStreamsPerUser)
+    : createStreamCounter(limits.maxStreamsPerUser);
 
   /**
    * Who a request (or WebSocket upgrade) comes from, the same for every transport: its token,
@@ -282,7 +286,9 @@ export function createChatServer(deps: {
     onRequest,
   );
   const addresses = createAddressCounter(limits.maxConnectionsPerAddress);
-  httpServer.on('connection', (socket) => addresses.admit(socket));
+  // Behind a trusted proxy every connection comes from the proxy: the per-client cap is the
+  // proxy's to enforce (deploy/nginx.conf: limit_conn), counting it here would cap everyone.
+  if (!trustProxy) httpServer.on('connection', (socket) => addresses.admit(socket));
 
   // Frames larger than the payload limit close the connection (1009) before they are parsed.
   // The handler keeps its own set of connections, so ws need not track them too.
@@ -379,6 +385,7 @@ export function createChatServer(deps: {
       wss.close();
       services.polling.close();
       services.presence.close();
+      streams.close?.();
       // Pending pushes go out and webhook retries stop before the store closes under them.
       await services.notify.close();
       await deps.bus.close();
