@@ -155,14 +155,20 @@ function openPolling(
     let pollId: string | undefined;
     for (let first = true; !stop.signal.aborted; first = false) {
       // A poll that outlives its wait by 10 s has a dead server or network on the other end.
-      const signal = AbortSignal.any([
-        stop.signal,
-        AbortSignal.timeout(context.pollWaitMs + 10_000),
-      ]);
+      // (A timer and a controller, not AbortSignal.timeout: one held only through
+      // AbortSignal.any can be collected before it fires on Node 20, nodejs/node#57736.)
+      const expired = new AbortController();
+      const timer = setTimeout(
+        () => expired.abort(new Error('The long poll got no answer')),
+        context.pollWaitMs + 10_000,
+      );
+      const signal = AbortSignal.any([stop.signal, expired.signal]);
       // The first poll of a connection answers at once (backlog and sync point): connected now,
       // not after a long wait.
       const waitMs = first ? 0 : context.pollWaitMs;
-      const result = await api.events.poll.query({ ...next, waitMs, pollId }, { signal });
+      const result = await api.events.poll
+        .query({ ...next, waitMs, pollId }, { signal })
+        .finally(() => clearTimeout(timer));
       pollId = result.pollId;
       if (stop.signal.aborted) return;
       if (first) handlers.onStarted();
