@@ -59,6 +59,21 @@ export function ChatView(props: {
     onSignedOut(null);
   }, [client, onSignedOut]);
 
+  /** Deletes the account (password confirmed); the streams it ends are not a surprise sign-out. */
+  const deleteAccount = useCallback(
+    async (password: string) => {
+      signingOut.current = true;
+      try {
+        await client.api.account.delete.mutate({ password });
+      } catch (error) {
+        signingOut.current = false;
+        throw error;
+      }
+      onSignedOut('Your account was deleted.');
+    },
+    [client, onSignedOut],
+  );
+
   /** After creating, joining or opening a room: list it and go there. */
   const openRoom = useCallback(
     (roomId: string) => {
@@ -104,6 +119,7 @@ export function ChatView(props: {
             transport={props.transport}
             onTransportChange={props.onTransportChange}
             onSignOut={signOut}
+            onDeleteAccount={deleteAccount}
           />
         );
       case 'home':

@@ -96,6 +96,7 @@ export function Conversation(props: {
           meId={me.id}
           loaded={timeline.loaded}
           hasMore={timeline.hasMore}
+          olderDeleted={timeline.olderDeleted}
           loadingOlder={timeline.loadingOlder}
           onLoadOlder={() => void timeline.loadOlder()}
           unreadAfterSeq={unreadAfter}

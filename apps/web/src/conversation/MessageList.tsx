@@ -15,6 +15,8 @@ export function MessageList(props: {
   meId: string;
   loaded: boolean;
   hasMore: boolean;
+  /** Older messages existed and the room's retention deleted them. */
+  olderDeleted?: boolean;
   loadingOlder: boolean;
   onLoadOlder: () => void;
   /** The read marker when the room was opened: the unread divider goes after it. */
@@ -51,7 +53,13 @@ export function MessageList(props: {
         aria-busy={!props.loaded || props.loadingOlder}
         onScroll={scroll.onScroll}
       >
-        {props.loaded && !props.hasMore && (
+        {props.loaded && !props.hasMore && props.olderDeleted && (
+          <div className="log-start" data-testid="older-deleted">
+            <strong>Older messages were deleted.</strong>
+            <span className="muted">This room keeps messages for a limited time.</span>
+          </div>
+        )}
+        {props.loaded && !props.hasMore && !props.olderDeleted && (
           <div className="log-start">
             <strong>This is the beginning of {props.roomName}.</strong>
             {messages.length === 0 && <span className="muted">No messages yet. Say hello!</span>}

@@ -6,6 +6,7 @@ import { useAction } from '../lib/use-action';
 import { NotificationSettings } from '../notifications/NotificationSettings';
 import { TRANSPORT_NAMES } from '../sidebar/ConnectionStatus';
 import { Alert } from '../ui/Alert';
+import { AccountData } from './AccountData';
 import { Panel } from './Panel';
 import { SessionsList } from './SessionsList';
 
@@ -16,6 +17,7 @@ export function SettingsPanel(props: {
   transport: TransportPreference;
   onTransportChange: (transport: TransportPreference) => void;
   onSignOut: () => Promise<void>;
+  onDeleteAccount: (password: string) => Promise<void>;
 }) {
   const connection = useConnection();
   const { settings, error, update } = useSettings();
@@ -82,6 +84,8 @@ export function SettingsPanel(props: {
             Sign out of this device
           </button>
         </section>
+
+        <AccountData onDelete={props.onDeleteAccount} />
       </div>
     </Panel>
   );
