@@ -202,8 +202,42 @@ describe.each(ENGINES)('admin command line on $name', { timeout: 60_000 }, ({ cr
     failed(await confab(['api-key', 'create', '']), 2, 'name: name the key');
   });
 
-  it('retention run says it is not available yet; --help and unknown commands', async () => {
-    failed(await confab(['retention', 'run']), 1, 'not available yet');
+  it('retention run applies the default to rooms without their own; --help and unknown commands', async () => {
+    // Three messages 40 days old and one from now, in a room with no retention of its own.
+    const at = Date.now();
+    const old = at - 40 * 86_400_000;
+    await store.createUser({
+      id: 'u-ret',
+      username: 'ret_admin',
+      displayName: 'r',
+      passwordHash: 'x',
+      createdAt: old,
+    });
+    await store.createRoom(
+      { id: 'r-ret', kind: 'public', name: 'old', topic: '', createdAt: old },
+      [{ userId: 'u-ret', role: 'owner' }],
+    );
+    for (const [i, when] of [old, old + 1, old + 2, at].entries())
+      await store.appendMessage({
+        id: `m-ret-${i}`,
+        roomId: 'r-ret',
+        authorId: 'u-ret',
+        clientMsgId: `c${i}`,
+        body: `b${i}`,
+        at: when,
+      });
+    const none = await confab(['retention', 'run']);
+    expect(none.stdout).toBe(
+      'Retention applied: 0 messages and 0 log entries deleted in 0 rooms\n',
+    );
+    const ran = await confab(['retention', 'run', '--default-days', '30']);
+    expect(ran.stderr).toBe('');
+    // The room's member.joined and the three old messages.
+    expect(ran.stdout).toBe('Retention applied: 3 messages and 4 log entries deleted in 1 rooms\n');
+    expect((await store.history('r-ret', { limit: 10 })).messages.map((m) => m.body)).toEqual([
+      'b3',
+    ]);
+    failed(await confab(['retention', 'run', '--default-days', '0']), 2, 'default-days');
     for (const name of [
       'user create',
       'user reset-password',
