@@ -1,7 +1,7 @@
 // Confab as the api process composes it (apps/api/src/main.ts): a store picked by its URL (a
-// SQLite file path or a postgres:// URL), the memory bus (or, with --redis, the Redis bus and
-// the Redis rate-limit store, as main.ts does with REDIS_URL) and createChatServer, here with no
-// web app. The runner reads its CPU and RSS from /proc; IPC only reports the port and, for the
+// SQLite file path or a postgres:// URL), the memory bus (or, with --redis, the Redis bus, the
+// Redis rate-limit store and the Redis presence directory, as main.ts does with REDIS_URL) and
+// createChatServer, here with no web app. The runner reads its CPU and RSS from /proc; IPC only reports the port and, for the
 // RSS workload, runs gc. Arguments: see drivers/confab-server.ts, which builds them.
 import { parseArgs } from 'node:util';
 import {
@@ -9,6 +9,7 @@ import {
   createMemoryBus,
   createPostgresStore,
   createRedisBus,
+  createRedisPresenceDirectory,
   createRedisRateLimitStore,
   createStoreFromUrl,
   unreachableRateRules,
@@ -39,6 +40,7 @@ const store =
     ? await createStoreFromUrl(databaseUrl)
     : await createPostgresStore(databaseUrl, Number(values['pg-pool']));
 const rateLimitStore = redisUrl ? await createRedisRateLimitStore(redisUrl) : undefined;
+const presenceDirectory = redisUrl ? await createRedisPresenceDirectory(redisUrl) : undefined;
 const server = createChatServer({
   store,
   bus: redisUrl ? await createRedisBus(redisUrl) : createMemoryBus(),
@@ -46,6 +48,7 @@ const server = createChatServer({
     ...(values['send-rate'] === undefined ? {} : { sendRate: { perSecond, burst } }),
     // With Redis, limits and per-user stream slots count there, as in a real cluster.
     ...(rateLimitStore ? { rateLimitStore } : {}),
+    ...(presenceDirectory ? { presenceDirectory } : {}),
     // The load generator plays thousands of devices and users from 127.0.0.1.
     rateLimits: unreachableRateRules(),
     connectionLimits: { maxConnectionsPerAddress: 1_000_000, maxStreamsPerUser: 1_000_000 },
@@ -58,5 +61,6 @@ await host({
   close: async () => {
     await server.close();
     await rateLimitStore?.close();
+    await presenceDirectory?.close();
   },
 });
