@@ -99,6 +99,18 @@ export interface ChatClientOptions {
 }
 
 /**
+ * The browser's network signals, read through globalThis: the SDK runs in Node too, where these
+ * globals (and their DOM types, in an app that does not load the DOM library) do not exist.
+ */
+const browser = globalThis as {
+  navigator?: { readonly onLine?: boolean };
+  window?: {
+    addEventListener(type: 'online' | 'offline', listener: () => void): void;
+    removeEventListener(type: 'online' | 'offline', listener: () => void): void;
+  };
+};
+
+/**
  * The Confab SDK: a typed API (`api`), one live stream of the user's events with reconnection,
  * resume and de-duplication, and an outbox that sends each message exactly once.
  */
@@ -177,7 +189,7 @@ export function createChatClient(options: ChatClientOptions) {
 
   const typedAt = new Map<string, number>();
 
-  const isOffline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+  const isOffline = () => browser.navigator?.onLine === false;
 
   function startAttempt(): void {
     clearTimeout(retryTimer);
@@ -308,7 +320,7 @@ export function createChatClient(options: ChatClientOptions) {
   const onOnline = () => {
     if (!closed) startAttempt();
   };
-  const target = typeof window !== 'undefined' ? window : undefined;
+  const target = browser.window;
   target?.addEventListener('offline', onOffline);
   target?.addEventListener('online', onOnline);
   function detachNetworkListeners() {

@@ -18,18 +18,6 @@ import {
   type TestRedisServer,
 } from '../__tests__/redis-server.js';
 
-declare global {
-  // The SDK (packages/client, typed with the DOM library) reads these browser globals, each only
-  // after a typeof check; Node 20's types lack them, and this package has no DOM types.
-  var navigator: { readonly onLine: boolean } | undefined;
-  var window:
-    | {
-        addEventListener(type: string, listener: () => void): void;
-        removeEventListener(type: string, listener: () => void): void;
-      }
-    | undefined;
-}
-
 /** One API process of the cluster: its port stays the same across restarts. */
 export interface ClusterNode {
   port: number;
