@@ -62,9 +62,9 @@ function expectContiguous(seqs: number[]) {
 }
 
 /**
- * Scale-out's first slice: two API processes on one PostgreSQL and one Redis (REDIS_URL), no
- * sticky sessions. What is not cluster-wide yet (presence, rate limits, polls) is in
- * docs/scaling.md.
+ * Two API processes on one PostgreSQL and one Redis (REDIS_URL), no sticky sessions: delivery,
+ * revocation, long polls and rate limits across them (docs/scaling.md). Presence, the nginx
+ * deployment and chaos have files of their own (cluster-*.integration.test.ts).
  */
 describe('two API processes on PostgreSQL and Redis', () => {
   let bundle: Awaited<ReturnType<typeof buildApiBundle>>;
