@@ -7,7 +7,7 @@ import { createMemoryBus } from '../adapters/memory-bus.js';
 import type { SessionRecord, Store } from '../ports/store.js';
 import { newId } from './crypto.js';
 import { DEFAULT_STREAM_LIMITS, DeviceSession } from './device-session.js';
-import { createRetention } from './retention.js';
+import { createRetention, type RetentionReport, startRetentionJob } from './retention.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = 1_800_000_000_000;
@@ -158,6 +158,35 @@ describe.each(ENGINES)('message retention on $name', ({ create }) => {
     } finally {
       await Promise.all(others.map((node) => node.close()));
     }
+  });
+
+  it('the background job runs at once and then on its interval, and stops', async () => {
+    const ed = await user('ed');
+    const { roomId } = await roomWith(ed.id, [10, 1]);
+    await store.setRoomRetention(roomId, 5);
+    const reports: RetentionReport[] = [];
+    let heard: () => void = () => {};
+    const ran = () => new Promise<void>((resolve) => (heard = resolve));
+    let clock = NOW;
+    const first = ran();
+    const job = startRetentionJob(createRetention(store), {
+      intervalMs: 1_000,
+      now: () => clock,
+      onRun: (report) => {
+        reports.push(report);
+        heard();
+      },
+    });
+    await first;
+    expect(await logSeqs(roomId)).toEqual([3]);
+    // The next run sees a later clock: the remaining message is now old enough.
+    clock = NOW + 5 * DAY;
+    await ran();
+    await job.stop();
+    expect(await logSeqs(roomId)).toEqual([]);
+    // Each run deleted something here (other tests' rooms share the database, so at least).
+    expect(reports.length).toBeGreaterThanOrEqual(2);
+    for (const report of reports.slice(0, 2)) expect(report.messages).toBeGreaterThanOrEqual(1);
   });
 
   describe('a device resuming from before the cut', () => {

@@ -1,4 +1,5 @@
 import type { Store } from '../ports/store.js';
+import type { Logger } from '../observability/logger.js';
 import { reportError } from '../report.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -79,7 +80,14 @@ export type Retention = ReturnType<typeof createRetention>;
  */
 export function startRetentionJob(
   retention: Retention,
-  options: { intervalMs: number; now?: () => number },
+  options: {
+    intervalMs: number;
+    now?: () => number;
+    /** Hears each finished run's report (logs, metrics). */
+    onRun?: (report: RetentionReport) => void;
+    /** Where a failed run is logged. @default fallbackLogger */
+    log?: Logger;
+  },
 ): { stop(): Promise<void> } {
   const now = options.now ?? Date.now;
   const stopping = new AbortController();
@@ -89,8 +97,8 @@ export function startRetentionJob(
     running = retention
       .applyRetention(now(), stopping.signal)
       .then(
-        () => undefined,
-        (error: unknown) => reportError('retention', error),
+        (report) => options.onRun?.(report),
+        (error: unknown) => reportError('retention', error, options.log),
       )
       .then(() => {
         if (stopping.signal.aborted) return;
