@@ -25,6 +25,14 @@ describe('the environment', () => {
     expect(env.SECURE_COOKIES).toBe(true);
   });
 
+  it('message retention: off by default, hourly; RETENTION_DAYS is whole days from 1', () => {
+    expect(parseEnv({})).toMatchObject({ RETENTION_INTERVAL_MS: 3_600_000 });
+    expect(parseEnv({}).RETENTION_DAYS).toBeUndefined();
+    expect(parseEnv({ RETENTION_DAYS: '30' }).RETENTION_DAYS).toBe(30);
+    for (const RETENTION_DAYS of ['0', '1.5', 'forever'])
+      expect(() => parseEnv({ RETENTION_DAYS })).toThrow(/RETENTION_DAYS: /);
+  });
+
   it('refuses bad values with one clear message naming each variable', () => {
     expect(() => parseEnv({ PORT: 'eighty', API_KEYS: 'short', SECURE_COOKIES: 'yes' })).toThrow(
       /^Invalid environment:\n {2}PORT: .+\n {2}API_KEYS: each API key needs at least 16 characters\n {2}SECURE_COOKIES: .+$/,
