@@ -41,6 +41,16 @@ export {
   verifyWebhookSignature,
   WEBHOOK_HEADERS,
 } from './notify/verify.js';
+// Logs, metrics and health (docs/operations.md).
+export {
+  createLogger,
+  LOG_LEVELS,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+} from './observability/logger.js';
+export type { Metrics } from './observability/metrics.js';
+export { createMetricsServer } from './observability/metrics-route.js';
 export type { Bus, BusMessage, BusTopic } from './ports/bus.js';
 export type { Notifier } from './ports/notifier.js';
 export type { PresenceDirectory } from './ports/presence-directory.js';

@@ -1,21 +1,15 @@
+import { fallbackLogger, type Logger } from './observability/logger.js';
+
 /**
- * Where an error nobody can be told of is logged, once: the last line of defence of every
- * listener (HTTP request, upgrade, socket message, stream: that one client's answer fails, the
- * process lives on) and a bus publish that failed after its change was committed. Until
- * structured logging arrives, one JSON line on stderr.
+ * Where an error nobody can be told of is logged, once, with its stack: the last line of defence
+ * of every listener (HTTP request, upgrade, socket message, stream: that one client's answer
+ * fails, the process lives on), an internal error a client was answered for without details,
+ * and a bus publish that failed after its change was committed. `log` is the server's logger;
+ * code with no server at hand (a bus handler) uses the fallback, which writes to stderr.
  */
-export function reportError(where: string, error: unknown): void {
-  const entry = {
-    level: 'error',
-    time: new Date().toISOString(),
-    msg: `unexpected error in ${where}`,
-    err:
-      error instanceof Error
-        ? { type: error.name, message: error.message, stack: error.stack }
-        : { message: String(error) },
-  };
+export function reportError(where: string, error: unknown, log: Logger = fallbackLogger): void {
   try {
-    process.stderr.write(`${JSON.stringify(entry)}\n`);
+    log.error({ err: error, where }, `unexpected error in ${where}`);
   } catch {
     // Nothing left to tell.
   }

@@ -3,6 +3,9 @@ import { initTRPC } from '@trpc/server';
 import { ZodError } from 'zod';
 import { AppError } from './errors.js';
 import type { Notifications } from './notify/service.js';
+import type { Logger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
+import type { RequestRecord } from './observability/request-log.js';
 import type { Bus } from './ports/bus.js';
 import type { Store } from './ports/store.js';
 import type { AbuseLimits, RateKind } from './services/abuse-limits.js';
@@ -31,6 +34,10 @@ export interface Services {
   notify: Notifications;
   /** Rate limits per user and per address (logins, registrations, every call). */
   limits: AbuseLimits;
+  /** The server's logger. @default fallbackLogger (warnings and errors on stderr) */
+  log?: Logger;
+  /** The server's metrics (/metrics). */
+  metrics?: Metrics;
 }
 
 export interface Context {
@@ -49,6 +56,8 @@ export interface Context {
   backpressure: Backpressure | undefined;
   /** The client's address (see `trustProxy`): the key of per-address limits. */
   address: string;
+  /** The request's log line, which learns the user once a procedure authenticates it. */
+  requestLog?: RequestRecord;
 }
 
 /** What a procedure declares besides its input: which rate limit counts its calls. */
@@ -153,6 +162,7 @@ export const authedProcedure = t.procedure.use(async ({ ctx, meta, type, next })
   const kind =
     meta?.rateLimit ??
     (type === 'mutation' ? 'writePerUser' : type === 'query' ? 'queryPerUser' : 'own');
+  if (ctx.requestLog) ctx.requestLog.userId = auth.user.id;
   if (kind !== 'own') await ctx.services.limits.take(kind, auth.user.id);
   return next({ ctx: { ...ctx, auth } });
 });

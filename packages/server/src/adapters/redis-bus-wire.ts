@@ -11,6 +11,8 @@ export interface Envelope {
   /** 1, 2, 3… per (publisher, topic): a receiver that sees a jump knows it missed one. */
   n: number;
   m: BusMessage;
+  /** When it was published (ms since the epoch, the publisher's clock): the bus lag metric. */
+  t?: number;
 }
 
 /**
@@ -34,7 +36,7 @@ export class Stamper {
     }
     last = (last ?? 0) + 1;
     this.#counters.set(topic, last);
-    const envelope: Envelope = { p: this.#id, n: last, m: message };
+    const envelope: Envelope = { p: this.#id, n: last, m: message, t: Date.now() };
     return JSON.stringify(envelope);
   }
 }
@@ -72,11 +74,11 @@ export function parseEnvelope(raw: string): Envelope | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { p, n, m } = value as Partial<Envelope>;
+  const { p, n, m, t } = value as Partial<Envelope>;
   if (typeof p !== 'string' || typeof n !== 'number' || typeof m !== 'object' || m === null) {
     return undefined;
   }
-  return { p, n, m };
+  return typeof t === 'number' ? { p, n, m, t } : { p, n, m };
 }
 
 function newPublisherId(): string {

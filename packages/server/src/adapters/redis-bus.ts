@@ -18,6 +18,8 @@
  * is spent, so receivers see the hole as a gap and re-read.
  */
 import { createClient, TimeoutError } from 'redis';
+import { fallbackLogger } from '../observability/logger.js';
+import type { Observer } from '../observability/observer.js';
 import type { Bus, BusHandler, BusMessage, BusTopic } from '../ports/bus.js';
 import { type Envelope, parseEnvelope, SeqTracker, Stamper } from './redis-bus-wire.js';
 
@@ -37,7 +39,7 @@ export interface RedisBusOptions {
   /**
    * Where the bus reports what it cannot throw to anyone: a handler that threw, a connection
    * lost (once per outage, not once per retry), a message it could not read.
-   * @default console.error
+   * @default the observing server's logger (error level), else stderr
    */
   onError?: (error: unknown, context: RedisBusErrorContext) => void;
 }
@@ -82,8 +84,11 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
   const commandTimeoutMs = options.commandTimeoutMs ?? 2000;
   const maxDelayMs = options.reconnectMaxDelayMs ?? 1000;
   const prefix = options.channelPrefix ?? 'confab:';
+  let observer: Observer | undefined;
   const report =
-    options.onError ?? ((error, context) => console.error(`redis bus ${context}:`, error));
+    options.onError ??
+    ((error, context) =>
+      (observer?.log ?? fallbackLogger).error({ err: error, context }, `redis bus: ${context}`));
 
   const publisher = createClient({
     url,
@@ -158,6 +163,8 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
       return;
     }
     if (topic.seq.missedBefore(envelope)) dispatch(topic, GAP);
+    // Once per message and process (not per handler); the clocks of two machines are compared.
+    if (envelope.t !== undefined) observer?.metrics.busReceived(Date.now() - envelope.t);
     dispatch(topic, envelope.m);
   }
 
@@ -286,6 +293,13 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
       if (!topic?.handlers.delete(handler) || topic.handlers.size > 0) return;
       topics.delete(name);
       unfollow(name, topic);
+    },
+    async ping() {
+      if (closed) throw new RedisBusError('closed', 'the bus is closed');
+      await bounded(timedPublisher.ping(), commandTimeoutMs, 'PING');
+    },
+    observe(next) {
+      observer = next;
     },
     async close() {
       if (closed) return;

@@ -30,6 +30,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PresenceStatus } from '@confab/contracts';
 import { createClient } from 'redis';
+import { fallbackLogger } from '../observability/logger.js';
 import {
   clusterStatus,
   type PresenceChange,
@@ -50,7 +51,7 @@ export interface RedisPresenceDirectoryOptions {
   connectTimeoutMs?: number;
   /** Prefixed to every key, so apps can share a Redis. @default 'confab:presence:' */
   keyPrefix?: string;
-  /** Where upkeep failures go (once per outage for the connection). @default console.warn */
+  /** Where upkeep failures go (once per outage for the connection). @default fallbackLogger (warn) */
   onError?: (error: unknown, context: 'connection' | 'upkeep') => void;
 }
 
@@ -64,7 +65,9 @@ export async function createRedisPresenceDirectory(
   const deadAfterMs = options.deadAfterMs ?? 15_000;
   const prefix = options.keyPrefix ?? 'confab:presence:';
   const report =
-    options.onError ?? ((error, context) => console.warn(`presence directory ${context}:`, error));
+    options.onError ??
+    ((error, context) =>
+      fallbackLogger.warn({ err: error, context }, `presence directory: ${context}`));
   const keys = {
     user: (userId: string) => `${prefix}u:${userId}`,
     node: (node: string) => `${prefix}n:${node}`,

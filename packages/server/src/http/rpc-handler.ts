@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LIMITS } from '@confab/contracts';
 import { callTRPCProcedure, getErrorShape, getTRPCErrorFromUnknown, TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { logIfInternal } from '../observability/internal-errors.js';
+import { fallbackLogger, type Logger } from '../observability/logger.js';
 import { reportError } from '../report.js';
 import type { AppRouter } from '../routers/root.js';
 import type { Context } from '../trpc.js';
@@ -75,7 +77,10 @@ export function createRpcHandler(opts: {
   concurrency: number;
   /** Large answers (history pages, long-poll batches) compressed. @default DEFAULT_RESPONSE_COMPRESSION */
   compression?: Partial<ResponseCompression>;
+  /** Where internal errors are logged. @default fallbackLogger */
+  log?: Logger;
 }) {
+  const log = opts.log ?? fallbackLogger;
   const { router } = opts;
   const compression = { ...DEFAULT_RESPONSE_COMPRESSION, ...opts.compression };
   const config = router._def._config;
@@ -154,6 +159,7 @@ export function createRpcHandler(opts: {
         });
         return { status: 200, json: { result: { data } } };
       } catch (cause) {
+        logIfInternal(log, `http call ${call.path}`, cause);
         const error = getTRPCErrorFromUnknown(cause);
         const input = await readInputs().then(
           (all) => all[index],
@@ -199,7 +205,7 @@ export function createRpcHandler(opts: {
         return true;
       }
       serve(req, res, url, request).catch((error: unknown) => {
-        reportError('http call', error);
+        reportError('http call', error, log);
         res.destroy();
       });
       return true;

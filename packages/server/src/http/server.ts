@@ -6,6 +6,12 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { WebSocketServer } from 'ws';
 import { createRedisStreamCounter } from '../adapters/redis-stream-counter.js';
 import type { NotifyConfig } from '../notify/config.js';
+import { createReadiness } from '../observability/health.js';
+import { logIfInternal } from '../observability/internal-errors.js';
+import { fallbackLogger, type Logger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { answerScrape, bearerMatches, METRICS_PATH } from '../observability/metrics-route.js';
+import { type RequestRecord, requestIdOf, startRequestLog } from '../observability/request-log.js';
 import type { Bus } from '../ports/bus.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { PresenceDirectory } from '../ports/presence-directory.js';
@@ -84,7 +90,22 @@ export interface ChatServerConfig {
   presenceDirectory?: PresenceDirectory;
   /** Connection caps and deadlines (see docs/security.md). @default DEFAULT_CONNECTION_LIMITS */
   connectionLimits?: Partial<ConnectionLimits>;
+  /**
+   * Where logs go: one line per request and stream (info), internal errors with their stack.
+   * @default fallbackLogger (warnings and errors only, on stderr)
+   */
+  logger?: Logger;
+  /**
+   * Serve /metrics on this port too, to requests with `Authorization: Bearer <token>`. Without
+   * it /metrics is not served here (404); see createMetricsServer for a port of its own.
+   */
+  metricsToken?: string;
+  /** /readyz gives the database and the bus this long to answer. @default 2000 */
+  readinessTimeoutMs?: number;
 }
+
+/** Paths for operators, answered as data (never the web app's pages). */
+const OPERATIONS_PATHS = new Set(['/healthz', '/livez', '/readyz', METRICS_PATH]);
 
 /** The API path: tRPC over HTTP and SSE under it, WebSocket upgrades at it. */
 export const TRPC_PATH = '/trpc';
@@ -135,8 +156,20 @@ export function createChatServer(deps: {
 }) {
   const config = deps.config ?? {};
   const limits: ConnectionLimits = { ...DEFAULT_CONNECTION_LIMITS, ...config.connectionLimits };
+  const log = config.logger ?? fallbackLogger;
+  const metrics = createMetrics();
+  // The adapters count and log into this server's registry and logger (group commits, pool
+  // use, bus lag, their connection errors).
+  deps.store.observe?.({ log, metrics });
+  deps.bus.observe?.({ log, metrics });
   const services: Services = createServices(
-    { store: deps.store, bus: deps.bus, ...(deps.notifier ? { notifier: deps.notifier } : {}) },
+    {
+      store: deps.store,
+      bus: deps.bus,
+      ...(deps.notifier ? { notifier: deps.notifier } : {}),
+      log,
+      metrics,
+    },
     {
       apiKeys: config.apiKeys ?? [],
       streamLimits: config.streamLimits ?? {},
@@ -187,8 +220,10 @@ export function createChatServer(deps: {
     connectionParams: Record<string, string | undefined> | null,
   ): Context => {
     const caller = callerOf(req, connectionParams);
+    const requestLog = requestRecords.get(req);
     return {
       ...caller,
+      ...(requestLog ? { requestLog } : {}),
       setSessionCookie: caller.cookieOriginAllowed
         ? (token) => writeSessionCookie(res, token, secure)
         : undefined,
@@ -203,16 +238,23 @@ export function createChatServer(deps: {
     maxBodySize: LIMITS.maxPayloadBytes,
     maxBatchSize: LIMITS.httpBatchMax,
     createContext: ({ req, res, info }) => httpContext(req, res, info.connectionParams),
+    onError: ({ error, path }) => logIfInternal(log, `http ${path ?? 'request'}`, error),
   });
   // The device stream over SSE skips tRPC's per-subscriber pipeline (see sse-handler.ts), and
   // plain queries and mutations its fetch adapter (see rpc-handler.ts); tRPC serves the rest.
-  const sseHandler = createSseHandler({ router: appRouter, createContext: httpContext, streams });
+  const sseHandler = createSseHandler({
+    router: appRouter,
+    createContext: httpContext,
+    streams,
+    log,
+  });
   const rpcHandler = createRpcHandler({
     router: appRouter,
     basePath: `${TRPC_PATH}/`,
     createContext: (req, res) => httpContext(req, res, null),
     maxBatchSize: LIMITS.httpBatchMax,
     concurrency: limits.httpBatchConcurrency,
+    log,
   });
   const serveStatic = config.staticDir
     ? createStaticHandler(config.staticDir, { secure })
@@ -220,12 +262,29 @@ export function createChatServer(deps: {
 
   /** Set by close(): streams are refused, and every answer closes its connection. */
   let draining = false;
+  const readiness = createReadiness({
+    store: deps.store,
+    bus: deps.bus,
+    draining: () => draining,
+    log,
+    ...(config.readinessTimeoutMs ? { timeoutMs: config.readinessTimeoutMs } : {}),
+  });
+  const metricsToken = config.metricsToken;
+  if (metricsToken) metrics.withProcessMetrics();
+  metrics.sources.devices = () => ({
+    ws: wssHandler.size(),
+    sse: sseHandler.size(),
+    poll: services.polling.stats().sessions,
+  });
+  metrics.sources.notify = () => services.notify.metrics();
+  /** Each request's log line, for its context to name the user in (see trpc.ts). */
+  const requestRecords = new WeakMap<IncomingMessage, RequestRecord>();
 
   const route = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const api = path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`);
     // Pages get theirs from the static handler; everything else is data, never a page.
-    if (api || path === '/healthz' || !serveStatic) setApiSecurityHeaders(res, { secure });
+    if (api || OPERATIONS_PATHS.has(path) || !serveStatic) setApiSecurityHeaders(res, { secure });
     // Calls that reach a draining server on a kept-alive connection are answered (the store is
     // still open), and the client's next one opens a connection: behind a proxy, to another node.
     if (draining) res.setHeader('Connection', 'close');
@@ -249,8 +308,26 @@ export function createChatServer(deps: {
         return;
       }
       if (!sseHandler.handle(req, res, path) && !rpcHandler.handle(req, res)) trpcHandler(req, res);
-    } else if (path === '/healthz') {
+    } else if (path === '/healthz' || path === '/livez') {
+      // Serving: this process answers. (/healthz: the older name, kept for existing probes.)
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true }));
+    } else if (path === '/readyz') {
+      readiness().then(
+        ({ ready, checks }) =>
+          res
+            .writeHead(ready ? 200 : 503, { 'Content-Type': 'application/json' })
+            .end(JSON.stringify({ ok: ready, checks })),
+        (error: unknown) => {
+          reportError('readiness', error, log);
+          if (!res.headersSent) res.writeHead(500).end();
+        },
+      );
+    } else if (path === METRICS_PATH && metricsToken) {
+      if (bearerMatches(req, metricsToken)) answerScrape(res, metrics);
+      else
+        res
+          .writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Bearer' })
+          .end('Unauthorized');
     } else if (serveStatic) {
       serveStatic(req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500).end();
@@ -264,10 +341,11 @@ export function createChatServer(deps: {
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     answering.add(res);
     try {
+      requestRecords.set(req, startRequestLog(req, res, log, trustProxy));
       route(req, res);
     } catch (error) {
       // Whatever a request carried, only its own answer fails.
-      reportError('http request', error);
+      reportError('http request', error, log);
       refuseRequest(res, appRouter, new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error }));
     }
   };
@@ -312,7 +390,7 @@ export function createChatServer(deps: {
       }
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     } catch (error) {
-      reportError('websocket upgrade', error);
+      reportError('websocket upgrade', error, log);
       socket.destroy();
     }
   });
@@ -321,6 +399,7 @@ export function createChatServer(deps: {
     router: appRouter,
     createContext: (req, ws, connectionParams): Context => ({
       ...callerOf(req, connectionParams),
+      requestLog: { id: requestIdOf(req, trustProxy) },
       setSessionCookie: undefined,
       transport: 'ws',
       backpressure: new WsBackpressure(ws),
@@ -330,6 +409,7 @@ export function createChatServer(deps: {
     limits,
     streams,
     restarting: serverRestarting,
+    log,
   });
 
   return {
@@ -348,6 +428,10 @@ export function createChatServer(deps: {
         });
       });
     },
+    /** This server's metrics (its registry: `metrics.registry`). */
+    metrics,
+    /** This server's logger. */
+    log,
     /** Live connections, for /metrics and tests. */
     stats(): { webSockets: number; sseStreams: number } {
       return { webSockets: wssHandler.size(), sseStreams: sseHandler.size() };
@@ -379,7 +463,7 @@ export function createChatServer(deps: {
         timeoutMs,
         cutRest: () => wssHandler.terminateAll(),
       });
-      if (cut) console.warn(`Drain: connections still open after ${timeoutMs} ms were cut`);
+      if (cut) log.warn({ timeoutMs }, 'drain: connections still open at the deadline were cut');
       wssHandler.close();
       sseHandler.close();
       wss.close();

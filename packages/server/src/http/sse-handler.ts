@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StreamEvent } from '@confab/contracts';
 import { getErrorShape, getTRPCErrorFromUnknown, TRPCError } from '@trpc/server';
+import { logIfInternal } from '../observability/internal-errors.js';
+import { fallbackLogger, type Logger } from '../observability/logger.js';
 import { reportError } from '../report.js';
 import { OnEventInput } from '../routers/events.js';
 import type { AppRouter } from '../routers/root.js';
@@ -127,8 +129,11 @@ export function createSseHandler(opts: {
   ): Context;
   /** Live event streams per user, shared with the WebSocket handler. */
   streams: StreamCounter;
+  /** Where internal errors are logged. @default fallbackLogger */
+  log?: Logger;
 }) {
   const { router } = opts;
+  const log = opts.log ?? fallbackLogger;
   const config = router._def._config;
   const pingMs = config.sse?.ping?.enabled ? (config.sse.ping.intervalMs ?? 1000) : 0;
   const connected = sseNamedFrame('connected', JSON.stringify(config.sse?.client ?? {}));
@@ -136,6 +141,8 @@ export function createSseHandler(opts: {
   const streams = new Set<SseStream>();
 
   const errorFrame = (stream: SseStream, cause: unknown): string => {
+    // A stream ends once (fail() is its only way to an error frame): logged once.
+    logIfInternal(log, 'sse stream', cause);
     const shape = getErrorShape({
       config,
       error: getTRPCErrorFromUnknown(cause),
@@ -176,6 +183,7 @@ export function createSseHandler(opts: {
       if (!input.success) throw new TRPCError({ code: 'BAD_REQUEST', cause: input.error });
       // As authedProcedure does: the token must name a live session.
       const auth = await ctx.services.accounts.authenticate(ctx.token);
+      if (ctx.requestLog) ctx.requestLog.userId = auth.user.id;
       if (res.destroyed || res.writableEnded) return;
       const release = await opts.streams.acquire(auth.user.id);
       // The slot may be counted in Redis: the client may have gone meanwhile.
@@ -208,7 +216,7 @@ export function createSseHandler(opts: {
       if (url.searchParams.has('batch')) return false;
       // serve() answers its own errors on the stream; this is only for a throw it did not expect.
       serve(req, res, url).catch((error: unknown) => {
-        reportError('sse stream', error);
+        reportError('sse stream', error, log);
         res.destroy();
       });
       return true;

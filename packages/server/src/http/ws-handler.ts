@@ -9,6 +9,8 @@ import {
 } from '@trpc/server';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { AppError } from '../errors.js';
+import { logIfInternal } from '../observability/internal-errors.js';
+import { fallbackLogger, type Logger } from '../observability/logger.js';
 import { reportError } from '../report.js';
 import { OnEventInput } from '../routers/events.js';
 import type { AppRouter } from '../routers/root.js';
@@ -181,8 +183,12 @@ export function attachWebSocketHandler(opts: {
   streams: StreamCounter;
   /** The refusal of requests on a socket that is leaving (the server drains). */
   restarting(): unknown;
+  /** Where internal errors and each connection's line go. @default fallbackLogger */
+  log?: Logger;
 }) {
   const { router, limits } = opts;
+  const log = opts.log ?? fallbackLogger;
+  const logConnections = log.isLevelEnabled('info');
   const connections = new Set<Connection>();
 
   const send = (c: Connection, message: object) => {
@@ -195,6 +201,7 @@ export function attachWebSocketHandler(opts: {
     type: 'query' | 'mutation' | 'subscription' | 'unknown',
     cause: unknown,
   ) {
+    logIfInternal(log, `websocket ${type} ${request.path ?? ''}`.trimEnd(), cause);
     const error = getTRPCErrorFromUnknown(cause);
     const shape = getErrorShape({
       config: router._def._config,
@@ -217,6 +224,7 @@ export function attachWebSocketHandler(opts: {
     });
     if (!input.success) throw new TRPCError({ code: 'BAD_REQUEST', cause: input.error });
     const auth = await ctx.services.accounts.authenticate(ctx.token);
+    if (ctx.requestLog) ctx.requestLog.userId = auth.user.id;
     if (c.ws.readyState !== c.ws.OPEN || c.subscriptions.has(request.id)) return;
     const release = await opts.streams.acquire(auth.user.id);
     // The slot may be counted in Redis: the socket may have gone, or the id been taken, meanwhile.
@@ -365,7 +373,7 @@ export function attachWebSocketHandler(opts: {
           }),
         (error: unknown) => sendError(c, request, request.method as 'query' | 'mutation', error),
       )
-      .catch((error: unknown) => reportError('websocket reply', error))
+      .catch((error: unknown) => reportError('websocket reply', error, log))
       .finally(() => {
         c.inFlight -= 1;
         if (c.leaving && c.inFlight === 0) closeForRestart(c);
@@ -449,17 +457,35 @@ export function attachWebSocketHandler(opts: {
       onMessage(c, data);
     } catch (error) {
       // Whatever a frame did, only its own connection pays.
-      reportError('websocket message', error);
+      reportError('websocket message', error, log);
       this.terminate();
     }
   }
-  function onSocketClose(this: WebSocket) {
+  function onSocketClose(this: WebSocket, code: number) {
     const c = connectionOf.get(this);
     if (!c) return;
+    if (logConnections) logClosed(c, code);
     connectionOf.delete(this);
     connections.delete(c);
     for (const subscription of c.subscriptions.values()) subscription.close();
     c.subscriptions.clear();
+  }
+  /** A WebSocket's one line, at its end: a stream, as an SSE request's line is. */
+  function logClosed(c: Connection, code: number) {
+    const record = c.ctx?.requestLog;
+    log.info(
+      {
+        ...(record ? { reqId: record.id } : {}),
+        method: 'GET',
+        route: '/trpc',
+        transport: 'ws',
+        status: 101,
+        closeCode: code,
+        durationMs: Date.now() - c.openedAt,
+        ...(record?.userId ? { userId: record.userId } : {}),
+      },
+      'websocket',
+    );
   }
   // Socket errors (a bad frame, a reset) must not crash the process; close follows.
   const ignoreSocketError = () => {};
@@ -492,7 +518,7 @@ export function attachWebSocketHandler(opts: {
     try {
       onConnection(ws, req);
     } catch (error) {
-      reportError('websocket connection', error);
+      reportError('websocket connection', error, log);
       ws.terminate();
     }
   });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as dns, type LookupAddress } from 'node:dns';
 import { hostname } from 'node:os';
+import { fallbackLogger, type Logger } from '../observability/logger.js';
 
 /** One structured line per delivery attempt and per notable event of the notifier. */
 export interface NotifyLogEntry {
@@ -94,15 +95,31 @@ export interface NotifyConfig {
   nodeId?: string;
   /** On close, in-flight requests get this long to finish before they are aborted. @default 5000 */
   closeGraceMs?: number;
-  /** Where the structured log goes. @default one JSON line per entry on stdout */
+  /** Where the structured log goes. @default the server's logger (notifyLogTo) */
   log?: (entry: NotifyLogEntry) => void;
 }
 
 export type ResolvedNotifyConfig = Required<NotifyConfig>;
 
-function logToStdout(entry: NotifyLogEntry): void {
-  console.log(JSON.stringify({ at: new Date().toISOString(), component: 'notify', ...entry }));
+/** Entries that mean something went wrong, at a level an operator alerts on. */
+const WARNINGS = new Set<NotifyLogEntry['event']>([
+  'push.failed',
+  'push.dropped',
+  'webhook.dropped',
+  'destination.paused',
+]);
+
+/** The notifier's entries as lines of a server's logger (`component: notify`). */
+export function notifyLogTo(logger: Logger): (entry: NotifyLogEntry) => void {
+  const log = logger.child({ component: 'notify' });
+  return (entry) => {
+    if (entry.event === 'notify.error') log.error(entry, entry.event);
+    else if (WARNINGS.has(entry.event)) log.warn(entry, entry.event);
+    else log.info(entry, entry.event);
+  };
 }
+
+const logToFallback = notifyLogTo(fallbackLogger);
 
 export function resolveNotifyConfig(config: NotifyConfig = {}): ResolvedNotifyConfig {
   return {
@@ -128,6 +145,6 @@ export function resolveNotifyConfig(config: NotifyConfig = {}): ResolvedNotifyCo
     outboxLeaseMs: config.outboxLeaseMs ?? 30_000,
     nodeId: config.nodeId ?? `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`,
     closeGraceMs: config.closeGraceMs ?? 5_000,
-    log: config.log ?? logToStdout,
+    log: config.log ?? logToFallback,
   };
 }

@@ -1,5 +1,6 @@
 import type { Receipt, RoomEvent, StreamEvent, Typing, UserEvent } from '@confab/contracts';
 import type { z } from 'zod';
+import type { Observer } from '../observability/observer.js';
 import type { PresenceChange } from './presence-directory.js';
 
 /** What travels on the bus: a room's log entry, or a signal for one user's devices. */
@@ -73,4 +74,8 @@ export interface Bus {
   /** Ends `handler`'s subscription to `topic`; nothing when it had none. */
   unsubscribe(topic: BusTopic, handler: BusHandler): void;
   close(): Promise<void>;
+  /** Resolves when the bus's broker answers (readiness); absent when there is none. */
+  ping?(): Promise<void>;
+  /** Hands the adapter the server's logger and metrics (bus lag, connection errors). */
+  observe?(observer: Observer): void;
 }

@@ -10,7 +10,9 @@ import type {
   Settings,
   User,
 } from '@confab/contracts';
+import type { Observer } from '../observability/observer.js';
 import type { AccountDataStore, RetentionStore } from './data-lifecycle-store.js';
+import type { IdentityStore } from './identity-store.js';
 
 export interface UserRecord extends User {
   passwordHash: string;
@@ -25,6 +27,11 @@ export interface SessionRecord {
   createdAt: number;
   lastSeenAt: number;
   revokedAt: number | null;
+  /**
+   * When the session ends by itself (epoch ms): tokens minted for an app's users, JWTs. Null or
+   * absent: only the idle lifetime and a revoke end it.
+   */
+  expiresAt?: number | null;
 }
 
 export interface MembershipRecord {
@@ -73,6 +80,7 @@ export interface Store
   extends NotificationsStore,
     OutboxStore,
     ApiKeysStore,
+    IdentityStore,
     RetentionStore,
     AccountDataStore {
   readonly dialect: 'sqlite' | 'postgres';
@@ -173,6 +181,10 @@ export interface Store
   markRead(roomId: string, userId: string, seq: number): Promise<number>;
 
   close(): Promise<void>;
+  /** Resolves when the database answers a trivial query (readiness). */
+  ping?(): Promise<void>;
+  /** Hands the adapter the server's logger and metrics (group commits, pool use). */
+  observe?(observer: Observer): void;
 }
 
 export interface VapidKeys {

@@ -95,9 +95,18 @@ type Limiter = RateLimiterMemory | RateLimiterRedis;
  * The rate limits of one server: `take(kind, key)` counts an action and throws RATE_LIMITED
  * with `retryAfterMs` once the key is over its rule. Login failures also back off.
  */
-export function createAbuseLimits(overrides: Partial<RateRules> = {}, store?: RateLimitStore) {
+export function createAbuseLimits(
+  overrides: Partial<RateRules> = {},
+  store?: RateLimitStore,
+  /** Hears each refusal (the rate-limit metric). */
+  onRefused?: (kind: RateKind) => void,
+) {
   const rules: RateRules = { ...DEFAULT_RATE_RULES, ...overrides };
   const limiters = new Map<RateKind, Limiter>();
+  const refused = (kind: RateKind, retryAfterMs: number) => {
+    onRefused?.(kind);
+    return rateLimited(kind, retryAfterMs);
+  };
   const make = (keyPrefix: string, points: number, windowMs: number): Limiter => {
     const memory = new RateLimiterMemory({ keyPrefix, points, duration: windowMs / 1000 });
     if (!store) return memory;
@@ -128,7 +137,7 @@ export function createAbuseLimits(overrides: Partial<RateRules> = {}, store?: Ra
     try {
       await limiterOf(kind).consume(key);
     } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) throw rateLimited(kind, rejection.msBeforeNext);
+      if (rejection instanceof RateLimiterRes) throw refused(kind, rejection.msBeforeNext);
       throw rejection;
     }
   }
@@ -137,7 +146,7 @@ export function createAbuseLimits(overrides: Partial<RateRules> = {}, store?: Ra
   async function check(kind: RateKind, key: string): Promise<void> {
     const state = await limiterOf(kind).get(key);
     if (state && state.consumedPoints >= rules[kind].points)
-      throw rateLimited(kind, state.msBeforeNext);
+      throw refused(kind, state.msBeforeNext);
   }
 
   /** Counts a failure; once over the rule the key is blocked, each block twice the last. */

@@ -1,5 +1,6 @@
 import { type AuthResult, ERROR_CODES, LIMITS, type Session, type User } from '@confab/contracts';
 import { AppError } from '../errors.js';
+import { fallbackLogger, type Logger } from '../observability/logger.js';
 import type { Bus } from '../ports/bus.js';
 import type { SessionRecord, Store, UserRecord } from '../ports/store.js';
 import { isCommonPassword } from './common-passwords.js';
@@ -32,8 +33,15 @@ function toSession(record: SessionRecord, currentId: string): Session {
   };
 }
 
-export function createAccounts(deps: { store: Store; bus: Bus; now: () => number }) {
+export function createAccounts(deps: {
+  store: Store;
+  bus: Bus;
+  now: () => number;
+  /** @default fallbackLogger */
+  log?: Logger;
+}) {
   const { store, bus, now } = deps;
+  const log = deps.log ?? fallbackLogger;
   const sessions = createSessionCache({ store, bus, now });
 
   async function openSession(user: User, deviceLabel: string | undefined): Promise<AuthResult> {
@@ -64,7 +72,7 @@ export function createAccounts(deps: { store: Store; bus: Bus; now: () => number
         to: await hashPassword(password),
       });
     } catch (error) {
-      console.warn('accounts: could not rehash a password', error);
+      log.warn({ err: error }, 'accounts: could not rehash a password');
     }
   }
 

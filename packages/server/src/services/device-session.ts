@@ -1,5 +1,6 @@
 import { ERROR_CODES, LIMITS, type RoomEvent, type StreamEvent } from '@confab/contracts';
 import { AppError } from '../errors.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Bus, BusMessage } from '../ports/bus.js';
 import type { Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
@@ -111,6 +112,8 @@ export class DeviceSession implements StreamHandle {
       presence?: Presence | undefined;
       /** @default the process's registry */
       resumePoints?: ResumePoints | undefined;
+      /** The server's metrics; the session counts into their plain numbers (HotCounts). */
+      metrics?: Metrics | undefined;
     },
     private readonly auth: Authenticated,
     options: DeviceSessionOptions,
@@ -121,6 +124,7 @@ export class DeviceSession implements StreamHandle {
     this.points = deps.resumePoints ?? resumePoints;
     // Opened before subscribing: every id this session stamps is at or after it.
     this.point = options.resumeKey ? this.points.open(options.resumeKey) : undefined;
+    if (deps.metrics) deps.metrics.hot.liveStreams += 1;
     const live = Promise.all([
       deps.bus.subscribe(`user:${auth.user.id}`, this.onMessage),
       deps.bus.subscribe('broadcast', this.onMessage),
@@ -150,6 +154,7 @@ export class DeviceSession implements StreamHandle {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.deps.metrics) this.deps.metrics.hot.liveStreams -= 1;
     if (this.point) this.points.close(this.point);
     this.deps.presence?.detach(this.auth, this);
     const { bus } = this.deps;
@@ -343,6 +348,7 @@ export class DeviceSession implements StreamHandle {
       const limit = await this.pageLimit();
       if (this.closed || limit <= 0) return;
       const page = await this.deps.store.eventsAfter(roomId, from, limit);
+      if (this.deps.metrics) this.deps.metrics.hot.backfillPages += 1;
       if (this.closed || !this.delivered.has(roomId)) return;
       // The log is contiguous but for its front, which retention deletes: a page that does not
       // start right after the cursor (or is empty) may mean the device is behind the start.
@@ -387,6 +393,7 @@ export class DeviceSession implements StreamHandle {
   private accept(event: RoomEvent): void {
     this.delivered.set(event.roomId, event.seq);
     this.emit(event);
+    this.deps.metrics?.roomEventDelivered(event);
     if (
       (event.type === 'member.left' || event.type === 'member.removed') &&
       event.userId === this.auth.user.id
@@ -410,10 +417,12 @@ export class DeviceSession implements StreamHandle {
       return;
     }
     this.sink.deliver(event, own);
+    if (this.deps.metrics) this.deps.metrics.hot.deliveries += 1;
   }
 
   private end(error: unknown, cutOff: boolean): void {
     if (this.closed) return;
+    if (cutOff && this.deps.metrics) this.deps.metrics.hot.slowConsumerCutoffs += 1;
     this.close();
     if (cutOff) this.sink.cutOff();
     this.sink.fail(error);

@@ -1,6 +1,9 @@
 import { LIMITS } from '@confab/contracts';
 import type { NotifyConfig } from '../notify/config.js';
+import { notifyLogTo } from '../notify/config.js';
 import { createNotifications } from '../notify/service.js';
+import { fallbackLogger, type Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Bus } from '../ports/bus.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { PresenceDirectory } from '../ports/presence-directory.js';
@@ -44,12 +47,13 @@ export interface ServicesConfig {
 
 export function createServices(
   /** `notifier`: who hears of new messages. @default the Web Push and webhook notifier */
-  deps: { store: Store; bus: Bus; notifier?: Notifier },
+  deps: { store: Store; bus: Bus; notifier?: Notifier; log?: Logger; metrics?: Metrics },
   config: ServicesConfig = {},
 ): Services {
   const now = config.now ?? Date.now;
-  const { store } = deps;
-  const bus = publishingAfterCommit(deps.bus);
+  const { store, metrics } = deps;
+  const log = deps.log ?? fallbackLogger;
+  const bus = publishingAfterCommit(deps.bus, log);
   const rooms = createRooms({ store, bus, now });
   const sendRate = {
     perSecond: config.sendRate?.perSecond ?? LIMITS.sendsPerSecond,
@@ -66,22 +70,30 @@ export function createServices(
     now,
     ...(config.heartbeatTtlMs ? { heartbeatTtlMs: config.heartbeatTtlMs } : {}),
     ...(config.presenceDirectory ? { directory: config.presenceDirectory } : {}),
+    log,
   });
-  const notify = createNotifications({ store, presence, rooms, now }, config.notifications);
+  const notify = createNotifications(
+    { store, presence, rooms, now },
+    { log: notifyLogTo(log), ...config.notifications },
+  );
   const notifier = deps.notifier ?? notify;
   return {
     store,
     bus,
-    accounts: createAccounts({ store, bus, now }),
+    accounts: createAccounts({ store, bus, now, log }),
     rooms,
-    messages: createMessages({ store, bus, rooms, sendLimiter, notifier, now }),
+    messages: createMessages({ store, bus, rooms, sendLimiter, notifier, now, metrics }),
     push: createPush({ store, bus, rooms, notifier, apiKeys: config.apiKeys ?? [], now }),
-    polling: createPolling({ store, bus, presence, streamLimits, ...config.polling }),
+    polling: createPolling({ store, bus, presence, streamLimits, metrics, ...config.polling }),
     presence,
     typing: createTyping({ bus, rooms, now }),
     streamLimits,
     notify,
-    limits: createAbuseLimits(config.rateLimits, config.rateLimitStore),
+    limits: createAbuseLimits(config.rateLimits, config.rateLimitStore, (kind) =>
+      metrics?.rateLimited(kind),
+    ),
+    log,
+    ...(metrics ? { metrics } : {}),
   };
 }
 
@@ -90,13 +102,13 @@ export function createServices(
  * unreachable) must not turn a committed change into an error for its caller, who would retry
  * it. It is logged; the bus tells its subscribers of the loss (`gap`) and they re-read the log.
  */
-function publishingAfterCommit(bus: Bus): Bus {
+function publishingAfterCommit(bus: Bus, log: Logger): Bus {
   return {
     async publish(topic, message) {
       try {
         await bus.publish(topic, message);
       } catch (error) {
-        reportError(`bus publish on ${topic.split(':')[0]}`, error);
+        reportError(`bus publish on ${topic.split(':')[0]}`, error, log);
       }
     },
     ...(bus.spansProcesses ? { spansProcesses: true } : {}),

@@ -1,5 +1,6 @@
 import { ERROR_CODES, type SendResult } from '@confab/contracts';
 import { AppError } from '../errors.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { Bus } from '../ports/bus.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { MessageChange, Store } from '../ports/store.js';
@@ -15,13 +16,16 @@ export function createMessages(deps: {
   sendLimiter: RateLimiter;
   notifier: Notifier;
   now: () => number;
+  /** The server's metrics: send latency, refusals of the send limit. */
+  metrics?: Metrics | undefined;
 }) {
-  const { store, bus, rooms, sendLimiter, notifier, now } = deps;
+  const { store, bus, rooms, sendLimiter, notifier, now, metrics } = deps;
 
   /** Writes are rate-limited per user; a refused write changes nothing. */
   async function takeWriteToken(auth: Authenticated): Promise<void> {
     const waitMs = await sendLimiter.take(auth.user.id);
     if (waitMs > 0) {
+      metrics?.rateLimited('send');
       throw new AppError(ERROR_CODES.RATE_LIMITED, `Too many messages; try again in ${waitMs} ms`, {
         retryAfterMs: waitMs,
       });
@@ -54,6 +58,7 @@ export function createMessages(deps: {
         await rooms.requireMember(auth, input.roomId);
         throw refusal;
       }
+      const startedAt = performance.now();
       const at = now();
       const result = await store.appendMessage({
         id: newTimeOrderedId(at),
@@ -79,6 +84,8 @@ export function createMessages(deps: {
         );
       }
       if (result.status === 'created') {
+        // Before the publish: the in-process bus delivers within it.
+        metrics?.sendCommitted(startedAt, result.event);
         await rooms.publish([result.event]);
         notifier.messageCreated(result.message);
       }

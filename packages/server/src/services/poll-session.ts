@@ -1,4 +1,5 @@
 import { LIMITS, type StreamEvent } from '@confab/contracts';
+import type { Metrics } from '../observability/metrics.js';
 import type { Bus } from '../ports/bus.js';
 import type { Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
@@ -25,6 +26,8 @@ export interface PollSessionDeps {
   bus: Bus;
   presence: Presence;
   streamLimits: StreamLimits;
+  /** The server's metrics (deliveries, backfill pages, cut-offs). */
+  metrics?: Metrics | undefined;
 }
 
 /** An answer to one poll: the events, and its number within the session (`pollId` is `id.n`). */

@@ -5,6 +5,7 @@ import {
   type StreamEvent,
 } from '@confab/contracts';
 import { createMemoryPresenceDirectory } from '../adapters/memory-presence-directory.js';
+import { fallbackLogger, type Logger } from '../observability/logger.js';
 import type { Bus, BusMessage } from '../ports/bus.js';
 import type { PresenceChange, PresenceDirectory } from '../ports/presence-directory.js';
 import type { Store } from '../ports/store.js';
@@ -57,11 +58,14 @@ export function createPresence(deps: {
   store: Store;
   bus: Bus;
   now: () => number;
+  /** @default fallbackLogger */
+  log?: Logger;
   heartbeatTtlMs?: number;
   /** @default this process alone (createMemoryPresenceDirectory) */
   directory?: PresenceDirectory;
 }) {
   const { store, bus, now } = deps;
+  const log = deps.log ?? fallbackLogger;
   const heartbeatTtlMs = deps.heartbeatTtlMs ?? LIMITS.heartbeatTtlMs;
   const directory = deps.directory ?? createMemoryPresenceDirectory();
   const view = new PresenceView();
@@ -119,7 +123,7 @@ export function createPresence(deps: {
       (change) => {
         if (change) announce(change);
       },
-      (error: unknown) => console.warn('presence: could not record a change', error),
+      (error: unknown) => log.warn({ err: error }, 'presence: could not record a change'),
     );
   }
 
@@ -152,7 +156,7 @@ export function createPresence(deps: {
             for (const stream of devices.get(sessionId)?.streams ?? [])
               stream.presenceChanged(event);
       })
-      .catch((error: unknown) => console.warn('presence: could not tell devices', error));
+      .catch((error: unknown) => log.warn({ err: error }, 'presence: could not tell devices'));
   }
 
   function later(task: () => void, ms: number): void {
@@ -178,7 +182,7 @@ export function createPresence(deps: {
       const reading = await directory.read();
       if (!closed) for (const change of view.rebuild(reading, now())) tellDevices(change);
     } catch (error) {
-      console.warn('presence: could not read the directory; trying again', error);
+      log.warn({ err: error }, 'presence: could not read the directory; trying again');
       later(() => void rebuild(), RETRY_MS);
     } finally {
       rebuilding = false;
@@ -201,7 +205,7 @@ export function createPresence(deps: {
     bus.subscribe('presence', onPresence).then(
       () => rebuild(),
       (error: unknown) => {
-        console.warn('presence: could not follow other nodes; trying again', error);
+        log.warn({ err: error }, 'presence: could not follow other nodes; trying again');
         later(follow, RETRY_MS);
       },
     );
@@ -240,7 +244,7 @@ export function createPresence(deps: {
   function tellDevice(auth: Authenticated, change: { active?: boolean }): void {
     bus
       .publish(`user:${auth.user.id}`, { kind: 'device', sessionId: auth.session.id, ...change })
-      .catch((error: unknown) => console.warn('presence: could not reach the device', error));
+      .catch((error: unknown) => log.warn({ err: error }, 'presence: could not reach the device'));
   }
 
   const sweep = setInterval(() => {

@@ -1,4 +1,5 @@
 import type { StreamEvent } from '@confab/contracts';
+import type { Metrics } from '../observability/metrics.js';
 import type { Bus } from '../ports/bus.js';
 import type { Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
@@ -36,7 +37,7 @@ export interface StreamOptions {
  * responses). Events wait in a queue bounded by `maxQueuedEvents` until pulled.
  */
 export async function* deviceStream(
-  deps: { store: Store; bus: Bus; presence?: Presence },
+  deps: { store: Store; bus: Bus; presence?: Presence; metrics?: Metrics | undefined },
   auth: Authenticated,
   options: StreamOptions,
 ): AsyncGenerator<StreamEvent> {
@@ -57,6 +58,7 @@ export async function* deviceStream(
     {
       deliver(event) {
         if (queue.length >= limits.maxQueuedEvents) {
+          if (deps.metrics) deps.metrics.hot.slowConsumerCutoffs += 1;
           session.close();
           options.backpressure?.cutOff();
           failure = { error: slowConsumer() };

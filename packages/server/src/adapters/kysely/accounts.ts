@@ -29,6 +29,8 @@ function toSession(row: Database['sessions']): SessionRecord {
     createdAt: Number(row.created_at),
     lastSeenAt: Number(row.last_seen_at),
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    // Left out when unset, so sessions of password accounts read back as they were written.
+    ...(row.expires_at === null ? {} : { expiresAt: Number(row.expires_at) }),
   };
 }
 
@@ -109,6 +111,7 @@ export function accountsStore(db: Kysely<Database>): AccountsPart {
           created_at: s.createdAt,
           last_seen_at: s.lastSeenAt,
           revoked_at: s.revokedAt,
+          expires_at: s.expiresAt ?? null,
         })
         .execute();
     },

@@ -1,4 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { fallbackLogger } from '../../observability/logger.js';
+import type { Observer } from '../../observability/observer.js';
 import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
 import { logRow } from './log.js';
 import { createdMessage, toMessage } from './rows.js';
@@ -35,6 +37,8 @@ export function createAppendBatcher(
   db: Kysely<Database>,
   dialect: Dialect,
   appendOne: (message: NewMessage) => Promise<AppendResult>,
+  /** The server's logger and metrics, once a server observes the store. */
+  observed: { current?: Observer | undefined } = {},
 ): (message: NewMessage) => Promise<AppendResult> {
   const queue: Pending[] = [];
   let running = false;
@@ -43,10 +47,18 @@ export function createAppendBatcher(
     if (batch.length > 1) {
       try {
         const results = await db.transaction().execute((tx) => appendAll(tx, dialect, batch));
+        observed.current?.metrics.batchCommitted(batch.length);
         return results.map((result) => ({ ok: true, result }));
-      } catch {
-        // Rolled back whole: retried one by one below, each with its own answer.
+      } catch (error) {
+        // Rolled back whole: retried one by one below, each with its own answer. Said once, as
+        // a batch that keeps failing (a bug in appendAll) would otherwise pass for slow commits.
+        (observed.current?.log ?? fallbackLogger).warn(
+          { err: error, sends: batch.length },
+          'group commit failed; its sends are retried one by one',
+        );
       }
+    } else {
+      observed.current?.metrics.batchCommitted(1);
     }
     const outcomes: Outcome[] = [];
     for (const message of batch) {

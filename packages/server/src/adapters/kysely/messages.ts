@@ -1,5 +1,6 @@
 import type { Message } from '@confab/contracts';
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Observer } from '../../observability/observer.js';
 import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
 import { createAppendBatcher } from './append-batch.js';
 import { appendEvent } from './log.js';
@@ -28,7 +29,12 @@ async function changeableMessage(
   return row;
 }
 
-export function messagesStore(db: Kysely<Database>, dialect: Store['dialect']): MessagesPart {
+export function messagesStore(
+  db: Kysely<Database>,
+  dialect: Store['dialect'],
+  /** The server observing the store (group-commit sizes, a failed group commit's log line). */
+  observed: { current?: Observer | undefined } = {},
+): MessagesPart {
   async function byClientMsgId(
     authorId: string,
     clientMsgId: string,
@@ -83,7 +89,7 @@ export function messagesStore(db: Kysely<Database>, dialect: Store['dialect']): 
   }
 
   return {
-    appendMessage: createAppendBatcher(db, dialect, appendOne),
+    appendMessage: createAppendBatcher(db, dialect, appendOne, observed),
     async editMessage(change) {
       return db.transaction().execute(async (tx) => {
         const row = await changeableMessage(tx, change);

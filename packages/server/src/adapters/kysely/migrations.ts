@@ -201,6 +201,23 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0007_external_identity': {
+    async up(db: Kysely<unknown>) {
+      // A session that ends by itself (a token minted for an app's user, a JWT's exp); NULL:
+      // only the idle lifetime ends it.
+      await db.schema.alterTable('sessions').addColumn('expires_at', 'bigint').execute();
+      // An app's own id for one of its users, and the Confab user it maps to.
+      await db.schema
+        .createTable('external_identities')
+        .addColumn('external_id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) =>
+          c.notNull().unique().references('users.id').onDelete('cascade'),
+        )
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

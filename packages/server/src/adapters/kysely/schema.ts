@@ -21,6 +21,7 @@ export interface Database {
     created_at: number;
     last_seen_at: number;
     revoked_at: number | null;
+    expires_at: number | null;
   };
   rooms: {
     id: string;
@@ -117,6 +118,12 @@ export interface Database {
     id: string;
     name: string;
     key_hash: string;
+    created_at: number;
+    revoked_at: number | null;
+  };
+  external_identities: {
+    external_id: string;
+    user_id: string;
     created_at: number;
     revoked_at: number | null;
   };

@@ -1,8 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, type LogEvent, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
+import {
+  Kysely,
+  type LogEvent,
+  PostgresDialect,
+  type SqliteDatabase,
+  SqliteDialect,
+  sql,
+} from 'kysely';
 import pg from 'pg';
+import { fallbackLogger } from '../../observability/logger.js';
+import type { Observer } from '../../observability/observer.js';
 import type { Store } from '../../ports/store.js';
 import { accountDataStore } from './account-data.js';
 import { accountsStore } from './accounts.js';
@@ -23,18 +32,35 @@ export interface StoreOptions {
 const logOf = (options: StoreOptions) =>
   options.onQuery ? { log: (event: LogEvent) => options.onQuery?.(event.query.sql) } : {};
 
-function assemble(db: Kysely<Database>, dialect: Store['dialect']): Store {
+function assemble(
+  db: Kysely<Database>,
+  dialect: Store['dialect'],
+  observed: { current?: Observer | undefined },
+  pool?: pg.Pool,
+): Store {
   return {
     dialect,
     ...accountsStore(db),
     ...roomsStore(db),
-    ...messagesStore(db, dialect),
+    ...messagesStore(db, dialect, observed),
     ...notificationsStore(db),
     ...outboxStore(db, dialect),
     ...apiKeysStore(db),
     ...retentionStore(db),
     ...accountDataStore(db),
     close: () => db.destroy(),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    observe(observer) {
+      observed.current = observer;
+      if (pool)
+        observer.metrics.sources.dbPool = () => ({
+          total: pool.totalCount,
+          idle: pool.idleCount,
+          waiting: pool.waitingCount,
+        });
+    },
   };
 }
 
@@ -87,7 +113,7 @@ export async function createSqliteStore(path: string, options: StoreOptions = {}
     ...logOf(options),
   });
   await migrateToLatest(db);
-  return assemble(db, 'sqlite');
+  return assemble(db, 'sqlite', {});
 }
 
 const INT8_OID = 20;
@@ -109,12 +135,16 @@ export async function createPostgresStore(
   // An idle pooled connection that the server ends (restart, failover, idle timeout) is emitted
   // as the pool's 'error'; unheard, that event crashed the process. The pool has already dropped
   // the connection and the next query opens a new one, so there is nothing else to do.
+  const observed: { current?: Observer | undefined } = {};
   pool.on('error', (error) =>
-    console.warn(`PostgreSQL closed an idle connection: ${error.message}`),
+    (observed.current?.log ?? fallbackLogger).warn(
+      { err: error },
+      'PostgreSQL closed an idle connection',
+    ),
   );
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...logOf(options) });
   await migrateToLatest(db);
-  return assemble(db, 'postgres');
+  return assemble(db, 'postgres', observed, pool);
 }
 
 /** `postgres://...` picks PostgreSQL; anything else is a SQLite file path. */
