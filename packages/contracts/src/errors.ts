@@ -18,6 +18,11 @@ export const ERROR_CODES = {
   SESSION_EXPIRED: 'SESSION_EXPIRED',
   /** The token's session was revoked from another device. */
   SESSION_REVOKED: 'SESSION_REVOKED',
+  /**
+   * A JWT an app signed was refused: bad signature, wrong audience or issuer, no `sub`, or a
+   * JWT that no key configured here can check (an expired one is SESSION_EXPIRED instead).
+   */
+  TOKEN_INVALID: 'TOKEN_INVALID',
   /** auth.revokeSession named a session the user does not have (or no longer has). */
   SESSION_NOT_FOUND: 'SESSION_NOT_FOUND',
   /** The room does not exist, or the caller may not know that it does. */

@@ -1,6 +1,7 @@
 export * from './data-lifecycle.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './identity.js';
 export * from './ids.js';
 export * from './inputs.js';
 export * from './limits.js';

@@ -11,6 +11,7 @@ import type { Store } from './ports/store.js';
 import type { AbuseLimits, RateKind } from './services/abuse-limits.js';
 import type { Accounts } from './services/accounts.js';
 import { hashToken } from './services/crypto.js';
+import type { Identity } from './services/identity.js';
 import type { Messages } from './services/messages.js';
 import type { Polling } from './services/poll.js';
 import type { Presence } from './services/presence.js';
@@ -26,6 +27,8 @@ export interface Services {
   rooms: Rooms;
   messages: Messages;
   push: Push;
+  /** Apps' own users: tokens minted by API key, JWTs the apps sign. */
+  identity: Identity;
   polling: Polling;
   presence: Presence;
   typing: TypingService;

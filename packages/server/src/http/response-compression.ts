@@ -70,8 +70,9 @@ export async function sendJson(
     'Content-Type': 'application/json',
     'Content-Length': body.length,
     ...(coding === 'identity' ? {} : { 'Content-Encoding': coding }),
-    // This answer's size gave a choice of codings: a cache must keep them apart.
-    Vary: 'Accept-Encoding',
+    // This answer's size gave a choice of codings: a cache must keep them apart (after any
+    // Vary already set, such as CORS's Origin).
+    Vary: [res.getHeader('Vary'), 'Accept-Encoding'].filter((v) => v !== undefined).join(', '),
   });
   res.end(body);
 }

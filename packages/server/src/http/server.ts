@@ -19,6 +19,7 @@ import type { Store } from '../ports/store.js';
 import { reportError } from '../report.js';
 import { appRouter } from '../routers/root.js';
 import type { RateLimitStore, RateRules } from '../services/abuse-limits.js';
+import type { JwtConfig } from '../services/identity-jwt.js';
 import { createServices } from '../services/index.js';
 import type { StreamLimits } from '../services/stream.js';
 import type { Context, Services } from '../trpc.js';
@@ -30,6 +31,7 @@ import {
   DEFAULT_CONNECTION_LIMITS,
 } from './connection-limits.js';
 import { readCookie, sessionCookieName, writeSessionCookie } from './cookies.js';
+import { createCors } from './cors.js';
 import {
   createResponseTracker,
   DEFAULT_DRAIN_SPREAD_MS,
@@ -102,6 +104,10 @@ export interface ChatServerConfig {
   metricsToken?: string;
   /** /readyz gives the database and the bus this long to answer. @default 2000 */
   readinessTimeoutMs?: number;
+  /** Origins whose pages may call the API with a bearer token (CORS, see cors.ts). @default [] */
+  corsOrigins?: readonly string[];
+  /** Accept JWTs that an app signs for its users (see identity-jwt.ts). @default off */
+  jwt?: JwtConfig;
 }
 
 /** Paths for operators, answered as data (never the web app's pages). */
@@ -172,6 +178,7 @@ export function createChatServer(deps: {
     },
     {
       apiKeys: config.apiKeys ?? [],
+      jwt: config.jwt,
       streamLimits: config.streamLimits ?? {},
       ...(config.sendRate ? { sendRate: config.sendRate } : {}),
       ...(config.heartbeatTtlMs ? { heartbeatTtlMs: config.heartbeatTtlMs } : {}),
@@ -191,6 +198,7 @@ export function createChatServer(deps: {
   const cookieName = sessionCookieName(secure);
   const origins = createOriginCheck({ allowedOrigins: config.allowedOrigins ?? [], secure });
   const trustProxy = config.trustProxy ?? false;
+  const cors = createCors(config.corsOrigins ?? []);
   // With a shared store (Redis) the per-user stream cap holds across every process.
   const streams = config.rateLimitStore
     ? createRedisStreamCounter(config.rateLimitStore.redis, limits.maxStreamsPerUser)
@@ -285,6 +293,8 @@ export function createChatServer(deps: {
     const api = path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`);
     // Pages get theirs from the static handler; everything else is data, never a page.
     if (api || OPERATIONS_PATHS.has(path) || !serveStatic) setApiSecurityHeaders(res, { secure });
+    // Cross-origin pages (CORS_ORIGINS) read every API answer, refusals included; preflights end here.
+    if (api && cors.handle(req, res)) return;
     // Calls that reach a draining server on a kept-alive connection are answered (the store is
     // still open), and the client's next one opens a connection: behind a proxy, to another node.
     if (draining) res.setHeader('Connection', 'close');

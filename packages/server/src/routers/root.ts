@@ -2,6 +2,7 @@ import { router } from '../trpc.js';
 import { accountRouter } from './account.js';
 import { authRouter } from './auth.js';
 import { eventsRouter } from './events.js';
+import { identityRouter } from './identity.js';
 import { messageRouter } from './message.js';
 import { notificationsRouter } from './notifications.js';
 import { presenceRouter } from './presence.js';
@@ -15,6 +16,7 @@ export const appRouter = router({
   message: messageRouter,
   events: eventsRouter,
   push: pushRouter,
+  identity: identityRouter,
   presence: presenceRouter,
   notifications: notificationsRouter,
 });

@@ -12,6 +12,9 @@ import { reportError } from '../report.js';
 import type { Services } from '../trpc.js';
 import { createAbuseLimits, type RateLimitStore, type RateRules } from './abuse-limits.js';
 import { createAccounts } from './accounts.js';
+import { createIdentity } from './identity.js';
+import { withExpiringSessions } from './identity-auth.js';
+import { createJwtVerifier, type JwtConfig } from './identity-jwt.js';
 import { createMessages } from './messages.js';
 import { createPolling, type PollingOptions } from './poll.js';
 import { createPresence } from './presence.js';
@@ -24,6 +27,8 @@ import { createTyping } from './typing.js';
 export interface ServicesConfig {
   /** Keys that may call the push API; none disables it. */
   apiKeys?: readonly string[];
+  /** Accept JWTs that an app signs for its users (see identity-jwt.ts). @default off */
+  jwt?: JwtConfig | undefined;
   streamLimits?: Partial<StreamLimits>;
   /** An SSE device without a heartbeat for this long is gone. @default LIMITS.heartbeatTtlMs */
   heartbeatTtlMs?: number;
@@ -77,10 +82,19 @@ export function createServices(
     { log: notifyLogTo(log), ...config.notifications },
   );
   const notifier = deps.notifier ?? notify;
+  const accounts = createAccounts({ store, bus, now, log });
+  const identity = createIdentity({
+    store,
+    bus,
+    now,
+    forgetSession: accounts.forgetSession,
+    jwt: config.jwt ? createJwtVerifier(config.jwt) : undefined,
+  });
   return {
     store,
     bus,
-    accounts: createAccounts({ store, bus, now, log }),
+    accounts: withExpiringSessions(accounts, identity, now),
+    identity,
     rooms,
     messages: createMessages({ store, bus, rooms, sendLimiter, notifier, now, metrics }),
     push: createPush({ store, bus, rooms, notifier, apiKeys: config.apiKeys ?? [], now }),

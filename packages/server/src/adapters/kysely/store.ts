@@ -16,6 +16,7 @@ import type { Store } from '../../ports/store.js';
 import { accountDataStore } from './account-data.js';
 import { accountsStore } from './accounts.js';
 import { apiKeysStore } from './api-keys.js';
+import { identityStore } from './identity.js';
 import { messagesStore } from './messages.js';
 import { migrateToLatest } from './migrations.js';
 import { notificationsStore } from './notifications.js';
@@ -46,6 +47,7 @@ function assemble(
     ...notificationsStore(db),
     ...outboxStore(db, dialect),
     ...apiKeysStore(db),
+    ...identityStore(db),
     ...retentionStore(db),
     ...accountDataStore(db),
     close: () => db.destroy(),
