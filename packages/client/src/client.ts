@@ -1,7 +1,7 @@
 import {
   type Cursors,
   LIMITS,
-  SendInput,
+  SendInputCheck,
   type SendResult,
   type StreamEvent,
 } from '@confab/contracts';
@@ -358,7 +358,7 @@ export function createChatClient(options: ChatClientOptions) {
      */
     send(input: { roomId: string; body: string; clientMsgId?: string }): Promise<SendResult> {
       const clientMsgId = input.clientMsgId ?? randomId();
-      const checked = SendInput.safeParse({ roomId: input.roomId, clientMsgId, body: input.body });
+      const checked = SendInputCheck.safeParse({ roomId: input.roomId, clientMsgId, body: input.body });
       if (!checked.success) {
         const issues = checked.error.issues.map((issue) => ({
           path: issue.path.join('.'),

@@ -1,23 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+// safeParse(schema, v) takes any zod schema: classic or zod/mini (the SDK-side fields).
+import { type core, safeParse } from 'zod';
 import { RoomEvent } from './events.js';
 import { RoomId } from './ids.js';
 import {
-  ClientMsgId,
   CreateRoomInput,
   HistoryInput,
   ListPublicRoomsInput,
-  MessageBody,
   RegisterInput,
   SendInput,
   UpdateRoomInput,
   Username,
 } from './inputs.js';
 import { LIMITS } from './limits.js';
+import { ClientMsgId, MessageBody } from './message-fields.js';
 
 /** The messages of a failed parse, so a test states exactly why an input is refused. */
-function refusal(schema: z.ZodType, value: unknown): string[] {
-  const result = schema.safeParse(value);
+function refusal(schema: core.$ZodType, value: unknown): string[] {
+  const result = safeParse(schema, value);
   if (result.success) throw new Error(`expected ${JSON.stringify(value)} to be refused`);
   return result.error.issues.map((issue) => issue.message);
 }

@@ -5,6 +5,7 @@ export * from './identity.js';
 export * from './ids.js';
 export * from './inputs.js';
 export * from './limits.js';
+export * from './message-fields.js';
 export * from './models.js';
 export * from './notifications.js';
 export * from './outputs.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MessageId, RoomId, Seq, SessionId, UserId } from './ids.js';
 import { LIMITS } from './limits.js';
+import { MessageBody, sendFields } from './message-fields.js';
 import { singleLineText, storableText } from './text.js';
 
 /** Usernames are case-insensitive: stored and compared in lower case. */
@@ -42,24 +43,6 @@ export const DeviceLabel = z
     LIMITS.deviceLabelMaxChars,
     `Device label can have at most ${LIMITS.deviceLabelMaxChars} characters`,
   );
-
-/** A message body: surrounding white space is dropped; what is left may not be empty. */
-export const MessageBody = z
-  .string()
-  .trim()
-  .check(storableText('Message'))
-  .min(1, 'Message is empty')
-  .max(LIMITS.bodyMaxChars, `Message is longer than ${LIMITS.bodyMaxChars} characters`);
-
-export const ClientMsgId = z
-  .string()
-  .check(storableText('clientMsgId'))
-  .min(1, 'clientMsgId is required')
-  .max(
-    LIMITS.clientMsgIdMaxChars,
-    `clientMsgId can have at most ${LIMITS.clientMsgIdMaxChars} characters`,
-  )
-  .regex(/^[A-Za-z0-9_:.-]+$/, 'clientMsgId may contain only letters, digits and _ : . -');
 
 export const RoomName = z
   .string()
@@ -124,12 +107,7 @@ export const ListPublicRoomsInput = z
   })
   .default({ limit: 50 });
 
-export const SendInput = z.object({
-  roomId: RoomId,
-  /** Chosen by the client, unique per author: a retried send with the same id posts once. */
-  clientMsgId: ClientMsgId,
-  body: MessageBody,
-});
+export const SendInput = z.object(sendFields);
 export type SendInput = z.input<typeof SendInput>;
 
 export const EditInput = z.object({ roomId: RoomId, messageId: MessageId, body: MessageBody });

@@ -1,26 +1,26 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+// safeParse(schema, v) takes any zod schema: classic or zod/mini (the SDK-side fields).
+import { type core, safeParse } from 'zod';
 import {
-  ClientMsgId,
   DeviceLabel,
   DisplayName,
   ListPublicRoomsInput,
   LoginInput,
-  MessageBody,
   Password,
   RoomName,
   RoomTopic,
   Username,
 } from './inputs.js';
 import { LIMITS } from './limits.js';
+import { ClientMsgId, MessageBody } from './message-fields.js';
 import { RegisterWebhookInput, SubscribePushInput } from './notifications.js';
 import { PollInput } from './stream.js';
 import { textFault } from './text.js';
 
 /** The messages of a failed parse, so a test states exactly why an input is refused. */
-function refusal(schema: z.ZodType, value: unknown): string[] {
-  const result = schema.safeParse(value);
+function refusal(schema: core.$ZodType, value: unknown): string[] {
+  const result = safeParse(schema, value);
   if (result.success) throw new Error(`expected ${JSON.stringify(value)} to be refused`);
   return result.error.issues.map((issue) => issue.message);
 }
@@ -31,7 +31,7 @@ const LOW = '\uDE00';
 
 // Every user-supplied string field, with a value it accepts and the name its messages use.
 // Each is a schema on its own, or a whole input with the value placed in one field.
-const FIELDS: { name: string; what: string; schema: z.ZodType; wrap(v: string): unknown }[] = [
+const FIELDS: { name: string; what: string; schema: core.$ZodType; wrap(v: string): unknown }[] = [
   { name: 'MessageBody', what: 'Message', schema: MessageBody, wrap: (v) => v },
   { name: 'Username', what: 'Username', schema: Username, wrap: (v) => `al${v}ice` },
   { name: 'DisplayName', what: 'Display name', schema: DisplayName, wrap: (v) => v },
@@ -78,7 +78,7 @@ const FIELDS: { name: string; what: string; schema: z.ZodType; wrap(v: string): 
 
 describe.each(FIELDS)('$name', ({ what, schema, wrap }) => {
   it('accepts its plain value', () => {
-    expect(schema.safeParse(wrap('abc')).success).toBe(true);
+    expect(safeParse(schema, wrap('abc')).success).toBe(true);
   });
 
   it('refuses a NUL, saying so', () => {

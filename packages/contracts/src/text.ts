@@ -1,4 +1,6 @@
-import { z } from 'zod';
+// zod/mini, not zod: the SDK bundles these checks (through SendInputCheck), and zod/mini's
+// functions tree-shake where zod's classic chained schemas pull in all of zod (~90 KB gzip).
+import { string, superRefine } from 'zod/mini';
 
 // Why these rules: PostgreSQL's text types cannot hold U+0000 (the driver's insert fails, which
 // was a 500), while SQLite stores it, so the two engines disagreed. A lone UTF-16 surrogate is
@@ -73,7 +75,7 @@ export function singleLineText(what: string) {
 }
 
 function textCheck(what: string, singleLine: boolean) {
-  return z.superRefine<string>((value, ctx) => {
+  return superRefine<string>((value, ctx) => {
     const fault = textFault(value, singleLine);
     if (fault !== undefined) {
       ctx.addIssue({ code: 'custom', message: faultMessage(what, fault), continue: false });
@@ -85,4 +87,4 @@ function textCheck(what: string, singleLine: boolean) {
  * A string as Confab returns it (a body, a name): storable text. For output models, which the
  * server builds from inputs that passed `storableText`; it documents what clients may rely on.
  */
-export const StoredText = z.string().check(storableText('Text'));
+export const StoredText = string().check(storableText('Text'));

@@ -1,0 +1,38 @@
+// zod/mini, not zod: the SDK checks a send with SendInputCheck before queueing it, and zod/mini's
+// functions tree-shake where zod's classic chained schemas pull in all of zod (~90 KB gzip). The
+// server's SendInput (inputs.ts) is a classic z.object of these same fields, so both refuse the
+// same things with the same messages; it stays classic because the server's error formatter
+// recognises zod's classic ZodError, which zod/mini's parse does not throw.
+import { maxLength, minLength, object, regex, string, trim } from 'zod/mini';
+import { LIMITS } from './limits.js';
+import { RoomId } from './opaque-ids.js';
+import { storableText } from './text.js';
+
+/** A message body: surrounding white space is dropped; what is left may not be empty. */
+export const MessageBody = string().check(
+  trim(),
+  storableText('Message'),
+  minLength(1, 'Message is empty'),
+  maxLength(LIMITS.bodyMaxChars, `Message is longer than ${LIMITS.bodyMaxChars} characters`),
+);
+
+export const ClientMsgId = string().check(
+  storableText('clientMsgId'),
+  minLength(1, 'clientMsgId is required'),
+  maxLength(
+    LIMITS.clientMsgIdMaxChars,
+    `clientMsgId can have at most ${LIMITS.clientMsgIdMaxChars} characters`,
+  ),
+  regex(/^[A-Za-z0-9_:.-]+$/, 'clientMsgId may contain only letters, digits and _ : . -'),
+);
+
+/** The fields of a send, in the order the server checks them. */
+export const sendFields = {
+  roomId: RoomId,
+  /** Chosen by the client, unique per author: a retried send with the same id posts once. */
+  clientMsgId: ClientMsgId,
+  body: MessageBody,
+};
+
+/** SendInput on zod/mini: the SDK's check of a send before it queues it (see above). */
+export const SendInputCheck = object(sendFields);
