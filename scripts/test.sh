@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need (pnpm, packages, Chromium, PostgreSQL, Redis, nginx) and runs every
+# Installs what the tests need (pnpm, packages, Chromium, PostgreSQL, Redis, nginx, Prometheus) and runs every
 # check: lint, typecheck, unit and integration tests, end-to-end tests in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,7 @@ ensure_chromium
 ensure_postgres
 ensure_redis
 ensure_nginx
+ensure_prometheus
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

@@ -3,6 +3,7 @@ import {
   DEFAULT_DRAIN_SPREAD_MS,
   DEFAULT_DRAIN_TIMEOUT_MS,
   DEFAULT_RATE_RULES,
+  LOG_LEVELS,
   type RateKind,
 } from '@confab/server';
 import { z } from 'zod';
@@ -150,6 +151,18 @@ const Env = z.object({
   RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   /** How often each process applies retention; runs of several processes at once are safe. */
   RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(3_600_000),
+  /** Least level logged: a line per request at info, internal errors at error. */
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** JSON lines, or readable ones (pino-pretty); unset: readable when stdout is a terminal. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  /**
+   * Serve /metrics on PORT to requests with `Authorization: Bearer <token>`. Unset: /metrics is
+   * not served on PORT (404). At least 16 characters.
+   */
+  METRICS_TOKEN: z.string().min(16, 'needs at least 16 characters').optional(),
+  /** Serve /metrics on a port of its own (no token), on METRICS_HOST. Unset: none. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import {
   createChatServer,
   createMemoryBus,
+  createMetricsServer,
   createRedisBus,
   createRedisPresenceDirectory,
   createRedisRateLimitStore,
@@ -13,6 +14,7 @@ import {
   startRetentionJob,
 } from '@confab/server';
 import { parseEnv } from './env.js';
+import { processLogger, startupFailure } from './logging.js';
 import { runPrimary } from './workers.js';
 
 /** Where the built web app sits relative to this file (dist/main.js or src/main.ts). */
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
     runPrimary(env.WORKERS, (line) => console.log(line));
     return;
   }
+  const logger = processLogger(env.LOG_LEVEL, env.LOG_FORMAT);
   const store = await createStoreFromUrl(env.DATABASE_URL);
   const bus = env.REDIS_URL ? await createRedisBus(env.REDIS_URL) : createMemoryBus();
   // With several processes, rate limits count in Redis so that they hold across all of them.
@@ -64,13 +67,19 @@ async function main(): Promise<void> {
       ...(rateLimitStore ? { rateLimitStore } : {}),
       ...(presenceDirectory ? { presenceDirectory } : {}),
       connectionLimits: env.CONNECTION_LIMITS,
+      logger,
+      ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     },
   });
   const url = await server.listen(env.PORT, env.HOST);
+  // With WORKERS > 1 the workers share this port as they share PORT: a scrape reaches one.
+  const metricsServer =
+    env.METRICS_PORT === undefined ? undefined : createMetricsServer(server.metrics);
+  const metricsUrl = await metricsServer?.listen(env.METRICS_PORT ?? 0, env.METRICS_HOST);
   // Rooms may set their own retention, so the job runs even without a server default.
   const retention = startRetentionJob(
     createRetention(store, { defaultDays: env.RETENTION_DAYS ?? null }),
-    { intervalMs: env.RETENTION_INTERVAL_MS },
+    { intervalMs: env.RETENTION_INTERVAL_MS, log: logger },
   );
   let stopping = false;
   const stop = (signal: string) => {
@@ -88,6 +97,7 @@ async function main(): Promise<void> {
       .then(() =>
         server.close({ drainTimeoutMs: env.DRAIN_TIMEOUT_MS, drainSpreadMs: env.DRAIN_SPREAD_MS }),
       )
+      .then(() => metricsServer?.close())
       .then(() => rateLimitStore?.close())
       .then(() => presenceDirectory?.close())
       .then(
@@ -104,13 +114,15 @@ async function main(): Promise<void> {
 
   const storage = store.dialect === 'sqlite' ? `SQLite ${resolve(env.DATABASE_URL)}` : 'PostgreSQL';
   const fanOut = env.REDIS_URL ? 'Redis' : 'in-process';
-  const setup = `storage: ${storage}; fan-out: ${fanOut}; web app: ${staticDir ? 'served' : 'not built'}`;
+  const metricsAt = metricsUrl ? `; metrics: ${metricsUrl}/metrics` : '';
+  const setup = `storage: ${storage}; fan-out: ${fanOut}; web app: ${staticDir ? 'served' : 'not built'}${metricsAt}`;
   // A worker's line is not the one to wait for: the primary says when all of them listen.
   if (cluster.isWorker) console.log(`worker ${process.pid} listening  (${setup})`);
   else console.log(`Confab is running at ${url}  (${setup})`);
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // Plain text on stderr: it may be the logger's own settings that are wrong.
+  console.error(`Confab could not start: ${startupFailure(error)}`);
   process.exit(1);
 });

@@ -351,7 +351,9 @@ export function createChatServer(deps: {
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     answering.add(res);
     try {
-      requestRecords.set(req, startRequestLog(req, res, log, trustProxy));
+      // Probes and scrapes come every few seconds: their lines only at debug.
+      const quiet = OPERATIONS_PATHS.has((req.url ?? '/').split('?')[0] ?? '/');
+      requestRecords.set(req, startRequestLog(req, res, log, { trustProxy, quiet }));
       route(req, res);
     } catch (error) {
       // Whatever a request carried, only its own answer fails.

@@ -39,14 +39,15 @@ export function startRequestLog(
   req: IncomingMessage,
   res: ServerResponse,
   log: Logger,
-  trustProxy: boolean,
+  options: { trustProxy: boolean; quiet?: boolean },
 ): RequestRecord {
-  const record: RequestRecord = { id: requestIdOf(req, trustProxy) };
+  const record: RequestRecord = { id: requestIdOf(req, options.trustProxy) };
   res.setHeader('X-Request-Id', record.id);
-  if (!log.isLevelEnabled('info')) return record;
+  const level = options.quiet ? 'debug' : 'info';
+  if (!log.isLevelEnabled(level)) return record;
   const startedAt = performance.now();
   res.once('close', () => {
-    log.info(
+    log[level](
       {
         reqId: record.id,
         method: req.method,
