@@ -3,7 +3,6 @@ import { captureLogs } from '../__tests__/log-capture.js';
 import { startPostgresCluster, type TestPostgresCluster } from '../__tests__/postgres-cluster.js';
 import { startRedisServer, type TestRedisServer } from '../__tests__/redis-server.js';
 import { createPostgresStore } from '../adapters/kysely/store.js';
-import { createMemoryBus } from '../adapters/memory-bus.js';
 import { createRedisBus } from '../adapters/redis-bus.js';
 import { type ChatServer, createChatServer } from '../http/server.js';
 import type { Store } from '../ports/store.js';
