@@ -282,6 +282,7 @@ describe('rate limits (findings 3 and 4)', () => {
 function isApiKeyProcedure(path: string): boolean {
   return (
     path.startsWith('push.') ||
+    path.startsWith('identity.') ||
     [
       'notifications.registerWebhook',
       'notifications.webhooks',
