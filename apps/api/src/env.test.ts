@@ -99,4 +99,28 @@ describe('the environment', () => {
     expect(() => parseEnv({ WORKERS: '2', DATABASE_URL: shared.DATABASE_URL })).toThrow(/WORKERS/);
     expect(() => parseEnv({ WORKERS: '0' })).toThrow(/WORKERS/);
   });
+
+  it('CORS is off unless origins are listed; JWTs need a secret or a JWKS URL, and an audience', () => {
+    expect(parseEnv({}).CORS_ORIGINS).toEqual([]);
+    expect(
+      parseEnv({ CORS_ORIGINS: 'https://app.example.com ,http://localhost:5173' }).CORS_ORIGINS,
+    ).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(() => parseEnv({ CORS_ORIGINS: 'https://app.example.com/path' })).toThrow(
+      /CORS_ORIGINS/,
+    );
+    const secret = 's'.repeat(32);
+    expect(parseEnv({ JWT_SECRET: secret, JWT_AUDIENCE: 'confab' })).toMatchObject({
+      JWT_SECRET: secret,
+      JWT_AUDIENCE: 'confab',
+    });
+    expect(() => parseEnv({ JWT_SECRET: secret })).toThrow(/JWT_AUDIENCE: accepted JWTs must name/);
+    expect(() => parseEnv({ JWT_SECRET: 'short', JWT_AUDIENCE: 'confab' })).toThrow(/JWT_SECRET/);
+    expect(() =>
+      parseEnv({
+        JWT_SECRET: secret,
+        JWT_JWKS_URL: 'https://id.example.com/jwks.json',
+        JWT_AUDIENCE: 'confab',
+      }),
+    ).toThrow(/set one of them, not both/);
+  });
 });

@@ -135,6 +135,31 @@ const Env = z.object({
       (origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)),
       'each origin is scheme://host[:port], e.g. https://chat.example.com',
     ),
+  /**
+   * Comma-separated origins whose pages may call the API cross-origin with a bearer token
+   * (CORS). Unset: CORS is off. Cookies never count cross-origin (see ALLOWED_ORIGINS).
+   */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)),
+      'each origin is scheme://host[:port], e.g. https://app.example.com',
+    ),
+  /** Accept JWTs an app signs with this HS256 shared secret (at least 32 bytes). */
+  JWT_SECRET: z.string().min(32, 'needs at least 32 characters').optional(),
+  /** Or: accept JWTs signed with the keys of this JWKS document (https). */
+  JWT_JWKS_URL: z.url().optional(),
+  /** The `aud` every accepted JWT must carry (required with JWT_SECRET or JWT_JWKS_URL). */
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  /** The `iss` every accepted JWT must carry, when set. */
+  JWT_ISSUER: z.string().min(1).optional(),
   /** Behind a reverse proxy: per-address limits count the last X-Forwarded-For hop. */
   TRUST_PROXY: z
     .enum(['true', 'false', '1', '0'])
@@ -168,6 +193,14 @@ export type Env = z.infer<typeof Env>;
 
 /** Combinations that cannot work, refused at start rather than failing later. */
 function combinationProblems(env: Env): string[] {
+  const jwt = env.JWT_SECRET !== undefined || env.JWT_JWKS_URL !== undefined;
+  if (env.JWT_SECRET && env.JWT_JWKS_URL)
+    return ['  JWT_SECRET, JWT_JWKS_URL: set one of them, not both'];
+  if (jwt && !env.JWT_AUDIENCE)
+    return [
+      '  JWT_AUDIENCE: accepted JWTs must name this server as their audience; set it (e.g. ' +
+        'JWT_AUDIENCE=confab) and have the app sign tokens with that aud',
+    ];
   const postgres = /^postgres(ql)?:\/\//.test(env.DATABASE_URL);
   if (env.WORKERS > 1 && (!postgres || !env.REDIS_URL))
     return [

@@ -62,6 +62,18 @@ async function main(): Promise<void> {
         requestTimeoutMs: env.NOTIFY_REQUEST_TIMEOUT_MS,
       },
       allowedOrigins: env.ALLOWED_ORIGINS,
+      corsOrigins: env.CORS_ORIGINS,
+      ...(env.JWT_AUDIENCE && (env.JWT_SECRET || env.JWT_JWKS_URL)
+        ? {
+            jwt: {
+              secret: env.JWT_SECRET,
+              jwksUrl: env.JWT_JWKS_URL,
+              audience: env.JWT_AUDIENCE,
+              issuer: env.JWT_ISSUER,
+              allowPrivateAddresses: env.ALLOW_PRIVATE_ADDRESSES,
+            },
+          }
+        : {}),
       trustProxy: env.TRUST_PROXY,
       rateLimits: env.RATE_LIMITS,
       ...(rateLimitStore ? { rateLimitStore } : {}),
