@@ -122,4 +122,11 @@ describe('logs', () => {
       expect(everything).not.toContain(secret);
     expect(everything).not.toContain('connectionParams');
   });
+
+  it('leave /metrics unserved on the public port when no token is configured', async () => {
+    const answer = await fetch(`${server.url}/metrics`, {
+      headers: { Authorization: 'Bearer anything-at-all-here' },
+    });
+    expect(answer.status).toBe(404);
+  });
 });

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiProcess, buildApiBundle, startApi } from '../__tests__/api-process.js';
 import { postgresDatabase, type TestDatabase } from '../__tests__/databases.js';
@@ -28,6 +31,11 @@ function openSse(url: string, token: string): Promise<() => void> {
     req.end();
   });
 }
+
+const DASHBOARD = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../../deploy/grafana-dashboard.json',
+);
 
 /** Failure guard: Prometheus scrapes every second; its first scrape comes within a few. */
 const SERIES_GUARD_MS = 60_000;
@@ -152,6 +160,22 @@ describe('metrics scraped by the real Prometheus', () => {
     }
     expect(unmet).toEqual([]);
     expect(received).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+
+    // Every panel of the Grafana dashboard is a valid query that finds data (rates need two
+    // scrapes of a series: asked again until they have them, within the guard).
+    const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as {
+      panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
+    };
+    let empty: string[] = [];
+    for (;;) {
+      empty = [];
+      for (const panel of dashboard.panels)
+        for (const { expr } of panel.targets)
+          if ((await prometheus.query(expr)).length === 0) empty.push(`${panel.title}: ${expr}`);
+      if (empty.length === 0 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(empty).toEqual([]);
 
     // Devices gone: the gauges fall on the next scrapes.
     sub.unsubscribe();
