@@ -24,7 +24,15 @@ interface Figures {
   cpuUs: number;
   /** Redis's CPU per delivery, µs (0 with one node: it uses the in-process bus). */
   redisCpuUs: number;
+  /**
+   * CPU the nodes used with the devices connected and nothing sent, ms per second: what every
+   * process costs at rest (pings, leases, heartbeats), whatever the message rate.
+   */
+  idleCpuMsPerSec: number;
 }
+
+/** How long the nodes' CPU at rest is measured, before the warm-up. */
+const IDLE_MS = 2000;
 
 /**
  * The latency pattern (`crossNode` sizes) on `nodes`: the devices split evenly between them
@@ -54,6 +62,9 @@ async function measure(
       devices.push(await connectConfabDevices(node.port, count, fixture.tokens, sink, from));
     }
     publisher = clusterPublisher(nodes, fixture.roomId, fixture.tokens, tracker);
+    const idle = await startCpuMeter(summedCpu(nodes));
+    await sleep(IDLE_MS);
+    const rest = await idle.read();
     await publishPaced(publisher, tracker, { from: 0, to: warmupMessages }, rate, config.bodyChars);
     if (warmupMessages > 0) await sleep(1000 / rate);
     const meter = await startCpuMeter(summedCpu(nodes));
@@ -74,6 +85,7 @@ async function measure(
         cpuUs: (cpu.serverSeconds * 1e6) / deliveries,
         redisCpuUs:
           nodes.length > 1 ? ((redis1.cpuSeconds - redis0.cpuSeconds) * 1e6) / deliveries : 0,
+        idleCpuMsPerSec: (rest.serverSeconds * 1000) / rest.seconds,
       },
     };
   } finally {
@@ -127,6 +139,8 @@ export const crossNode: Workload = {
     metric('twoCpuUs', () => '  server CPU per delivery, µs, two nodes (sum of both) ↓'),
     metric('cpuRatio', () => '  CPU per delivery two nodes ÷ one (goal ≤ 1.1) ↓', 2),
     metric('redisCpuUs', () => '  Redis CPU per delivery, µs, two nodes (not in the sum)', 2),
+    metric('oneIdleCpu', () => '  CPU at rest (devices connected, no sends), ms/s, one node', 2),
+    metric('twoIdleCpu', () => '  CPU at rest, ms/s, two nodes (sum of both)', 2),
   ],
   async run(_driver, config): Promise<WorkloadResult> {
     const fixture = await clusterFixture(config);
@@ -150,6 +164,8 @@ export const crossNode: Workload = {
         twoCpuUs: two.figures.cpuUs,
         cpuRatio: two.figures.cpuUs / one.figures.cpuUs,
         redisCpuUs: two.figures.redisCpuUs,
+        oneIdleCpu: one.figures.idleCpuMsPerSec,
+        twoIdleCpu: two.figures.idleCpuMsPerSec,
       },
     };
   },
