@@ -475,7 +475,8 @@ export function createChatServer(deps: {
         timeoutMs,
         cutRest: () => wssHandler.terminateAll(),
       });
-      if (cut) log.warn({ timeoutMs }, 'drain: connections still open at the deadline were cut');
+      if (cut)
+        log.warn({ timeoutMs }, `Drain: connections still open after ${timeoutMs} ms were cut`);
       wssHandler.close();
       sseHandler.close();
       wss.close();

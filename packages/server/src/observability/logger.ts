@@ -72,12 +72,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 /**
  * Where a server built without a logger writes: warnings and errors only, on stderr, so that an
  * embedding app (or a test) is not flooded with request lines it did not ask for, while an
- * internal error is still never silent.
+ * internal error is still never silent. Through `process.stderr` (synchronous for files and
+ * pipes), so that a line written just before the process exits is not lost.
  */
-export const fallbackLogger: Logger = createLogger({
-  level: 'warn',
-  destination: pino.destination({ fd: 2, sync: true }),
-});
+export const fallbackLogger: Logger = createLogger({ level: 'warn', destination: process.stderr });
 
 /** A logger that drops everything. */
 export const silentLogger: Logger = pino({ level: 'silent' });
