@@ -11,7 +11,9 @@ import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF, restartDelayMs } 
 import { Emitter } from './emitter.js';
 import { errorCodeOf, SESSION_ENDED_CODES, ValidationError } from './errors.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
+import type { OutboxStore } from './outbox-store.js';
 import { Sequencer } from './sequencer.js';
+import { createTokenSource, type TokenOption } from './token-source.js';
 import {
   isServerRestart,
   type OpenStream,
@@ -68,8 +70,13 @@ export interface ChatClientEvents extends Record<string, unknown> {
 export interface ChatClientOptions {
   /** The server's base URL, e.g. `http://localhost:3000` (the API lives under /trpc). */
   url: string;
-  /** A session token (from auth.login / auth.register). Omit in the browser to use the cookie. */
-  token?: string | undefined;
+  /**
+   * A session token (from `signIn`, `register` or an app's backend), or a function that gets
+   * one: called before connecting, and again when the server says the token is no longer
+   * valid (expired or unknown), after which the call or stream carries on with the new one.
+   * Omit in the browser to use the session cookie (same origin).
+   */
+  token?: TokenOption;
   /** @default 'auto': WebSocket, else SSE, else long polling */
   transport?: TransportPreference;
   /**
@@ -96,6 +103,11 @@ export interface ChatClientOptions {
   serverErrorAttempts?: number;
   /** Start the stream at once. @default true */
   autoConnect?: boolean;
+  /**
+   * Where unsent messages outlive this client: `indexedDbOutboxStore(name)` in a browser, your
+   * own OutboxStore in Node. What a previous run left there is sent at start. @default memory
+   */
+  outboxStore?: OutboxStore;
 }
 
 /**
@@ -116,7 +128,7 @@ const browser = globalThis as {
  */
 export function createChatClient(options: ChatClientOptions) {
   const endpoint = `${options.url.replace(/\/+$/, '')}/trpc`;
-  const token = options.token;
+  const tokens = createTokenSource(options.token);
   const backoff: BackoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
   const preference = options.transport ?? 'auto';
   const candidates: Transport[] = preference === 'auto' ? ['ws', 'sse', 'poll'] : [preference];
@@ -127,9 +139,18 @@ export function createChatClient(options: ChatClientOptions) {
     links: [
       httpBatchLink({
         url: endpoint,
-        headers: () => (token ? { Authorization: `Bearer ${token}` } : {}),
-        // The browser sends the session cookie (same origin); elsewhere the bearer token counts.
-        fetch: (url, init) => fetch(url, { ...init, credentials: 'include' }),
+        headers: async () => {
+          const token = await tokens.get();
+          return token ? { Authorization: `Bearer ${token}` } : {};
+        },
+        // Without a token the browser sends the session cookie; with one, no cookie rides
+        // along (a cross-origin page's credentialed request would be refused by CORS).
+        // A call refused because the token ran out is sent again with a fresh one.
+        fetch: (url, init) =>
+          tokens.renewingFetch(url, {
+            ...init,
+            credentials: tokens.enabled ? 'same-origin' : 'include',
+          }),
         maxURLLength: 60_000,
         // The server refuses larger batches whole; the link splits them instead.
         maxItems: LIMITS.httpBatchMax,
@@ -151,6 +172,8 @@ export function createChatClient(options: ChatClientOptions) {
   const provenTransports = new Set<Transport>();
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
+  /** The token the current stream was opened with (what a refusal refers to). */
+  let streamToken: string | undefined;
   /** Marks the current attempt connected; set while one is starting. */
   let pendingStart: (() => void) | undefined;
 
@@ -173,11 +196,19 @@ export function createChatClient(options: ChatClientOptions) {
     retryDelayMs: (attempt) => backoffDelayMs(attempt, backoff),
     serverErrorAttempts: Math.max(1, options.serverErrorAttempts ?? 5),
     changed: (entries) => emitter.emit('outbox', entries),
+    store: options.outboxStore,
+    storeFailed: (error) =>
+      queueMicrotask(() => {
+        throw error;
+      }),
   });
+  const restored = outbox.restore();
 
   const context: TransportContext = {
     endpoint,
-    token,
+    get token() {
+      return tokens.current();
+    },
     WebSocket: options.WebSocket ?? globalThis.WebSocket,
     EventSource: options.EventSource ?? globalThis.EventSource,
     pollWaitMs: options.pollWaitMs ?? 25_000,
@@ -213,38 +244,48 @@ export function createChatClient(options: ChatClientOptions) {
       if (id !== attemptId) return;
       clearTimeout(timeout);
       failures = 0;
+      tokens.worked();
       provenTransports.add(transport);
       setState({ state: 'connected', transport });
       outbox.nudge();
       startHeartbeat(transport);
     };
     pendingStart = started;
-    void sequencer.idle().then(() => {
-      if (id !== attemptId || closed) return;
-      try {
-        current = openStream(
-          transport,
-          context,
-          { cursors: sequencer.snapshot(), resume: sequencer.resuming },
-          {
-            // The server accepted the stream: the connect timeout is met. It counts as
-            // connected at its first sync point, which may come after a long backfill: timing
-            // that out would start the same backfill again, and again, on a loaded server.
-            onStarted: () => clearTimeout(timeout),
-            onEvent: (event) => {
-              if (id === attemptId) sequencer.push(event);
+    // The token first (a provider's is asked for on the first attempt), then the stream.
+    void Promise.all([sequencer.idle(), tokens.get()]).then(
+      () => {
+        if (id !== attemptId || closed) return;
+        streamToken = tokens.current();
+        try {
+          current = openStream(
+            transport,
+            context,
+            { cursors: sequencer.snapshot(), resume: sequencer.resuming },
+            {
+              // The server accepted the stream: the connect timeout is met. It counts as
+              // connected at its first sync point, which may come after a long backfill: timing
+              // that out would start the same backfill again, and again, on a loaded server.
+              onStarted: () => clearTimeout(timeout),
+              onEvent: (event) => {
+                if (id === attemptId) sequencer.push(event);
+              },
+              onFailure: (error) => {
+                clearTimeout(timeout);
+                failAttempt(id, error);
+              },
             },
-            onFailure: (error) => {
-              clearTimeout(timeout);
-              failAttempt(id, error);
-            },
-          },
-        );
-      } catch (error) {
+          );
+        } catch (error) {
+          clearTimeout(timeout);
+          failAttempt(id, error);
+        }
+      },
+      (error: unknown) => {
+        // The token provider failed (its backend unreachable, say): retried with the backoff.
         clearTimeout(timeout);
         failAttempt(id, error);
-      }
-    });
+      },
+    );
   }
 
   // An SSE stream cannot tell the server this device vanished: heartbeats do (see presence).
@@ -267,6 +308,25 @@ export function createChatClient(options: ChatClientOptions) {
     current = undefined;
     sequencer.reset();
     const code = errorCodeOf(error);
+    if (code && tokens.renewable(code)) {
+      // The token ran out: a new one from the provider, and straight back (not a failure).
+      setState({ state: 'reconnecting', retryAt: Date.now(), error });
+      const renewal = ++attemptId;
+      tokens.renew(streamToken).then(
+        () => {
+          if (renewal === attemptId && !closed) startAttempt();
+        },
+        (failed: unknown) => {
+          // The provider failed: tried again after the backoff (the next attempt asks it).
+          if (renewal !== attemptId || closed) return;
+          failures++;
+          const delay = backoffDelayMs(failures - 1, backoff);
+          setState({ state: 'reconnecting', retryAt: Date.now() + delay, error: failed });
+          retryTimer = setTimeout(startAttempt, delay);
+        },
+      );
+      return;
+    }
     if (code && SESSION_ENDED_CODES.has(code)) {
       shutdown(error);
       return;
@@ -297,6 +357,7 @@ export function createChatClient(options: ChatClientOptions) {
 
   function shutdown(error?: unknown): void {
     if (closed) return;
+    tokens.stop();
     closed = true;
     clearInterval(heartbeat);
     attemptId++;
@@ -321,8 +382,11 @@ export function createChatClient(options: ChatClientOptions) {
     if (!closed) startAttempt();
   };
   const target = browser.window;
-  target?.addEventListener('offline', onOffline);
-  target?.addEventListener('online', onOnline);
+  function attachNetworkListeners() {
+    target?.addEventListener('offline', onOffline);
+    target?.addEventListener('online', onOnline);
+  }
+  attachNetworkListeners();
   function detachNetworkListeners() {
     target?.removeEventListener('offline', onOffline);
     target?.removeEventListener('online', onOnline);
@@ -349,6 +413,25 @@ export function createChatClient(options: ChatClientOptions) {
       startAttempt();
     },
     /**
+     * Opens a closed client again (after `close()` or an ended session): the stream resumes
+     * from its cursors, the outbox sends what is pending, and a token provider is asked anew.
+     */
+    open(): void {
+      if (!closed) {
+        client.connect();
+        return;
+      }
+      closed = false;
+      failures = 0;
+      candidate = 0;
+      tokens.start();
+      outbox.reopen();
+      attachNetworkListeners();
+      startAttempt();
+    },
+    /** Resolves once messages a previous run left in `outboxStore` are queued again. */
+    restored: (): Promise<void> => restored,
+    /**
      * Queues a message and sends it, retrying with the same clientMsgId until the server
      * acknowledges it. Resolves with its id and seq once committed; rejects if refused (the
      * outbox keeps it as failed, for `retry` or `discard`, and sends the next one).
@@ -358,7 +441,11 @@ export function createChatClient(options: ChatClientOptions) {
      */
     send(input: { roomId: string; body: string; clientMsgId?: string }): Promise<SendResult> {
       const clientMsgId = input.clientMsgId ?? randomId();
-      const checked = SendInputCheck.safeParse({ roomId: input.roomId, clientMsgId, body: input.body });
+      const checked = SendInputCheck.safeParse({
+        roomId: input.roomId,
+        clientMsgId,
+        body: input.body,
+      });
       if (!checked.success) {
         const issues = checked.error.issues.map((issue) => ({
           path: issue.path.join('.'),
@@ -389,7 +476,7 @@ export function createChatClient(options: ChatClientOptions) {
     discard: (clientMsgId: string) => outbox.discard(clientMsgId),
     /** The last seq applied per room. */
     cursors: (): Cursors => sequencer.snapshot(),
-    /** Ends the stream and the outbox; pending sends stay unsent. */
+    /** Ends the stream and the outbox; pending sends stay unsent (and stored); see `open`. */
     close: () => shutdown(),
   };
   if (options.autoConnect ?? true) client.connect();

@@ -57,4 +57,5 @@ export const SESSION_ENDED_CODES: ReadonlySet<ErrorCode> = new Set([
   'SESSION_INVALID',
   'SESSION_EXPIRED',
   'SESSION_REVOKED',
+  'TOKEN_INVALID',
 ]);

@@ -1,5 +1,6 @@
 export type { Cursors, ErrorCode, SendResult, StreamEvent } from '@confab/contracts';
 export type { AppRouter } from '@confab/server';
+export { register, signIn } from './auth.js';
 export { type BackoffOptions, backoffDelayMs } from './backoff.js';
 export {
   type ChatClient,
@@ -20,3 +21,6 @@ export {
   type ValidationIssue,
 } from './errors.js';
 export type { OutboxEntry } from './outbox.js';
+export { indexedDbOutboxStore } from './outbox-indexeddb.js';
+export { memoryOutboxStore, type OutboxStore } from './outbox-store.js';
+export type { TokenOption } from './token-source.js';

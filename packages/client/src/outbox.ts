@@ -1,5 +1,6 @@
 import type { ErrorCode, SendResult } from '@confab/contracts';
 import { errorCodeOf, errorMessageOf, retryAfterMsOf } from './errors.js';
+import type { OutboxStore } from './outbox-store.js';
 
 export interface OutboxEntry {
   clientMsgId: string;
@@ -40,6 +41,8 @@ export class Outbox {
   private running = false;
   private wake: (() => void) | undefined;
   private closed = false;
+  /** The store's writes, one after another: an entry's delete never overtakes its put. */
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly send: Send,
@@ -49,8 +52,48 @@ export class Outbox {
       /** INTERNAL answers to one message before it fails (at least 1). */
       serverErrorAttempts: number;
       changed(entries: OutboxEntry[]): void;
+      /** Where entries outlive this run (see OutboxStore). @default none */
+      store?: OutboxStore | undefined;
+      /** A store write failed (the entry is still sent, but would not survive a restart). */
+      storeFailed?(error: unknown): void;
     },
   ) {}
+
+  /**
+   * Takes in the entries a previous run left in the store, before any queued since: pending
+   * ones are sent (with their clientMsgId, so never twice), failed ones wait for retry/discard.
+   * Their results arrive as `outbox` changes and, once sent, as the message on the stream.
+   */
+  async restore(): Promise<void> {
+    const store = this.options.store;
+    if (!store) return;
+    const stored = await store.load();
+    const known = new Set(this.entries.map((e) => e.clientMsgId));
+    const restored = stored.filter((e) => !known.has(e.clientMsgId));
+    if (restored.length === 0) return;
+    this.entries.unshift(...restored);
+    this.options.changed(this.list());
+    void this.run();
+  }
+
+  /** Writes to the store in order; a failure is reported, never thrown into the send path. */
+  private save(write: (store: OutboxStore) => Promise<void>): void {
+    const store = this.options.store;
+    if (!store) return;
+    this.saving = this.saving
+      .then(() => write(store))
+      .catch((error: unknown) => this.options.storeFailed?.(error));
+  }
+
+  private stored(entry: Entry): OutboxEntry {
+    const { settle: _settle, ...rest } = entry;
+    return { ...rest };
+  }
+
+  /** Resolves once every store write so far has finished. */
+  flushed(): Promise<void> {
+    return this.saving;
+  }
 
   list(): OutboxEntry[] {
     return this.entries.map(({ settle: _settle, ...entry }) => ({ ...entry }));
@@ -58,7 +101,9 @@ export class Outbox {
 
   enqueue(input: { roomId: string; body: string; clientMsgId: string }): Promise<SendResult> {
     return new Promise<SendResult>((resolve, reject) => {
-      this.entries.push({ ...input, status: 'pending', settle: { resolve, reject } });
+      const entry: Entry = { ...input, status: 'pending', settle: { resolve, reject } };
+      this.entries.push(entry);
+      this.save((store) => store.put(this.stored(entry)));
       this.options.changed(this.list());
       void this.run();
     });
@@ -72,6 +117,7 @@ export class Outbox {
       entry.status = 'pending';
       delete entry.error;
       entry.settle = { resolve, reject };
+      this.save((store) => store.put(this.stored(entry)));
       this.options.changed(this.list());
       void this.run();
     });
@@ -83,6 +129,7 @@ export class Outbox {
     );
     if (index >= 0) {
       this.entries.splice(index, 1);
+      this.save((store) => store.delete(clientMsgId));
       this.options.changed(this.list());
     }
   }
@@ -95,6 +142,12 @@ export class Outbox {
   close(): void {
     this.closed = true;
     this.wake?.();
+  }
+
+  /** After close(): sends again what is pending. */
+  reopen(): void {
+    this.closed = false;
+    void this.run();
   }
 
   private async run(): Promise<void> {
@@ -122,6 +175,7 @@ export class Outbox {
           body: entry.body,
         });
         this.entries.splice(this.entries.indexOf(entry), 1);
+        this.save((store) => store.delete(entry.clientMsgId));
         this.options.changed(this.list());
         entry.settle?.resolve(result);
         return;
@@ -149,6 +203,7 @@ export class Outbox {
   private fail(entry: Entry, error: unknown): void {
     entry.status = 'failed';
     entry.error = { code: errorCodeOf(error), message: errorMessageOf(error) };
+    this.save((store) => store.put(this.stored(entry)));
     this.options.changed(this.list());
     entry.settle?.reject(error);
   }
