@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { machineSummary } from './proc.js';
 import type { BenchResults } from './runner.js';
 import { renderReport } from './table.js';
@@ -8,7 +8,17 @@ function minutes(ms: number): string {
   return `${Math.floor(s / 60)} min ${s % 60} s`;
 }
 
-/** RESULTS.md: when, on what, how, and the table. */
+/**
+ * The sections (`## ...`) after the table of the file already at `path`: results written there
+ * by other runs (the cluster workloads, the deflate measurement), which a full run keeps.
+ */
+async function keptSections(path: string): Promise<string> {
+  const old = await readFile(path, 'utf8').catch(() => '');
+  const at = old.search(/^## /m);
+  return at < 0 ? '' : `\n${old.slice(at).trimEnd()}\n`;
+}
+
+/** RESULTS.md: when, on what, how, and the table; then the sections the file had below it. */
 export async function writeResults(
   path: string,
   results: BenchResults,
@@ -30,6 +40,6 @@ brackets. ↑ higher is better, ↓ lower is better. A ratio is Confab's median 
 peer's: for deliveries/s below 1 means Confab is slower; for CPU, latency and memory above 1
 means Confab costs more. "INTEGRITY FAILED" replaces a figure when any round lost, repeated or
 reordered a message (see bench/README.md).
-`;
+${await keptSections(path)}`;
   await writeFile(path, text);
 }
