@@ -57,8 +57,6 @@ export function createAppendBatcher(
           'group commit failed; its sends are retried one by one',
         );
       }
-    } else {
-      observed.current?.metrics.batchCommitted(1);
     }
     const outcomes: Outcome[] = [];
     for (const message of batch) {
@@ -69,6 +67,8 @@ export function createAppendBatcher(
         ),
       );
     }
+    // A lone send is a commit of one; sends retried after a failed batch each count as one.
+    for (const outcome of outcomes) if (outcome.ok) observed.current?.metrics.batchCommitted(1);
     return outcomes;
   }
 
