@@ -1,6 +1,5 @@
 import { closeSync, existsSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { backupPostgres, restorePostgres } from './postgres.js';
-import { backupSqlite, restoreSqlite } from './sqlite.js';
 import { BackupError, backupKind, type StoreSummary } from './summary.js';
 
 export interface BackupOptions {
@@ -29,7 +28,9 @@ export async function backupDatabase(
   try {
     let summary: StoreSummary | undefined;
     if (isPostgres(databaseUrl)) await backupPostgres(databaseUrl, partial, options.toolEnv);
-    else summary = await backupSqlite(sqlitePath(databaseUrl), partial);
+    // Loaded here: it loads better-sqlite3, which an app embedding the server may not have.
+    else
+      summary = await (await import('./sqlite.js')).backupSqlite(sqlitePath(databaseUrl), partial);
     renameSync(partial, file);
     const kind = isPostgres(databaseUrl) ? 'postgres' : 'sqlite';
     return { kind, bytes: statSync(file).size, ...(summary ? { summary } : {}) };
@@ -69,5 +70,7 @@ export async function restoreDatabase(
     );
   return kind === 'postgres'
     ? restorePostgres(file, databaseUrl, { force: options.force }, options.toolEnv)
-    : restoreSqlite(file, sqlitePath(databaseUrl), { force: options.force });
+    : (await import('./sqlite.js')).restoreSqlite(file, sqlitePath(databaseUrl), {
+        force: options.force,
+      });
 }

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import BetterSqlite3 from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
 import { BackupError, type StoreSummary } from './summary.js';
 
 /**
@@ -10,8 +11,14 @@ import { BackupError, type StoreSummary } from './summary.js';
  */
 const ALL_PAGES = 0x7fffffff;
 
+// better-sqlite3 is required when a SQLite backup or restore runs, not when @confab/server loads:
+// a bundler hoists a static import of it (even from a module only imported dynamically), and an
+// app on PostgreSQL should not load, or need, the native module.
+const requireDriver = createRequire(import.meta.url);
+
 function open(path: string, readonly: boolean): BetterSqlite3.Database {
-  const db = new BetterSqlite3(path, { fileMustExist: true, readonly });
+  const Sqlite = requireDriver('better-sqlite3') as typeof BetterSqlite3;
+  const db = new Sqlite(path, { fileMustExist: true, readonly });
   db.pragma('busy_timeout = 5000');
   return db;
 }

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+// better-sqlite3 (a native module) and pg load only when their store is created, so an app that
+// embeds @confab/server with one engine never loads the other's driver (or needs it installed).
+import type BetterSqlite3 from 'better-sqlite3';
 import {
   Kysely,
   type LogEvent,
@@ -9,7 +11,7 @@ import {
   SqliteDialect,
   sql,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { fallbackLogger } from '../../observability/logger.js';
 import type { Observer } from '../../observability/observer.js';
 import type { Store } from '../../ports/store.js';
@@ -100,7 +102,8 @@ function cached(database: BetterSqlite3.Database): SqliteDatabase {
  */
 export async function createSqliteStore(path: string, options: StoreOptions = {}): Promise<Store> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const database = new BetterSqlite3(path);
+  const { default: Sqlite } = await import('better-sqlite3');
+  const database = new Sqlite(path);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
@@ -120,12 +123,14 @@ export async function createSqliteStore(path: string, options: StoreOptions = {}
 
 const INT8_OID = 20;
 // Epoch milliseconds and seqs fit in a double exactly; read them as numbers, not strings.
-const pgTypes = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID
-      ? (value: string) => Number(value)
-      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-};
+function pgTypes(types: typeof pg.types) {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8_OID
+        ? (value: string) => Number(value)
+        : types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  };
+}
 
 /** PostgreSQL through a pool of `maxConnections`; migrations run before the store is returned. */
 export async function createPostgresStore(
@@ -133,7 +138,12 @@ export async function createPostgresStore(
   maxConnections = 10,
   options: StoreOptions = {},
 ): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, max: maxConnections, types: pgTypes });
+  const { default: driver } = await import('pg');
+  const pool = new driver.Pool({
+    connectionString: url,
+    max: maxConnections,
+    types: pgTypes(driver.types),
+  });
   // An idle pooled connection that the server ends (restart, failover, idle timeout) is emitted
   // as the pool's 'error'; unheard, that event crashed the process. The pool has already dropped
   // the connection and the next query opens a new one, so there is nothing else to do.
