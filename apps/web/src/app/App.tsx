@@ -3,6 +3,7 @@ import {
   createChatClient,
   errorCodeOf,
   errorMessageOf,
+  indexedDbOutboxStore,
   type TransportPreference,
 } from '@confab/client';
 import type { User } from '@confab/contracts';
@@ -25,9 +26,19 @@ const OFFLINE_NOTICE = 'You are offline. Confab signs you back in when the netwo
 /**
  * The browser's client: same origin as the page, authenticated by the HttpOnly cookie. Its
  * stream starts once signed in (an anonymous stream would be refused, which ends the client).
+ * Signed in, its unsent messages are kept in IndexedDB (one store per user, so another account
+ * in this browser never sends them): a message written offline is sent once the app is open
+ * and online again, even after the tab was closed.
  */
-function browserClient(transport: TransportPreference): ChatClient {
-  return createChatClient({ url: window.location.origin, transport, autoConnect: false });
+function browserClient(transport: TransportPreference, userId?: string): ChatClient {
+  return createChatClient({
+    url: window.location.origin,
+    transport,
+    autoConnect: false,
+    ...(userId && 'indexedDB' in window
+      ? { outboxStore: indexedDbOutboxStore(`confab-outbox-${userId}`) }
+      : {}),
+  });
 }
 
 export function App() {
@@ -38,6 +49,8 @@ export function App() {
     key: 0,
   }));
   const [session, setSession] = useState<Session>({ state: 'checking' });
+  /** Whose outbox the current client keeps (none before sign-in). */
+  const [outboxOf, setOutboxOf] = useState<string | undefined>(undefined);
 
   // On load: is the cookie session still live? (Only the first answer counts.) Opened offline
   // (the service worker's app shell), it asks again when the browser is back online.
@@ -76,6 +89,7 @@ export function App() {
     (notice: string | null) => {
       client.close();
       setSession({ state: 'signed-out', notice });
+      setOutboxOf(undefined);
       setClient((c) => ({ client: browserClient(transport), key: c.key + 1 }));
     },
     [client, transport],
@@ -86,12 +100,23 @@ export function App() {
       saveTransport(next);
       setTransport(next);
       client.close();
-      setClient((c) => ({ client: browserClient(next), key: c.key + 1 }));
+      setClient((c) => ({ client: browserClient(next, outboxOf), key: c.key + 1 }));
     },
-    [client],
+    [client, outboxOf],
   );
 
   const user = session.state === 'signed-in' ? session.user : null;
+
+  // Signed in: a client that keeps this user's unsent messages across reloads (the one that
+  // checked the session or signed in had no user yet). It has not connected: nothing is lost.
+  const userId = user?.id;
+  useEffect(() => {
+    if (!userId || outboxOf === userId) return;
+    setOutboxOf(userId);
+    client.close();
+    setClient((c) => ({ client: browserClient(transport, userId), key: c.key + 1 }));
+  }, [userId, outboxOf, client, transport]);
+
   return (
     <ChatProvider client={client} user={user}>
       {session.state === 'checking' && (
@@ -105,7 +130,7 @@ export function App() {
           onSignedIn={(signedIn) => setSession({ state: 'signed-in', user: signedIn })}
         />
       )}
-      {user && (
+      {user && outboxOf === user.id && (
         <ChatView
           key={key}
           onSignedOut={signedOut}
