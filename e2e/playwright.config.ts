@@ -59,6 +59,8 @@ export default defineConfig({
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: join(dataDir, 'confab.db'),
+      // A line per request would bury the test report; warnings and errors still show.
+      LOG_LEVEL: 'warn',
       // Every test's users sign up and in from 127.0.0.1: count them as the many people they
       // play. The limits themselves are tested against a server with its defaults.
       RATE_LIMITS: JSON.stringify({
