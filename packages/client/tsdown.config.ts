@@ -1,10 +1,11 @@
 import { defineConfig } from 'tsdown';
 
 // Builds what npm users get (dist/); inside the monorepo apps import src/ directly (exports), and
-// pnpm pack swaps in publishConfig.exports. One bundle: every module of the SDK is needed by
-// createChatClient; @confab/contracts, @trpc/client and zod stay external (package.json).
+// pnpm pack swaps in publishConfig.exports. One bundle per entry (every module of the SDK is
+// needed by createChatClient); @confab/contracts, @trpc/client and zod stay external (peers).
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The browser SDK, and the server-side push client (@confab/client/push) for other backends.
+  entry: ['src/index.ts', 'src/push.ts'],
   format: 'esm',
   platform: 'neutral',
   target: 'es2022',

@@ -1,6 +1,7 @@
 // Compiled by published-package.integration.test.ts in an app outside the workspace that installed
 // the packed tarballs. Every line must compile, and every @ts-expect-error must be an error.
 import { type AppRouter, createChatClient, errorCodeOf } from '@confab/client';
+import { createPushClient } from '@confab/client/push';
 import type { Message } from '@confab/contracts';
 import { useMessages } from '@confab/react';
 import { createTRPCClient, httpBatchLink, type TRPCClientError } from '@trpc/client';
@@ -35,4 +36,13 @@ export async function typed(): Promise<void> {
 
   const code = errorCodeOf(new Error('x') as TRPCClientError<AppRouter>);
   console.log(first, pageIsAny, seq, ackIsAny, id, code, useMessages);
+}
+
+// The server-side push client of another backend.
+export async function backend(): Promise<string> {
+  const confab = createPushClient({ url: 'http://127.0.0.1:1', apiKey: 'confab_key' });
+  const { token } = await confab.mintToken({ externalId: 'user-42', displayName: 'Ada' });
+  // @ts-expect-error: no such method
+  await confab.mintTokens({ externalId: 'user-42' });
+  return token;
 }

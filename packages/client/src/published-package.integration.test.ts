@@ -106,6 +106,9 @@ describe('the SDK packed and installed in another app', () => {
       expect(manifest.sideEffects).toBe(false);
       expect(manifest.exports).toEqual({
         '.': { types: './dist/index.d.ts', import: './dist/index.js' },
+        ...(name === 'client' && {
+          './push': { types: './dist/push.d.ts', import: './dist/push.js' },
+        }),
         './package.json': './package.json',
       });
       expect(JSON.stringify(manifest)).not.toMatch(/workspace:|catalog:/);
