@@ -3,11 +3,46 @@ import type { OutboxStore } from './outbox-store.js';
 
 const STORE = 'outbox';
 
+/*
+ * The few IndexedDB shapes used here, declared so that the SDK compiles in an app without the
+ * DOM types (a Node backend); in a browser they are the real objects.
+ */
+interface IdbRequest<T> {
+  readonly result: T;
+  readonly error: unknown;
+  onsuccess: (() => void) | null;
+  onerror: (() => void) | null;
+}
+interface IdbStore {
+  put(value: unknown): unknown;
+  delete(key: string): unknown;
+  get(key: string): IdbRequest<unknown>;
+  index(name: string): { getAll(): IdbRequest<unknown[]> };
+  createIndex(name: string, keyPath: string): unknown;
+}
+interface IdbTransaction {
+  objectStore(name: string): IdbStore;
+  readonly error: unknown;
+  oncomplete: (() => void) | null;
+  onerror: (() => void) | null;
+  onabort: (() => void) | null;
+}
+interface IdbDatabase {
+  transaction(store: string, mode: 'readonly' | 'readwrite'): IdbTransaction;
+  createObjectStore(name: string, options: { keyPath: string }): IdbStore;
+}
+interface IdbFactory {
+  open(
+    name: string,
+    version: number,
+  ): IdbRequest<IdbDatabase> & { onupgradeneeded: (() => void) | null };
+}
+
 /** A request's result as a promise. */
-function done<T>(request: { result: T; error: unknown; onsuccess: unknown; onerror: unknown }) {
+function done<T>(request: IdbRequest<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    (request as { onsuccess: () => void }).onsuccess = () => resolve(request.result);
-    (request as { onerror: () => void }).onerror = () => reject(request.error);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
   });
 }
 
@@ -19,11 +54,11 @@ function done<T>(request: { result: T; error: unknown; onsuccess: unknown; onerr
  */
 export function indexedDbOutboxStore(name: string): OutboxStore {
   // Through globalThis: the SDK also runs in Node, where there is none.
-  const factory = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+  const factory = (globalThis as { indexedDB?: IdbFactory }).indexedDB;
   if (!factory) throw new Error('indexedDbOutboxStore needs IndexedDB (a browser)');
-  let opened: Promise<IDBDatabase> | undefined;
+  let opened: Promise<IdbDatabase> | undefined;
   const database = () => {
-    opened ??= new Promise<IDBDatabase>((resolve, reject) => {
+    opened ??= new Promise<IdbDatabase>((resolve, reject) => {
       const request = factory.open(name, 1);
       request.onupgradeneeded = () => {
         const store = request.result.createObjectStore(STORE, { keyPath: 'clientMsgId' });
@@ -35,7 +70,7 @@ export function indexedDbOutboxStore(name: string): OutboxStore {
     return opened;
   };
   /** Runs `work` in one transaction and resolves when it commits (so the entry is on disk). */
-  async function inTransaction(mode: IDBTransactionMode, work: (store: IDBObjectStore) => void) {
+  async function inTransaction(mode: 'readonly' | 'readwrite', work: (store: IdbStore) => void) {
     const db = await database();
     const transaction = db.transaction(STORE, mode);
     work(transaction.objectStore(STORE));

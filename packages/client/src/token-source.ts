@@ -97,7 +97,7 @@ export function createTokenSource(option: TokenOption) {
      * batch refused so) is sent once more with a new token. Safe for mutations: a call is
      * authenticated before it does anything.
      */
-    async renewingFetch(url: RequestInfo | URL, init: RequestInit): Promise<Response> {
+    async renewingFetch(url: string | URL | Request, init: RequestInit): Promise<Response> {
       const used = new Headers(init.headers).get('Authorization')?.replace(/^Bearer /, '');
       const response = await fetch(url, init);
       if (response.ok) {
