@@ -96,7 +96,8 @@ for (const [home, snippets] of byHome) {
     join(out, 'tsconfig.json'),
     JSON.stringify({
       extends: join(packageDir, 'tsconfig.json'),
-      compilerOptions: { paths, noEmit: true },
+      // Snippets are app code, in a browser or Node: console and the DOM exist.
+      compilerOptions: { paths, noEmit: true, lib: ['ES2023', 'DOM', 'DOM.Iterable'] },
       include: ['*.ts', '*.tsx'],
     }),
   );

@@ -15,8 +15,8 @@ ensure_prometheus
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-echo "==> lint, typecheck, build, unit and integration tests"
-pnpm exec turbo run lint typecheck build test --output-logs=full 2>&1 | tee -a "$log"
+echo "==> lint, typecheck, build, unit and integration tests, README snippets, API reference"
+pnpm exec turbo run lint typecheck build test snippets api-docs --output-logs=full 2>&1 | tee -a "$log"
 echo "==> end-to-end tests (Playwright, Chromium)"
 pnpm exec turbo run e2e --output-logs=full 2>&1 | tee -a "$log"
 
