@@ -64,6 +64,12 @@ describe('the environment', () => {
     expect(() => parseEnv({ CONNECTION_LIMITS: '{"maxStreamsPerUser":0}' })).toThrow(
       /CONNECTION_LIMITS\.maxStreamsPerUser/,
     );
+    expect(parseEnv({ RESPONSE_COMPRESSION: '{"minBytes":4096}' }).RESPONSE_COMPRESSION).toEqual({
+      minBytes: 4096,
+    });
+    expect(() => parseEnv({ RESPONSE_COMPRESSION: '{"gzipLevel":12}' })).toThrow(
+      /RESPONSE_COMPRESSION\.gzipLevel/,
+    );
     expect(() => parseEnv({ CONNECTION_LIMITS: '{"nope":1}' })).toThrow(/CONNECTION_LIMITS/);
     expect(() => parseEnv({ RATE_LIMITS: '{not json' })).toThrow(/RATE_LIMITS: must be JSON/);
     expect(() => parseEnv({ ALLOWED_ORIGINS: 'https://ok.example/path' })).toThrow(

@@ -170,6 +170,19 @@ const Env = z.object({
   /** Connection caps and deadlines to change, as JSON: {"maxStreamsPerUser":50}. */
   CONNECTION_LIMITS: jsonOf(ConnectionLimits),
   /**
+   * Compression of API answers, as JSON: {"minBytes":1024,"gzipLevel":6,"brotliQuality":4}.
+   * A `minBytes` larger than any answer (e.g. 1e12) turns it off.
+   */
+  RESPONSE_COMPRESSION: jsonOf(
+    z
+      .strictObject({
+        minBytes: z.number().int().min(0),
+        gzipLevel: z.number().int().min(1).max(9),
+        brotliQuality: z.number().int().min(0).max(11),
+      })
+      .partial(),
+  ),
+  /**
    * Messages older than this many days are deleted (with the log before them) in rooms that
    * have no retention of their own. Unset: kept for ever, unless a room sets its own.
    */

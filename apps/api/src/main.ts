@@ -79,6 +79,7 @@ async function main(): Promise<void> {
       ...(rateLimitStore ? { rateLimitStore } : {}),
       ...(presenceDirectory ? { presenceDirectory } : {}),
       connectionLimits: env.CONNECTION_LIMITS,
+      responseCompression: env.RESPONSE_COMPRESSION,
       logger,
       ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),
     },

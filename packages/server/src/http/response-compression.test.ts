@@ -100,6 +100,29 @@ describe('API answers over HTTP are compressed above 1 KiB', () => {
     },
   );
 
+  it('the server’s responseCompression setting reaches the handler (RESPONSE_COMPRESSION)', async () => {
+    const otherDb = sqliteDatabase();
+    const other = await startServer(otherDb.url, { responseCompression: { minBytes: 1e12 } });
+    try {
+      const bo = await signUp(other.url, 'bo');
+      const room = await bo.api.room.create.mutate({ kind: 'private', name: 'uncompressed' });
+      for (const [i, body] of bodies.entries())
+        await bo.api.message.send.mutate({ roomId: room.id, clientMsgId: `c${i}`, body });
+      const path = `message.history?input=${input({ roomId: room.id, limit: 50 })}`;
+      const response = await raw(`${other.url}/trpc/${path}`, {
+        authorization: `Bearer ${bo.token}`,
+        'accept-encoding': 'gzip, br',
+      });
+      bo.close();
+      expect(response.status).toBe(200);
+      expect(response.body.length).toBeGreaterThan(DEFAULT_RESPONSE_COMPRESSION.minBytes);
+      expect(response.headers['content-encoding']).toBeUndefined();
+    } finally {
+      await other.close();
+      await otherDb.drop();
+    }
+  });
+
   it('a long-poll answer carrying the backlog is compressed too', async () => {
     const path = `events.poll?input=${input({ cursors: { [roomId]: 0 }, resume: true, waitMs: 0 })}`;
     const response = await get(path, 'gzip');

@@ -43,6 +43,7 @@ import {
 } from './drain.js';
 import { createOriginCheck } from './origin.js';
 import { refuseRequest } from './refuse.js';
+import type { ResponseCompression } from './response-compression.js';
 import { createRpcHandler } from './rpc-handler.js';
 import { setApiSecurityHeaders } from './security-headers.js';
 import { createSseHandler } from './sse-handler.js';
@@ -50,6 +51,8 @@ import { createStaticHandler } from './static.js';
 import { attachWebSocketHandler, WsBackpressure } from './ws-handler.js';
 
 export interface ChatServerConfig {
+  /** Compression of API answers (JSON, long polls): threshold and levels. @see ResponseCompression */
+  responseCompression?: Partial<ResponseCompression>;
   /** A built web app to serve at `/` (index.html for unknown paths). None when absent. */
   staticDir?: string | undefined;
   /** Mark the session cookie Secure (set when served over HTTPS). @default false */
@@ -263,6 +266,7 @@ export function createChatServer(deps: {
     maxBatchSize: LIMITS.httpBatchMax,
     concurrency: limits.httpBatchConcurrency,
     log,
+    ...(config.responseCompression ? { compression: config.responseCompression } : {}),
   });
   const serveStatic = config.staticDir
     ? createStaticHandler(config.staticDir, { secure })
