@@ -85,6 +85,11 @@ export interface ClusterDevicesSizes {
   messages: number;
   /** Wait after the last device connected before reading RSS. */
   settleMs: number;
+  /**
+   * The nodes' WebSocket pong deadline when set (`--cluster-pong-wait-ms`); the server's own
+   * (5 s) otherwise. On a machine this overloaded, a process starved of CPU for 5 s drops sockets.
+   */
+  pongWaitMs?: number;
 }
 
 export interface BenchConfig {
@@ -225,6 +230,7 @@ export function configFromArgs(argv: string[], defaultResultsPath: string): Benc
       'max-devices': { type: 'string' },
       'cluster-devices': { type: 'string' },
       'cluster-nodes': { type: 'string' },
+      'cluster-pong-wait-ms': { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -267,6 +273,8 @@ export function configFromArgs(argv: string[], defaultResultsPath: string): Benc
     positive('cluster-devices', values['cluster-devices']) ?? config.clusterDevices.target;
   config.clusterDevices.nodes =
     positive('cluster-nodes', values['cluster-nodes']) ?? config.clusterDevices.nodes;
+  const pongWaitMs = positive('cluster-pong-wait-ms', values['cluster-pong-wait-ms']);
+  if (pongWaitMs !== undefined) config.clusterDevices.pongWaitMs = pongWaitMs;
   config.fanout.durationMs =
     positive('duration-ms', values['duration-ms']) ?? config.fanout.durationMs;
   const messages = positive('messages', values.messages);

@@ -72,6 +72,7 @@ export interface NodeOptions {
   redisUrl?: string;
   postgresPool?: number;
   sendRate?: { perSecond: number; burst: number };
+  wsPongWaitMs?: number;
 }
 
 /** `count` Confab processes on one database (and Redis), started at once. */

@@ -5,7 +5,7 @@ import type { Connections, Sink } from './types.js';
 import { openMany, waitFor } from './ws-util.js';
 
 /** Node 20 has no global WebSocket: the SDK takes the `ws` one. */
-const NodeWebSocket = WebSocket as unknown as typeof globalThis.WebSocket;
+const NodeWebSocket = WebSocket;
 
 /**
  * One new device on the Confab SDK (`createChatClient`, WebSocket transport): the client apps'

@@ -9,6 +9,8 @@ export interface ConfabServerOptions {
   redisUrl?: string;
   /** PostgreSQL pool size (10 when absent), so that many processes fit max_connections. */
   postgresPool?: number;
+  /** How late a WebSocket's pong may be before the server drops it (the server's 5 s if absent). */
+  wsPongWaitMs?: number;
 }
 
 /** Forks src/servers/confab.ts on `databaseUrl`; its CPU is read from /proc. */
@@ -20,5 +22,7 @@ export function startConfabServer(options: ConfabServerOptions): Promise<ServerH
   }
   if (options.redisUrl) args.push('--redis', options.redisUrl);
   if (options.postgresPool !== undefined) args.push('--pg-pool', String(options.postgresPool));
+  if (options.wsPongWaitMs !== undefined)
+    args.push('--ws-pong-wait-ms', String(options.wsPongWaitMs));
   return startServer('confab', { args, cpuFrom: 'proc' });
 }

@@ -23,6 +23,7 @@ const { positionals, values } = parseArgs({
     'send-burst': { type: 'string' },
     redis: { type: 'string' },
     'pg-pool': { type: 'string' },
+    'ws-pong-wait-ms': { type: 'string' },
   },
 });
 const databaseUrl = positionals[0];
@@ -52,6 +53,9 @@ const server = createChatServer({
     // The load generator plays thousands of devices and users from 127.0.0.1.
     rateLimits: unreachableRateRules(),
     connectionLimits: { maxConnectionsPerAddress: 1_000_000, maxStreamsPerUser: 1_000_000 },
+    ...(values['ws-pong-wait-ms'] === undefined
+      ? {}
+      : { wsPongWaitMs: Number(values['ws-pong-wait-ms']) }),
   },
 });
 

@@ -128,6 +128,10 @@ export const clusterDevices: Workload = {
     ),
     metric('broadcastClientsCpuSeconds', () => '  CPU s of all load clients meanwhile', 2),
     metric('lost', () => '  deliveries lost (must be 0)'),
+    metric(
+      'pongWaitMs',
+      () => "  the nodes' WebSocket pong deadline, ms (the server's default: 5,000)",
+    ),
   ],
   async run(_driver, config): Promise<WorkloadResult> {
     const sizes = config.clusterDevices;
@@ -136,6 +140,7 @@ export const clusterDevices: Workload = {
       databaseUrl: fixture.database.url,
       redisUrl: fixture.redis.url,
       postgresPool: sizes.postgresPool,
+      ...(sizes.pongWaitMs === undefined ? {} : { wsPongWaitMs: sizes.pongWaitMs }),
     });
     const publishing = new Tracker(0, sizes.messages);
     let publisher: Publisher | undefined;
@@ -196,6 +201,7 @@ export const clusterDevices: Workload = {
           broadcastClientsCpuSeconds: clientsSeconds,
           // Verified above: any loss fails the run, so a figure here means none was lost.
           lost: 0,
+          pongWaitMs: sizes.pongWaitMs ?? 5000,
         },
       };
     } finally {
