@@ -26,8 +26,8 @@ const transport = values.transport as TransportPreference;
 
 // Node 20 has no global WebSocket or EventSource: hand the SDK the packages' classes.
 const nodeGlobals = {
-  WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-  EventSource: EventSource as unknown as typeof globalThis.EventSource,
+  WebSocket,
+  EventSource,
 };
 
 async function signIn(): Promise<string> {

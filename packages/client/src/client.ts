@@ -15,14 +15,16 @@ import type { OutboxStore } from './outbox-store.js';
 import { Sequencer } from './sequencer.js';
 import { createTokenSource, type TokenOption } from './token-source.js';
 import {
+  type EventSourceClass,
   isServerRestart,
   type OpenStream,
   openStream,
   type Transport,
   type TransportContext,
+  type WebSocketClass,
 } from './transports.js';
 
-export type { Transport } from './transports.js';
+export type { EventSourceClass, Transport, WebSocketClass } from './transports.js';
 
 /** A fresh clientMsgId. randomUUID exists only in secure contexts (HTTPS or localhost). */
 function randomId(): string {
@@ -85,9 +87,9 @@ export interface ChatClientOptions {
    */
   cursors?: Cursors;
   /** For runtimes without a global WebSocket (Node 20): `WebSocket` from the `ws` package. */
-  WebSocket?: typeof globalThis.WebSocket;
+  WebSocket?: WebSocketClass;
   /** For runtimes without a global EventSource (Node 20): from the `eventsource` package. */
-  EventSource?: typeof globalThis.EventSource;
+  EventSource?: EventSourceClass;
   /** Reconnect and resend delays. @default { minDelayMs: 500, maxDelayMs: 15000 } */
   backoff?: Partial<BackoffOptions>;
   /** A transport that has not connected after this many tries gives way to the next. @default 2 */

@@ -28,7 +28,8 @@ function unmodifiedClient(link: Link, url: string, token: string) {
   if (link === 'wsLink') {
     const ws = createWSClient({
       url: `${url.replace(/^http/, 'ws')}/trpc`,
-      WebSocket: nodeGlobals.WebSocket,
+      // tRPC's own client wants the browser's type; `ws` differs only in what it never uses.
+      WebSocket: nodeGlobals.WebSocket as unknown as typeof globalThis.WebSocket,
       connectionParams: { token },
       retryDelayMs: () => 50,
     });

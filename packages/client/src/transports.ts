@@ -24,12 +24,21 @@ export interface StreamRequest {
   resume: boolean;
 }
 
+/**
+ * A WebSocket class: the browser's, or `WebSocket` from the `ws` package in Node. Their types
+ * differ in details the SDK never uses (`ws` has no `dispatchEvent`), so only the constructor is
+ * asked for; tRPC's wsLink gets it as the browser's type.
+ */
+export type WebSocketClass = new (url: string, protocols?: string | string[]) => object;
+/** An EventSource class: the browser's, or the `eventsource` package's in Node (as above). */
+export type EventSourceClass = new (url: string, init?: { withCredentials?: boolean }) => object;
+
 export interface TransportContext {
   /** `http(s)://host:port/trpc` */
   endpoint: string;
   token: string | undefined;
-  WebSocket: typeof globalThis.WebSocket | undefined;
-  EventSource: typeof globalThis.EventSource | undefined;
+  WebSocket: WebSocketClass | undefined;
+  EventSource: EventSourceClass | undefined;
   pollWaitMs: number;
   /** The cursors to poll from next, once the previous batch is applied. */
   nextRequest(): Promise<StreamRequest>;
@@ -96,7 +105,7 @@ function openWebSocket(
     throw new TransportError('No WebSocket implementation (pass `WebSocket` in Node)');
   const client = createWSClient({
     url: context.endpoint.replace(/^http/, 'ws'),
-    WebSocket: context.WebSocket,
+    WebSocket: context.WebSocket as typeof globalThis.WebSocket,
     connectionParams: context.token ? { token: context.token } : null,
     // Ping every 2 s; no pong within 2 s means the server is gone: noticed within ~4 s.
     keepAlive: { enabled: true, intervalMs: 2_000, pongTimeoutMs: 2_000 },
@@ -125,7 +134,7 @@ function openEventSource(
     links: [
       httpSubscriptionLink<AppRouter, typeof globalThis.EventSource>({
         url: context.endpoint,
-        EventSource: context.EventSource,
+        EventSource: context.EventSource as typeof globalThis.EventSource,
         connectionParams: context.token ? { token: context.token } : null,
       }),
     ],

@@ -16,8 +16,8 @@ import { startProxy } from './proxy.js';
 
 /** Node 20 has neither: the SDK takes them as options. */
 export const nodeGlobals = {
-  WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-  EventSource: EventSource as unknown as typeof globalThis.EventSource,
+  WebSocket,
+  EventSource,
 };
 
 export interface TestServer {

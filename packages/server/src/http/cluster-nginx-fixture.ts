@@ -135,8 +135,8 @@ export function sdkClient(
   return createChatClient({
     url,
     token,
-    WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-    EventSource: EventSource as unknown as typeof globalThis.EventSource,
+    WebSocket,
+    EventSource,
     backoff: { minDelayMs: 100, maxDelayMs: 1_000 },
     // Generous: three processes, nginx and the test share two loaded cores.
     connectTimeoutMs: 10_000,

@@ -1,5 +1,5 @@
-import type { Store } from '../ports/store.js';
 import type { Logger } from '../observability/logger.js';
+import type { Store } from '../ports/store.js';
 import { reportError } from '../report.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
