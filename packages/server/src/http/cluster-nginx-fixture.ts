@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { RoomEvent, SendResult } from '@confab/contracts';
 import { EventSource } from 'eventsource';
 import WebSocket from 'ws';
@@ -12,6 +11,7 @@ import {
 import { type ApiProcess, buildApiBundle, startApi } from '../__tests__/api-process.js';
 import { postgresDatabase, type TestDatabase } from '../__tests__/databases.js';
 import { startNginx, type TestNginx } from '../__tests__/nginx.js';
+import { connectionsHeld } from '../__tests__/proc-connections.js';
 import {
   freeLoopbackPort,
   startRedisServer,
@@ -84,32 +84,6 @@ export async function startNginxCluster(name: string, size = 3) {
   };
 }
 export type NginxCluster = Awaited<ReturnType<typeof startNginxCluster>>;
-
-/**
- * Established TCP connections to local `port` that process `pid` holds (Linux: its socket
- * descriptors matched against /proc/net/tcp{,6}, where state 01 is ESTABLISHED).
- */
-function connectionsHeld(pid: number, port: number): number {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (match?.[1]) inodes.add(match[1]);
-    } catch {
-      // Closed meanwhile.
-    }
-  }
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  let held = 0;
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols[1]?.endsWith(`:${hexPort}`) && cols[3] === '01' && inodes.has(cols[9] ?? ''))
-        held += 1;
-    }
-  }
-  return held;
-}
 
 /** Registers a user through `url`; returns the token. */
 export async function register(url: string, username: string): Promise<string> {

@@ -1,12 +1,8 @@
 import type { PresenceStatus, StreamEvent } from '@confab/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, buildApiBundle, startApi } from '../__tests__/api-process.js';
-import { postgresDatabase, type TestDatabase } from '../__tests__/databases.js';
-import {
-  freeLoopbackPort,
-  startRedisServer,
-  type TestRedisServer,
-} from '../__tests__/redis-server.js';
+import { type ApiCluster, startApiCluster } from '../__tests__/api-cluster.js';
+import type { ApiProcess } from '../__tests__/api-process.js';
+import type { TestRedisServer } from '../__tests__/redis-server.js';
 import { connect, type TestClient } from '../__tests__/server.js';
 import { openRawSocket, type RawSocket } from '../__tests__/ws-raw.js';
 
@@ -85,38 +81,23 @@ async function openDevice(node: ApiProcess, token: string): Promise<Device> {
  * for good (docs/scaling.md, "Presence").
  */
 describe('presence across two API processes', () => {
-  let bundle: Awaited<ReturnType<typeof buildApiBundle>>;
-  let db: TestDatabase;
-  let redis: TestRedisServer;
+  let cluster: ApiCluster | undefined;
   let nodes: ApiProcess[] = [];
+  let redis: TestRedisServer;
   const clients: TestClient[] = [];
   const devices: Device[] = [];
 
   beforeAll(async () => {
-    bundle = await buildApiBundle('cluster-presence');
-    db = await postgresDatabase();
-    redis = await startRedisServer();
-    nodes = [];
-    for (let i = 0; i < 2; i++) {
-      nodes.push(
-        await startApi(bundle.path, {
-          PORT: String(await freeLoopbackPort()),
-          DATABASE_URL: db.url,
-          REDIS_URL: redis.url,
-          RATE_LIMITS: JSON.stringify({ registerPerAddress: { points: 1000, windowMs: 60_000 } }),
-        }),
-      );
-    }
+    cluster = await startApiCluster('cluster-presence', 2, {
+      RATE_LIMITS: JSON.stringify({ registerPerAddress: { points: 1000, windowMs: 60_000 } }),
+    });
+    ({ nodes, redis } = cluster);
   }, 120_000);
   afterAll(async () => {
     if (process.env.DEBUG_PRESENCE) for (const node of nodes) console.log(node.url, node.output());
     for (const device of devices) device.socket.close();
     for (const client of clients) client.close();
-    for (const node of nodes) node.child.kill('SIGTERM');
-    await Promise.all(nodes.map((node) => node.exited));
-    await redis?.stop();
-    await db?.drop();
-    bundle?.remove();
+    await cluster?.stop();
   });
 
   const password = 'correct horse battery';

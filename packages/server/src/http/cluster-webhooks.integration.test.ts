@@ -1,13 +1,8 @@
 import type { WebhookDelivery } from '@confab/contracts';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ApiProcess, buildApiBundle, startApi } from '../__tests__/api-process.js';
-import { postgresDatabase, type TestDatabase } from '../__tests__/databases.js';
-import {
-  freeLoopbackPort,
-  startRedisServer,
-  type TestRedisServer,
-} from '../__tests__/redis-server.js';
+import { type ApiCluster, startApiCluster } from '../__tests__/api-cluster.js';
+import type { ApiProcess } from '../__tests__/api-process.js';
 import { connect, type TestClient } from '../__tests__/server.js';
 import { startCountingReceiver } from '../notify/__tests__/counting-receiver.js';
 import { API_KEY, connectWithApiKey } from '../notify/__tests__/fixtures.js';
@@ -47,51 +42,36 @@ function attemptLines(node: ApiProcess, deliveryId: string) {
  * node that was sending it.
  */
 describe('webhooks with three API processes', () => {
-  let bundle: Awaited<ReturnType<typeof buildApiBundle>>;
-  let db: TestDatabase;
-  let redis: TestRedisServer;
+  let cluster: ApiCluster | undefined;
+  let nodes: ApiProcess[] = [];
   let sql: pg.Client;
   let receiver: Awaited<ReturnType<typeof startCountingReceiver>>;
-  const nodes: ApiProcess[] = [];
   const clients: TestClient[] = [];
 
   beforeAll(async () => {
-    bundle = await buildApiBundle('cluster-webhooks');
-    db = await postgresDatabase();
-    redis = await startRedisServer();
     receiver = await startCountingReceiver(SECRET);
-    for (let i = 0; i < 3; i++) {
-      nodes.push(
-        await startApi(bundle.path, {
-          PORT: String(await freeLoopbackPort()),
-          DATABASE_URL: db.url,
-          REDIS_URL: redis.url,
-          API_KEYS: API_KEY,
-          // The receiver listens on 127.0.0.1.
-          ALLOW_PRIVATE_ADDRESSES: 'true',
-          WEBHOOK_RETRY_BASE_MS: '20',
-          WEBHOOK_MAX_ATTEMPTS: '6',
-          NOTIFY_OUTBOX_LEASE_MS: String(LEASE_MS),
-          // A held request must outlast the kill rather than time out first.
-          NOTIFY_REQUEST_TIMEOUT_MS: '120000',
-          RATE_LIMITS: JSON.stringify({ registerPerAddress: { points: 1000, windowMs: 60_000 } }),
-          SENDS_PER_SECOND: '100000',
-          SEND_BURST: '100000',
-        }),
-      );
-    }
-    sql = new pg.Client({ connectionString: db.url });
+    cluster = await startApiCluster('cluster-webhooks', 3, {
+      API_KEYS: API_KEY,
+      // The receiver listens on 127.0.0.1.
+      ALLOW_PRIVATE_ADDRESSES: 'true',
+      WEBHOOK_RETRY_BASE_MS: '20',
+      WEBHOOK_MAX_ATTEMPTS: '6',
+      NOTIFY_OUTBOX_LEASE_MS: String(LEASE_MS),
+      // A held request must outlast the kill rather than time out first.
+      NOTIFY_REQUEST_TIMEOUT_MS: '120000',
+      RATE_LIMITS: JSON.stringify({ registerPerAddress: { points: 1000, windowMs: 60_000 } }),
+      SENDS_PER_SECOND: '100000',
+      SEND_BURST: '100000',
+    });
+    nodes = cluster.nodes;
+    sql = new pg.Client({ connectionString: cluster.db.url });
     await sql.connect();
   }, 120_000);
   afterAll(async () => {
     for (const client of clients) client.close();
-    for (const node of nodes) node.child.kill('SIGTERM');
-    await Promise.all(nodes.map((node) => node.exited));
     await sql?.end();
+    await cluster?.stop();
     await receiver?.close();
-    await redis?.stop();
-    await db?.drop();
-    bundle?.remove();
   });
 
   async function register(node: ApiProcess, name: string): Promise<string> {

@@ -1,8 +1,10 @@
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { StreamEvent } from '@confab/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiCluster, startApiCluster } from '../__tests__/api-cluster.js';
 import { type ApiProcess, buildApiBundle, startApi } from '../__tests__/api-process.js';
 import { postgresDatabase, type TestDatabase } from '../__tests__/databases.js';
+import { connectionsHeld } from '../__tests__/proc-connections.js';
 import {
   freeLoopbackPort,
   startRedisServer,
@@ -67,43 +69,28 @@ function expectContiguous(seqs: number[]) {
  * deployment and chaos have files of their own (cluster-*.integration.test.ts).
  */
 describe('two API processes on PostgreSQL and Redis', () => {
-  let bundle: Awaited<ReturnType<typeof buildApiBundle>>;
-  let db: TestDatabase;
-  let redis: TestRedisServer;
+  let cluster: ApiCluster | undefined;
   let nodes: ApiProcess[] = [];
+  let redis: TestRedisServer;
   const clients: TestClient[] = [];
   const sockets: RawSocket[] = [];
 
   beforeAll(async () => {
-    bundle = await buildApiBundle('cluster');
-    db = await postgresDatabase();
-    redis = await startRedisServer();
-    nodes = [];
-    for (let i = 0; i < 2; i++) {
-      nodes.push(
-        await startApi(bundle.path, {
-          PORT: String(await freeLoopbackPort()),
-          DATABASE_URL: db.url,
-          REDIS_URL: redis.url,
-          RATE_LIMITS: JSON.stringify({
-            registerPerAddress: { points: 1000, windowMs: 60_000 },
-            roomCreatePerUser: { points: 4, windowMs: 60_000 },
-          }),
-          // Sends as fast as the test makes them (the send limit is tested on its own).
-          SENDS_PER_SECOND: '100000',
-          SEND_BURST: '100000',
-        }),
-      );
-    }
+    cluster = await startApiCluster('cluster', 2, {
+      RATE_LIMITS: JSON.stringify({
+        registerPerAddress: { points: 1000, windowMs: 60_000 },
+        roomCreatePerUser: { points: 4, windowMs: 60_000 },
+      }),
+      // Sends as fast as the test makes them (the send limit is tested on its own).
+      SENDS_PER_SECOND: '100000',
+      SEND_BURST: '100000',
+    });
+    ({ nodes, redis } = cluster);
   }, 90_000);
   afterAll(async () => {
     for (const socket of sockets) socket.close();
     for (const client of clients) client.close();
-    for (const node of nodes) node.child.kill('SIGTERM');
-    await Promise.all(nodes.map((node) => node.exited));
-    await redis?.stop();
-    await db?.drop();
-    bundle?.remove();
+    await cluster?.stop();
   });
 
   async function user(node: ApiProcess, name: string) {
@@ -308,32 +295,6 @@ describe('two API processes on PostgreSQL and Redis', () => {
       ).rejects.toMatchObject({ data: { appCode: 'RATE_LIMITED' } });
   });
 });
-
-/**
- * Established TCP connections to local `port` that process `pid` holds (Linux: its socket
- * descriptors matched against /proc/net/tcp{,6}, where state 01 is ESTABLISHED).
- */
-function connectionsHeld(pid: number, port: number): number {
-  const inodes = new Set<string>();
-  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
-      if (match?.[1]) inodes.add(match[1]);
-    } catch {
-      // Closed meanwhile.
-    }
-  }
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  let held = 0;
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      if (cols[1]?.endsWith(`:${hexPort}`) && cols[3] === '01' && inodes.has(cols[9] ?? ''))
-        held += 1;
-    }
-  }
-  return held;
-}
 
 /** The child processes of `pid` (Linux: /proc/<pid>/task/<pid>/children). */
 function childrenOf(pid: number): number[] {
