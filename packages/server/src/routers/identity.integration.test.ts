@@ -145,13 +145,15 @@ describe.each(ENGINES)('bring your own identity on $name', { timeout: 60_000 }, 
 
   it('every identity procedure needs the API key', async () => {
     const wrong = appBackend(server.url, 'not-the-key-0123456789abcdef');
+    // Made one at a time: a refusal that arrived while an earlier one was awaited would be an
+    // unhandled rejection until its turn.
     const calls = [
-      wrong.identity.upsertUser.mutate({ externalId: 'x', displayName: 'X' }),
-      wrong.identity.mintToken.mutate({ externalId: 'x', displayName: 'X' }),
-      wrong.identity.revokeUser.mutate({ externalId: 'x' }),
-      wrong.identity.restoreUser.mutate({ externalId: 'x' }),
+      () => wrong.identity.upsertUser.mutate({ externalId: 'x', displayName: 'X' }),
+      () => wrong.identity.mintToken.mutate({ externalId: 'x', displayName: 'X' }),
+      () => wrong.identity.revokeUser.mutate({ externalId: 'x' }),
+      () => wrong.identity.restoreUser.mutate({ externalId: 'x' }),
     ];
-    for (const call of calls) expect((await refusal(call)).appCode).toBe('INVALID_API_KEY');
+    for (const call of calls) expect((await refusal(call())).appCode).toBe('INVALID_API_KEY');
   });
 
   it('a minted token stops working when it expires: SESSION_EXPIRED', async () => {
