@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packSdk, SDK_PACKAGES, type SdkPackage, versionOf } from './__tests__/packed-sdk.js';
 
 // The SDK as another app gets it: @confab/contracts, @confab/client and @confab/react packed with
 // `pnpm pack` (what a registry would serve), installed with npm into a folder outside the
@@ -12,17 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // packages built (turbo runs their build before this test) and the npm registry.
 
 const here = dirname(fileURLToPath(import.meta.url));
-const packagesDir = resolve(here, '../..');
 const fixture = resolve(here, '../consumer-fixture');
 const tsc = resolve(here, '../node_modules/.bin/tsc');
-const PACKAGES = ['contracts', 'client', 'react'] as const;
-
-/** The version installed in the workspace, so the app gets what the SDK was built against. */
-function versionOf(name: string, from: string): string {
-  const require = createRequire(join(packagesDir, from, 'package.json'));
-  const manifest = require(`${name}/package.json`) as { version: string };
-  return manifest.version;
-}
 
 function run(command: string, args: string[], cwd: string) {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
@@ -30,23 +21,11 @@ function run(command: string, args: string[], cwd: string) {
 }
 
 let app = '';
-const tarballs = new Map<string, string>();
+let tarballs = new Map<SdkPackage, string>();
 
 beforeAll(() => {
   app = mkdtempSync(join(tmpdir(), 'confab-sdk-consumer-'));
-  for (const name of PACKAGES) {
-    const dir = join(packagesDir, name);
-    if (!existsSync(join(dir, 'dist/index.js')) || !existsSync(join(dir, 'dist/index.d.ts'))) {
-      throw new Error(`packages/${name} is not built: run pnpm turbo run build first`);
-    }
-    const packed = execFileSync('pnpm', ['pack', '--pack-destination', app], { cwd: dir })
-      .toString()
-      .trim()
-      .split('\n')
-      .at(-1);
-    if (!packed?.endsWith('.tgz')) throw new Error(`pnpm pack printed no tarball for ${name}`);
-    tarballs.set(name, packed);
-  }
+  tarballs = packSdk(app);
   cpSync(fixture, app, { recursive: true });
   const manifest = {
     name: 'confab-sdk-consumer',
@@ -85,7 +64,7 @@ function typecheck(file: string) {
 
 describe('the SDK packed and installed in another app', () => {
   it('ships built JavaScript, declarations and a README, with real versions and no sources', () => {
-    for (const name of PACKAGES) {
+    for (const name of SDK_PACKAGES) {
       const files = execFileSync('tar', ['tzf', tarballs.get(name) ?? ''])
         .toString()
         .split('\n');
