@@ -114,6 +114,11 @@ export interface BenchConfig {
   maxDevices: MaxDevicesSizes;
   /** Cross-node latency and CPU: the latency pattern on one node, then on two through Redis. */
   crossNode: PacedSizes;
+  /**
+   * How long cross-node measures the nodes' CPU at rest: at least one period of the Redis
+   * stream-slot renewal (10 s) and two presence heartbeats (5 s), which run whatever the rate.
+   */
+  crossNodeIdleMs: number;
   /** Many devices on several nodes (cluster-devices). Cluster sends use `sends`' sizes. */
   clusterDevices: ClusterDevicesSizes;
   /**
@@ -158,6 +163,7 @@ export const FULL: Omit<BenchConfig, 'resultsPath'> = {
   resumeStorm: { devices: 5000, missed: 50 },
   maxDevices: { target: 19_500, step: 1625, processes: 4, messages: 5, settleMs: 2000 },
   crossNode: { subscribers: 1000, rate: 10, warmupMessages: 20, messages: 100 },
+  crossNodeIdleMs: 10_000,
   clusterDevices: {
     target: 100_000,
     nodes: 6,
@@ -192,6 +198,7 @@ export const QUICK: Omit<BenchConfig, 'resultsPath'> = {
   resumeStorm: { devices: 20, missed: 5 },
   maxDevices: { target: 40, step: 10, processes: 2, messages: 3, settleMs: 50 },
   crossNode: { subscribers: 40, rate: 100, warmupMessages: 0, messages: 10 },
+  crossNodeIdleMs: 200,
   clusterDevices: { target: 40, nodes: 2, step: 10, postgresPool: 2, messages: 2, settleMs: 50 },
   confabUsers: 10,
   deliveryTimeoutMs: 10_000,

@@ -31,9 +31,6 @@ interface Figures {
   idleCpuMsPerSec: number;
 }
 
-/** How long the nodes' CPU at rest is measured, before the warm-up. */
-const IDLE_MS = 2000;
-
 /**
  * The latency pattern (`crossNode` sizes) on `nodes`: the devices split evenly between them
  * (in contiguous shares; users round-robin, so a user's devices sit on both), message i sent
@@ -63,7 +60,7 @@ async function measure(
     }
     publisher = clusterPublisher(nodes, fixture.roomId, fixture.tokens, tracker);
     const idle = await startCpuMeter(summedCpu(nodes));
-    await sleep(IDLE_MS);
+    await sleep(config.crossNodeIdleMs);
     const rest = await idle.read();
     await publishPaced(publisher, tracker, { from: 0, to: warmupMessages }, rate, config.bodyChars);
     if (warmupMessages > 0) await sleep(1000 / rate);
