@@ -18,6 +18,8 @@ import {
   type TestRedisServer,
 } from '../__tests__/redis-server.js';
 
+const METRICS_TOKEN = 'cluster-test-metrics-token';
+
 /** One API process of the cluster: its port stays the same across restarts. */
 export interface ClusterNode {
   port: number;
@@ -42,6 +44,8 @@ export async function startNginxCluster(name: string, size = 3) {
     RATE_LIMITS: JSON.stringify({ registerPerAddress: { points: 10_000, windowMs: 60_000 } }),
     SENDS_PER_SECOND: '100000',
     SEND_BURST: '100000',
+    // Each node says how many device streams it holds (pushStreamsPerNode).
+    METRICS_TOKEN: METRICS_TOKEN,
   };
   const nodes: ClusterNode[] = [];
   // One after the other: the first one runs the migrations.
@@ -62,6 +66,28 @@ export async function startNginxCluster(name: string, size = 3) {
       const node = nodes[i];
       if (!node) throw new Error(`no node ${i}`);
       node.process = await startApi(bundle.path, { ...env, PORT: String(node.port) });
+    },
+    /**
+     * WebSocket and SSE device streams each node holds, from its /metrics: the devices a
+     * node's death cuts off. (A long poll in flight is resent by nginx to another node, and
+     * its device never notices.) 0 for a node that is not running.
+     */
+    async pushStreamsPerNode(): Promise<number[]> {
+      return Promise.all(
+        nodes.map(async ({ process }) => {
+          if (process.child.exitCode !== null || process.child.signalCode !== null) return 0;
+          const response = await fetch(`${process.url}/metrics`, {
+            headers: { Authorization: `Bearer ${METRICS_TOKEN}` },
+          });
+          const text = await response.text();
+          let streams = 0;
+          for (const match of text.matchAll(
+            /^confab_connected_devices\{transport="(?:ws|sse)"\} (\d+)$/gm,
+          ))
+            streams += Number(match[1]);
+          return streams;
+        }),
+      );
     },
     /** Established connections each node holds on its port (nginx's, for devices and calls). */
     connectionsPerNode(): number[] {
