@@ -9,6 +9,12 @@ export interface TestRedisServer {
   readonly port: number;
   /** SIGKILL, as a crash would: clients see their connections reset, nothing is saved. */
   kill(): Promise<void>;
+  /**
+   * SIGSTOP: the server hangs with its connections open (a stalled host), so commands already
+   * sent are never answered; `resume` (SIGCONT) lets it go on.
+   */
+  pause(): void;
+  resume(): void;
   /** Starts a fresh (empty) server on the same port; resolves once it accepts connections. */
   restart(): Promise<void>;
   /** Stops the server for good (the suite's afterAll). */
@@ -110,6 +116,8 @@ export async function startRedisServer(): Promise<TestRedisServer> {
     url: `redis://127.0.0.1:${port}`,
     port,
     kill: () => killed(current, 'SIGKILL'),
+    pause: () => void current.kill('SIGSTOP'),
+    resume: () => void current.kill('SIGCONT'),
     async restart() {
       await killed(current, 'SIGKILL');
       current = await spawnRedis(port);

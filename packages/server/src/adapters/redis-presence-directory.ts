@@ -182,10 +182,25 @@ export async function createRedisPresenceDirectory(
 
   let beating: Promise<void> = Promise.resolve();
   let timer: ReturnType<typeof setInterval> | undefined;
+  /**
+   * Heartbeats run one after the other, each given at most a few intervals: a transaction that
+   * was on the wire when Redis died may never be answered, and a heartbeat waiting for it would
+   * hold every later one (this node would never clear dead nodes again).
+   */
   function beat(): void {
-    beating = beating.then(() =>
-      closed ? undefined : heartbeat().catch((error: unknown) => report(error, 'upkeep')),
-    );
+    beating = beating.then(() => {
+      if (closed) return undefined;
+      let overdue: ReturnType<typeof setTimeout> | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        overdue = setTimeout(() => {
+          dirty = true;
+          report(new Error(`heartbeat unanswered after ${3 * heartbeatMs} ms`), 'upkeep');
+          resolve();
+        }, 3 * heartbeatMs);
+      });
+      const done = heartbeat().catch((error: unknown) => report(error, 'upkeep'));
+      return Promise.race([done, deadline]).finally(() => clearTimeout(overdue));
+    });
   }
 
   await client.connect();

@@ -97,6 +97,20 @@ describe('limits shared through Redis', () => {
     });
   });
 
+  it('a stalled Redis (answering nothing) holds a new stream at most timeoutMs, then counts it here', async () => {
+    const counter = createRedisStreamCounter(await connect(), 1, { timeoutMs: 300 });
+    redis.pause();
+    try {
+      const release = await counter.acquire('u5');
+      // This process's own count still holds the cap meanwhile.
+      expect((await refusal(counter.acquire('u5'))).appCode).toBe(ERROR_CODES.RATE_LIMITED);
+      release();
+    } finally {
+      redis.resume();
+      counter.close?.();
+    }
+  });
+
   describe('the send limit', () => {
     it('holds across processes: a user sending through two gets the burst once, not twice', async () => {
       // One a second at most in the long run, bursts of 3: over ten seconds from the first send

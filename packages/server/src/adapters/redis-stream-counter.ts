@@ -13,6 +13,11 @@ export interface RedisStreamCounterOptions {
    * the slots of a process that died without releasing them free themselves. @default 30000
    */
   leaseMs?: number;
+  /**
+   * A stream waits this long at most for Redis's count (a stalled Redis answers nothing), then
+   * counts in this process only. @default 2000
+   */
+  timeoutMs?: number;
   /** Prefix of the per-user keys. @default 'confab:streams:' */
   keyPrefix?: string;
   now?: () => number;
@@ -34,6 +39,7 @@ export function createRedisStreamCounter(
   options: RedisStreamCounterOptions = {},
 ): StreamCounter {
   const leaseMs = options.leaseMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? 2_000;
   const prefix = options.keyPrefix ?? 'confab:streams:';
   const now = options.now ?? Date.now;
   const local = createStreamCounter(max);
@@ -78,13 +84,16 @@ export function createRedisStreamCounter(
       const member = `${nodeId}:${(next++).toString(36)}`;
       const at = now();
       try {
-        const replies = await redis
-          .multi()
-          .zRemRangeByScore(key, '-inf', at)
-          .zAdd(key, { score: at + leaseMs, value: member })
-          .zCard(key)
-          .pExpire(key, leaseMs)
-          .exec();
+        const replies = await answeredWithin(
+          redis
+            .multi()
+            .zRemRangeByScore(key, '-inf', at)
+            .zAdd(key, { score: at + leaseMs, value: member })
+            .zCard(key)
+            .pExpire(key, leaseMs)
+            .exec(),
+          timeoutMs,
+        );
         if (Number(replies[2]) > max) {
           await redis.zRem(key, member).catch(() => {});
           throw tooManyStreams(max);
@@ -113,4 +122,13 @@ export function createRedisStreamCounter(
       clearInterval(renewal);
     },
   };
+}
+
+/** `promise`, or a rejection once `ms` passed without an answer. */
+function answeredWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
