@@ -1,5 +1,5 @@
 import type { PresenceStatus, StreamEvent } from '@confab/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from 'vitest';
 import { type ApiCluster, startApiCluster } from '../__tests__/api-cluster.js';
 import type { ApiProcess } from '../__tests__/api-process.js';
 import type { TestRedisServer } from '../__tests__/redis-server.js';
@@ -93,8 +93,20 @@ describe('presence across two API processes', () => {
     });
     ({ nodes, redis } = cluster);
   }, 120_000);
+  // A failure shows what the processes warned about (presence upkeep, Redis), which the test
+  // cannot see otherwise.
+  beforeEach(() => {
+    onTestFailed(() => {
+      for (const node of nodes) {
+        const warnings = node
+          .output()
+          .split('\n')
+          .filter((line) => /"level":(40|50)/.test(line));
+        console.error(`${node.url} warnings:\n${warnings.slice(-20).join('\n')}`);
+      }
+    });
+  });
   afterAll(async () => {
-    if (process.env.DEBUG_PRESENCE) for (const node of nodes) console.log(node.url, node.output());
     for (const device of devices) device.socket.close();
     for (const client of clients) client.close();
     await cluster?.stop();
