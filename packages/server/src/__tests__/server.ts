@@ -71,14 +71,14 @@ export function connect(url: string, token?: string): TestClient {
 
 let counter = 0;
 /** Registers a fresh user and returns a client signed in as them. */
-export async function signUp(url: string, name = 'user') {
+export async function signUp(url: string, name = 'user', password = 'correct horse battery') {
   counter += 1;
   const username = `${name}_${process.pid}_${counter}`.slice(0, 32);
   const anonymous = connect(url);
   const auth = await anonymous.api.auth.register.mutate({
     username,
     displayName: name,
-    password: 'correct horse battery',
+    password,
   });
   anonymous.close();
   return { ...connect(url, auth.token), user: auth.user, token: auth.token, username };

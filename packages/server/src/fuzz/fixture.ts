@@ -6,7 +6,13 @@ import { connect, signUp, startServer, type TestServer } from '../__tests__/serv
 import { watchServerErrors } from './oracles.js';
 
 /** signUp's password (see __tests__/server.ts): the fuzzer's, and one its inputs try. */
-const PASSWORD = 'correct horse battery';
+/**
+ * The fuzzer's own password, kept out of the fuzzed values (inputs.ts): a fuzzed
+ * `account.delete` with it would delete the fuzzer, and with it the identity the run goes on
+ * with. Its refusals are what the property explores; deletion itself is tested on its own
+ * (routers/account.integration.test.ts).
+ */
+const PASSWORD = 'fuzzer-only staple battery horse';
 
 /**
  * A seeded user, with a password the fuzzer cannot know (signUp gives everyone the same one,
@@ -102,7 +108,7 @@ export async function startFuzzFixture(): Promise<FuzzFixture> {
   alice.close();
   bob.close();
 
-  const fuzzerClient = await signUp(url, 'fuzzer');
+  const fuzzerClient = await signUp(url, 'fuzzer', PASSWORD);
   const own = await fuzzerClient.api.room.create.mutate({ kind: 'public', name: 'mine' });
   await fuzzerClient.api.message.send.mutate({ roomId: own.id, clientMsgId: 'f1', body: 'x' });
   fuzzerClient.close();
