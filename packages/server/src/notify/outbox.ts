@@ -163,7 +163,13 @@ export function createOutboxPoller(deps: {
     }
   }
 
+  let looping: Promise<void> = Promise.resolve();
   const poller = {
+    /**
+     * Resolves once the claim loop has ended after `stop()`: a claim still on its way to the
+     * store is answered (and its rows started) before the store may close.
+     */
+    finished: (): Promise<void> => looping,
     /** This node just queued rows: claim now. */
     wake,
     /** A row this node knows of is due at `time`: claim then (or at the next poll). */
@@ -205,7 +211,7 @@ export function createOutboxPoller(deps: {
       clearInterval(renewal);
     },
   };
-  void loop();
+  looping = loop();
   return poller;
 }
 export type OutboxPoller = ReturnType<typeof createOutboxPoller>;

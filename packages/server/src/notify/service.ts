@@ -315,6 +315,8 @@ export function createNotifications(
     async close(): Promise<void> {
       stopping.abort();
       poller.stop();
+      // A claim in flight lands first: its rows are started (and handed back) as tasks.
+      await poller.finished();
       const grace = setTimeout(() => aborting.abort(), config.closeGraceMs);
       try {
         await tasks.settled();
