@@ -111,9 +111,11 @@ describe('one user against the connection caps of the real API process', () => {
     // same flood and the caps lifted: 1,500 sockets +13.4 MiB, 9.1 KiB each; 5,000 streams on
     // one socket +127 MiB, ~26 KiB each; 140 MiB in all). Capped, this user holds at most 201
     // sockets and 16 streams: 201 x 10 KiB + 16 x 26 KiB = 2.4 MiB, plus the garbage of 5,194
-    // refusal frames not yet collected; measured 4.5 to 5.6 MiB over several runs. 16 MiB is
-    // three times that and a ninth of the uncapped flood.
-    expect(peak - baseline).toBeLessThan(16 * 1024);
+    // refusal frames not yet collected, and since the process logs a line per connection and
+    // request, their garbage too: measured 4.5 to 5.6 MiB before the request log, 12.7 to 17.6
+    // MiB with it (the heap of a larger process also grows in larger steps). 40 MiB stays well
+    // above that and a third of the uncapped flood, which is what this guards against.
+    expect(peak - baseline).toBeLessThan(40 * 1024);
 
     // Another user, from another address, meanwhile: connects, subscribes and hears a message.
     const bobDevice = device(api.url, bob.token, { transport: 'ws' });
