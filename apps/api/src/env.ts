@@ -38,6 +38,35 @@ function jsonOf<T extends z.ZodType>(schema: T) {
     .pipe(schema);
 }
 
+/** A yes/no setting: `true`/`1` or `false`/`0`; absent means false. */
+function flag() {
+  return z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1');
+}
+
+/** A comma-separated list, entries trimmed, empty ones dropped; absent means []. */
+function commaList() {
+  return z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    );
+}
+
+/** A comma-separated list of origins (`scheme://host[:port]`); `example` shows one in the error. */
+function originList(example: string) {
+  return commaList().refine(
+    (origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)),
+    `each origin is scheme://host[:port], e.g. ${example}`,
+  );
+}
+
 /** Every setting the process reads, parsed once. Nothing else reads process.env. */
 const Env = z.object({
   /** Port for the API and the web app. 0 picks a free one. */
@@ -69,27 +98,15 @@ const Env = z.object({
   /** The built web app to serve at `/`; empty to serve none. */
   WEB_DIST: z.string().optional(),
   /** Comma-separated API keys for the server-to-server push API; none disables it. */
-  API_KEYS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((k) => k.trim())
-        .filter(Boolean),
-    )
-    .refine(
-      (keys) => keys.every((k) => k.length >= 16),
-      'each API key needs at least 16 characters',
-    ),
+  API_KEYS: commaList().refine(
+    (keys) => keys.every((k) => k.length >= 16),
+    'each API key needs at least 16 characters',
+  ),
   /** Messages (sends, edits, deletes) per user per second, and the burst allowed above it. */
   SENDS_PER_SECOND: z.coerce.number().positive().default(10),
   SEND_BURST: z.coerce.number().int().min(1).default(20),
   /** Set when Confab is served over HTTPS (marks the session cookie Secure). */
-  SECURE_COOKIES: z
-    .enum(['true', 'false', '1', '0'])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+  SECURE_COOKIES: flag(),
   /** Contact for push services (the VAPID token's subject): a mailto: or https: URL. */
   VAPID_SUBJECT: z
     .string()
@@ -98,18 +115,12 @@ const Env = z.object({
   /** Messages to one member in one room within this many ms make one Web Push. */
   PUSH_COLLAPSE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   /** Accept http push endpoints on 127.0.0.1/localhost (a local test push service only). */
-  ALLOW_INSECURE_PUSH_ENDPOINTS: z
-    .enum(['true', 'false', '1', '0'])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+  ALLOW_INSECURE_PUSH_ENDPOINTS: flag(),
   /**
    * Let Web Push and webhook requests reach private and reserved addresses (a webhook receiver
    * on your own network). Off, every resolved address is checked first (SSRF).
    */
-  ALLOW_PRIVATE_ADDRESSES: z
-    .enum(['true', 'false', '1', '0'])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+  ALLOW_PRIVATE_ADDRESSES: flag(),
   /** Outgoing push and webhook requests at once to one host, and each one's time limit. */
   NOTIFY_MAX_PER_DESTINATION: z.coerce.number().int().min(1).max(64).default(4),
   NOTIFY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
@@ -122,36 +133,12 @@ const Env = z.object({
    */
   NOTIFY_OUTBOX_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   /** Comma-separated origins (besides Confab's own) whose pages may use the session cookie. */
-  ALLOWED_ORIGINS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .refine(
-      (origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)),
-      'each origin is scheme://host[:port], e.g. https://chat.example.com',
-    ),
+  ALLOWED_ORIGINS: originList('https://chat.example.com'),
   /**
    * Comma-separated origins whose pages may call the API cross-origin with a bearer token
    * (CORS). Unset: CORS is off. Cookies never count cross-origin (see ALLOWED_ORIGINS).
    */
-  CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    )
-    .refine(
-      (origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)),
-      'each origin is scheme://host[:port], e.g. https://app.example.com',
-    ),
+  CORS_ORIGINS: originList('https://app.example.com'),
   /** Accept JWTs an app signs with this HS256 shared secret (at least 32 bytes). */
   JWT_SECRET: z.string().min(32, 'needs at least 32 characters').optional(),
   /** Or: accept JWTs signed with the keys of this JWKS document (https). */
@@ -161,10 +148,7 @@ const Env = z.object({
   /** The `iss` every accepted JWT must carry, when set. */
   JWT_ISSUER: z.string().min(1).optional(),
   /** Behind a reverse proxy: per-address limits count the last X-Forwarded-For hop. */
-  TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0'])
-    .default('false')
-    .transform((v) => v === 'true' || v === '1'),
+  TRUST_PROXY: flag(),
   /** Rate limits to change, as JSON: {"loginPerAddress":{"points":30,"windowMs":300000}}. */
   RATE_LIMITS: jsonOf(z.partialRecord(RateKindName, RateRule)),
   /** Connection caps and deadlines to change, as JSON: {"maxStreamsPerUser":50}. */
