@@ -322,9 +322,7 @@ export function createChatClient(options: ChatClientOptions) {
           // The provider failed: tried again after the backoff (the next attempt asks it).
           if (renewal !== attemptId || closed) return;
           failures++;
-          const delay = backoffDelayMs(failures - 1, backoff);
-          setState({ state: 'reconnecting', retryAt: Date.now() + delay, error: failed });
-          retryTimer = setTimeout(startAttempt, delay);
+          retryIn(backoffDelayMs(failures - 1, backoff), failed);
         },
       );
       return;
@@ -336,9 +334,7 @@ export function createChatClient(options: ChatClientOptions) {
     if (isServerRestart(error)) {
       // The server drains and sent this device away: back at once (behind a proxy, to another
       // node), after a short jitter. Not a failure: neither the backoff nor the fallback counts it.
-      const delay = restartDelayMs(backoff);
-      setState({ state: 'reconnecting', retryAt: Date.now() + delay, error });
-      retryTimer = setTimeout(startAttempt, delay);
+      retryIn(restartDelayMs(backoff), error);
       return;
     }
     failures++;
@@ -352,9 +348,13 @@ export function createChatClient(options: ChatClientOptions) {
       candidate++;
       failures = 1;
     }
-    const delay = backoffDelayMs(failures - 1, backoff);
-    setState({ state: 'reconnecting', retryAt: Date.now() + delay, error });
-    retryTimer = setTimeout(startAttempt, delay);
+    retryIn(backoffDelayMs(failures - 1, backoff), error);
+  }
+
+  /** Reconnecting: the next attempt starts after `delayMs`. */
+  function retryIn(delayMs: number, error: unknown): void {
+    setState({ state: 'reconnecting', retryAt: Date.now() + delayMs, error });
+    retryTimer = setTimeout(startAttempt, delayMs);
   }
 
   function shutdown(error?: unknown): void {

@@ -85,9 +85,10 @@ export class Outbox {
       .catch((error: unknown) => this.options.storeFailed?.(error));
   }
 
+  /** The entry without its promise: what the store keeps and `list()` shows. */
   private stored(entry: Entry): OutboxEntry {
     const { settle: _settle, ...rest } = entry;
-    return { ...rest };
+    return rest;
   }
 
   /** Resolves once every store write so far has finished. */
@@ -96,7 +97,7 @@ export class Outbox {
   }
 
   list(): OutboxEntry[] {
-    return this.entries.map(({ settle: _settle, ...entry }) => ({ ...entry }));
+    return this.entries.map((entry) => this.stored(entry));
   }
 
   enqueue(input: { roomId: string; body: string; clientMsgId: string }): Promise<SendResult> {

@@ -98,7 +98,8 @@ export function createTokenSource(option: TokenOption) {
      * authenticated before it does anything.
      */
     async renewingFetch(url: string | URL | Request, init: RequestInit): Promise<Response> {
-      const used = new Headers(init.headers).get('Authorization')?.replace(/^Bearer /, '');
+      const headers = new Headers(init.headers);
+      const used = headers.get('Authorization')?.replace(/^Bearer /, '');
       const response = await fetch(url, init);
       if (response.ok) {
         source.worked();
@@ -109,7 +110,6 @@ export function createTokenSource(option: TokenOption) {
       if (codes.length === 0 || !codes.every((c) => source.renewable(c as ErrorCode)))
         return response;
       const fresh = await source.renew(used);
-      const headers = new Headers(init.headers);
       headers.set('Authorization', `Bearer ${fresh}`);
       const again = await fetch(url, { ...init, headers });
       if (again.ok) source.worked();
