@@ -37,23 +37,24 @@ export async function backupPostgres(url: string, target: string, base: ToolEnv)
   await run('pg_restore', ['--list', target], env);
 }
 
-/** Other sessions on the database, and whether Confab's schema is there already. */
-async function occupancy(env: ToolEnv): Promise<{ sessions: number; confab: boolean }> {
+/** The fields of the one row a psql query returns, split on spaces. */
+async function queryRow(sql: string, env: ToolEnv): Promise<string[]> {
   const out = await run(
     'psql',
-    [
-      '--no-psqlrc',
-      '--tuples-only',
-      '--no-align',
-      '--field-separator= ',
-      '--command',
-      'SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() ' +
-        'AND pid <> pg_backend_pid()), ' +
-        "to_regclass('public.kysely_migration') IS NOT NULL",
-    ],
+    ['--no-psqlrc', '--tuples-only', '--no-align', '--field-separator= ', '--command', sql],
     env,
   );
-  const [sessions, confab] = out.trim().split(' ');
+  return out.trim().split(' ');
+}
+
+/** Other sessions on the database, and whether Confab's schema is there already. */
+async function occupancy(env: ToolEnv): Promise<{ sessions: number; confab: boolean }> {
+  const [sessions, confab] = await queryRow(
+    'SELECT (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() ' +
+      'AND pid <> pg_backend_pid()), ' +
+      "to_regclass('public.kysely_migration') IS NOT NULL",
+    env,
+  );
   return { sessions: Number(sessions), confab: confab === 't' };
 }
 
@@ -105,19 +106,12 @@ export async function restorePostgres(
     ],
     env,
   );
-  const counts = await run(
-    'psql',
-    [
-      '--no-psqlrc',
-      '--tuples-only',
-      '--no-align',
-      '--field-separator= ',
-      '--command',
+  const [users, rooms, messages] = (
+    await queryRow(
       'SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM rooms), ' +
         '(SELECT count(*) FROM messages)',
-    ],
-    env,
-  );
-  const [users, rooms, messages] = counts.trim().split(' ').map(Number);
+      env,
+    )
+  ).map(Number);
   return { users: users ?? 0, rooms: rooms ?? 0, messages: messages ?? 0 };
 }

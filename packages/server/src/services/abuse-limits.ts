@@ -92,6 +92,25 @@ export interface RateLimitStore {
 type Limiter = RateLimiterMemory | RateLimiterRedis;
 
 /**
+ * A limiter counted in Redis under `confab:rl:<keyPrefix>`, shared by every process; should
+ * Redis fail, `insurance` (this process's memory) counts instead.
+ */
+export function redisLimiter(
+  store: RateLimitStore,
+  rule: { keyPrefix: string; points: number; durationSeconds: number },
+  insurance: RateLimiterMemory,
+): RateLimiterRedis {
+  return new RateLimiterRedis({
+    storeClient: store.redis,
+    useRedisPackage: true,
+    keyPrefix: `confab:rl:${rule.keyPrefix}`,
+    points: rule.points,
+    duration: rule.durationSeconds,
+    insuranceLimiter: insurance,
+  });
+}
+
+/**
  * The rate limits of one server: `take(kind, key)` counts an action and throws RATE_LIMITED
  * with `retryAfterMs` once the key is over its rule. Login failures also back off.
  */
@@ -110,15 +129,9 @@ export function createAbuseLimits(
   const make = (keyPrefix: string, points: number, windowMs: number): Limiter => {
     const memory = new RateLimiterMemory({ keyPrefix, points, duration: windowMs / 1000 });
     if (!store) return memory;
-    return new RateLimiterRedis({
-      storeClient: store.redis,
-      useRedisPackage: true,
-      keyPrefix: `confab:rl:${keyPrefix}`,
-      points,
-      // Redis expires keys in whole seconds.
-      duration: Math.max(1, Math.ceil(windowMs / 1000)),
-      insuranceLimiter: memory,
-    });
+    // Redis expires keys in whole seconds.
+    const durationSeconds = Math.max(1, Math.ceil(windowMs / 1000));
+    return redisLimiter(store, { keyPrefix, points, durationSeconds }, memory);
   };
   const limiterOf = (kind: RateKind) => {
     let limiter = limiters.get(kind);

@@ -1,10 +1,5 @@
-import {
-  BurstyRateLimiter,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-} from 'rate-limiter-flexible';
-import type { RateLimitStore } from './abuse-limits.js';
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimitStore, redisLimiter } from './abuse-limits.js';
 
 /** The send limit of one user: `perSecond` sustained, bursts of `burst`. */
 export interface SendRate {
@@ -69,23 +64,21 @@ export function createRateLimiter(options: {
  * one-second window (for rates below one a second, one per longer window), and when that is
  * spent, a reserve of `burst - perSecond` that refills over the time the bucket would take to
  * refill. Windows are fixed, not sliding: at a window's edge a user may get a little more than
- * the bucket would give, never more than twice `burst` in a window. Should Redis be unreachable, each window falls back
- * to this process's memory (the library's insurance limiter), as the other limits do.
+ * the bucket would give, never more than twice `burst` in a window. Should Redis be unreachable,
+ * each window falls back to this process's memory (the library's insurance limiter), as the
+ * other limits do.
  */
 export function createRedisRateLimiter(store: RateLimitStore, rate: SendRate): RateLimiter {
   // Redis expires keys in whole seconds: a rate below one per second gets a longer window.
   const steadySeconds = Math.max(1, Math.ceil(1 / rate.perSecond));
   const steady = Math.max(1, Math.round(rate.perSecond * steadySeconds));
   const reserve = Math.max(1, rate.burst - steady);
-  const make = (keyPrefix: string, points: number, seconds: number) =>
-    new RateLimiterRedis({
-      storeClient: store.redis,
-      useRedisPackage: true,
-      keyPrefix: `confab:rl:${keyPrefix}`,
-      points,
-      duration: seconds,
-      insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration: seconds }),
-    });
+  const make = (keyPrefix: string, points: number, durationSeconds: number) =>
+    redisLimiter(
+      store,
+      { keyPrefix, points, durationSeconds },
+      new RateLimiterMemory({ keyPrefix, points, duration: durationSeconds }),
+    );
   const perSecond = make('send', steady, steadySeconds);
   const limiter = new BurstyRateLimiter(
     perSecond,
