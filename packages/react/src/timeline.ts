@@ -116,20 +116,27 @@ function applyEvent(timeline: Timeline, event: TimelineEvent): Timeline {
   }
 }
 
+/** A page of history merged in: its messages, where the server's history starts, and whether more exist. */
+function withPage(timeline: Timeline, page: HistoryPage, preferIncoming: boolean): Timeline {
+  const startSeq = Math.max(timeline.startSeq, page.startSeq);
+  return {
+    ...timeline,
+    messages: fromStart(merge(timeline.messages, page.messages, preferIncoming), startSeq),
+    startSeq,
+    hasMore: page.hasMore,
+  };
+}
+
 export function timelineReducer(timeline: Timeline, action: TimelineAction): Timeline {
   switch (action.type) {
     case 'reset':
       return emptyTimeline(action.roomId);
     case 'history': {
       if (action.roomId !== timeline.roomId) return timeline;
-      const startSeq = Math.max(timeline.startSeq, action.page.startSeq);
-      const messages = fromStart(merge(timeline.messages, action.page.messages, true), startSeq);
+      const merged = withPage(timeline, action.page, true);
       const loaded: Timeline = {
-        ...timeline,
-        messages,
-        startSeq,
-        lastSeq: maxSeq(messages, timeline.lastSeq),
-        hasMore: action.page.hasMore,
+        ...merged,
+        lastSeq: maxSeq(merged.messages, timeline.lastSeq),
         loaded: true,
         queued: [],
       };
@@ -137,15 +144,7 @@ export function timelineReducer(timeline: Timeline, action: TimelineAction): Tim
     }
     case 'older':
       if (action.roomId !== timeline.roomId) return timeline;
-      {
-        const startSeq = Math.max(timeline.startSeq, action.page.startSeq);
-        return {
-          ...timeline,
-          messages: fromStart(merge(timeline.messages, action.page.messages, false), startSeq),
-          startSeq,
-          hasMore: action.page.hasMore,
-        };
-      }
+      return withPage(timeline, action.page, false);
     case 'event':
       if (action.event.roomId !== timeline.roomId) return timeline;
       if (!timeline.loaded) return { ...timeline, queued: [...timeline.queued, action.event] };
