@@ -116,7 +116,7 @@ function applyEvent(timeline: Timeline, event: TimelineEvent): Timeline {
   }
 }
 
-/** A page of history merged in: its messages, where the server's history starts, and whether more exist. */
+/** A page of history merged in: its messages, where the server's history starts, more or not. */
 function withPage(timeline: Timeline, page: HistoryPage, preferIncoming: boolean): Timeline {
   const startSeq = Math.max(timeline.startSeq, page.startSeq);
   return {
