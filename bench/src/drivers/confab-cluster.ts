@@ -1,11 +1,10 @@
 import type { BenchConfig } from '../config.js';
 import { createRoomOf, registerUsers } from './confab-fixture.js';
-import { confabHttp } from './confab-http.js';
+import { httpPublisher } from './confab-publisher.js';
 import { startConfabServer } from './confab-server.js';
 import { type BenchDatabase, createPostgresDatabase } from './postgres.js';
 import type { ServerHandle } from './process.js';
 import { type BenchRedis, startBenchRedis } from './redis.js';
-import { retryOnReset } from './retry.js';
 import type { Publisher, Sink } from './types.js';
 
 /** What the cluster workloads share for the whole bench: one PostgreSQL database and a Redis. */
@@ -101,9 +100,6 @@ export function summedCpu(nodes: readonly ServerHandle[]): Pick<ServerHandle, 'c
 export const nodesExitReason = (nodes: readonly ServerHandle[]): string | undefined =>
   nodes.map((n) => n.exitReason()).find((r) => r !== undefined);
 
-/** Keep-alive connections per node the publisher keeps open. */
-const PUBLISH_CONNECTIONS = 16;
-
 /**
  * Posts `message.send` into `roomId` over HTTP, message i through node i mod N (senders on
  * every node) and as user i mod users (the per-user send limit), as confabDriver's publisher.
@@ -114,32 +110,10 @@ export function clusterPublisher(
   tokens: readonly string[],
   sink: Sink,
 ): Publisher {
-  const https = nodes.map((n) => confabHttp(n.port, PUBLISH_CONNECTIONS));
-  const nonce = `${process.pid}.${Date.now().toString(36)}`;
-  let closing = false;
-  const inFlight = new Set<Promise<void>>();
-  return {
-    publish(index, body) {
-      const http = https[index % https.length];
-      const token = tokens[index % tokens.length] ?? '';
-      const clientMsgId = `${nonce}.${index}`;
-      if (!http) throw new Error('No nodes');
-      const sent = retryOnReset(() =>
-        http.mutation('message.send', { roomId, clientMsgId, body }, token),
-      ).then(
-        () => undefined,
-        (error: unknown) => {
-          if (!closing)
-            sink.fail(`publish ${index}: ${error instanceof Error ? error.message : error}`);
-        },
-      );
-      inFlight.add(sent);
-      void sent.finally(() => inFlight.delete(sent));
-    },
-    async close() {
-      await Promise.all(inFlight);
-      closing = true;
-      for (const http of https) http.close();
-    },
-  };
+  return httpPublisher(
+    nodes.map((n) => n.port),
+    roomId,
+    (index) => tokens[index % tokens.length] ?? '',
+    sink,
+  );
 }

@@ -3,13 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectConfabDevices } from './confab-device.js';
 import { type ConfabFixture, createFixture } from './confab-fixture.js';
-import { confabHttp } from './confab-http.js';
+import { httpPublisher } from './confab-publisher.js';
 import { startConfabServer } from './confab-server.js';
-import { retryOnReset } from './retry.js';
 import type { Driver } from './types.js';
-
-/** Connections a publisher keeps open (sends in flight at once beyond these wait for one). */
-const PUBLISH_CONNECTIONS = 16;
 
 let dir: string | undefined;
 let fixture: ConfabFixture | undefined;
@@ -60,36 +56,9 @@ export const confabDriver: Driver = {
 
   async publisher(server, sink) {
     const { roomId, tokens } = prepared();
-    // Keep-alive connections through node:http: a browser's fetch costs little, Node's global
-    // fetch ~0.5 ms of the load generator's CPU per call, and that showed in the latency figures.
-    const http = confabHttp(server.port, PUBLISH_CONNECTIONS);
-    const nonce = `${process.pid}.${Date.now().toString(36)}`;
+    // Each send as the next user (the per-user send limit), whatever its index.
     let next = 0;
-    let closing = false;
-    const inFlight = new Set<Promise<void>>();
-    return {
-      publish(index, body) {
-        const token = tokens[next++ % tokens.length] ?? '';
-        const clientMsgId = `${nonce}.${index}`;
-        // Resent as-is when the connection is reset: the clientMsgId makes it idempotent.
-        const sent = retryOnReset(() =>
-          http.mutation('message.send', { roomId, clientMsgId, body }, token),
-        ).then(
-          () => undefined,
-          (error: unknown) => {
-            if (!closing)
-              sink.fail(`publish ${index}: ${error instanceof Error ? error.message : error}`);
-          },
-        );
-        inFlight.add(sent);
-        void sent.finally(() => inFlight.delete(sent));
-      },
-      async close() {
-        await Promise.all(inFlight);
-        closing = true;
-        http.close();
-      },
-    };
+    return httpPublisher([server.port], roomId, () => tokens[next++ % tokens.length] ?? '', sink);
   },
 
   async dispose() {

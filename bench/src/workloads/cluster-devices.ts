@@ -11,10 +11,11 @@ import type { ServerHandle } from '../drivers/process.js';
 import type { Publisher } from '../drivers/types.js';
 import { type LoadClient, LoadClientPool } from '../load-client/pool.js';
 import { procCpuMicros, procOpenFiles, procRssBytes } from '../proc.js';
+import { confabOnlyMetric as metric } from './cluster-rounds.js';
 import { send, sleep } from './common.js';
 import { startCpuMeter } from './cpu-meter.js';
 import { Tracker } from './tracker.js';
-import type { Metric, Workload, WorkloadResult } from './types.js';
+import type { Workload, WorkloadResult } from './types.js';
 
 /** Longest one step may take (every load client connecting `step` devices at once). */
 const STEP_TIMEOUT_MS = 300_000;
@@ -83,13 +84,6 @@ async function climb(
     }
   }
 }
-
-const metric = (key: string, label: (c: BenchConfig) => string, digits = 0): Metric => ({
-  key,
-  label,
-  digits,
-  ratio: false,
-});
 
 /**
  * Many WebSocket devices on several Confab processes (PostgreSQL + Redis) on this one machine,

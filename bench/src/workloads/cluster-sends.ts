@@ -1,7 +1,6 @@
 import type { BenchConfig } from '../config.js';
 import {
   type ClusterFixture,
-  clusterFixture,
   disposeClusterFixture,
   nodesExitReason,
   startNodes,
@@ -10,8 +9,9 @@ import {
 import { createRoomOf } from '../drivers/confab-fixture.js';
 import { type ConfabHttp, confabHttp, stringField } from '../drivers/confab-http.js';
 import { forEachLimit } from '../drivers/ws-util.js';
+import { confabOnlyMetric as metric, oneThenTwoNodes } from './cluster-rounds.js';
 import { measureSends, type Sender, verifySends } from './send-loop.js';
-import type { Metric, Workload, WorkloadResult } from './types.js';
+import type { Workload, WorkloadResult } from './types.js';
 
 /** As in `sends`: the per-user write limit is lifted, each user sends as fast as acks come. */
 const UNLIMITED = { perSecond: 1_000_000, burst: 1_000_000 };
@@ -98,13 +98,6 @@ async function onNodes(
   }
 }
 
-const metric = (key: string, label: (c: BenchConfig) => string, digits = 0): Metric => ({
-  key,
-  label,
-  digits,
-  ratio: false,
-});
-
 /**
  * Acknowledged sends/s on PostgreSQL with one Confab process (in-process bus) and with two
  * through Redis, the senders split between them: all into one room (every send takes the
@@ -134,26 +127,18 @@ export const clusterSends: Workload = {
     metric('ownRoomsRatio', () => '  sends/s two nodes ÷ one, a room each ↑', 2),
   ],
   async run(_driver, config): Promise<WorkloadResult> {
-    const fixture = await clusterFixture(config);
-    const one = await onNodes(1, fixture, config);
-    const two = await onNodes(2, fixture, config);
-    const failure = [
-      one.failure && `one node: ${one.failure}`,
-      two.failure && `two nodes: ${two.failure}`,
-    ]
-      .filter(Boolean)
-      .join('; ');
+    const { failure, one, two } = await oneThenTwoNodes(config, onNodes);
     return {
-      failure: failure || undefined,
+      failure,
       metrics: {
-        oneNodeSendsPerSec: one.figures.rate,
-        oneNodeCpuPct: one.figures.serverCpuPct,
-        twoNodesSendsPerSec: two.figures.rate,
-        twoNodesCpuPct: two.figures.serverCpuPct,
-        sendsRatio: two.figures.rate / one.figures.rate,
-        oneNodeOwnRoomsSendsPerSec: one.figures.ownRoomsRate,
-        twoNodesOwnRoomsSendsPerSec: two.figures.ownRoomsRate,
-        ownRoomsRatio: two.figures.ownRoomsRate / one.figures.ownRoomsRate,
+        oneNodeSendsPerSec: one.rate,
+        oneNodeCpuPct: one.serverCpuPct,
+        twoNodesSendsPerSec: two.rate,
+        twoNodesCpuPct: two.serverCpuPct,
+        sendsRatio: two.rate / one.rate,
+        oneNodeOwnRoomsSendsPerSec: one.ownRoomsRate,
+        twoNodesOwnRoomsSendsPerSec: two.ownRoomsRate,
+        ownRoomsRatio: two.ownRoomsRate / one.ownRoomsRate,
       },
     };
   },

@@ -1,7 +1,6 @@
 import type { BenchConfig } from '../config.js';
 import {
   type ClusterFixture,
-  clusterFixture,
   clusterPublisher,
   disposeClusterFixture,
   nodesExitReason,
@@ -12,10 +11,11 @@ import { connectConfabDevices } from '../drivers/confab-device.js';
 import type { ServerHandle } from '../drivers/process.js';
 import type { Connections, Publisher } from '../drivers/types.js';
 import { percentile } from '../stats.js';
+import { confabOnlyMetric, oneThenTwoNodes } from './cluster-rounds.js';
 import { closeAll, offsetSink, publishPaced, sleep } from './common.js';
 import { startCpuMeter } from './cpu-meter.js';
 import { Tracker } from './tracker.js';
-import type { Metric, Workload, WorkloadResult } from './types.js';
+import type { Workload, WorkloadResult } from './types.js';
 
 interface Figures {
   p50: number;
@@ -107,14 +107,10 @@ async function onNodes(
   }
 }
 
-const rateOf = (c: BenchConfig) => `${c.crossNode.rate} msg/s × ${c.crossNode.subscribers} devices`;
+const metric = (key: string, label: (c: BenchConfig) => string, digits = 1) =>
+  confabOnlyMetric(key, label, digits);
 
-const metric = (key: string, label: (c: BenchConfig) => string, digits = 1): Metric => ({
-  key,
-  label,
-  digits,
-  ratio: false,
-});
+const rateOf = (c: BenchConfig) => `${c.crossNode.rate} msg/s × ${c.crossNode.subscribers} devices`;
 
 /**
  * Cross-node cost: the same devices and sends on one Confab process (in-process bus) and on two
@@ -140,29 +136,21 @@ export const crossNode: Workload = {
     metric('twoIdleCpu', () => '  CPU at rest, ms/s, two nodes (sum of both)', 2),
   ],
   async run(_driver, config): Promise<WorkloadResult> {
-    const fixture = await clusterFixture(config);
-    const one = await onNodes(1, fixture, config);
-    const two = await onNodes(2, fixture, config);
-    const failure = [
-      one.failure && `one node: ${one.failure}`,
-      two.failure && `two nodes: ${two.failure}`,
-    ]
-      .filter(Boolean)
-      .join('; ');
+    const { failure, one, two } = await oneThenTwoNodes(config, onNodes);
     return {
-      failure: failure || undefined,
+      failure,
       metrics: {
-        oneP50Ms: one.figures.p50,
-        oneP99Ms: one.figures.p99,
-        twoP50Ms: two.figures.p50,
-        twoP99Ms: two.figures.p99,
-        p99Ratio: two.figures.p99 / one.figures.p99,
-        oneCpuUs: one.figures.cpuUs,
-        twoCpuUs: two.figures.cpuUs,
-        cpuRatio: two.figures.cpuUs / one.figures.cpuUs,
-        redisCpuUs: two.figures.redisCpuUs,
-        oneIdleCpu: one.figures.idleCpuMsPerSec,
-        twoIdleCpu: two.figures.idleCpuMsPerSec,
+        oneP50Ms: one.p50,
+        oneP99Ms: one.p99,
+        twoP50Ms: two.p50,
+        twoP99Ms: two.p99,
+        p99Ratio: two.p99 / one.p99,
+        oneCpuUs: one.cpuUs,
+        twoCpuUs: two.cpuUs,
+        cpuRatio: two.cpuUs / one.cpuUs,
+        redisCpuUs: two.redisCpuUs,
+        oneIdleCpu: one.idleCpuMsPerSec,
+        twoIdleCpu: two.idleCpuMsPerSec,
       },
     };
   },
