@@ -84,9 +84,7 @@ ensure_prometheus() {
   # process on a free port with a private data directory: the package's service is not used.
   if ! command -v prometheus >/dev/null; then
     echo "==> installing Prometheus (Debian package)"
-    if [ -z "${CONFAB_APT_UPDATED:-}" ]; then as_root apt-get update -qq; CONFAB_APT_UPDATED=1; fi
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      prometheus >/dev/null
+    apt_install --no-install-recommends prometheus
     if [ -d /run/systemd/system ]; then
       as_root systemctl disable --now prometheus >/dev/null 2>&1 || true
     fi

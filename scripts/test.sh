@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the tests need (pnpm, packages, Chromium, PostgreSQL, Redis, nginx, Prometheus) and runs every
-# check: lint, typecheck, unit and integration tests, end-to-end tests in Chromium.
+# Installs what the tests need (pnpm, packages, Chromium, PostgreSQL, Redis, nginx, Prometheus)
+# and runs every check: lint, typecheck, unit and integration tests, end-to-end tests in Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

@@ -5,6 +5,7 @@ import { defineCommand } from './admin-cli.js';
 
 const File = z.string().min(1, 'name a file').max(4096);
 const force = { force: { type: 'boolean' } } as const;
+const FileInput = z.object({ file: File, force: z.boolean().default(false) });
 
 const described = (s: StoreSummary) => `${s.users} users, ${s.rooms} rooms, ${s.messages} messages`;
 
@@ -22,7 +23,7 @@ export function backupCommands(toolEnv: Record<string, string | undefined>) {
         'kept unless --force. Restore it with `confab restore`.',
       positionals: ['file'],
       options: force,
-      input: z.object({ file: File, force: z.boolean().default(false) }),
+      input: FileInput,
       async run(input, ctx) {
         const done = await backupDatabase(ctx.env.DATABASE_URL, input.file, {
           force: input.force,
@@ -44,7 +45,7 @@ export function backupCommands(toolEnv: Record<string, string | undefined>) {
         'server on it and pass --force to replace it. Then start Confab on it.',
       positionals: ['file'],
       options: force,
-      input: z.object({ file: File, force: z.boolean().default(false) }),
+      input: FileInput,
       async run(input, ctx) {
         const summary = await restoreDatabase(input.file, ctx.env.DATABASE_URL, {
           force: input.force,
