@@ -7,7 +7,7 @@ export const SESSION_COOKIE = 'confab_session';
  * and no Domain, so a sibling subdomain cannot set or shadow it (cookie tossing). Plain HTTP
  * (development) cannot have one.
  */
-export const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
+const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 
 /** The session cookie's name for a server served over HTTPS or not. */
 export function sessionCookieName(secure: boolean): string {

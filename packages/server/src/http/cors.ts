@@ -26,7 +26,6 @@ export function createCors(origins: readonly string[]) {
   const allowed = new Set(origins.map(originOf));
 
   return {
-    enabled: allowed.size > 0,
     /**
      * Adds the CORS headers an allowed origin's request needs, and answers its preflight.
      * Returns true when the request is answered (a preflight); the caller serves the rest.
@@ -51,4 +50,3 @@ export function createCors(origins: readonly string[]) {
     },
   };
 }
-export type Cors = ReturnType<typeof createCors>;

@@ -292,8 +292,7 @@ export function createChatServer(deps: {
   /** Each request's log line, for its context to name the user in (see trpc.ts). */
   const requestRecords = new WeakMap<IncomingMessage, RequestRecord>();
 
-  const route = (req: IncomingMessage, res: ServerResponse) => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const route = (req: IncomingMessage, res: ServerResponse, path: string) => {
     const api = path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`);
     // Pages get theirs from the static handler; everything else is data, never a page.
     if (api || OPERATIONS_PATHS.has(path) || !serveStatic) setApiSecurityHeaders(res, { secure });
@@ -355,10 +354,11 @@ export function createChatServer(deps: {
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     answering.add(res);
     try {
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
       // Probes and scrapes come every few seconds: their lines only at debug.
-      const quiet = OPERATIONS_PATHS.has((req.url ?? '/').split('?')[0] ?? '/');
+      const quiet = OPERATIONS_PATHS.has(path);
       requestRecords.set(req, startRequestLog(req, res, log, { trustProxy, quiet }));
-      route(req, res);
+      route(req, res, path);
     } catch (error) {
       // Whatever a request carried, only its own answer fails.
       reportError('http request', error, log);

@@ -38,9 +38,9 @@ export function createOutboxQueue(deps: {
       } else {
         const opened = await store.openPushWindows(windows);
         poller.added('push', opened);
-        for (let i = 0; i < opened; i++) telemetry.count('push', 'scheduled');
+        telemetry.count('push', 'scheduled', opened);
         const messages = windows.reduce((sum, w) => sum + w.messages, 0);
-        for (let i = opened; i < messages; i++) telemetry.count('push', 'collapsed');
+        telemetry.count('push', 'collapsed', Math.max(0, messages - opened));
         poller.wakeAt(Math.min(...windows.map((w) => w.dueAt)));
       }
     }

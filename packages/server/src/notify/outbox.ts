@@ -15,7 +15,7 @@ export type OutboxOutcome =
  * Claims a row lost this many times (its holder died before recording anything) and it is
  * given up: a row that crashes whoever sends it must not take down node after node.
  */
-export const MAX_LOST_CLAIMS = 3;
+const MAX_LOST_CLAIMS = 3;
 /** How often the pending-row counts (the bound on the outbox) are read again at most. */
 const COUNTS_REFRESH_MS = 1_000;
 

@@ -61,7 +61,7 @@ export function createNotifications(
   );
   // Closing first stops claiming (open windows and retries stay in the outbox); after a grace
   // period, in-flight requests are aborted and their rows handed back.
-  const stopping = new AbortController();
+  let stopping = false;
   const aborting = new AbortController();
   const fanOutLimit = createLimiter(FAN_OUT_CONCURRENCY);
   let queuedFanOuts = 0;
@@ -171,19 +171,18 @@ export function createNotifications(
         );
         await notifyOffline(message, { roomOf, queue }, pushTo, [], hooks);
       }
-      await enqueue(pushes, deliveries);
-      return;
-    }
-    // Webhooks are told every offline member, message by message.
-    for (const message of messages) {
-      const targets = await store.notificationTargets(
-        message.roomId,
-        message.authorId,
-        activeSince,
-      );
-      const offline = targets.filter((t) => !t.muted && !presence.isConnected(t.userId));
-      const pushTo = offline.filter((t) => t.subscribed).map((t) => t.userId);
-      await notifyOffline(message, { roomOf, queue }, pushTo, offline, hooks);
+    } else {
+      // Webhooks are told every offline member, message by message.
+      for (const message of messages) {
+        const targets = await store.notificationTargets(
+          message.roomId,
+          message.authorId,
+          activeSince,
+        );
+        const offline = targets.filter((t) => !t.muted && !presence.isConnected(t.userId));
+        const pushTo = offline.filter((t) => t.subscribed).map((t) => t.userId);
+        await notifyOffline(message, { roomOf, queue }, pushTo, offline, hooks);
+      }
     }
     await enqueue(pushes, deliveries);
   }
@@ -241,7 +240,7 @@ export function createNotifications(
 
   const notifier: Notifier = {
     messageCreated(message) {
-      if (stopping.signal.aborted) return;
+      if (stopping) return;
       if (queuedFanOuts >= FAN_OUT_MAX_QUEUED) {
         telemetry.log({
           event: 'notify.error',
@@ -302,7 +301,7 @@ export function createNotifications(
         await tasks.settled();
         const { webhook, push } = await store.outboxCounts();
         if (webhook + push === 0 && tasks.idle()) return;
-        if (stopping.signal.aborted) return;
+        if (stopping) return;
         await poller.nextCycle();
       }
     },
@@ -313,7 +312,7 @@ export function createNotifications(
      * `closeGraceMs`, then are aborted and their rows handed back.
      */
     async close(): Promise<void> {
-      stopping.abort();
+      stopping = true;
       poller.stop();
       // A claim in flight lands first: its rows are started (and handed back) as tasks.
       await poller.finished();

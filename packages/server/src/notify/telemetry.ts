@@ -10,10 +10,10 @@ export function createTelemetry(log: (entry: NotifyLogEntry) => void) {
     webhooks: { attempts: 0, delivered: 0, retried: 0, failed: 0, dropped: 0 },
   };
   return {
-    count<G extends Group>(group: G, counter: keyof NotificationStats[G]): void {
+    count<G extends Group>(group: G, counter: keyof NotificationStats[G], n = 1): void {
       const counters = stats[group] as Record<string, number>;
       const name = counter as string;
-      counters[name] = (counters[name] ?? 0) + 1;
+      counters[name] = (counters[name] ?? 0) + n;
     },
     log(entry: NotifyLogEntry): void {
       try {

@@ -19,25 +19,24 @@ export interface Readiness {
   checks: { database: Verdict; bus: Verdict; draining: boolean };
 }
 
-/** `ping`, answered within `ms`; the error is handed to `failed`. */
-async function probe(
-  ping: (() => Promise<void>) | undefined,
-  ms: number,
-  failed: (error: unknown) => void,
-): Promise<Verdict> {
-  if (!ping) return 'ok';
+interface Probed {
+  verdict: Verdict;
+  /** Why it is unreachable. */
+  error?: unknown;
+}
+
+/** `ping`, answered within `ms`. */
+async function probe(ping: (() => Promise<void>) | undefined, ms: number): Promise<Probed> {
+  if (!ping) return { verdict: 'ok' };
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<Verdict>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
+  const timeout = new Promise<Probed>((resolve) => {
+    timer = setTimeout(() => resolve({ verdict: 'timeout' }), ms);
   });
   try {
     return await Promise.race([
       ping().then(
-        (): Verdict => 'ok',
-        (error: unknown): Verdict => {
-          failed(error);
-          return 'unreachable';
-        },
+        (): Probed => ({ verdict: 'ok' }),
+        (error: unknown): Probed => ({ verdict: 'unreachable', error }),
       ),
       timeout,
     ]);
@@ -54,26 +53,21 @@ async function probe(
 export function createReadiness(deps: ReadinessDeps) {
   const timeoutMs = deps.timeoutMs ?? 2_000;
   const failing = { database: false, bus: false };
-  const note = (part: 'database' | 'bus', verdict: Verdict, error?: unknown) => {
+  const note = (part: 'database' | 'bus', { verdict, error }: Probed): Verdict => {
     const bad = verdict !== 'ok';
     if (bad && !failing[part])
       deps.log.warn({ err: error, check: part, verdict }, `readiness: ${part} ${verdict}`);
     else if (!bad && failing[part]) deps.log.info({ check: part }, `readiness: ${part} ok again`);
     failing[part] = bad;
+    return verdict;
   };
   return async function check(): Promise<Readiness> {
-    let databaseError: unknown;
-    let busError: unknown;
-    const [database, bus] = await Promise.all([
-      probe(deps.store.ping?.bind(deps.store), timeoutMs, (e) => {
-        databaseError = e;
-      }),
-      probe(deps.bus.ping?.bind(deps.bus), timeoutMs, (e) => {
-        busError = e;
-      }),
+    const [databaseProbe, busProbe] = await Promise.all([
+      probe(deps.store.ping?.bind(deps.store), timeoutMs),
+      probe(deps.bus.ping?.bind(deps.bus), timeoutMs),
     ]);
-    note('database', database, databaseError);
-    note('bus', bus, busError);
+    const database = note('database', databaseProbe);
+    const bus = note('bus', busProbe);
     const draining = deps.draining();
     return {
       ready: database === 'ok' && bus === 'ok' && !draining,

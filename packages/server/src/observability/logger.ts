@@ -11,7 +11,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * logging no headers, inputs or bodies at all (see request-log.ts). pino replaces them with
  * "[Redacted]".
  */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'token',
   'password',
   'cookie',
@@ -38,7 +38,7 @@ export const REDACTED_PATHS = [
  * standard serializer copies every enumerable field, and a database error's fields (`detail`,
  * `where`, parameters) may quote the row it failed on: a message body or a token hash.
  */
-export function serializeError(value: unknown): Record<string, unknown> {
+function serializeError(value: unknown): Record<string, unknown> {
   if (!(value instanceof Error)) return { message: String(value) };
   const code = (value as { code?: unknown }).code;
   return {
@@ -76,6 +76,3 @@ export function createLogger(options: LoggerOptions = {}): Logger {
  * pipes), so that a line written just before the process exits is not lost.
  */
 export const fallbackLogger: Logger = createLogger({ level: 'warn', destination: process.stderr });
-
-/** A logger that drops everything. */
-export const silentLogger: Logger = pino({ level: 'silent' });

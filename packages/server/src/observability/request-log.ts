@@ -25,7 +25,7 @@ export function requestIdOf(req: IncomingMessage, trustProxy: boolean): string {
 }
 
 /** Only the path: the query string carries procedure inputs (and SSE cursors, tokens). */
-export function routeOf(url: string | undefined): string {
+function routeOf(url: string | undefined): string {
   const path = (url ?? '/').split('?')[0] ?? '/';
   return path.length > 200 ? `${path.slice(0, 200)}…` : path;
 }
