@@ -335,8 +335,10 @@ export function createChatServer(deps: {
           if (!res.headersSent) res.writeHead(500).end();
         },
       );
-    } else if (path === METRICS_PATH && metricsToken) {
-      if (bearerMatches(req, metricsToken)) answerScrape(res, metrics);
+    } else if (path === METRICS_PATH) {
+      // Without a token it is not served here (404), and not the web app's page either.
+      if (!metricsToken) res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
+      else if (bearerMatches(req, metricsToken)) answerScrape(res, metrics);
       else
         res
           .writeHead(401, { 'Content-Type': 'text/plain', 'WWW-Authenticate': 'Bearer' })

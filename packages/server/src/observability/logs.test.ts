@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
 import { captureLogs, type LogLine } from '../__tests__/log-capture.js';
@@ -128,5 +131,21 @@ describe('logs', () => {
       headers: { Authorization: 'Bearer anything-at-all-here' },
     });
     expect(answer.status).toBe(404);
+  });
+
+  it('leave /metrics unserved without a token when the web app is served too (not its page)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'confab-web-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>app</title>');
+    const otherDb = sqliteDatabase();
+    const withApp = await startServer(otherDb.url, { staticDir: dir });
+    try {
+      const answer = await fetch(`${withApp.url}/metrics`);
+      expect(answer.status).toBe(404);
+      expect(await answer.text()).not.toContain('<title>app</title>');
+    } finally {
+      await withApp.close();
+      await otherDb.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
