@@ -1,13 +1,8 @@
-import type { RoomEvent, SendResult } from '@confab/contracts';
+import type { SendResult } from '@confab/contracts';
 import { EventSource } from 'eventsource';
 import WebSocket from 'ws';
-import {
-  type ChatClient,
-  type ChatEvent,
-  type ConnectionState,
-  createChatClient,
-  type Transport,
-} from '../../../client/src/index.js';
+import { record } from '../../../client/src/__tests__/recorder.js';
+import { type ChatClient, createChatClient, type Transport } from '../../../client/src/index.js';
 import { type ApiProcess, buildApiBundle, startApi } from '../__tests__/api-process.js';
 import { postgresDatabase, type TestDatabase } from '../__tests__/databases.js';
 import { startNginx, type TestNginx } from '../__tests__/nginx.js';
@@ -147,53 +142,19 @@ export function sdkClient(
 
 /** What one SDK client delivered and every state it went through. */
 export function recordDevice(client: ChatClient) {
-  const events: ChatEvent[] = [];
-  const states: ConnectionState[] = [];
-  const errors: unknown[] = [];
-  const waiters = new Set<() => void>();
-  const notify = () => {
-    for (const check of [...waiters]) check();
-  };
-  client.on('event', (event) => {
-    events.push(event);
-    notify();
-  });
-  client.on('state', (change) => {
-    states.push(change.state);
-    if (change.state === 'closed') errors.push(change.error);
-    notify();
-  });
-  /** Resolves once `condition` holds; rejects after `guardMs` (a failure guard, not a speed). */
-  const until = (condition: () => boolean, what: string, guardMs = 60_000) =>
-    new Promise<void>((resolve, reject) => {
-      if (condition()) return resolve();
-      const check = () => {
-        if (!condition()) return;
-        clearTimeout(timer);
-        waiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`Timed out waiting for ${what}`));
-      }, guardMs);
-      waiters.add(check);
-    });
-  /** The room's messages as delivered: seq and body, in delivery order. */
-  const messages = (roomId: string) =>
-    events.flatMap((e) =>
-      e.type === 'message.created' && (e as RoomEvent).roomId === roomId
-        ? [{ seq: e.seq, body: e.message.body }]
-        : [],
-    );
+  const recorder = record(client);
   return {
+    ...recorder,
     client,
-    events,
-    states,
-    errors,
-    until,
-    messages,
-    connected: () => until(() => client.state === 'connected', 'connected'),
+    /** The room's messages as delivered: seq and body, in delivery order. */
+    messages: (roomId: string) =>
+      recorder
+        .roomEvents(roomId)
+        .flatMap((e) =>
+          e.type === 'message.created' ? [{ seq: e.seq, body: e.message.body }] : [],
+        ),
+    // A failure guard, not a speed: three processes, nginx and the test share two loaded cores.
+    connected: () => recorder.until(() => client.state === 'connected', 'connected', 60_000),
   };
 }
 export type DeviceRecord = ReturnType<typeof recordDevice>;
