@@ -14,12 +14,7 @@ export interface KnownBug {
 
 export const KNOWN_BUGS: readonly KnownBug[] = [];
 
-/** How often each known bug let an answer through (in this process), for the report. */
-export const knownBugHits = new Map<string, number>();
-
 /** The known bug an INTERNAL error shape is, if any. */
 export function knownBugOf(error: { data?: Record<string, unknown> }): KnownBug | undefined {
-  const bug = KNOWN_BUGS.find((b) => b.matches(error));
-  if (bug) knownBugHits.set(bug.id, (knownBugHits.get(bug.id) ?? 0) + 1);
-  return bug;
+  return KNOWN_BUGS.find((b) => b.matches(error));
 }

@@ -78,4 +78,3 @@ export function createPollHandoff(deps: {
     },
   };
 }
-export type PollHandoff = ReturnType<typeof createPollHandoff>;

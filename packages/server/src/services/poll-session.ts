@@ -37,17 +37,6 @@ export interface PollAnswer {
 }
 
 /**
- * One long-polling device's stream, kept between its polls (as Socket.IO keeps a polling
- * transport's session): events that arrive between two polls wait in a bounded buffer, so live
- * signals are not lost and a poll does not re-read memberships.
- *
- * Memory: what waits is bounded in events and bytes (past either, the session ends as a slow
- * consumer and the device resumes from its cursors); backfill hands over at most one answer's
- * worth and then waits for the device to poll (`capacity`), so a backlog of any size is never
- * read into memory at once. Besides that, the session keeps its last answer until the device
- * proves it arrived (see `take`).
- */
-/**
  * What a session hands to the node that took its device over (poll-handoff.ts): the signals,
  * which exist nowhere but here. Log events are left out: the new session reads them from the
  * store, from the device's cursors.
@@ -61,6 +50,17 @@ const HANDED_OVER = new Set<StreamEvent['type']>([
   'receipt',
 ]);
 
+/**
+ * One long-polling device's stream, kept between its polls (as Socket.IO keeps a polling
+ * transport's session): events that arrive between two polls wait in a bounded buffer, so live
+ * signals are not lost and a poll does not re-read memberships.
+ *
+ * Memory: what waits is bounded in events and bytes (past either, the session ends as a slow
+ * consumer and the device resumes from its cursors); backfill hands over at most one answer's
+ * worth and then waits for the device to poll (`capacity`), so a backlog of any size is never
+ * read into memory at once. Besides that, the session keeps its last answer until the device
+ * proves it arrived (see `take`).
+ */
 export class PollSession {
   readonly id: string;
   lastUsed = Date.now();
@@ -260,8 +260,14 @@ export class PollSession {
   adopt(events: readonly StreamEvent[]): void {
     if (events.length === 0 || this.closed) return;
     const mine = new Set(this.buffer.map((event) => JSON.stringify(event)));
-    const fresh = events.filter((event) => !mine.has(JSON.stringify(event)));
-    const sizes = fresh.map((event) => JSON.stringify(event).length);
+    const fresh: StreamEvent[] = [];
+    const sizes: number[] = [];
+    for (const event of events) {
+      const json = JSON.stringify(event);
+      if (mine.has(json)) continue;
+      fresh.push(event);
+      sizes.push(json.length);
+    }
     this.buffer.unshift(...fresh);
     this.sizes.unshift(...sizes);
     for (const size of sizes) this.bufferedChars += size;

@@ -241,10 +241,17 @@ export function createPresence(deps: {
     if (device) device.lastHeartbeat = now();
   }
 
-  function tellDevice(auth: Authenticated, change: { active?: boolean }): void {
+  /**
+   * Passes a call about the device on when this node does not hold its stream: with several
+   * nodes the call may reach any of them (no sticky sessions). It goes on the user's topic to
+   * the node that does (its DeviceSession calls `touched`). True when passed on.
+   */
+  function forwardedToItsNode(auth: Authenticated, change: { active?: boolean }): boolean {
+    if (devices.has(auth.session.id) || !bus.spansProcesses) return false;
     bus
       .publish(`user:${auth.user.id}`, { kind: 'device', sessionId: auth.session.id, ...change })
       .catch((error: unknown) => log.warn({ err: error }, 'presence: could not reach the device'));
+    return true;
   }
 
   const sweep = setInterval(() => {
@@ -276,22 +283,14 @@ export function createPresence(deps: {
       report(auth.user.id);
     },
 
-    /**
-     * An SSE device says it is still there. With several nodes the call may reach one that
-     * does not hold the device's stream (no sticky sessions): then it goes on the user's topic
-     * to the node that does (its DeviceSession calls `touched`).
-     */
+    /** An SSE device says it is still there (reaching its node, see forwardedToItsNode). */
     heartbeat(auth: Authenticated): void {
-      if (!devices.has(auth.session.id) && bus.spansProcesses) tellDevice(auth, {});
-      else touch(auth.session.id);
+      if (!forwardedToItsNode(auth, {})) touch(auth.session.id);
     },
 
     /** The device went active or idle (hidden, no input); reaches its node as `heartbeat` does. */
     setActive(auth: Authenticated, active: boolean): void {
-      if (!devices.has(auth.session.id) && bus.spansProcesses) {
-        tellDevice(auth, { active });
-        return;
-      }
+      if (forwardedToItsNode(auth, { active })) return;
       const device = deviceOf(auth);
       device.active = active;
       device.lastHeartbeat = now();
