@@ -1,21 +1,10 @@
 import type { StreamEvent } from '@confab/contracts';
-import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
 import { connect, signUp, startServer, type TestServer } from '../__tests__/server.js';
-import type { AppRouter } from './root.js';
+import { refusal } from '../notify/__tests__/fixtures.js';
 
 const PASSWORD = 'correct horse battery';
-
-async function refusal(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCClientError))
-    throw new Error(`expected a refusal, got ${String(error)}`);
-  return { appCode: (error as TRPCClientError<AppRouter>).data?.appCode, message: error.message };
-}
 
 /** A device's live stream: its events, a wait for one, and how it ended. */
 function stream(api: ReturnType<typeof connect>['api']) {

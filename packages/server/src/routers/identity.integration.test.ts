@@ -1,10 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createTRPCClient, getUntypedClient, httpLink, TRPCClientError } from '@trpc/client';
+import { getUntypedClient, TRPCClientError } from '@trpc/client';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestDatabase } from '../__tests__/databases.js';
 import { connect, startServer, type TestServer } from '../__tests__/server.js';
+import { connectWithApiKey, refusal } from '../notify/__tests__/fixtures.js';
 import { createJwtVerifier } from '../services/identity-jwt.js';
 import type { AppRouter } from './root.js';
 
@@ -13,21 +14,7 @@ const SECRET = 'a-shared-secret-of-at-least-32-bytes!';
 const AUDIENCE = 'confab-test';
 
 /** The app's backend: Confab's API with its key. */
-const appBackend = (url: string, key = API_KEY) =>
-  createTRPCClient<AppRouter>({
-    links: [httpLink({ url: `${url}/trpc`, headers: { 'X-Api-Key': key } })],
-  });
-
-/** What a call was refused with: its application code and message. */
-async function refusal(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof TRPCClientError)) throw new Error(`expected a refusal, got ${error}`);
-  const data = error.data as { appCode?: string } | undefined;
-  return { appCode: data?.appCode, message: error.message };
-}
+const appBackend = (url: string, key = API_KEY) => connectWithApiKey(url, key);
 
 /** A JWT as the app signs it: HS256 with the shared secret unless told otherwise. */
 function jwt(
