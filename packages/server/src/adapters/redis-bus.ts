@@ -22,6 +22,7 @@ import { fallbackLogger } from '../observability/logger.js';
 import type { Observer } from '../observability/observer.js';
 import type { Bus, BusHandler, BusMessage, BusTopic } from '../ports/bus.js';
 import { type Envelope, parseEnvelope, SeqTracker, Stamper } from './redis-bus-wire.js';
+import { answeredWithin } from './redis-client.js';
 
 export interface RedisBusOptions {
   /**
@@ -317,17 +318,10 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
 }
 
 /** `promise`, or a RedisBusError('timeout') after `ms`; never waits longer. */
-async function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let guard: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    guard = setTimeout(
-      () => reject(new RedisBusError('timeout', `${what}: no answer in ${ms} ms`)),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(guard);
-  }
+function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return answeredWithin(
+    promise,
+    ms,
+    () => new RedisBusError('timeout', `${what}: no answer in ${ms} ms`),
+  );
 }

@@ -19,3 +19,16 @@ export function createCounterClient(url: string, connectTimeoutMs = 10_000) {
   return client;
 }
 export type RedisCounterClient = ReturnType<typeof createCounterClient>;
+
+/** `promise`, or a rejection with `timeout()` once `ms` passed without an answer; never waits longer. */
+export function answeredWithin<T>(
+  promise: Promise<T>,
+  ms: number,
+  timeout: () => Error,
+): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(timeout()), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}

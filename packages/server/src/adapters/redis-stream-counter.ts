@@ -5,7 +5,7 @@ import {
   type StreamCounter,
   tooManyStreams,
 } from '../http/connection-limits.js';
-import type { RedisCounterClient } from './redis-client.js';
+import { answeredWithin, type RedisCounterClient } from './redis-client.js';
 
 export interface RedisStreamCounterOptions {
   /**
@@ -93,6 +93,7 @@ export function createRedisStreamCounter(
             .pExpire(key, leaseMs)
             .exec(),
           timeoutMs,
+          () => new Error(`Redis did not answer within ${timeoutMs} ms`),
         );
         if (Number(replies[2]) > max) {
           await redis.zRem(key, member).catch(() => {});
@@ -122,13 +123,4 @@ export function createRedisStreamCounter(
       clearInterval(renewal);
     },
   };
-}
-
-/** `promise`, or a rejection once `ms` passed without an answer. */
-function answeredWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
