@@ -123,8 +123,10 @@ test('a WebSocket from another port of the same host is served as anonymous', as
     expect(hijack.frames.find((f) => f.id === id)).toMatchObject(unauthenticated(id));
   // Each error frame was the server's last word on its call, so nothing was posted; a message
   // sent after them proves the history read is current.
+  // (`send` returns once the composer is cleared; the message is committed a moment later, after
+  // the outbox has written it to IndexedDB and the server answered: read until it is there.)
   await send(victim.page, 'After the attack');
-  expect(await historyBodies(victim.page, roomId)).toEqual([secret, 'After the attack']);
+  await expect.poll(() => historyBodies(victim.page, roomId)).toEqual([secret, 'After the attack']);
 
   // Control: the very same script from Confab's own page is served with the cookie, so the
   // assertions above tell a closed hole from a probe that never worked.
