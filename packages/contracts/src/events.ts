@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Emoji } from './conversation.js';
 import { EpochMs, MessageId, RoomId, Seq, UserId } from './ids.js';
 import { Message, Role } from './models.js';
 import { StoredText } from './text.js';
@@ -54,6 +55,32 @@ export const RoomUpdated = z.object({
   topic: StoredText,
 });
 
+/** `actorId` reacted to the message with `emoji`. */
+export const ReactionAdded = z.object({
+  ...base,
+  type: z.literal('reaction.added'),
+  messageId: MessageId,
+  emoji: Emoji,
+});
+/** `actorId` took back their `emoji` reaction to the message. */
+export const ReactionRemoved = z.object({
+  ...base,
+  type: z.literal('reaction.removed'),
+  messageId: MessageId,
+  emoji: Emoji,
+});
+/** `actorId` pinned the message in the room. */
+export const MessagePinned = z.object({
+  ...base,
+  type: z.literal('message.pinned'),
+  messageId: MessageId,
+});
+export const MessageUnpinned = z.object({
+  ...base,
+  type: z.literal('message.unpinned'),
+  messageId: MessageId,
+});
+
 /** One entry of a room's log. Clients that apply these in seq order converge. */
 export const RoomEvent = z.discriminatedUnion('type', [
   MessageCreated,
@@ -63,6 +90,10 @@ export const RoomEvent = z.discriminatedUnion('type', [
   MemberLeft,
   MemberRemoved,
   RoomUpdated,
+  ReactionAdded,
+  ReactionRemoved,
+  MessagePinned,
+  MessageUnpinned,
 ]);
 export type RoomEvent = z.infer<typeof RoomEvent>;
 export type RoomEventType = RoomEvent['type'];

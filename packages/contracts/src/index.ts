@@ -1,3 +1,4 @@
+export * from './conversation.js';
 export * from './data-lifecycle.js';
 export * from './errors.js';
 export * from './events.js';

@@ -113,12 +113,22 @@ export type SendInput = z.input<typeof SendInput>;
 export const EditInput = z.object({ roomId: RoomId, messageId: MessageId, body: MessageBody });
 export const DeleteInput = z.object({ roomId: RoomId, messageId: MessageId });
 
-export const HistoryInput = z.object({
-  roomId: RoomId,
-  /** Messages with a seq below this one; newest first page when absent. */
-  beforeSeq: Seq.optional(),
-  limit: z.number().int().min(1).max(LIMITS.historyPageMax).default(LIMITS.historyPageDefault),
-});
+export const HistoryInput = z
+  .object({
+    roomId: RoomId,
+    /** Messages with a seq below this one; newest first page when absent. */
+    beforeSeq: Seq.optional(),
+    /**
+     * Messages with a seq above this one, oldest first (paging forward from a message link's
+     * context); `hasMore` then says whether newer ones exist.
+     */
+    afterSeq: Seq.optional(),
+    limit: z.number().int().min(1).max(LIMITS.historyPageMax).default(LIMITS.historyPageDefault),
+  })
+  .refine(
+    (v) => v.beforeSeq === undefined || v.afterSeq === undefined,
+    'Give beforeSeq or afterSeq, not both',
+  );
 export type HistoryInput = z.input<typeof HistoryInput>;
 
 export const EventsAfterInput = z.object({

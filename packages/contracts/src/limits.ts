@@ -48,4 +48,18 @@ export const LIMITS = {
   maxPayloadBytes: 64 * 1024,
   /** A session token lives this long without use before it expires. */
   sessionIdleTtlMs: 30 * 24 * 60 * 60 * 1000,
+  /** Different emoji one message can carry as reactions. */
+  reactionsPerMessageMax: 50,
+  /** Reactions one user can put on one message. */
+  reactionsPerUserPerMessageMax: 20,
+  /** Longest reaction emoji, in UTF-16 code units (one grapheme: flags and ZWJ families fit). */
+  emojiMaxUnits: 32,
+  /** Pinned messages a room can hold at once. */
+  pinsPerRoomMax: 100,
+  /** People one message can @mention (beyond this, the rest are plain text). */
+  mentionsPerMessageMax: 50,
+  /** A thread page, a message-link context and a mentions page hold at most this many messages. */
+  threadPageMax: 100,
+  /** Messages message.byIds returns at once (reply quotes whose original is not loaded). */
+  byIdsMax: 100,
 } as const;

@@ -3,9 +3,9 @@
 // server's SendInput (inputs.ts) is a classic z.object of these same fields, so both refuse the
 // same things with the same messages; it stays classic because the server's error formatter
 // recognises zod's classic ZodError, which zod/mini's parse does not throw.
-import { maxLength, minLength, object, regex, string, trim } from 'zod/mini';
+import { boolean, maxLength, minLength, object, optional, regex, string, trim } from 'zod/mini';
 import { LIMITS } from './limits.js';
-import { RoomId } from './opaque-ids.js';
+import { MessageId, RoomId } from './opaque-ids.js';
 import { storableText } from './text.js';
 
 /** A message body: surrounding white space is dropped; what is left may not be empty. */
@@ -32,6 +32,12 @@ export const sendFields = {
   /** Chosen by the client, unique per author: a retried send with the same id posts once. */
   clientMsgId: ClientMsgId,
   body: MessageBody,
+  /** Quote and answer this message of the same room. */
+  replyToId: optional(MessageId),
+  /** Post as a reply in the thread of this message (a message of the timeline, not a reply). */
+  threadId: optional(MessageId),
+  /** With `threadId`: also show the reply in the room's timeline. */
+  alsoInRoom: optional(boolean()),
 };
 
 /** SendInput on zod/mini: the SDK's check of a send before it queues it (see above). */

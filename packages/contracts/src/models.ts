@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PinInfo, Reaction, ThreadSummary } from './conversation.js';
 import { EpochMs, MessageId, RoomId, Seq, SessionId, UserId } from './ids.js';
 import { StoredText } from './text.js';
 
@@ -59,6 +60,25 @@ export const Message = z.object({
   createdAt: EpochMs,
   editedAt: EpochMs.nullable(),
   deletedAt: EpochMs.nullable(),
+  // The fields below are present only when they say something, so a plain message stays small.
+  /** The message this one replies to (quoted above it), in the same room. */
+  replyToId: z.optional(MessageId),
+  /** The thread this message is a reply in (its root's id); absent for the room's timeline. */
+  threadId: z.optional(MessageId),
+  /** A thread reply that is also shown in the room's timeline ("also send to room"). */
+  alsoInRoom: z.literal(true).optional(),
+  /** Members named with `@username` when it was sent (a mention notifies them). */
+  mentions: z.array(UserId).optional(),
+  /** `@room` was used: every member is mentioned (owners and admins only). */
+  mentionsRoom: z.literal(true).optional(),
+  // Read models: filled in by history, thread, context and byIds reads, never by message.created
+  // (the reaction, pin and thread events that change them come through the log after it).
+  /** Reactions, by emoji in the order each was first used. */
+  reactions: z.array(Reaction).optional(),
+  /** On a thread's root: its replies. */
+  thread: ThreadSummary.optional(),
+  /** Set while the message is pinned in its room. */
+  pinned: PinInfo.optional(),
 });
 export type Message = z.infer<typeof Message>;
 

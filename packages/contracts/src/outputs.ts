@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { RoomEvent } from './events.js';
-import { EpochMs, MessageId, Seq } from './ids.js';
-import { Message, Session, User } from './models.js';
+import { EpochMs, MessageId, RoomId, Seq } from './ids.js';
+import { Message, RoomKind, Session, User } from './models.js';
+import { StoredText } from './text.js';
 
 export const AuthResult = z.object({
   /** The opaque session token: shown once, stored by the server only as a hash. */
@@ -26,6 +27,34 @@ export const HistoryPage = z.object({
   startSeq: Seq,
 });
 export type HistoryPage = z.infer<typeof HistoryPage>;
+
+/** A thread: its root, then one page of its replies, oldest first. */
+export const ThreadPage = z.object({
+  root: Message,
+  replies: z.array(Message),
+  /** True when older replies exist before the first one. */
+  hasMore: z.boolean(),
+});
+export type ThreadPage = z.infer<typeof ThreadPage>;
+
+/** History around one message (a message link), oldest first, the message included. */
+export const ContextPage = z.object({
+  messages: z.array(Message),
+  /** True when older messages exist before the first one. */
+  hasMoreBefore: z.boolean(),
+  /** True when newer messages exist after the last one. */
+  hasMoreAfter: z.boolean(),
+  startSeq: Seq,
+});
+export type ContextPage = z.infer<typeof ContextPage>;
+
+/** One place the caller was mentioned. */
+export const Mention = z.object({
+  room: z.object({ id: RoomId, name: StoredText, kind: RoomKind }),
+  message: Message,
+});
+export const MentionsPage = z.object({ mentions: z.array(Mention), hasMore: z.boolean() });
+export type MentionsPage = z.infer<typeof MentionsPage>;
 
 export const EventsPage = z.object({
   events: z.array(RoomEvent),

@@ -59,6 +59,15 @@ export interface NewMessage {
   clientMsgId: string;
   body: string;
   at: number;
+  /** The message this one quotes and answers (checked by the store: same room). */
+  replyToId?: string | undefined;
+  /** The thread's root (checked by the store: same room, in the timeline, not deleted). */
+  threadId?: string | undefined;
+  alsoInRoom?: boolean | undefined;
+  /** Members named with @username, resolved by the messages service. */
+  mentions?: readonly string[] | undefined;
+  /** `@room` was used by someone allowed to. */
+  mentionsRoom?: boolean | undefined;
 }
 
 export type AppendResult =

@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import { fallbackLogger } from '../../observability/logger.js';
 import type { Observer } from '../../observability/observer.js';
 import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
@@ -199,7 +199,7 @@ async function appendAll(
   }
 
   const events: Database['events'][] = [];
-  const rows: Database['messages'][] = [];
+  const rows: Insertable<Database['messages']>[] = [];
   const lastSeqs = await allocateSeqs(tx, dialect, toCreate, messages);
   for (const [roomId, indexes] of toCreate) {
     let seq = (lastSeqs.get(roomId) ?? 0) - indexes.length;

@@ -218,6 +218,64 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0008_conversations': {
+    async up(db: Kysely<unknown>) {
+      // Replies, threads, mentions and pins live on the message row; a thread's summary is kept
+      // on its root, updated in the transaction that appends a reply.
+      const columns: [string, 'text' | 'integer' | 'bigint', number | undefined][] = [
+        ['reply_to_id', 'text', undefined],
+        ['thread_id', 'text', undefined],
+        ['also_in_room', 'integer', 0],
+        /** JSON array of the user ids named with @username; NULL when none. */
+        ['mentions', 'text', undefined],
+        ['mentions_room', 'integer', 0],
+        ['pinned_by', 'text', undefined],
+        ['pinned_at', 'bigint', undefined],
+        ['reply_count', 'integer', 0],
+        ['last_reply_at', 'bigint', undefined],
+        ['last_reply_author_id', 'text', undefined],
+      ];
+      for (const [name, type, defaultValue] of columns) {
+        await db.schema
+          .alterTable('messages')
+          .addColumn(name, type, (c) =>
+            defaultValue === undefined ? c : c.notNull().defaultTo(defaultValue),
+          )
+          .execute();
+      }
+      // A thread's replies in order.
+      await db.schema
+        .createIndex('messages_thread')
+        .on('messages')
+        .columns(['thread_id', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('reactions')
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('emoji', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('room_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('reactions_pk', ['message_id', 'emoji', 'user_id'])
+        .execute();
+      // Where a user was mentioned, newest first (message ids are time-ordered).
+      await db.schema
+        .createTable('mentions')
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('room_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('mentions_pk', ['user_id', 'message_id'])
+        .execute();
+      await db.schema.createIndex('mentions_message').on('mentions').column('message_id').execute();
+      // A row in room_mutes now carries the member's notification level ('mentions' or 'none';
+      // no row is 'all'); existing mutes become 'mentions'.
+      await db.schema
+        .alterTable('room_mutes')
+        .addColumn('level', 'text', (c) => c.notNull().defaultTo('mentions'))
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

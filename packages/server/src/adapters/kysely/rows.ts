@@ -1,5 +1,5 @@
 import type { Member, Message, Role, Room, RoomEvent, RoomKind, User } from '@confab/contracts';
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { NewMessage } from '../../ports/store.js';
 import type { Database } from './schema.js';
 
@@ -29,8 +29,13 @@ export function toRoom(row: Selectable<Database['rooms']>): Room {
   };
 }
 
+/**
+ * A messages row as the contracts' Message, with its thread summary and pin (reactions are read
+ * separately). Optional fields are set only when they say something, so a plain message stays
+ * as small on the wire as it was before replies, threads and mentions existed.
+ */
 export function toMessage(row: Selectable<Database['messages']>): Message {
-  return {
+  const message: Message = {
     id: row.id,
     roomId: row.room_id,
     seq: Number(row.seq),
@@ -41,6 +46,22 @@ export function toMessage(row: Selectable<Database['messages']>): Message {
     editedAt: row.edited_at === null ? null : Number(row.edited_at),
     deletedAt: row.deleted_at === null ? null : Number(row.deleted_at),
   };
+  if (row.reply_to_id) message.replyToId = row.reply_to_id;
+  if (row.thread_id) message.threadId = row.thread_id;
+  if (Number(row.also_in_room) === 1) message.alsoInRoom = true;
+  if (row.mentions) message.mentions = JSON.parse(row.mentions) as string[];
+  if (Number(row.mentions_room) === 1) message.mentionsRoom = true;
+  if (row.pinned_by && row.pinned_at !== null) {
+    message.pinned = { by: row.pinned_by, at: Number(row.pinned_at) };
+  }
+  if (Number(row.reply_count) > 0 && row.last_reply_at !== null && row.last_reply_author_id) {
+    message.thread = {
+      replyCount: Number(row.reply_count),
+      lastReplyAt: Number(row.last_reply_at),
+      lastReplyAuthorId: row.last_reply_author_id,
+    };
+  }
+  return message;
 }
 
 export function toMember(row: {
@@ -88,6 +109,11 @@ export function createdMessage(m: NewMessage, seq: number) {
     editedAt: null,
     deletedAt: null,
   };
+  if (m.replyToId) message.replyToId = m.replyToId;
+  if (m.threadId) message.threadId = m.threadId;
+  if (m.threadId && m.alsoInRoom) message.alsoInRoom = true;
+  if (m.mentions && m.mentions.length > 0) message.mentions = [...m.mentions];
+  if (m.mentionsRoom) message.mentionsRoom = true;
   const event = {
     type: 'message.created' as const,
     roomId: m.roomId,
@@ -96,7 +122,7 @@ export function createdMessage(m: NewMessage, seq: number) {
     at: m.at,
     message,
   } satisfies RoomEvent;
-  const messageRow: Database['messages'] = {
+  const messageRow: Insertable<Database['messages']> = {
     id: m.id,
     room_id: m.roomId,
     seq,
@@ -106,6 +132,11 @@ export function createdMessage(m: NewMessage, seq: number) {
     created_at: m.at,
     edited_at: null,
     deleted_at: null,
+    reply_to_id: message.replyToId ?? null,
+    thread_id: message.threadId ?? null,
+    also_in_room: message.alsoInRoom ? 1 : 0,
+    mentions: message.mentions ? JSON.stringify(message.mentions) : null,
+    mentions_room: message.mentionsRoom ? 1 : 0,
   };
   return { message, event, messageRow };
 }

@@ -64,6 +64,35 @@ export interface Database {
     created_at: number;
     edited_at: number | null;
     deleted_at: number | null;
+    reply_to_id: Generated<string | null>;
+    thread_id: Generated<string | null>;
+    /** 1 or 0: a thread reply also shown in the room's timeline. */
+    also_in_room: Generated<number>;
+    /** JSON array of the user ids named with @username; NULL when none. */
+    mentions: Generated<string | null>;
+    /** 1 or 0: `@room` was used. */
+    mentions_room: Generated<number>;
+    pinned_by: Generated<string | null>;
+    pinned_at: Generated<number | null>;
+    /** On a thread's root: its reply count and newest reply, kept by the appends. */
+    reply_count: Generated<number>;
+    last_reply_at: Generated<number | null>;
+    last_reply_author_id: Generated<string | null>;
+  };
+  /** One row per (message, emoji, user). */
+  reactions: {
+    message_id: string;
+    emoji: string;
+    user_id: string;
+    room_id: string;
+    created_at: number;
+  };
+  /** Who was named in which message: the "mentions" view. */
+  mentions: {
+    user_id: string;
+    message_id: string;
+    room_id: string;
+    created_at: number;
   };
   /** One row (id 'default'): the server's VAPID key pair for Web Push. */
   vapid_keys: {
@@ -81,10 +110,11 @@ export interface Database {
     auth: string;
     created_at: number;
   };
-  /** A member who muted a room gets no push for it. */
+  /** A member's notification level for a room, when it is not 'all' ('mentions' or 'none'). */
   room_mutes: {
     room_id: string;
     user_id: string;
+    level: Generated<string>;
   };
   webhooks: {
     id: string;
