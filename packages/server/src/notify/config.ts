@@ -86,6 +86,12 @@ export interface NotifyConfig {
    */
   outboxPollMs?: number;
   /**
+   * While a node's claims keep finding nothing, its wait between them doubles from
+   * `outboxPollMs` up to this: rows a live node queued are claimed by that node at once, so an
+   * idle poll only finds the rows of a node that died. @default 8 × outboxPollMs (2000)
+   */
+  outboxIdlePollMaxMs?: number;
+  /**
    * A claimed outbox row is this node's for this long, renewed every third of it while the
    * request runs; when a node dies, its rows are sent by another node after at most this.
    * @default 30000
@@ -142,6 +148,7 @@ export function resolveNotifyConfig(config: NotifyConfig = {}): ResolvedNotifyCo
     webhookRetryMaxMs: config.webhookRetryMaxMs ?? 60_000,
     webhookMaxPending: config.webhookMaxPending ?? 10_000,
     outboxPollMs: config.outboxPollMs ?? 250,
+    outboxIdlePollMaxMs: config.outboxIdlePollMaxMs ?? 8 * (config.outboxPollMs ?? 250),
     outboxLeaseMs: config.outboxLeaseMs ?? 30_000,
     nodeId: config.nodeId ?? `${hostname()}/${process.pid}/${randomBytes(3).toString('hex')}`,
     closeGraceMs: config.closeGraceMs ?? 5_000,

@@ -25,13 +25,18 @@ const COUNTS_REFRESH_MS = 1_000;
  * claim (so a claim that expired records nothing). While rows are in flight their leases are
  * renewed every third of `leaseMs`, so a slow destination does not let another node send the
  * same row; a node that dies stops renewing, and its rows become due when the lease ends.
- * It polls every `pollMs` when idle; `wake()` (this node just queued something) and
- * `wakeAt(time)` (a retry or window this node knows of) start a claim sooner.
+ * It polls every `pollMs`, and while claims keep coming back empty the wait doubles up to
+ * `idlePollMaxMs`: the rows a live node queues are claimed by that node at once (`wake()`, this
+ * node just queued something; `wakeAt(time)`, a retry or window it knows of), so polling only
+ * finds rows whose node died or stalled, and an idle cluster should not query the database four
+ * times a second per process for them.
  */
 export function createOutboxPoller(deps: {
   store: OutboxStore;
   nodeId: string;
   pollMs: number;
+  /** The longest wait between claims once they keep coming back empty (≥ pollMs). */
+  idlePollMaxMs: number;
   leaseMs: number;
   maxInFlight: number;
   tasks: Tasks;
@@ -51,6 +56,8 @@ export function createOutboxPoller(deps: {
   let nextDue = Number.POSITIVE_INFINITY;
   /** The last claim filled every free slot: more may be due as soon as a slot frees. */
   let mayHaveMore = false;
+  /** Claims in a row that found nothing and were not woken for: the idle wait grows with it. */
+  let emptyClaims = 0;
   let cycleWaiters: (() => void)[] = [];
   const counts = { webhook: 0, push: 0, at: Number.NEGATIVE_INFINITY };
 
@@ -133,6 +140,12 @@ export function createOutboxPoller(deps: {
     counts.at = now();
   }
 
+  /** pollMs, doubled for each empty claim beyond the first, up to idlePollMaxMs. */
+  function idleWait(): number {
+    const grown = deps.pollMs * 2 ** Math.max(0, emptyClaims - 1);
+    return Math.max(deps.pollMs, Math.min(grown, deps.idlePollMaxMs));
+  }
+
   async function loop(): Promise<void> {
     while (!stopped) {
       woken = false;
@@ -159,7 +172,8 @@ export function createOutboxPoller(deps: {
       for (const resolve of waiters) resolve();
       if (stopped) break;
       if (woken || (mayHaveMore && free > 0)) continue;
-      await sleep(Math.min(deps.pollMs, nextDue - now()));
+      emptyClaims = claimed > 0 || inFlight.size > 0 ? 0 : Math.min(emptyClaims + 1, 30);
+      await sleep(Math.min(idleWait(), nextDue - now()));
     }
   }
 

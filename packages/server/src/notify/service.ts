@@ -109,6 +109,7 @@ export function createNotifications(
     store,
     nodeId: config.nodeId,
     pollMs: config.outboxPollMs,
+    idlePollMaxMs: Math.max(config.outboxPollMs, config.outboxIdlePollMaxMs),
     leaseMs: config.outboxLeaseMs,
     // As many rows at once as requests may run: more would only queue in `outbound`.
     maxInFlight: config.maxConcurrentRequests,
