@@ -4,6 +4,7 @@ import type { Observer } from '../../observability/observer.js';
 import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
 import { createAppendBatcher } from './append-batch.js';
 import { appendEvent } from './log.js';
+import { attachReactions } from './reactions.js';
 import { createdMessage, isUniqueViolation, toEvent, toMessage } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -174,7 +175,8 @@ export function messagesStore(
         .limit(page.limit + 1)
         .execute();
       const hasMore = rows.length > page.limit;
-      return { messages: rows.slice(0, page.limit).reverse().map(toMessage), hasMore };
+      const messages = rows.slice(0, page.limit).reverse().map(toMessage);
+      return { messages: await attachReactions(db, messages), hasMore };
     },
     async eventsAfter(roomId, afterSeq, limit) {
       const rows = await db

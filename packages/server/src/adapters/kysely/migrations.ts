@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import type { Database } from './schema.js';
 
@@ -273,6 +273,24 @@ const migrations: Record<string, Migration> = {
       await db.schema
         .alterTable('room_mutes')
         .addColumn('level', 'text', (c) => c.notNull().defaultTo('mentions'))
+        .execute();
+    },
+  },
+  '0009_reactions_pins': {
+    async up(db: Kysely<unknown>) {
+      // The seq of a reaction's `reaction.added` event: who reacted first, and which emoji was
+      // used first, must not depend on two reactions landing in different milliseconds.
+      await db.schema
+        .alterTable('reactions')
+        .addColumn('seq', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      // A room's pinned messages (the pinned list, and the count its limit checks) without a
+      // scan of the room's history: only pinned rows are in it.
+      await db.schema
+        .createIndex('messages_pinned')
+        .on('messages')
+        .columns(['room_id', 'pinned_at'])
+        .where(sql.ref('pinned_at'), 'is not', null)
         .execute();
     },
   },

@@ -86,6 +86,8 @@ export interface Database {
     user_id: string;
     room_id: string;
     created_at: number;
+    /** The seq of its `reaction.added` event: the order reactions are shown in. */
+    seq: number;
   };
   /** Who was named in which message: the "mentions" view. */
   mentions: {
