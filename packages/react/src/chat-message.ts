@@ -1,8 +1,22 @@
 import type { Message } from '@confab/contracts';
-import type { Outgoing } from './store/outgoing.js';
+import { inTimeline } from './message-events.js';
+import type { Outgoing, ReplyFields } from './store/outgoing.js';
+
+/** The optional fields of a Message (replies, threads, mentions, reactions, pins). */
+type Conversational = Pick<
+  Message,
+  | 'replyToId'
+  | 'threadId'
+  | 'alsoInRoom'
+  | 'mentions'
+  | 'mentionsRoom'
+  | 'reactions'
+  | 'thread'
+  | 'pinned'
+>;
 
 /** A message as a chat view shows it: confirmed by the room's log, or still on its way. */
-export interface ChatMessage {
+export interface ChatMessage extends Conversational {
   /** Stable from "pending" to "sent": the same React key, so the row is updated, not replaced. */
   key: string;
   /** Null until the server confirmed it. */
@@ -22,6 +36,15 @@ export interface ChatMessage {
   error: string | null;
 }
 
+/** Only the reply fields that are set, as a confirmed message carries them. */
+function replyFields(entry: ReplyFields): Pick<Message, 'replyToId' | 'threadId' | 'alsoInRoom'> {
+  return {
+    ...(entry.replyToId !== undefined && { replyToId: entry.replyToId }),
+    ...(entry.threadId !== undefined && { threadId: entry.threadId }),
+    ...(entry.threadId !== undefined && entry.alsoInRoom === true && { alsoInRoom: true }),
+  };
+}
+
 const keyOf = (authorId: string, clientMsgId: string) => `${authorId}:${clientMsgId}`;
 
 export function fromMessage(message: Message): ChatMessage {
@@ -35,20 +58,24 @@ export function fromMessage(message: Message): ChatMessage {
 
 /**
  * The room's confirmed messages, then its own outgoing ones in the order they were queued. An
- * outgoing message whose own event is already in is shown once, as sent.
+ * outgoing message whose own event is already in is shown once, as sent. With `threadId`, the
+ * outgoing replies of that thread; without, those the room's timeline shows.
  */
 export function mergeOutgoing(
   roomId: string,
   messages: readonly Message[],
   outgoing: readonly Outgoing[],
   meId: string | null,
+  threadId?: string,
 ): ChatMessage[] {
   const confirmed = new Set(messages.filter((m) => m.authorId === meId).map((m) => m.clientMsgId));
   const shown = messages.map(fromMessage);
   if (meId === null) return shown;
   for (const entry of outgoing) {
     if (entry.roomId !== roomId || confirmed.has(entry.clientMsgId)) continue;
+    if (threadId === undefined ? !inTimeline(entry) : entry.threadId !== threadId) continue;
     shown.push({
+      ...replyFields(entry),
       key: keyOf(meId, entry.clientMsgId),
       id: null,
       seq: null,

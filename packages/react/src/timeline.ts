@@ -1,4 +1,11 @@
-import type { HistoryPage, HistoryTruncated, Message, RoomEvent } from '@confab/contracts';
+import type {
+  ContextPage,
+  HistoryPage,
+  HistoryTruncated,
+  Message,
+  RoomEvent,
+} from '@confab/contracts';
+import { inTimeline, messageChange, withThreadReply } from './message-events.js';
 
 /** What the stream tells a timeline: its room's log entries, and where retention cut it. */
 export type TimelineEvent = RoomEvent | HistoryTruncated;
@@ -25,12 +32,29 @@ export interface Timeline {
   startSeq: number;
   loaded: boolean;
   queued: readonly TimelineEvent[];
+  /**
+   * Newer messages exist after the last one: the timeline is a window into history (a message
+   * link, catching up) that has not reached the live end yet. Paging forward joins it.
+   */
+  hasNewer: boolean;
+  /** Live events past the window, held (at most MAX_HELD) until paging forward reaches them. */
+  held: readonly TimelineEvent[];
 }
+
+/**
+ * Live events kept while a window is away from the live end. More than this and the oldest go:
+ * they were committed long before the forward page that joins the live end is read, so it has them.
+ */
+const MAX_HELD = 2000;
 
 export type TimelineAction =
   | { type: 'reset'; roomId: string }
   | { type: 'history'; roomId: string; page: HistoryPage }
   | { type: 'older'; roomId: string; page: HistoryPage }
+  /** The first page of a window into history: around a message, or from the first unread. */
+  | { type: 'window'; roomId: string; page: ContextPage }
+  /** The page after the window's last message (`hasMore`: newer ones exist still). */
+  | { type: 'newer'; roomId: string; page: HistoryPage }
   | { type: 'event'; event: TimelineEvent };
 
 export function emptyTimeline(roomId: string | null): Timeline {
@@ -42,6 +66,8 @@ export function emptyTimeline(roomId: string | null): Timeline {
     startSeq: 1,
     loaded: false,
     queued: [],
+    hasNewer: false,
+    held: [],
   };
 }
 
@@ -88,10 +114,19 @@ function applyEvent(timeline: Timeline, event: TimelineEvent): Timeline {
       messages: fromStart(timeline.messages, startSeq),
     };
   }
+  if (timeline.hasNewer) return held(timeline, event);
   const lastSeq = Math.max(timeline.lastSeq, event.seq);
   switch (event.type) {
-    case 'message.created':
-      return { ...timeline, lastSeq, messages: merge(timeline.messages, [event.message], false) };
+    case 'message.created': {
+      const { message } = event;
+      // A thread reply counts on its root; only an "also send to room" one joins the timeline.
+      const counted =
+        message.threadId === undefined
+          ? timeline.messages
+          : patch(timeline.messages, message.threadId, (root) => withThreadReply(root, message));
+      const messages = inTimeline(message) ? merge(counted, [message], false) : counted;
+      return { ...timeline, lastSeq, messages };
+    }
     case 'message.edited':
       return {
         ...timeline,
@@ -111,9 +146,29 @@ function applyEvent(timeline: Timeline, event: TimelineEvent): Timeline {
           deletedAt: event.at,
         })),
       };
-    default:
-      return { ...timeline, lastSeq };
+    default: {
+      // Reactions and pins change the message they name.
+      const change = messageChange(event);
+      if (!change) return { ...timeline, lastSeq };
+      return {
+        ...timeline,
+        lastSeq,
+        messages: patch(timeline.messages, change.messageId, change.change),
+      };
+    }
   }
+}
+
+/**
+ * A live event while the window has not reached the live end: new messages are not added (they
+ * would leave a gap); changes to the window's messages show now. All of them are applied again,
+ * in order, when the window joins the live end (each is idempotent, see message-events.ts).
+ */
+function held(timeline: Timeline, event: RoomEvent): Timeline {
+  const kept = [...timeline.held, event].slice(-MAX_HELD);
+  if (event.type === 'message.created') return { ...timeline, held: kept };
+  const changed = applyEvent({ ...timeline, hasNewer: false }, event);
+  return { ...changed, lastSeq: timeline.lastSeq, hasNewer: true, held: kept };
 }
 
 /** A page of history merged in: its messages, where the server's history starts, more or not. */
@@ -139,12 +194,45 @@ export function timelineReducer(timeline: Timeline, action: TimelineAction): Tim
         lastSeq: maxSeq(merged.messages, timeline.lastSeq),
         loaded: true,
         queued: [],
+        hasNewer: false,
+        held: [],
       };
       return timeline.queued.reduce(applyEvent, loaded);
     }
     case 'older':
       if (action.roomId !== timeline.roomId) return timeline;
       return withPage(timeline, action.page, false);
+    case 'window': {
+      if (action.roomId !== timeline.roomId) return timeline;
+      const { page } = action;
+      const merged = withPage(
+        timeline,
+        { messages: page.messages, hasMore: page.hasMoreBefore, startSeq: page.startSeq },
+        true,
+      );
+      const loaded: Timeline = {
+        ...merged,
+        lastSeq: maxSeq(merged.messages, timeline.lastSeq),
+        loaded: true,
+        queued: [],
+        hasNewer: page.hasMoreAfter,
+        held: [],
+      };
+      return timeline.queued.reduce(applyEvent, loaded);
+    }
+    case 'newer': {
+      if (action.roomId !== timeline.roomId || !timeline.hasNewer) return timeline;
+      const messages = merge(timeline.messages, action.page.messages, true);
+      const paged: Timeline = {
+        ...timeline,
+        messages: fromStart(messages, timeline.startSeq),
+        lastSeq: maxSeq(messages, timeline.lastSeq),
+        hasNewer: action.page.hasMore,
+      };
+      if (paged.hasNewer) return paged;
+      // Joined the live end: what happened meanwhile applies now, in order.
+      return timeline.held.reduce(applyEvent, { ...paged, held: [] });
+    }
     case 'event':
       if (action.event.roomId !== timeline.roomId) return timeline;
       if (!timeline.loaded) return { ...timeline, queued: [...timeline.queued, action.event] };

@@ -8,8 +8,15 @@ import type { Message } from '@confab/contracts';
 import { newClientMsgId } from './ids.js';
 import { Observable } from './observable.js';
 
+/** What makes a send a reply: quoting a message, or posting in a thread (and maybe the room). */
+export interface ReplyFields {
+  replyToId?: string | undefined;
+  threadId?: string | undefined;
+  alsoInRoom?: boolean | undefined;
+}
+
 /** A message of this device's user that the room has not confirmed yet. */
-export interface Outgoing {
+export interface Outgoing extends ReplyFields {
   clientMsgId: string;
   roomId: string;
   body: string;
@@ -30,7 +37,10 @@ const CONFIRMED_MEMORY = 500;
  * is never shown twice.
  */
 export function createOutgoingStore(client: ChatClient, me: () => string | null) {
-  const tracked = new Map<string, { roomId: string; body: string; createdAt: number }>();
+  const tracked = new Map<
+    string,
+    { roomId: string; body: string; createdAt: number } & ReplyFields
+  >();
   const firstSeen = new Map<string, number>();
   const confirmed = new Set<string>();
   /** Messages the SDK refused before queueing them (an invalid body): why, by clientMsgId. */
@@ -91,11 +101,11 @@ export function createOutgoingStore(client: ChatClient, me: () => string | null)
       if (tracked.delete(message.clientMsgId)) publish();
     },
     /** Queues a message through the SDK's outbox (sent exactly once, retried while offline). */
-    send(roomId: string, body: string): Promise<SendResult> {
+    send(roomId: string, body: string, reply: ReplyFields = {}): Promise<SendResult> {
       const clientMsgId = newClientMsgId();
-      tracked.set(clientMsgId, { roomId, body, createdAt: Date.now() });
+      tracked.set(clientMsgId, { roomId, body, createdAt: Date.now(), ...reply });
       publish();
-      const sent = client.send({ roomId, body, clientMsgId });
+      const sent = client.send({ roomId, body, clientMsgId, ...reply });
       // The outbox never held it, so no outbox event will say it failed: say it here, or it
       // would show as pending for ever.
       sent.catch((error: unknown) => {
