@@ -16,8 +16,10 @@ import type { Messages } from './services/messages.js';
 import type { Polling } from './services/poll.js';
 import type { Presence } from './services/presence.js';
 import type { Push } from './services/push.js';
+import type { Reactions } from './services/reactions.js';
 import type { Rooms } from './services/rooms.js';
 import type { Backpressure, StreamLimits } from './services/stream.js';
+import type { Threads } from './services/threads.js';
 import type { TypingService } from './services/typing.js';
 
 export interface Services {
@@ -26,6 +28,10 @@ export interface Services {
   accounts: Accounts;
   rooms: Rooms;
   messages: Messages;
+  /** Reactions and pins on messages. */
+  reactions: Reactions;
+  /** Reads around messages: threads, message links, reply quotes. */
+  threads: Threads;
   push: Push;
   /** Apps' own users: tokens minted by API key, JWTs the apps sign. */
   identity: Identity;

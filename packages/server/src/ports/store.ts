@@ -2,6 +2,7 @@ import type {
   Member,
   MemberReceipt,
   Message,
+  NotificationLevel,
   Role,
   Room,
   RoomEvent,
@@ -13,6 +14,8 @@ import type {
 import type { Observer } from '../observability/observer.js';
 import type { AccountDataStore, RetentionStore } from './data-lifecycle-store.js';
 import type { IdentityStore } from './identity-store.js';
+import type { MentionsStore, RoomLevel } from './mentions-store.js';
+import type { ReactionsStore } from './reactions-store.js';
 
 export interface UserRecord extends User {
   passwordHash: string;
@@ -74,7 +77,11 @@ export type AppendResult =
   | { status: 'created'; message: Message; event: RoomEvent }
   /** The author had sent this clientMsgId before: the first message, unchanged. */
   | { status: 'duplicate'; message: Message }
-  | { status: 'not-member' };
+  | { status: 'not-member' }
+  /** replyToId, or threadId, names no message of this room: nothing was written. */
+  | { status: 'reply-not-found' | 'thread-not-found' }
+  /** threadId names a thread reply (threads do not nest), or a deleted message: nothing written. */
+  | { status: 'thread-is-reply' | 'thread-deleted' };
 
 export type MessageChange =
   | { status: 'changed'; event: RoomEvent }
@@ -91,7 +98,10 @@ export interface Store
     ApiKeysStore,
     IdentityStore,
     RetentionStore,
-    AccountDataStore {
+    AccountDataStore,
+    ThreadsStore,
+    MentionsStore,
+    ReactionsStore {
   readonly dialect: 'sqlite' | 'postgres';
 
   createUser(user: UserRecord): Promise<'created' | 'username-taken'>;
@@ -175,9 +185,14 @@ export interface Store
     authorId: string;
     at: number;
   }): Promise<MessageChange>;
+  /**
+   * One page of the room's timeline, oldest first: older than `beforeSeq` (newest page when
+   * absent; `hasMore`: older ones exist), or newer than `afterSeq` (`hasMore`: newer ones exist).
+   * Thread-only replies are not in the timeline (the log carries them).
+   */
   history(
     roomId: string,
-    page: { beforeSeq?: number | undefined; limit: number },
+    page: { beforeSeq?: number | undefined; afterSeq?: number | undefined; limit: number },
   ): Promise<{ messages: Message[]; hasMore: boolean }>;
   eventsAfter(
     roomId: string,
@@ -194,6 +209,30 @@ export interface Store
   ping?(): Promise<void>;
   /** Hands the adapter the server's logger and metrics (group commits, pool use). */
   observe?(observer: Observer): void;
+}
+
+/** Reads of threads and message links (adapters/kysely/threads.ts); reactions attached. */
+export interface ThreadsStore {
+  /**
+   * A thread's root and one page of its replies, oldest first (`hasMore`: older replies exist).
+   * A message without replies is a thread with none; a thread reply has no thread of its own.
+   */
+  thread(
+    roomId: string,
+    threadId: string,
+    page: { beforeSeq?: number | undefined; limit: number },
+  ): Promise<{ root: Message; replies: Message[]; hasMore: boolean } | 'not-found' | 'is-reply'>;
+  /**
+   * The timeline around a message: up to `limit` before it and `limit` after it, oldest first,
+   * it included. Around a thread-only reply, the timeline around its root.
+   */
+  context(
+    roomId: string,
+    messageId: string,
+    limit: number,
+  ): Promise<{ messages: Message[]; hasMoreBefore: boolean; hasMoreAfter: boolean } | undefined>;
+  /** The room's messages with these ids, in seq order; ids of no message there are left out. */
+  messagesByIds(roomId: string, messageIds: readonly string[]): Promise<Message[]>;
 }
 
 export interface VapidKeys {
@@ -226,7 +265,8 @@ export interface NotificationTarget {
   userId: string;
   username: string;
   displayName: string;
-  muted: boolean;
+  /** Their notification level for the room ('all' when they set none). */
+  level: NotificationLevel;
   /** Whether a live session of theirs (see pushSubscriptionsOf) has a push subscription. */
   subscribed: boolean;
 }
@@ -250,8 +290,13 @@ export interface NotificationsStore {
     userIds: readonly string[],
     activeSince: number,
   ): Promise<PushSubscriptionRecord[]>;
+  /** Muted is the 'mentions' level, unmuted 'all'. */
   setRoomMuted(roomId: string, userId: string, muted: boolean): Promise<void>;
-  /** The rooms the user is in and has muted. */
+  /** 'all' removes the member's row (no row is 'all'). */
+  setRoomLevel(roomId: string, userId: string, level: NotificationLevel): Promise<void>;
+  /** The rooms the user is in whose level is not 'all', by room id. */
+  roomLevelsOf(userId: string): Promise<RoomLevel[]>;
+  /** The rooms the user is in and has muted: any level but 'all'. */
   mutedRoomsOf(userId: string): Promise<string[]>;
   /** Every member of the room but `exceptUserId`: one query, as it runs for every message. */
   notificationTargets(
@@ -260,17 +305,26 @@ export interface NotificationsStore {
     activeSince: number,
   ): Promise<NotificationTarget[]>;
   /**
-   * The members of these rooms who did not mute the room and have a push subscription on a
-   * session active since `activeSince`, authors included (one query serves a burst of messages
-   * in several rooms by several authors), by room then user. Runs for every burst when no
-   * webhook is registered, so it starts from the (few) subscriptions rather than every member.
+   * The members of these rooms whose level is not 'none' and who have a push subscription on a
+   * session active since `activeSince`, with their level ('mentions' members are notified only
+   * of messages that name them), authors included (one query serves a burst of messages in
+   * several rooms by several authors), by room then user. Runs for every burst when no webhook
+   * is registered, so it starts from the (few) subscriptions rather than every member.
    */
   pushTargets(
     roomIds: readonly string[],
     activeSince: number,
-  ): Promise<{ roomId: string; userId: string }[]>;
+  ): Promise<{ roomId: string; userId: string; level: NotificationLevel }[]>;
   /** Messages by others after the member's read marker; undefined when not a member. */
   unreadCount(roomId: string, userId: string): Promise<number | undefined>;
+  /**
+   * What a closing push window checks, in one query: the member's unread count (as
+   * unreadCount), read marker and current level; undefined when not a member.
+   */
+  pushCheck(
+    roomId: string,
+    userId: string,
+  ): Promise<{ unread: number; lastReadSeq: number; level: NotificationLevel } | undefined>;
   /** Refused when `max` webhooks are registered already. */
   createWebhook(webhook: WebhookRecord, max: number): Promise<'created' | 'limit-reached'>;
   webhooks(): Promise<WebhookRecord[]>;

@@ -1,10 +1,16 @@
 import {
+  ByIdsInput,
+  ContextInput,
   DeleteInput,
   EditInput,
   EventsAfterInput,
   HistoryInput,
   MarkReadInput,
+  PinInput,
+  ReactInput,
+  RoomRef,
   SendInput,
+  ThreadInput,
 } from '@confab/contracts';
 import { authedProcedure, router } from '../trpc.js';
 
@@ -27,6 +33,27 @@ export const messageRouter = router({
   eventsAfter: authedProcedure
     .input(EventsAfterInput)
     .query(({ ctx, input }) => ctx.services.messages.eventsAfter(ctx.auth, input)),
+  // Reads around messages (services/threads.ts): members only.
+  thread: authedProcedure
+    .input(ThreadInput)
+    .query(({ ctx, input }) => ctx.services.threads.thread(ctx.auth, input)),
+  context: authedProcedure
+    .input(ContextInput)
+    .query(({ ctx, input }) => ctx.services.threads.context(ctx.auth, input)),
+  byIds: authedProcedure
+    .input(ByIdsInput)
+    .query(({ ctx, input }) => ctx.services.threads.byIds(ctx.auth, input)),
+  react: authedProcedure
+    .meta({ rateLimit: 'own' }) // the send bucket (reactions service)
+    .input(ReactInput)
+    .mutation(({ ctx, input }) => ctx.services.reactions.react(ctx.auth, input)),
+  pin: authedProcedure
+    .meta({ rateLimit: 'own' }) // the send bucket (reactions service)
+    .input(PinInput)
+    .mutation(({ ctx, input }) => ctx.services.reactions.pin(ctx.auth, input)),
+  pins: authedProcedure
+    .input(RoomRef)
+    .query(({ ctx, input }) => ctx.services.reactions.pins(ctx.auth, input)),
   markRead: authedProcedure
     .input(MarkReadInput)
     .mutation(({ ctx, input }) => ctx.services.messages.markRead(ctx.auth, input)),

@@ -20,8 +20,10 @@ import { createPolling, type PollingOptions } from './poll.js';
 import { createPresence } from './presence.js';
 import { createPush } from './push.js';
 import { createRateLimiter, createRedisRateLimiter } from './rate-limit.js';
+import { createReactions } from './reactions.js';
 import { createRooms } from './rooms.js';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream.js';
+import { createThreads } from './threads.js';
 import { createTyping } from './typing.js';
 
 export interface ServicesConfig {
@@ -83,6 +85,7 @@ export function createServices(
   );
   const notifier = deps.notifier ?? notify;
   const accounts = createAccounts({ store, bus, now, log });
+  const messages = createMessages({ store, bus, rooms, sendLimiter, notifier, now, metrics });
   const identity = createIdentity({
     store,
     bus,
@@ -96,7 +99,9 @@ export function createServices(
     accounts: withExpiringSessions(accounts, identity, now),
     identity,
     rooms,
-    messages: createMessages({ store, bus, rooms, sendLimiter, notifier, now, metrics }),
+    messages,
+    reactions: createReactions({ store, rooms, takeWriteToken: messages.takeWriteToken, now }),
+    threads: createThreads({ store, rooms }),
     push: createPush({ store, bus, rooms, notifier, apiKeys: config.apiKeys ?? [], now }),
     polling: createPolling({ store, bus, presence, streamLimits, metrics, ...config.polling }),
     presence,

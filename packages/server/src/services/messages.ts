@@ -7,6 +7,7 @@ import type { MessageChange, Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
 import { newTimeOrderedId } from './crypto.js';
 import type { RateLimiter } from './rate-limit.js';
+import { checkAlsoInRoom, replyRefusal } from './reply-refusals.js';
 import type { Rooms } from './rooms.js';
 
 export function createMessages(deps: {
@@ -44,11 +45,21 @@ export function createMessages(deps: {
   }
 
   return {
+    /** The send bucket, which other writes to a room's log (reactions, pins) draw from too. */
+    takeWriteToken,
     /** Resolves only after the message is committed; a repeated clientMsgId returns the first. */
     async send(
       auth: Authenticated,
-      input: { roomId: string; clientMsgId: string; body: string },
+      input: {
+        roomId: string;
+        clientMsgId: string;
+        body: string;
+        replyToId?: string | undefined;
+        threadId?: string | undefined;
+        alsoInRoom?: boolean | undefined;
+      },
     ): Promise<SendResult> {
+      checkAlsoInRoom(input); // before any token is taken
       // Membership is checked by the transaction that stores the message (it has to be, as a
       // member may be removed at any moment), so the common case asks the store once. Only a
       // refused send looks further, to say why: a non-member hears that before any rate limit.
@@ -67,6 +78,9 @@ export function createMessages(deps: {
         clientMsgId: input.clientMsgId,
         body: input.body,
         at,
+        replyToId: input.replyToId,
+        threadId: input.threadId,
+        alsoInRoom: input.alsoInRoom,
       });
       if (result.status === 'not-member') {
         // Nothing was written: the token goes back.
@@ -82,6 +96,11 @@ export function createMessages(deps: {
           ERROR_CODES.CONFLICT,
           `clientMsgId ${input.clientMsgId} was already used for a message in another room`,
         );
+      }
+      if (result.status !== 'created' && result.status !== 'duplicate') {
+        // A reply or thread the store refused: nothing was written, the token goes back.
+        await sendLimiter.giveBack(auth.user.id);
+        throw replyRefusal(result);
       }
       if (result.status === 'created') {
         // Before the publish: the in-process bus delivers within it.
@@ -115,13 +134,19 @@ export function createMessages(deps: {
 
     async history(
       auth: Authenticated,
-      input: { roomId: string; beforeSeq?: number | undefined; limit: number },
+      input: {
+        roomId: string;
+        beforeSeq?: number | undefined;
+        afterSeq?: number | undefined;
+        limit: number;
+      },
     ) {
       await rooms.requireMember(auth, input.roomId);
       // Read after the page: retention may cut the log in between, and a start read later
       // never claims more history than the page shows (see HistoryPage.startSeq).
       const page = await store.history(input.roomId, {
         beforeSeq: input.beforeSeq,
+        afterSeq: input.afterSeq,
         limit: input.limit,
       });
       return { ...page, startSeq: await store.historyStart(input.roomId) };

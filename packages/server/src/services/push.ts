@@ -5,6 +5,7 @@ import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
 import { createApiKeyCheck } from './api-keys.js';
 import { newId } from './crypto.js';
+import { replyRefusal } from './reply-refusals.js';
 import type { Rooms } from './rooms.js';
 
 /**
@@ -63,6 +64,8 @@ export function createPush(deps: {
           `clientMsgId ${input.clientMsgId} was already used in another room`,
         );
       }
+      // The push API sends no replies; the store refuses only those.
+      if (result.status !== 'created' && result.status !== 'duplicate') throw replyRefusal(result);
       if (result.status === 'created') {
         await rooms.publish([result.event]);
         notifier.messageCreated(result.message);

@@ -4,9 +4,12 @@ import type { Observer } from '../../observability/observer.js';
 import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
 import { createAppendBatcher } from './append-batch.js';
 import { appendEvent } from './log.js';
+import { insertMentions } from './mentions.js';
 import { attachReactions } from './reactions.js';
 import { createdMessage, isUniqueViolation, toEvent, toMessage } from './rows.js';
 import type { Database } from './schema.js';
+import { checkReplyAndThread } from './thread-append.js';
+import { inTimeline } from './timeline.js';
 
 type MessagesPart = Pick<
   Store,
@@ -62,6 +65,8 @@ export function messagesStore(
           .where('user_id', '=', m.authorId)
           .executeTakeFirst();
         if (!member) return { status: 'not-member' };
+        const refusal = await checkReplyAndThread(tx, m);
+        if (refusal) return refusal;
         let created: ReturnType<typeof createdMessage> | undefined;
         await appendEvent(
           tx,
@@ -76,6 +81,7 @@ export function messagesStore(
         if (!created) throw new Error('unreachable: appendEvent builds the message');
         const { message, event, messageRow } = created;
         await tx.insertInto('messages').values(messageRow).execute();
+        if (message.mentions || message.mentionsRoom) await insertMentions(tx, [message]);
         return { status: 'created', message, event };
       });
     } catch (error) {
@@ -89,8 +95,13 @@ export function messagesStore(
     }
   }
 
+  const batched = createAppendBatcher(db, dialect, appendOne, observed);
+
   return {
-    appendMessage: createAppendBatcher(db, dialect, appendOne, observed),
+    // Replies and thread replies check other rows (and move a thread's root) in their own
+    // transaction; plain sends, the common case, keep the group commit.
+    appendMessage: (m) =>
+      m.replyToId !== undefined || m.threadId !== undefined ? appendOne(m) : batched(m),
     async editMessage(change) {
       return db.transaction().execute(async (tx) => {
         const row = await changeableMessage(tx, change);
@@ -124,9 +135,12 @@ export function messagesStore(
         if (typeof row === 'string') return { status: row };
         await tx
           .updateTable('messages')
-          .set({ body: '', deleted_at: change.at })
+          // A tombstone is not pinned (its reactions go below, once the room is locked).
+          .set({ body: '', deleted_at: change.at, pinned_by: null, pinned_at: null })
           .where('id', '=', row.id)
           .execute();
+        // A deleted message leaves everyone's mentions view.
+        await tx.deleteFrom('mentions').where('message_id', '=', row.id).execute();
         // A deleted body must not come back through "events after seq": rewrite the log
         // entries that carried it (the creation and any edits) to the tombstone.
         const carriers = await tx
@@ -134,6 +148,8 @@ export function messagesStore(
           .select(['seq', 'payload'])
           .where('room_id', '=', change.roomId)
           .where('message_id', '=', row.id)
+          // Reaction and pin entries carry no text: they stay as they are.
+          .where('type', 'in', ['message.created', 'message.edited'])
           .execute();
         for (const carrier of carriers) {
           const scrubbed = toEvent(carrier);
@@ -163,11 +179,30 @@ export function messagesStore(
           }),
           row.id,
         );
+        // After appendEvent took the room's lock, which a reaction change takes first: one
+        // that committed before this point is removed here, a later one finds the tombstone.
+        await tx.deleteFrom('reactions').where('message_id', '=', row.id).execute();
         return { status: 'changed' as const, event };
       });
     },
     async history(roomId, page) {
-      let q = db.selectFrom('messages').selectAll().where('room_id', '=', roomId);
+      let q = db
+        .selectFrom('messages')
+        .selectAll()
+        .where('room_id', '=', roomId)
+        .where(inTimeline());
+      if (page.afterSeq !== undefined) {
+        // Forward from a message link's context: one more than asked tells whether newer exist.
+        const newer = await q
+          .where('seq', '>', page.afterSeq)
+          .orderBy('seq', 'asc')
+          .limit(page.limit + 1)
+          .execute();
+        return {
+          messages: await attachReactions(db, newer.slice(0, page.limit).map(toMessage)),
+          hasMore: newer.length > page.limit,
+        };
+      }
       if (page.beforeSeq !== undefined) q = q.where('seq', '<', page.beforeSeq);
       // One more than asked tells whether an older page exists.
       const rows = await q

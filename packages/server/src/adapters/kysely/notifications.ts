@@ -1,4 +1,6 @@
+import type { NotificationLevel } from '@confab/contracts';
 import type { Kysely, Selectable } from 'kysely';
+import type { RoomLevel } from '../../ports/mentions-store.js';
 import type {
   NotificationsStore,
   PushSubscriptionRecord,
@@ -6,6 +8,7 @@ import type {
   WebhookRecord,
 } from '../../ports/store.js';
 import type { Database } from './schema.js';
+import { inTimeline } from './timeline.js';
 
 /** The key of the single VAPID key row. */
 const VAPID_ROW = 'default';
@@ -25,7 +28,28 @@ function toWebhook(row: Selectable<Database['webhooks']>): WebhookRecord {
   return { id: row.id, url: row.url, secret: row.secret, createdAt: Number(row.created_at) };
 }
 
+/** A room_mutes level as stored; anything unexpected reads as the quieter 'none'. */
+function storedLevel(level: string): RoomLevel['level'] {
+  return level === 'mentions' ? 'mentions' : 'none';
+}
+
 export function notificationsStore(db: Kysely<Database>): NotificationsStore {
+  async function setRoomLevel(roomId: string, userId: string, level: NotificationLevel) {
+    if (level === 'all') {
+      await db
+        .deleteFrom('room_mutes')
+        .where('room_id', '=', roomId)
+        .where('user_id', '=', userId)
+        .execute();
+      return;
+    }
+    await db
+      .insertInto('room_mutes')
+      .values({ room_id: roomId, user_id: userId, level })
+      .onConflict((oc) => oc.columns(['room_id', 'user_id']).doUpdateSet({ level }))
+      .execute();
+  }
+
   async function storedVapidKeys(): Promise<VapidKeys | undefined> {
     const row = await db
       .selectFrom('vapid_keys')
@@ -33,6 +57,39 @@ export function notificationsStore(db: Kysely<Database>): NotificationsStore {
       .where('id', '=', VAPID_ROW)
       .executeTakeFirst();
     return row ? { publicKey: row.public_key, privateKey: row.private_key } : undefined;
+  }
+
+  /** Unread count, read marker and level in one query (see NotificationsStore.pushCheck). */
+  async function pushCheck(
+    roomId: string,
+    userId: string,
+  ): ReturnType<NotificationsStore['pushCheck']> {
+    const row = await db
+      .selectFrom('members as m')
+      .leftJoin('room_mutes as r', (join) =>
+        join.onRef('r.room_id', '=', 'm.room_id').onRef('r.user_id', '=', 'm.user_id'),
+      )
+      .select(['m.last_read_seq', 'r.level'])
+      .select((eb) =>
+        eb
+          .selectFrom('messages as x')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('x.room_id', '=', 'm.room_id')
+          .whereRef('x.seq', '>', 'm.last_read_seq')
+          .where('x.deleted_at', 'is', null)
+          .where('x.author_id', '<>', userId)
+          .where(inTimeline('x')) // thread-only replies are not unread in the room
+          .as('unread'),
+      )
+      .where('m.room_id', '=', roomId)
+      .where('m.user_id', '=', userId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      unread: Number(row.unread ?? 0),
+      lastReadSeq: Number(row.last_read_seq),
+      level: row.level === null ? 'all' : storedLevel(row.level),
+    };
   }
 
   return {
@@ -101,20 +158,24 @@ export function notificationsStore(db: Kysely<Database>): NotificationsStore {
       return rows.map(toSubscription);
     },
 
-    async setRoomMuted(roomId, userId, muted) {
-      if (muted) {
-        await db
-          .insertInto('room_mutes')
-          .values({ room_id: roomId, user_id: userId })
-          .onConflict((oc) => oc.columns(['room_id', 'user_id']).doNothing())
-          .execute();
-      } else {
-        await db
-          .deleteFrom('room_mutes')
-          .where('room_id', '=', roomId)
-          .where('user_id', '=', userId)
-          .execute();
-      }
+    setRoomMuted(roomId, userId, muted) {
+      return setRoomLevel(roomId, userId, muted ? 'mentions' : 'all');
+    },
+
+    setRoomLevel,
+
+    async roomLevelsOf(userId) {
+      // Only rooms the user is still in, as mutedRoomsOf.
+      const rows = await db
+        .selectFrom('room_mutes as r')
+        .innerJoin('members as m', (join) =>
+          join.onRef('m.room_id', '=', 'r.room_id').onRef('m.user_id', '=', 'r.user_id'),
+        )
+        .select(['r.room_id', 'r.level'])
+        .where('r.user_id', '=', userId)
+        .orderBy('r.room_id')
+        .execute();
+      return rows.map((r) => ({ roomId: r.room_id, level: storedLevel(r.level) }));
     },
 
     async mutedRoomsOf(userId) {
@@ -138,7 +199,7 @@ export function notificationsStore(db: Kysely<Database>): NotificationsStore {
         .leftJoin('room_mutes as r', (join) =>
           join.onRef('r.room_id', '=', 'm.room_id').onRef('r.user_id', '=', 'm.user_id'),
         )
-        .select(['m.user_id', 'u.username', 'u.display_name', 'r.user_id as muted_by'])
+        .select(['m.user_id', 'u.username', 'u.display_name', 'r.level'])
         .select((eb) =>
           eb
             .exists(
@@ -160,7 +221,7 @@ export function notificationsStore(db: Kysely<Database>): NotificationsStore {
         userId: r.user_id,
         username: r.username,
         displayName: r.display_name,
-        muted: r.muted_by !== null,
+        level: r.level === null ? ('all' as const) : storedLevel(r.level),
         // PostgreSQL answers EXISTS with a boolean, SQLite with 1 or 0.
         subscribed: Boolean(Number(r.subscribed)),
       }));
@@ -177,35 +238,26 @@ export function notificationsStore(db: Kysely<Database>): NotificationsStore {
         .leftJoin('room_mutes as r', (join) =>
           join.onRef('r.room_id', '=', 'm.room_id').onRef('r.user_id', '=', 'm.user_id'),
         )
-        .select(['m.room_id', 'm.user_id'])
+        .select(['m.room_id', 'm.user_id', 'r.level'])
         .distinct()
         .where('s.revoked_at', 'is', null)
         .where('s.last_seen_at', '>=', activeSince)
-        .where('r.user_id', 'is', null)
+        .where((eb) => eb.or([eb('r.level', 'is', null), eb('r.level', '<>', 'none')]))
         .orderBy('m.room_id')
         .orderBy('m.user_id')
         .execute();
-      return rows.map((r) => ({ roomId: r.room_id, userId: r.user_id }));
+      return rows.map((r) => ({
+        roomId: r.room_id,
+        userId: r.user_id,
+        level: r.level === null ? ('all' as const) : storedLevel(r.level),
+      }));
     },
 
     async unreadCount(roomId, userId) {
-      const row = await db
-        .selectFrom('members as m')
-        .select((eb) =>
-          eb
-            .selectFrom('messages as x')
-            .select(eb.fn.countAll<number>().as('n'))
-            .whereRef('x.room_id', '=', 'm.room_id')
-            .whereRef('x.seq', '>', 'm.last_read_seq')
-            .where('x.deleted_at', 'is', null)
-            .where('x.author_id', '<>', userId)
-            .as('unread'),
-        )
-        .where('m.room_id', '=', roomId)
-        .where('m.user_id', '=', userId)
-        .executeTakeFirst();
-      return row ? Number(row.unread ?? 0) : undefined;
+      return (await pushCheck(roomId, userId))?.unread;
     },
+
+    pushCheck,
 
     async createWebhook(webhook, max) {
       return db.transaction().execute(async (tx) => {

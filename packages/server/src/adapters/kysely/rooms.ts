@@ -5,6 +5,7 @@ import type { MembershipRecord, Store } from '../../ports/store.js';
 import { appendEvent } from './log.js';
 import { isUniqueViolation, toMember, toMessage, toRoom, toUser } from './rows.js';
 import type { Database } from './schema.js';
+import { inTimeline } from './timeline.js';
 
 function toMembership(
   row: Pick<Database['members'], 'room_id' | 'user_id' | 'role' | 'joined_at' | 'last_read_seq'>,
@@ -202,12 +203,14 @@ export function roomsStore(db: Kysely<Database>): RoomsPart {
             .whereRef('x.seq', '>', 'm.last_read_seq')
             .where('x.deleted_at', 'is', null)
             .where('x.author_id', '<>', userId)
+            .where(inTimeline('x')) // thread-only replies are not unread in the room
             .as('unread'),
           eb
             .selectFrom('messages as x')
             .select('x.id')
             .whereRef('x.room_id', '=', 'r.id')
             .where('x.deleted_at', 'is', null)
+            .where(inTimeline('x'))
             .orderBy('x.seq', 'desc')
             .limit(1)
             .as('last_message_id'),

@@ -19,13 +19,17 @@ import { accountDataStore } from './account-data.js';
 import { accountsStore } from './accounts.js';
 import { apiKeysStore } from './api-keys.js';
 import { identityStore } from './identity.js';
+import { mentionsStore } from './mentions.js';
 import { messagesStore } from './messages.js';
 import { migrateToLatest } from './migrations.js';
 import { notificationsStore } from './notifications.js';
 import { outboxStore } from './outbox.js';
+import { pinsStore } from './pins.js';
+import { reactionsStore } from './reactions.js';
 import { retentionStore } from './retention.js';
 import { roomsStore } from './rooms.js';
 import type { Database } from './schema.js';
+import { threadsStore } from './threads.js';
 
 export interface StoreOptions {
   /** Hears every SQL statement the store runs (query logging, and tests that count them). */
@@ -52,6 +56,10 @@ function assemble(
     ...identityStore(db),
     ...retentionStore(db),
     ...accountDataStore(db),
+    ...mentionsStore(db),
+    ...threadsStore(db),
+    ...reactionsStore(db),
+    ...pinsStore(db),
     close: () => db.destroy(),
     async ping() {
       await sql`select 1`.execute(db);

@@ -1,0 +1,84 @@
+import type { Kysely } from 'kysely';
+import type { ThreadsStore } from '../../ports/store.js';
+import { toMessage } from './rows.js';
+import type { Database } from './schema.js';
+import { inTimeline } from './timeline.js';
+
+/** Threads, message links and reply quotes: reads of the messages table. */
+export function threadsStore(db: Kysely<Database>): ThreadsStore {
+  const messageOf = (roomId: string, messageId: string) =>
+    db
+      .selectFrom('messages')
+      .selectAll()
+      .where('id', '=', messageId)
+      .where('room_id', '=', roomId)
+      .executeTakeFirst();
+
+  return {
+    async thread(roomId, threadId, page) {
+      const root = await messageOf(roomId, threadId);
+      if (!root) return 'not-found';
+      if (root.thread_id !== null) return 'is-reply';
+      let q = db
+        .selectFrom('messages')
+        .selectAll()
+        .where('thread_id', '=', threadId)
+        .where('room_id', '=', roomId);
+      if (page.beforeSeq !== undefined) q = q.where('seq', '<', page.beforeSeq);
+      // Newest page first, like history; one more than asked tells whether older replies exist.
+      const rows = await q
+        .orderBy('seq', 'desc')
+        .limit(page.limit + 1)
+        .execute();
+      return {
+        root: toMessage(root),
+        replies: rows.slice(0, page.limit).reverse().map(toMessage),
+        hasMore: rows.length > page.limit,
+      };
+    },
+
+    async context(roomId, messageId, limit) {
+      let target = await messageOf(roomId, messageId);
+      // A thread-only reply is not in the timeline: show where its thread starts.
+      if (target && target.thread_id !== null && Number(target.also_in_room) !== 1) {
+        target = await messageOf(roomId, target.thread_id);
+      }
+      if (!target) return undefined;
+      const timeline = db
+        .selectFrom('messages')
+        .selectAll()
+        .where('room_id', '=', roomId)
+        .where(inTimeline());
+      const [before, after] = await Promise.all([
+        timeline
+          .where('seq', '<', target.seq)
+          .orderBy('seq', 'desc')
+          .limit(limit + 1)
+          .execute(),
+        timeline
+          .where('seq', '>', target.seq)
+          .orderBy('seq', 'asc')
+          .limit(limit + 1)
+          .execute(),
+      ]);
+      return {
+        messages: [...before.slice(0, limit).reverse(), target, ...after.slice(0, limit)].map(
+          toMessage,
+        ),
+        hasMoreBefore: before.length > limit,
+        hasMoreAfter: after.length > limit,
+      };
+    },
+
+    async messagesByIds(roomId, messageIds) {
+      const rows = await db
+        .selectFrom('messages')
+        .selectAll()
+        .where('room_id', '=', roomId)
+        .where('id', 'in', [...new Set(messageIds)])
+        .orderBy('seq')
+        .execute();
+      return rows.map(toMessage);
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { ERROR_CODES } from '@confab/contracts';
+import { AppError } from '../errors.js';
+import type { AppendResult } from '../ports/store.js';
+
+type ReplyRefusal = Extract<
+  AppendResult,
+  { status: 'reply-not-found' | 'thread-not-found' | 'thread-is-reply' | 'thread-deleted' }
+>;
+
+/** The store refused a reply or thread reply (nothing was written): what the sender hears. */
+export function replyRefusal(result: ReplyRefusal): AppError {
+  switch (result.status) {
+    case 'reply-not-found':
+      return new AppError(
+        ERROR_CODES.MESSAGE_NOT_FOUND,
+        'The message replied to is not in this room',
+      );
+    case 'thread-not-found':
+      return new AppError(
+        ERROR_CODES.MESSAGE_NOT_FOUND,
+        "The thread's message is not in this room",
+      );
+    case 'thread-is-reply':
+      return new AppError(
+        ERROR_CODES.CONFLICT,
+        "A thread reply has no thread of its own: reply in its root's thread",
+      );
+    case 'thread-deleted':
+      return new AppError(ERROR_CODES.CONFLICT, "The thread's message was deleted");
+  }
+}
+
+/** "Also send to room" is a choice of a thread reply: without a thread it means nothing. */
+export function checkAlsoInRoom(input: {
+  threadId?: string | undefined;
+  alsoInRoom?: boolean | undefined;
+}) {
+  if (input.alsoInRoom && input.threadId === undefined) {
+    throw new AppError(ERROR_CODES.VALIDATION, 'alsoInRoom needs a threadId', {
+      issues: [
+        { path: 'alsoInRoom', message: 'alsoInRoom is for thread replies: give a threadId' },
+      ],
+    });
+  }
+}
