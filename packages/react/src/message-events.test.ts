@@ -28,10 +28,16 @@ const created = (m: Message): RoomEvent => ({
   ...base(m.seq, m.authorId),
   message: m,
 });
-const reaction = (seq: number, actorId: string, emoji: string, on: boolean): RoomEvent => ({
+const reaction = (
+  seq: number,
+  actorId: string,
+  emoji: string,
+  on: boolean,
+  messageId = 'm1',
+): RoomEvent => ({
   type: on ? 'reaction.added' : 'reaction.removed',
   ...base(seq, actorId),
-  messageId: 'm1',
+  messageId,
   emoji,
 });
 const pin = (seq: number, actorId: string, pinned: boolean): RoomEvent => ({
@@ -168,7 +174,7 @@ describe('thread view', () => {
       { type: 'event', event: created(message(3)) },
       { type: 'event', event: created(message(4, { threadId: 'other' })) },
       { type: 'event', event: created(reply(5)) },
-      { type: 'event', event: { ...reaction(6, 'alice', '🎉', true), messageId: 'm5' } },
+      { type: 'event', event: reaction(6, 'alice', '🎉', true, 'm5') },
       { type: 'event', event: pin(7, 'alice', true) },
     );
     expect(v.replies.map((m) => m.id)).toEqual(['m2', 'm5']);

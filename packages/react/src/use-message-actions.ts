@@ -17,6 +17,12 @@ export interface MessageActions {
   remove(messageId: string): Promise<void>;
   /** Call on each keystroke: others see "typing" (the SDK throttles it). */
   typing(): void;
+  /** Sends like `send`, quoting `replyToId` (a message of this room) above the text. */
+  reply(replyToId: string, body: string): void;
+  /** Adds (`on`) or takes back the user's `emoji` reaction; rejects with the server's refusal. */
+  react(messageId: string, emoji: string, on: boolean): Promise<void>;
+  /** Pins or unpins the message in the room; rejects with the server's refusal. */
+  pin(messageId: string, pinned: boolean): Promise<void>;
 }
 
 // The outcome of a send shows in the message's status; the promise itself is not needed.
@@ -41,6 +47,15 @@ export function useMessageActions(roomId: string): MessageActions {
         await client.api.message.delete.mutate({ roomId, messageId });
       },
       typing: () => client.typing(roomId),
+      reply: (replyToId, body) => {
+        store.outgoing.send(roomId, body, { replyToId }).catch(ignore);
+      },
+      react: async (messageId, emoji, on) => {
+        await client.api.message.react.mutate({ roomId, messageId, emoji, on });
+      },
+      pin: async (messageId, pinned) => {
+        await client.api.message.pin.mutate({ roomId, messageId, pinned });
+      },
     }),
     [client, store, roomId],
   );
