@@ -10,6 +10,7 @@ import {
   useSyncExternalStore,
 } from 'react';
 import { type ChatMessage, mergeOutgoing } from './chat-message.js';
+import { loadStart, type MessagesStart, NEWEST, startKey } from './history-window.js';
 import { useChatContext } from './provider.js';
 import { emptyTimeline, type Timeline, timelineReducer } from './timeline.js';
 
@@ -18,6 +19,11 @@ export interface UseMessagesOptions {
   firstPageSize?: number;
   /** Messages per older page. @default 100 (the most the server gives) */
   olderPageSize?: number;
+  /**
+   * Where the conversation opens (see MessagesStart); null holds off loading until it is known
+   * (e.g. until the read marker is). A new value reloads there. @default { at: 'newest' }
+   */
+  start?: MessagesStart | null;
 }
 
 export interface UseMessages {
@@ -38,6 +44,15 @@ export interface UseMessages {
   lastSeq: number;
   /** Loads the page before the first message (one load at a time). */
   loadOlder(): Promise<void>;
+  /** Where this view was loaded from: `start`, or where jumpTo() last went. */
+  start: MessagesStart;
+  /** Newer messages exist after the last one: a window that has not reached the live end. */
+  hasNewer: boolean;
+  loadingNewer: boolean;
+  /** Loads the page after the last message of a window (one load at a time). */
+  loadNewer(): Promise<void>;
+  /** Loads the conversation again from elsewhere (the newest messages, the first unread). */
+  jumpTo(start: MessagesStart): void;
 }
 
 /**
@@ -57,19 +72,32 @@ export function useMessages(roomId: string, options: UseMessagesOptions = {}): U
   const current = useRef(timeline);
   current.current = timeline;
   const loading = useRef(false);
+  const [loadingNewer, setLoadingNewer] = useState(false);
+  const loadingNewerRef = useRef(false);
+  // A jump wins over the given start until the given start changes.
+  const given = options.start === undefined ? NEWEST : options.start;
+  const givenKey = given === null ? null : startKey(given);
+  const [jumped, setJumped] = useState<{ start: MessagesStart; over: string | null; n: number }>();
+  const start = jumped && jumped.over === givenKey ? jumped.start : given;
+  const loadKey = start === null ? null : `${startKey(start)}#${jumped?.n ?? 0}`;
+  const startRef = useRef(start);
+  startRef.current = start;
+  const contextSize = firstPageSize;
 
   useEffect(() => {
     dispatch({ type: 'reset', roomId });
     setError(null);
+    const from = startRef.current;
+    if (loadKey === null || from === null) return;
     let cancelled = false;
     // Listen first, then read: an event committed in between is queued, never missed.
     const stop = client.on('event', (event) => {
       if (('seq' in event || event.type === 'history.truncated') && event.roomId === roomId)
         dispatch({ type: 'event', event });
     });
-    client.api.message.history.query({ roomId, limit: firstPageSize }).then(
-      (page) => {
-        if (!cancelled) dispatch({ type: 'history', roomId, page });
+    loadStart(client, roomId, from, { firstPageSize, contextSize }).then(
+      (action) => {
+        if (!cancelled) dispatch(action);
       },
       (err: unknown) => {
         if (!cancelled) setError(errorMessageOf(err));
@@ -79,7 +107,7 @@ export function useMessages(roomId: string, options: UseMessagesOptions = {}): U
       cancelled = true;
       stop();
     };
-  }, [client, roomId, firstPageSize]);
+  }, [client, roomId, firstPageSize, contextSize, loadKey]);
 
   const loadOlder = useCallback(async (): Promise<void> => {
     const { messages, hasMore, loaded } = current.current;
@@ -102,6 +130,32 @@ export function useMessages(roomId: string, options: UseMessagesOptions = {}): U
     }
   }, [client, roomId, olderPageSize]);
 
+  const loadNewer = useCallback(async (): Promise<void> => {
+    const { messages, hasNewer, loaded } = current.current;
+    const last = messages.at(-1);
+    if (!loaded || !hasNewer || !last || loadingNewerRef.current) return;
+    loadingNewerRef.current = true;
+    setLoadingNewer(true);
+    try {
+      const page = await client.api.message.history.query({
+        roomId,
+        afterSeq: last.seq,
+        limit: olderPageSize,
+      });
+      dispatch({ type: 'newer', roomId, page });
+    } catch (err) {
+      setError(errorMessageOf(err));
+    } finally {
+      loadingNewerRef.current = false;
+      setLoadingNewer(false);
+    }
+  }, [client, roomId, olderPageSize]);
+
+  const jumpTo = useCallback(
+    (to: MessagesStart) => setJumped((j) => ({ start: to, over: givenKey, n: (j?.n ?? 0) + 1 })),
+    [givenKey],
+  );
+
   const meId = user?.id ?? null;
   const messages = useMemo(
     () => mergeOutgoing(roomId, timeline.messages, outgoing, meId),
@@ -117,5 +171,10 @@ export function useMessages(roomId: string, options: UseMessagesOptions = {}): U
     error,
     lastSeq: timeline.lastSeq,
     loadOlder,
+    start: start ?? NEWEST,
+    hasNewer: timeline.hasNewer,
+    loadingNewer,
+    loadNewer,
+    jumpTo,
   };
 }
