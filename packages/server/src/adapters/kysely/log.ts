@@ -19,6 +19,21 @@ export async function nextSeq(tx: Tx, roomId: string, at: number): Promise<numbe
   return Number(row.last_seq);
 }
 
+/**
+ * Takes the room row's write lock without moving anything (a no-op UPDATE). Writes that also
+ * lock a message row (edits, deletes, a thread reply moving its root's summary) take the room's
+ * lock first, as nextSeq would later: one lock order everywhere, so on PostgreSQL they queue
+ * instead of deadlocking. False when there is no such room.
+ */
+export async function lockRoom(tx: Tx, roomId: string): Promise<boolean> {
+  const result = await tx
+    .updateTable('rooms')
+    .set((eb) => ({ last_seq: eb.ref('last_seq') }))
+    .where('id', '=', roomId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 /** Appends one entry to the room's log; build() receives the seq it will have. */
 export async function appendEvent<E extends RoomEvent>(
   tx: Tx,

@@ -1,7 +1,7 @@
 import { LIMITS, type Message, type Reaction } from '@confab/contracts';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { ReactionsStore } from '../../ports/reactions-store.js';
-import { appendEvent } from './log.js';
+import { appendEvent, lockRoom } from './log.js';
 import type { Database } from './schema.js';
 
 /**
@@ -43,26 +43,13 @@ export async function attachReactions<M extends Message>(
   return messages;
 }
 
-/**
- * Takes the room row's write lock before anything is read (a no-op UPDATE, as retention does),
- * so the reaction changes of one room run one after another: two people adding the 50th and
- * 51st emoji at once cannot both pass the limit check. A message delete takes the same lock
- * before it removes the message's reactions, so no reaction outlives its message. False when
- * there is no such room.
- */
-async function lockRoom(tx: Transaction<Database>, roomId: string): Promise<boolean> {
-  const result = await tx
-    .updateTable('rooms')
-    .set((eb) => ({ last_seq: eb.ref('last_seq') }))
-    .where('id', '=', roomId)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
-}
-
 export function reactionsStore(db: Kysely<Database>): Pick<ReactionsStore, 'react'> {
   return {
     async react(change) {
       return db.transaction().execute(async (tx) => {
+        // The room's lock first (see lockRoom): the reaction changes of one room run one after
+        // another, so two people adding the 50th and 51st emoji at once cannot both pass the
+        // limit check, and a delete of the message cannot slip in between check and insert.
         if (!(await lockRoom(tx, change.roomId))) return { status: 'not-found' as const };
         const message = await tx
           .selectFrom('messages')
