@@ -10,7 +10,7 @@ import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF, restartDelayMs } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { errorCodeOf, SESSION_ENDED_CODES, ValidationError } from './errors.js';
-import { Outbox, type OutboxEntry } from './outbox.js';
+import { Outbox, type OutboxEntry, type ReplyOptions, replyOptionsOf } from './outbox.js';
 import type { OutboxStore } from './outbox-store.js';
 import { Sequencer } from './sequencer.js';
 import { createTokenSource, type TokenOption } from './token-source.js';
@@ -438,16 +438,24 @@ export function createChatClient(options: ChatClientOptions) {
      * acknowledges it. Resolves with its id and seq once committed; rejects if refused (the
      * outbox keeps it as failed, for `retry` or `discard`, and sends the next one).
      *
-     * An input the contracts refuse (an empty body, a NUL...) is never queued: the promise
-     * rejects at once with a {@link ValidationError}, code VALIDATION, as the server would.
+     * `replyToId` quotes a message of the room; `threadId` posts in that message's thread
+     * (`alsoInRoom` shows it in the room's timeline too). They are kept with the queued message.
+     *
+     * An input the contracts refuse (an empty body, a NUL, alsoInRoom without threadId...) is
+     * never queued: the promise rejects at once with a {@link ValidationError}, code
+     * VALIDATION, as the server would.
      */
-    send(input: { roomId: string; body: string; clientMsgId?: string }): Promise<SendResult> {
+    send(
+      input: { roomId: string; body: string; clientMsgId?: string } & ReplyOptions,
+    ): Promise<SendResult> {
       const clientMsgId = input.clientMsgId ?? randomId();
-      const checked = SendInputCheck.safeParse({
+      const fields = {
         roomId: input.roomId,
         clientMsgId,
         body: input.body,
-      });
+        ...replyOptionsOf(input),
+      };
+      const checked = SendInputCheck.safeParse(fields);
       if (!checked.success) {
         const issues = checked.error.issues.map((issue) => ({
           path: issue.path.join('.'),
@@ -456,7 +464,7 @@ export function createChatClient(options: ChatClientOptions) {
         return Promise.reject(new ValidationError(issues));
       }
       // The body as given: the server trims it the same way (and a retry must send the same).
-      return outbox.enqueue({ roomId: input.roomId, body: input.body, clientMsgId });
+      return outbox.enqueue(fields);
     },
     /** Reports whether the person is here (false for a hidden tab or an idle screen): away vs online. */
     setActive(active: boolean): Promise<void> {

@@ -20,7 +20,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
-export type { OutboxEntry } from './outbox.js';
+export type { OutboxEntry, ReplyOptions } from './outbox.js';
 export { indexedDbOutboxStore } from './outbox-indexeddb.js';
 export { memoryOutboxStore, type OutboxStore } from './outbox-store.js';
 export type { TokenOption } from './token-source.js';

@@ -48,6 +48,38 @@ describe('the outbox store', () => {
     expect(await store.load()).toEqual([entry('b')]);
   });
 
+  it('keeps the reply fields of a stored thread reply, and the next run sends them', async () => {
+    const store = memoryOutboxStore();
+    const inputs: Parameters<ConstructorParameters<typeof Outbox>[0]>[0][] = [];
+    let down = true;
+    let delivered = () => {};
+    const sentOnce = new Promise<void>((resolve) => {
+      delivered = resolve;
+    });
+    const send = async (input: (typeof inputs)[number]) => {
+      if (down) throw new TypeError('fetch failed');
+      inputs.push(input);
+      delivered();
+      return { id: 'm1', seq: 1, createdAt: 0 };
+    };
+    const options = { retryDelayMs: () => 5, serverErrorAttempts: 1, changed: () => {}, store };
+    const first = new Outbox(send, options);
+    const reply = { replyToId: 'm0', threadId: 'm-root', alsoInRoom: true };
+    void first.enqueue({ roomId: 'r1', body: 'in the thread', clientMsgId: 'c-1', ...reply });
+    await first.flushed();
+    first.close();
+    expect(await store.load()).toEqual([
+      { roomId: 'r1', body: 'in the thread', clientMsgId: 'c-1', ...reply, status: 'pending' },
+    ]);
+
+    down = false;
+    const second = new Outbox(send, options);
+    await second.restore();
+    await sentOnce;
+    expect(inputs).toEqual([{ roomId: 'r1', body: 'in the thread', clientMsgId: 'c-1', ...reply }]);
+    second.close();
+  });
+
   it('keeps a message queued while the server is unreachable, and the next run sends it once', async () => {
     const store = memoryOutboxStore();
     const server = dedupingServer(true);

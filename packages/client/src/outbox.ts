@@ -1,8 +1,12 @@
-import type { ErrorCode, SendResult } from '@confab/contracts';
+import type { ErrorCode, SendInput, SendResult } from '@confab/contracts';
 import { errorCodeOf, errorMessageOf, retryAfterMsOf } from './errors.js';
 import type { OutboxStore } from './outbox-store.js';
 
-export interface OutboxEntry {
+/** What a send may say besides its text: a reply, or a thread reply (see SendInput). */
+export type ReplyOptions = Pick<SendInput, 'replyToId' | 'threadId' | 'alsoInRoom'>;
+
+/** A queued send; its reply fields are kept (and stored) with it, so a retry sends the same. */
+export interface OutboxEntry extends ReplyOptions {
   clientMsgId: string;
   roomId: string;
   body: string;
@@ -15,7 +19,18 @@ type Entry = OutboxEntry & {
   settle?: { resolve(r: SendResult): void; reject(e: unknown): void };
 };
 
-type Send = (input: { roomId: string; clientMsgId: string; body: string }) => Promise<SendResult>;
+type Send = (
+  input: { roomId: string; clientMsgId: string; body: string } & ReplyOptions,
+) => Promise<SendResult>;
+
+/** The reply fields an entry has, and only those (a plain send's input stays as it was). */
+export function replyOptionsOf(entry: ReplyOptions): ReplyOptions {
+  return {
+    ...(entry.replyToId !== undefined && { replyToId: entry.replyToId }),
+    ...(entry.threadId !== undefined && { threadId: entry.threadId }),
+    ...(entry.alsoInRoom !== undefined && { alsoInRoom: entry.alsoInRoom }),
+  };
+}
 
 /**
  * What the outbox does after a failed send:
@@ -100,9 +115,18 @@ export class Outbox {
     return this.entries.map((entry) => this.stored(entry));
   }
 
-  enqueue(input: { roomId: string; body: string; clientMsgId: string }): Promise<SendResult> {
+  enqueue(
+    input: { roomId: string; body: string; clientMsgId: string } & ReplyOptions,
+  ): Promise<SendResult> {
     return new Promise<SendResult>((resolve, reject) => {
-      const entry: Entry = { ...input, status: 'pending', settle: { resolve, reject } };
+      const entry: Entry = {
+        roomId: input.roomId,
+        body: input.body,
+        clientMsgId: input.clientMsgId,
+        ...replyOptionsOf(input),
+        status: 'pending',
+        settle: { resolve, reject },
+      };
       this.entries.push(entry);
       this.save((store) => store.put(this.stored(entry)));
       this.options.changed(this.list());
@@ -174,6 +198,7 @@ export class Outbox {
           roomId: entry.roomId,
           clientMsgId: entry.clientMsgId,
           body: entry.body,
+          ...replyOptionsOf(entry),
         });
         this.entries.splice(this.entries.indexOf(entry), 1);
         this.save((store) => store.delete(entry.clientMsgId));

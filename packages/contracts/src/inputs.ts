@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { MessageId, RoomId, Seq, SessionId, UserId } from './ids.js';
 import { LIMITS } from './limits.js';
-import { MessageBody, sendFields } from './message-fields.js';
+import { Role } from './models.js';
+import { alsoInRoomNeedsThread, MessageBody, sendFields } from './message-fields.js';
 import { singleLineText, storableText } from './text.js';
 
 /** Usernames are case-insensitive: stored and compared in lower case. */
@@ -86,8 +87,33 @@ export const CreateRoomInput = z.object({
 export type CreateRoomInput = z.input<typeof CreateRoomInput>;
 
 export const UpdateRoomInput = z
-  .object({ roomId: RoomId, name: RoomName.optional(), topic: RoomTopic.optional() })
-  .refine((v) => v.name !== undefined || v.topic !== undefined, 'Give a name or a topic to change');
+  .object({
+    roomId: RoomId,
+    name: RoomName.optional(),
+    topic: RoomTopic.optional(),
+    /** Make the room public (listed, anyone may join) or private (invitation only). */
+    kind: z.enum(['public', 'private']).optional(),
+  })
+  .refine(
+    (v) => v.name !== undefined || v.topic !== undefined || v.kind !== undefined,
+    'Give a name, a topic or a kind to change',
+  );
+
+/**
+ * The owner changes a member's role; `owner` hands the room over (the previous owner becomes an
+ * admin).
+ */
+export const SetRoleInput = z.object({ roomId: RoomId, userId: UserId, role: Role });
+export type SetRoleInput = z.input<typeof SetRoleInput>;
+
+/**
+ * People of a room by id: its members and anyone who wrote in it before leaving, so that their
+ * messages keep their author's name. Ids that are neither are left out.
+ */
+export const RoomPeopleInput = z.object({
+  roomId: RoomId,
+  userIds: z.array(UserId).min(1).max(LIMITS.historyPageMax),
+});
 
 export const RoomRef = z.object({ roomId: RoomId });
 export const InviteInput = z.object({ roomId: RoomId, username: Username });
@@ -107,7 +133,9 @@ export const ListPublicRoomsInput = z
   })
   .default({ limit: 50 });
 
-export const SendInput = z.object(sendFields);
+export const SendInput = z
+  .object(sendFields)
+  .refine(alsoInRoomNeedsThread.check, alsoInRoomNeedsThread.params);
 export type SendInput = z.input<typeof SendInput>;
 
 export const EditInput = z.object({ roomId: RoomId, messageId: MessageId, body: MessageBody });

@@ -3,7 +3,17 @@
 // server's SendInput (inputs.ts) is a classic z.object of these same fields, so both refuse the
 // same things with the same messages; it stays classic because the server's error formatter
 // recognises zod's classic ZodError, which zod/mini's parse does not throw.
-import { boolean, maxLength, minLength, object, optional, regex, string, trim } from 'zod/mini';
+import {
+  boolean,
+  maxLength,
+  minLength,
+  object,
+  optional,
+  refine,
+  regex,
+  string,
+  trim,
+} from 'zod/mini';
 import { LIMITS } from './limits.js';
 import { MessageId, RoomId } from './opaque-ids.js';
 import { storableText } from './text.js';
@@ -40,5 +50,14 @@ export const sendFields = {
   alsoInRoom: optional(boolean()),
 };
 
+/** "Also send to room" is a choice of a thread reply: without a `threadId` a send is refused. */
+export const alsoInRoomNeedsThread = {
+  check: (v: { threadId?: string | undefined; alsoInRoom?: boolean | undefined }) =>
+    v.alsoInRoom !== true || v.threadId !== undefined,
+  params: { message: 'alsoInRoom is for thread replies: give a threadId', path: ['alsoInRoom'] },
+};
+
 /** SendInput on zod/mini: the SDK's check of a send before it queues it (see above). */
-export const SendInputCheck = object(sendFields);
+export const SendInputCheck = object(sendFields).check(
+  refine(alsoInRoomNeedsThread.check, alsoInRoomNeedsThread.params),
+);

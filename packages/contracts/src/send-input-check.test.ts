@@ -32,6 +32,17 @@ describe('SendInputCheck', () => {
     );
   });
 
+  it('refuses alsoInRoom without a threadId like the server, and takes it with one', () => {
+    const input = { roomId: 'r1', clientMsgId: 'c1', body: 'hi', alsoInRoom: true };
+    expect(verdict(SendInputCheck.safeParse(input))).toEqual({
+      refused: [['alsoInRoom', 'alsoInRoom is for thread replies: give a threadId']],
+    });
+    expect(verdict(SendInput.safeParse(input))).toEqual(verdict(SendInputCheck.safeParse(input)));
+    const reply = { ...input, threadId: 'm1', replyToId: 'm0' };
+    expect(verdict(SendInputCheck.safeParse(reply))).toEqual({ ok: reply });
+    expect(verdict(SendInput.safeParse(reply))).toEqual({ ok: reply });
+  });
+
   it('refuses a missing field like the server', () => {
     const input = { roomId: 'r1', body: 'hi' };
     expect(verdict(SendInputCheck.safeParse(input))).toEqual(verdict(SendInput.safeParse(input)));

@@ -6,8 +6,9 @@ import type { Notifier } from '../ports/notifier.js';
 import type { MessageChange, Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
 import { newTimeOrderedId } from './crypto.js';
+import { resolveMentions } from './mentions.js';
 import type { RateLimiter } from './rate-limit.js';
-import { checkAlsoInRoom, replyRefusal } from './reply-refusals.js';
+import { replyRefusal } from './reply-refusals.js';
 import type { Rooms } from './rooms.js';
 
 export function createMessages(deps: {
@@ -59,7 +60,6 @@ export function createMessages(deps: {
         alsoInRoom?: boolean | undefined;
       },
     ): Promise<SendResult> {
-      checkAlsoInRoom(input); // before any token is taken
       // Membership is checked by the transaction that stores the message (it has to be, as a
       // member may be removed at any moment), so the common case asks the store once. Only a
       // refused send looks further, to say why: a non-member hears that before any rate limit.
@@ -71,6 +71,8 @@ export function createMessages(deps: {
       }
       const startedAt = performance.now();
       const at = now();
+      // Only a body with '@' asks the store who it names (one query).
+      const named = await resolveMentions(store, auth.user, input.roomId, input.body);
       const result = await store.appendMessage({
         id: newTimeOrderedId(at),
         roomId: input.roomId,
@@ -78,6 +80,7 @@ export function createMessages(deps: {
         clientMsgId: input.clientMsgId,
         body: input.body,
         at,
+        ...named,
         replyToId: input.replyToId,
         threadId: input.threadId,
         alsoInRoom: input.alsoInRoom,

@@ -29,17 +29,3 @@ export function replyRefusal(result: ReplyRefusal): AppError {
       return new AppError(ERROR_CODES.CONFLICT, "The thread's message was deleted");
   }
 }
-
-/** "Also send to room" is a choice of a thread reply: without a thread it means nothing. */
-export function checkAlsoInRoom(input: {
-  threadId?: string | undefined;
-  alsoInRoom?: boolean | undefined;
-}) {
-  if (input.alsoInRoom && input.threadId === undefined) {
-    throw new AppError(ERROR_CODES.VALIDATION, 'alsoInRoom needs a threadId', {
-      issues: [
-        { path: 'alsoInRoom', message: 'alsoInRoom is for thread replies: give a threadId' },
-      ],
-    });
-  }
-}

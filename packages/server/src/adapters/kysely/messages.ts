@@ -3,7 +3,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Observer } from '../../observability/observer.js';
 import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
 import { createAppendBatcher } from './append-batch.js';
-import { appendEvent } from './log.js';
+import { appendEvent, lockRoom } from './log.js';
 import { insertMentions } from './mentions.js';
 import { attachReactions } from './reactions.js';
 import { createdMessage, isUniqueViolation, toEvent, toMessage } from './rows.js';
@@ -21,6 +21,8 @@ async function changeableMessage(
   tx: Transaction<Database>,
   change: { roomId: string; messageId: string; authorId: string },
 ): Promise<Selectable<Database['messages']> | 'not-found' | 'not-author' | 'deleted'> {
+  // The room's lock before the message row's (see lockRoom).
+  if (!(await lockRoom(tx, change.roomId))) return 'not-found';
   const row = await tx
     .selectFrom('messages')
     .selectAll()

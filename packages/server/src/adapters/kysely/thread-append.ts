@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { AppendResult, NewMessage } from '../../ports/store.js';
+import { lockRoom } from './log.js';
 import type { Database } from './schema.js';
 
 type Refusal = Extract<
@@ -12,11 +13,11 @@ type Refusal = Extract<
  * replied to must be in the room, and a thread's root must be a message of the room's timeline
  * that is not deleted. A thread reply also moves its root's summary (count, newest reply) here.
  *
- * The summary moves with one conditional UPDATE that is also the root's check: on PostgreSQL
- * it waits for the root's row lock, so a delete of the root committed meanwhile is seen (the
- * condition is evaluated again on the new row) and concurrent replies each add one. It is the
- * last step, so a refusal returns before anything was written. Lock order is the root's row,
- * then the room's (nextSeq), as in edits and deletes, so the two never deadlock.
+ * A thread reply takes the room's lock first, as edits, deletes and reactions do (see
+ * lockRoom): the room's writes then run one at a time, so a delete of the root cannot slip in
+ * between the check and the append, and concurrent replies each add one. The summary moves with
+ * one conditional UPDATE that is also the root's check, and it is the last step, so a refusal
+ * returns before anything was written.
  */
 export async function checkReplyAndThread(
   tx: Transaction<Database>,
@@ -32,6 +33,7 @@ export async function checkReplyAndThread(
     if (!original) return { status: 'reply-not-found' };
   }
   if (m.threadId === undefined) return undefined;
+  await lockRoom(tx, m.roomId);
   const moved = await tx
     .updateTable('messages')
     .set((eb) => ({

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ThreadsStore } from '../../ports/store.js';
+import { attachReactions } from './reactions.js';
 import { toMessage } from './rows.js';
 import type { Database } from './schema.js';
 import { inTimeline } from './timeline.js';
@@ -30,11 +31,12 @@ export function threadsStore(db: Kysely<Database>): ThreadsStore {
         .orderBy('seq', 'desc')
         .limit(page.limit + 1)
         .execute();
-      return {
-        root: toMessage(root),
-        replies: rows.slice(0, page.limit).reverse().map(toMessage),
-        hasMore: rows.length > page.limit,
-      };
+      const [rootMessage, ...replies] = await attachReactions(db, [
+        toMessage(root),
+        ...rows.slice(0, page.limit).reverse().map(toMessage),
+      ]);
+      if (!rootMessage) throw new Error('unreachable: the root is the first message');
+      return { root: rootMessage, replies, hasMore: rows.length > page.limit };
     },
 
     async context(roomId, messageId, limit) {
@@ -61,10 +63,9 @@ export function threadsStore(db: Kysely<Database>): ThreadsStore {
           .limit(limit + 1)
           .execute(),
       ]);
+      const messages = [...before.slice(0, limit).reverse(), target, ...after.slice(0, limit)];
       return {
-        messages: [...before.slice(0, limit).reverse(), target, ...after.slice(0, limit)].map(
-          toMessage,
-        ),
+        messages: await attachReactions(db, messages.map(toMessage)),
         hasMoreBefore: before.length > limit,
         hasMoreAfter: after.length > limit,
       };
@@ -78,7 +79,7 @@ export function threadsStore(db: Kysely<Database>): ThreadsStore {
         .where('id', 'in', [...new Set(messageIds)])
         .orderBy('seq')
         .execute();
-      return rows.map(toMessage);
+      return attachReactions(db, rows.map(toMessage));
     },
   };
 }
