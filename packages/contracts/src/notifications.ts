@@ -129,8 +129,12 @@ export const WebhookDelivery = z.object({
     createdAt: EpochMs,
     author: Person,
   }),
-  /** Members with no live connection who have not muted the room; never the author. */
-  recipients: z.array(Person).min(1),
+  /**
+   * Members with no live connection whose notification level for the room lets this message
+   * through ('all', or 'mentions' when it names them); never the author. `mentioned`: the message
+   * names them with `@username` or `@room`.
+   */
+  recipients: z.array(Person.extend({ mentioned: z.boolean() })).min(1),
 });
 export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 

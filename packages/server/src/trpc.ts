@@ -12,6 +12,7 @@ import type { AbuseLimits, RateKind } from './services/abuse-limits.js';
 import type { Accounts } from './services/accounts.js';
 import { hashToken } from './services/crypto.js';
 import type { Identity } from './services/identity.js';
+import type { Mentions } from './services/mentions.js';
 import type { Messages } from './services/messages.js';
 import type { Polling } from './services/poll.js';
 import type { Presence } from './services/presence.js';
@@ -32,6 +33,8 @@ export interface Services {
   reactions: Reactions;
   /** Reads around messages: threads, message links, reply quotes. */
   threads: Threads;
+  /** The mentions view: where the caller was named. */
+  mentions: Mentions;
   push: Push;
   /** Apps' own users: tokens minted by API key, JWTs the apps sign. */
   identity: Identity;

@@ -101,6 +101,8 @@ function fieldValues(fx: FuzzFixture): Record<string, fc.Arbitrary<unknown>> {
     active: boolean,
     resume: boolean,
     muted: boolean,
+    level: mix(fc.constantFrom('all', 'mentions', 'none')),
+    beforeId: mix(fc.constantFrom(...t.messageIds)),
     shareReadReceipts: boolean,
     cursors: mix(
       fc.dictionary(fc.constantFrom(...t.roomIds, fx.fuzzer.ownRoomId), seq, { maxKeys: 4 }),

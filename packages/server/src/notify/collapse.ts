@@ -7,6 +7,12 @@ export interface PendingPush {
   /** The newest message so far (highest seq), and its author's display name. */
   last: Pick<Message, 'id' | 'seq' | 'body' | 'createdAt'>;
   authorName: string;
+  /**
+   * A message folded in by this burst named the member. A window a 'mentions' member gets is
+   * opened and folded only by mentions; the flush checks the level again (it may have changed).
+   * Absent in windows queued before mentions existed.
+   */
+  mentioned?: boolean;
 }
 
 /**
@@ -19,12 +25,13 @@ export interface PendingPush {
 export function collectPushWindows() {
   const windows = new Map<string, { userId: string; push: PendingPush; messages: number }>();
   return {
-    add(userId: string, room: Room, message: Message, authorName: string): void {
+    add(userId: string, room: Room, message: Message, authorName: string, mentioned = false): void {
       // Ids are base64url: a space cannot occur in either.
       const key = `${userId} ${room.id}`;
       const open = windows.get(key);
       if (open) {
         open.messages += 1;
+        if (mentioned) open.push.mentioned = true;
         // Concurrent sends may report out of seq order: keep the newest.
         if (message.seq > open.push.last.seq) {
           open.push.last = pick(message);
@@ -32,11 +39,12 @@ export function collectPushWindows() {
         }
         return;
       }
-      const push = {
+      const push: PendingPush = {
         room: { id: room.id, name: room.name, kind: room.kind },
         last: pick(message),
         authorName,
       };
+      if (mentioned) push.mentioned = true;
       windows.set(key, { userId, push, messages: 1 });
     },
     /** The burst's windows, as the store takes them; new ones close `windowMs` from `now`. */

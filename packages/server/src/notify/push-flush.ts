@@ -2,6 +2,7 @@ import { NOTIFICATION_LIMITS, type PushNotificationPayload } from '@confab/contr
 import type { OutboxItem, Store } from '../ports/store.js';
 import type { Presence } from '../services/presence.js';
 import type { PendingPush } from './collapse.js';
+import { notifies } from './levels.js';
 import type { OutboxOutcome } from './outbox.js';
 import type { Telemetry } from './telemetry.js';
 import type { PushSender } from './web-push.js';
@@ -24,7 +25,7 @@ export function preview(body: string, max: number = NOTIFICATION_LIMITS.previewM
  * devices, unless they came back or read the room meanwhile.
  */
 export function createPushFlush(deps: {
-  store: Pick<Store, 'unreadCount'>;
+  store: Pick<Store, 'pushCheck'>;
   presence: Pick<Presence, 'isConnected'>;
   pushSender: Pick<PushSender, 'toUser'>;
   telemetry: Telemetry;
@@ -42,8 +43,16 @@ export function createPushFlush(deps: {
     const push = JSON.parse(item.payload) as PendingPush;
     // Back during the window: they saw the messages live.
     if (presence.isConnected(userId)) return { outcome: 'finished' };
-    // Undefined: they left the room meanwhile; 0: another device read it all.
-    const count = await store.unreadCount(push.room.id, userId);
+    // Undefined: they left the room meanwhile.
+    const check = await store.pushCheck(push.room.id, userId);
+    if (!check) return { outcome: 'finished' };
+    // The level may have changed since the window opened: 'none' now, or 'mentions' and
+    // nothing in the window named them.
+    if (!notifies(check.level, push.mentioned === true)) return { outcome: 'finished' };
+    // 0: another device read it all. A mention in a thread-only reply is not unread in the
+    // room's timeline, yet it is news until the marker passes it.
+    let count = check.unread;
+    if (count === 0 && push.mentioned && push.last.seq > check.lastReadSeq) count = 1;
     if (!count) return { outcome: 'finished' };
     const payload: PushNotificationPayload = {
       type: 'room.messages',

@@ -1,4 +1,10 @@
-import { LIMITS, type Message, type NotificationStats, type Room } from '@confab/contracts';
+import {
+  LIMITS,
+  type Message,
+  type NotificationLevel,
+  type NotificationStats,
+  type Room,
+} from '@confab/contracts';
 import webpush from 'web-push';
 import type { Notifier } from '../ports/notifier.js';
 import type {
@@ -13,6 +19,7 @@ import type { Presence } from '../services/presence.js';
 import type { Rooms } from '../services/rooms.js';
 import { collectPushWindows, type PushWindows } from './collapse.js';
 import { type NotifyConfig, resolveNotifyConfig } from './config.js';
+import { mentions, notifies } from './levels.js';
 import { createOutbound } from './outbound.js';
 import { createOutboxPoller } from './outbox.js';
 import { createOutboxQueue } from './outbox-queue.js';
@@ -157,19 +164,24 @@ export function createNotifications(
       // Pushes need only the subscribed members: one query starting from the (few)
       // subscriptions, rather than reading every member of the rooms.
       const roomIds = [...new Set(messages.map((m) => m.roomId))];
-      const subscribed = new Map<string, string[]>();
+      const subscribed = new Map<string, { userId: string; level: NotificationLevel }[]>();
       for (let i = 0; i < roomIds.length; i += PUSH_TARGETS_ROOMS) {
         const some = roomIds.slice(i, i + PUSH_TARGETS_ROOMS);
-        for (const { roomId, userId } of await store.pushTargets(some, activeSince)) {
+        for (const { roomId, userId, level } of await store.pushTargets(some, activeSince)) {
           const users = subscribed.get(roomId);
-          if (users) users.push(userId);
-          else subscribed.set(roomId, [userId]);
+          if (users) users.push({ userId, level });
+          else subscribed.set(roomId, [{ userId, level }]);
         }
       }
       for (const message of messages) {
-        const pushTo = (subscribed.get(message.roomId) ?? []).filter(
-          (userId) => userId !== message.authorId && !presence.isConnected(userId),
-        );
+        const pushTo = (subscribed.get(message.roomId) ?? [])
+          .filter(
+            ({ userId, level }) =>
+              userId !== message.authorId &&
+              notifies(level, mentions(message, userId)) &&
+              !presence.isConnected(userId),
+          )
+          .map(({ userId }) => userId);
         await notifyOffline(message, { roomOf, queue }, pushTo, [], hooks);
       }
     } else {
@@ -180,7 +192,9 @@ export function createNotifications(
           message.authorId,
           activeSince,
         );
-        const offline = targets.filter((t) => !t.muted && !presence.isConnected(t.userId));
+        const offline = targets.filter(
+          (t) => notifies(t.level, mentions(message, t.userId)) && !presence.isConnected(t.userId),
+        );
         const pushTo = offline.filter((t) => t.subscribed).map((t) => t.userId);
         await notifyOffline(message, { roomOf, queue }, pushTo, offline, hooks);
       }
@@ -204,12 +218,15 @@ export function createNotifications(
     if (!room) return;
     const author = await store.userById(message.authorId);
     const authorName = author?.displayName ?? 'Someone';
-    for (const userId of pushTo) burst.queue.pushes.add(userId, room, message, authorName);
+    for (const userId of pushTo) {
+      burst.queue.pushes.add(userId, room, message, authorName, mentions(message, userId));
+    }
     if (offline.length === 0) return;
     const recipients = offline.map(({ userId, username, displayName }) => ({
       userId,
       username,
       displayName,
+      mentioned: mentions(message, userId),
     }));
     for (const hook of hooks) {
       const delivery = webhooks.delivery(hook, {

@@ -1,11 +1,13 @@
 import {
   ERROR_CODES,
   NOTIFICATION_LIMITS,
+  type NotificationLevel,
   type SubscribePushInput,
   type Webhook,
 } from '@confab/contracts';
 import type { z } from 'zod';
 import { AppError } from '../errors.js';
+import type { RoomLevel } from '../ports/mentions-store.js';
 import type { Store } from '../ports/store.js';
 import type { Authenticated } from '../services/accounts.js';
 import { newId } from '../services/crypto.js';
@@ -58,6 +60,21 @@ export function createNotificationSettings(deps: {
 
     async mutedRooms(auth: Authenticated): Promise<{ roomIds: string[] }> {
       return { roomIds: await store.mutedRoomsOf(auth.user.id) };
+    },
+
+    /**
+     * Members only, as muting. Like setRoomMuted it publishes no stream event: the user's other
+     * devices read roomLevels when they need it.
+     */
+    async setRoomLevel(auth: Authenticated, input: { roomId: string; level: NotificationLevel }) {
+      await rooms.requireMember(auth, input.roomId);
+      await store.setRoomLevel(input.roomId, auth.user.id, input.level);
+      return { roomId: input.roomId, level: input.level };
+    },
+
+    /** The caller's rooms whose level is not 'all', by room id. */
+    async roomLevels(auth: Authenticated): Promise<RoomLevel[]> {
+      return await store.roomLevelsOf(auth.user.id);
     },
 
     /** Refuses a URL naming a loopback, private or reserved address (VALIDATION). */

@@ -141,7 +141,7 @@ describe('webhooks for other apps', () => {
         createdAt: sent.createdAt,
         author: person(alice),
       },
-      recipients: [person(bob)],
+      recipients: [{ ...person(bob), mentioned: false }],
     };
     for (const r of [first, second]) {
       expect(r.received).toHaveLength(1);

@@ -182,6 +182,9 @@ describe('authorization', () => {
       'notifications.unsubscribePush': { endpoint: 'https://push.example.com/send/abc' },
       'notifications.setRoomMuted': { roomId, muted: true },
       'notifications.mutedRooms': undefined,
+      'notifications.setRoomLevel': { roomId, level: 'none' },
+      'notifications.roomLevels': undefined,
+      'message.mentions': {},
       'room.retention': { roomId },
       'room.setRetention': { roomId, retentionDays: 1 },
       'account.export': undefined,
@@ -237,6 +240,7 @@ describe('authorization', () => {
     'room.receipts',
     'presence.typing',
     'notifications.setRoomMuted',
+    'notifications.setRoomLevel',
     'room.retention',
     'room.setRetention',
   ];

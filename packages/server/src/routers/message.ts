@@ -6,6 +6,7 @@ import {
   EventsAfterInput,
   HistoryInput,
   MarkReadInput,
+  MentionsInput,
   PinInput,
   ReactInput,
   RoomRef,
@@ -54,6 +55,10 @@ export const messageRouter = router({
   pins: authedProcedure
     .input(RoomRef)
     .query(({ ctx, input }) => ctx.services.reactions.pins(ctx.auth, input)),
+  /** Where the caller was named (services/mentions.ts): their own rooms only. */
+  mentions: authedProcedure
+    .input(MentionsInput)
+    .query(({ ctx, input }) => ctx.services.mentions.mentions(ctx.auth, input)),
   markRead: authedProcedure
     .input(MarkReadInput)
     .mutation(({ ctx, input }) => ctx.services.messages.markRead(ctx.auth, input)),

@@ -1,5 +1,6 @@
 import {
   RegisterWebhookInput,
+  SetNotificationLevelInput,
   SetRoomMutedInput,
   SubscribePushInput,
   UnsubscribePushInput,
@@ -18,11 +19,18 @@ export const notificationsRouter = router({
   unsubscribePush: authedProcedure
     .input(UnsubscribePushInput)
     .mutation(({ ctx, input }) => ctx.services.notify.unsubscribePush(ctx.auth, input.endpoint)),
-  /** A muted room sends this member no push and no webhook delivery. */
+  /** Muted is the 'mentions' level (a mention still notifies); unmuted is 'all'. */
   setRoomMuted: authedProcedure
     .input(SetRoomMutedInput)
     .mutation(({ ctx, input }) => ctx.services.notify.setRoomMuted(ctx.auth, input)),
+  /** Rooms whose level is not 'all'. */
   mutedRooms: authedProcedure.query(({ ctx }) => ctx.services.notify.mutedRooms(ctx.auth)),
+  /** The member's level for a room: every message, only mentions of them, or nothing. */
+  setRoomLevel: authedProcedure
+    .input(SetNotificationLevelInput)
+    .mutation(({ ctx, input }) => ctx.services.notify.setRoomLevel(ctx.auth, input)),
+  /** The caller's rooms whose level is not 'all'. */
+  roomLevels: authedProcedure.query(({ ctx }) => ctx.services.notify.roomLevels(ctx.auth)),
 
   /** Server-to-server (`X-Api-Key`): Confab POSTs signed message events to `url`. */
   registerWebhook: apiKeyProcedure

@@ -15,6 +15,7 @@ import { createAccounts } from './accounts.js';
 import { createIdentity } from './identity.js';
 import { withExpiringSessions } from './identity-auth.js';
 import { createJwtVerifier, type JwtConfig } from './identity-jwt.js';
+import { createMentions } from './mentions.js';
 import { createMessages } from './messages.js';
 import { createPolling, type PollingOptions } from './poll.js';
 import { createPresence } from './presence.js';
@@ -102,6 +103,7 @@ export function createServices(
     messages,
     reactions: createReactions({ store, rooms, takeWriteToken: messages.takeWriteToken, now }),
     threads: createThreads({ store, rooms }),
+    mentions: createMentions({ store }),
     push: createPush({ store, bus, rooms, notifier, apiKeys: config.apiKeys ?? [], now }),
     polling: createPolling({ store, bus, presence, streamLimits, metrics, ...config.polling }),
     presence,

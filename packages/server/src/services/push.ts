@@ -5,6 +5,7 @@ import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
 import { createApiKeyCheck } from './api-keys.js';
 import { newId } from './crypto.js';
+import { resolveMentions } from './mentions.js';
 import { replyRefusal } from './reply-refusals.js';
 import type { Rooms } from './rooms.js';
 
@@ -50,6 +51,8 @@ export function createPush(deps: {
         clientMsgId: input.clientMsgId,
         body: input.body,
         at: now(),
+        // An app's message names members as a person's does.
+        ...(await resolveMentions(store, author, input.roomId, input.body)),
       });
       if (result.status === 'not-member') {
         if (!(await store.roomById(input.roomId))) throw roomNotFound();

@@ -3,6 +3,7 @@ import { fallbackLogger } from '../../observability/logger.js';
 import type { Observer } from '../../observability/observer.js';
 import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
 import { logRow } from './log.js';
+import { insertMentions } from './mentions.js';
 import { createdMessage, toMessage } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -216,6 +217,10 @@ async function appendAll(
   if (events.length > 0) {
     await tx.insertInto('events').values(events).execute();
     await tx.insertInto('messages').values(rows).execute();
+    const mentioning = results.flatMap((r) =>
+      r?.status === 'created' && (r.message.mentions || r.message.mentionsRoom) ? [r.message] : [],
+    );
+    if (mentioning.length > 0) await insertMentions(tx, mentioning);
   }
 
   // A repeat within the batch gets what a retry after the first would have got.

@@ -149,20 +149,31 @@ describe.each(ENGINES)('notifications store on $name', ({ create }) => {
           userId: ben,
           username: `ben_${ben}`,
           displayName: 'ben',
-          muted: false,
+          level: 'all',
           subscribed: false,
         },
-        { userId: cal, username: `cal_${cal}`, displayName: 'cal', muted: true, subscribed: true },
+        {
+          userId: cal,
+          username: `cal_${cal}`,
+          displayName: 'cal',
+          level: 'mentions',
+          subscribed: true,
+        },
       ].sort((a, b) => a.userId.localeCompare(b.userId)),
     );
     // A subscription of an idle session does not count.
     expect(
       (await store.notificationTargets(roomId, ann, now() + 1)).map((t) => t.subscribed),
     ).toEqual([false, false]);
-    // Push targets: subscribed, active and not muted. Cal muted the room...
+    // Push targets: subscribed, active, at any level but 'none', with it. Cal muted the room
+    // (mentions only), then set it to nothing...
+    expect(await store.pushTargets([roomId], 0)).toEqual([
+      { roomId, userId: cal, level: 'mentions' },
+    ]);
+    await store.setRoomLevel(roomId, cal, 'none');
     expect(await store.pushTargets([roomId], 0)).toEqual([]);
     await store.setRoomMuted(roomId, cal, false);
-    expect(await store.pushTargets([roomId], 0)).toEqual([{ roomId, userId: cal }]);
+    expect(await store.pushTargets([roomId], 0)).toEqual([{ roomId, userId: cal, level: 'all' }]);
     // ...two subscriptions of one user give one target; idle sessions none.
     await store.savePushSubscription({
       endpoint: 'https://p/cal2',
@@ -171,7 +182,7 @@ describe.each(ENGINES)('notifications store on $name', ({ create }) => {
       ...keysOf(8),
       createdAt: tick(),
     });
-    expect(await store.pushTargets([roomId], 0)).toEqual([{ roomId, userId: cal }]);
+    expect(await store.pushTargets([roomId], 0)).toEqual([{ roomId, userId: cal, level: 'all' }]);
     expect(await store.pushTargets([roomId], now() + 1)).toEqual([]);
     // Several rooms at once: each (room, user) once, by room then user; a room where the user
     // muted nothing and one where nobody subscribed.
@@ -180,8 +191,8 @@ describe.each(ENGINES)('notifications store on $name', ({ create }) => {
     const both = await store.pushTargets([roomId, other, quiet], 0);
     expect(both).toEqual(
       [
-        { roomId, userId: cal },
-        { roomId: other, userId: cal },
+        { roomId, userId: cal, level: 'all' },
+        { roomId: other, userId: cal, level: 'all' },
       ].sort((a, b) => a.roomId.localeCompare(b.roomId)),
     );
     expect(await store.pushTargets([], 0)).toEqual([]);
