@@ -165,6 +165,9 @@ describe('authorization', () => {
       'message.history': { roomId },
       'message.eventsAfter': { roomId, afterSeq: 0 },
       'message.markRead': { roomId, seq: 1 },
+      'message.react': { roomId, messageId, emoji: '👎', on: true },
+      'message.pin': { roomId, messageId, pinned: true },
+      'message.pins': { roomId },
       'events.onEvent': { cursors: {} },
       'events.poll': { cursors: {}, waitMs: 0 },
       'auth.settings': undefined,
@@ -237,6 +240,9 @@ describe('authorization', () => {
     'message.history',
     'message.eventsAfter',
     'message.markRead',
+    'message.react',
+    'message.pin',
+    'message.pins',
     'room.receipts',
     'presence.typing',
     'notifications.setRoomMuted',
@@ -259,6 +265,27 @@ describe('authorization', () => {
     }
     expect(await snapshot(privateRoom)).toEqual(before);
     expect((await outsider.api.room.mine.query()).map((s) => s.room.id)).toEqual([]);
+  });
+
+  it('a removed member is refused like anyone outside the private room, and changes nothing', async () => {
+    const former = await signUp(server.url, 'former');
+    const roomId = (await owner.api.room.create.mutate({ kind: 'private', name: 'was ours' })).id;
+    await owner.api.room.invite.mutate({ roomId, username: former.username });
+    const messageId = (
+      await former.api.message.send.mutate({ roomId, clientMsgId: 'f1', body: 'mine' })
+    ).id;
+    await owner.api.room.removeMember.mutate({ roomId, userId: former.user.id });
+    const before = await snapshot(roomId);
+    const all = inputs(roomId, messageId);
+    for (const path of ROOM_SCOPED) {
+      expect({ path, ...(await refusal(call(former.api, path, all[path]))) }).toEqual({
+        path,
+        appCode: 'ROOM_NOT_FOUND',
+        message: 'Room not found',
+      });
+    }
+    expect(await snapshot(roomId)).toEqual(before);
+    former.close();
   });
 
   it('a public room is visible to a non-member, who must join before reading or writing', async () => {

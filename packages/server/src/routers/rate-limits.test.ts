@@ -19,6 +19,8 @@ const LIMITED_ELSEWHERE = new Set([
   'message.send', // the send bucket: limits.integration.test.ts
   'message.edit',
   'message.delete',
+  'message.react', // the same bucket: reactions.integration.test.ts
+  'message.pin',
   'auth.login', // sign-in rules: below
   'auth.loginWithCookie',
   'auth.logout', // ends the session it is called with: a second call has none to count
