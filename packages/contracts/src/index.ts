@@ -10,5 +10,6 @@ export * from './message-fields.js';
 export * from './models.js';
 export * from './notifications.js';
 export * from './outputs.js';
+export * from './search.js';
 export * from './stream.js';
 export * from './text.js';

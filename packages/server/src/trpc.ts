@@ -19,6 +19,7 @@ import type { Presence } from './services/presence.js';
 import type { Push } from './services/push.js';
 import type { Reactions } from './services/reactions.js';
 import type { Rooms } from './services/rooms.js';
+import type { Search } from './services/search.js';
 import type { Backpressure, StreamLimits } from './services/stream.js';
 import type { Threads } from './services/threads.js';
 import type { TypingService } from './services/typing.js';
@@ -33,6 +34,8 @@ export interface Services {
   reactions: Reactions;
   /** Reads around messages: threads, message links, reply quotes. */
   threads: Threads;
+  /** Full-text search over the caller's rooms. */
+  search: Search;
   /** The mentions view: where the caller was named. */
   mentions: Mentions;
   push: Push;

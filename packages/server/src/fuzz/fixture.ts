@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RoomEvent } from '@confab/contracts';
+import type { Message, RoomEvent } from '@confab/contracts';
 import { afterAll, beforeAll } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
 import { connect, signUp, startServer, type TestServer } from '../__tests__/server.js';
@@ -144,7 +144,9 @@ export async function startFuzzFixture(): Promise<FuzzFixture> {
         events: events.filter((e) => e.seq <= seeded),
         members: members.filter((m) => m.userId !== fuzzerId),
         receipts: receipts.filter((r) => r.userId !== fuzzerId),
-        history: history.messages.filter((m) => m.seq <= seeded),
+        history: history.messages
+          .filter((m) => m.seq <= seeded)
+          .map((m) => (id === lobby.id ? withoutFuzzersMarks(m, fuzzerId) : m)),
         memberships: await Promise.all(seededUsers.map((u) => store.membership(id, u))),
       });
     }
@@ -220,9 +222,33 @@ function fuzzerMadeAboutItself(
     case 'message.edited':
     case 'message.deleted':
       return !seededMessageIds.has(event.messageId);
+    // Any lobby member may react to and pin any lobby message.
+    case 'reaction.added':
+    case 'reaction.removed':
+    case 'message.pinned':
+    case 'message.unpinned':
+      return true;
     default:
       return false;
   }
+}
+
+/**
+ * A lobby message as seeded: without the reactions and the pin the fuzzer may add to it, nor the
+ * thread summary its thread replies make (only the fuzzer writes during a run, so a summary it
+ * moved names it as the last to reply).
+ */
+function withoutFuzzersMarks(message: Message, fuzzerId: string): Message {
+  const { reactions, pinned, thread, ...rest } = message;
+  const kept = (reactions ?? [])
+    .map((r) => ({ ...r, userIds: r.userIds.filter((u) => u !== fuzzerId) }))
+    .filter((r) => r.userIds.length > 0);
+  return {
+    ...rest,
+    ...(kept.length > 0 ? { reactions: kept } : {}),
+    ...(pinned && pinned.by !== fuzzerId ? { pinned } : {}),
+    ...(thread && thread.lastReplyAuthorId !== fuzzerId ? { thread } : {}),
+  };
 }
 
 /**

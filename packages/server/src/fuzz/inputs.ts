@@ -104,6 +104,10 @@ function fieldValues(fx: FuzzFixture): Record<string, fc.Arbitrary<unknown>> {
     level: mix(fc.constantFrom('all', 'mentions', 'none')),
     beforeId: mix(fc.constantFrom(...t.messageIds)),
     shareReadReceipts: boolean,
+    // message.react and message.pin.
+    emoji: mix(fc.constantFrom('👍', '🇫🇷', '👩🏽‍💻', '1️⃣', '👍👍'), text),
+    on: boolean,
+    pinned: boolean,
     cursors: mix(
       fc.dictionary(fc.constantFrom(...t.roomIds, fx.fuzzer.ownRoomId), seq, { maxKeys: 4 }),
       fc.dictionary(hostileString, hostileValue, { maxKeys: 3 }),

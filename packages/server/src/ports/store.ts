@@ -16,6 +16,7 @@ import type { AccountDataStore, RetentionStore } from './data-lifecycle-store.js
 import type { IdentityStore } from './identity-store.js';
 import type { MentionsStore, RoomLevel } from './mentions-store.js';
 import type { ReactionsStore } from './reactions-store.js';
+import type { SearchStore } from './search-store.js';
 
 export interface UserRecord extends User {
   passwordHash: string;
@@ -101,7 +102,8 @@ export interface Store
     AccountDataStore,
     ThreadsStore,
     MentionsStore,
-    ReactionsStore {
+    ReactionsStore,
+    SearchStore {
   readonly dialect: 'sqlite' | 'postgres';
 
   createUser(user: UserRecord): Promise<'created' | 'username-taken'>;

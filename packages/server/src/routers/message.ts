@@ -10,6 +10,7 @@ import {
   PinInput,
   ReactInput,
   RoomRef,
+  SearchInput,
   SendInput,
   ThreadInput,
 } from '@confab/contracts';
@@ -59,6 +60,11 @@ export const messageRouter = router({
   mentions: authedProcedure
     .input(MentionsInput)
     .query(({ ctx, input }) => ctx.services.mentions.mentions(ctx.auth, input)),
+  // Full-text search over the caller's rooms (services/search.ts).
+  search: authedProcedure
+    .meta({ rateLimit: 'searchPerUser' })
+    .input(SearchInput)
+    .query(({ ctx, input }) => ctx.services.search.messages(ctx.auth, input)),
   markRead: authedProcedure
     .input(MarkReadInput)
     .mutation(({ ctx, input }) => ctx.services.messages.markRead(ctx.auth, input)),

@@ -34,6 +34,8 @@ export const DEFAULT_RATE_RULES = {
   publicPerAddress: { points: 120, windowMs: 60_000 },
   /** Queries per user (reading rooms, members, history...). */
   queryPerUser: { points: 600, windowMs: 60_000 },
+  /** Message searches per user: each reads the full-text index, dearer than other queries. */
+  searchPerUser: { points: 120, windowMs: 60_000 },
   /** Long polls per user (a busy room answers at once, so a device may poll often). */
   pollPerUser: { points: 1_200, windowMs: 60_000 },
   /** Mutations per user that have no rule of their own (markRead, setActive, join, leave...). */

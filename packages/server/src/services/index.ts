@@ -23,6 +23,7 @@ import { createPush } from './push.js';
 import { createRateLimiter, createRedisRateLimiter } from './rate-limit.js';
 import { createReactions } from './reactions.js';
 import { createRooms } from './rooms.js';
+import { createSearch } from './search.js';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream.js';
 import { createThreads } from './threads.js';
 import { createTyping } from './typing.js';
@@ -103,6 +104,7 @@ export function createServices(
     messages,
     reactions: createReactions({ store, rooms, takeWriteToken: messages.takeWriteToken, now }),
     threads: createThreads({ store, rooms }),
+    search: createSearch({ store, rooms }),
     mentions: createMentions({ store }),
     push: createPush({ store, bus, rooms, notifier, apiKeys: config.apiKeys ?? [], now }),
     polling: createPolling({ store, bus, presence, streamLimits, metrics, ...config.polling }),

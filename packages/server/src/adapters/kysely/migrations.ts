@@ -1,6 +1,7 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import type { Database } from './schema.js';
+import { PG_SEARCH_DOCUMENT } from './search-document.js';
 
 /**
  * One migration set for both dialects: only types both understand (text, bigint). Migrations are
@@ -292,6 +293,39 @@ const migrations: Record<string, Migration> = {
         .columns(['room_id', 'pinned_at'])
         .where(sql.ref('pinned_at'), 'is not', null)
         .execute();
+    },
+  },
+  '0010_search': {
+    async up(db: Kysely<unknown>) {
+      // Full-text search over message bodies (search.ts). Deleted messages keep an empty body,
+      // so they index nothing; an edit replaces the indexed text.
+      if (db.getExecutor().adapter instanceof PostgresAdapter) {
+        // An expression index, not a stored tsvector column: every `selectAll` of messages
+        // would carry the column. Building it indexes the existing messages.
+        await sql`create index messages_search on messages using gin (${sql.raw(PG_SEARCH_DOCUMENT)})`.execute(
+          db,
+        );
+        return;
+      }
+      // External content: the index holds no copy of the text; triggers keep it in step with
+      // the body, so the code that writes messages does not know it exists. `messages` has a
+      // text key, so the index points at its implicit rowid (VACUUM keeps rowids of a table
+      // that has indexes; `INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')` re-makes
+      // the index from the table should they ever drift).
+      await sql`create virtual table messages_fts using fts5(body, content='messages', content_rowid='rowid', tokenize='unicode61 remove_diacritics 0')`.execute(
+        db,
+      );
+      await sql`create trigger messages_fts_insert after insert on messages begin
+        insert into messages_fts(rowid, body) values (new.rowid, new.body);
+      end`.execute(db);
+      await sql`create trigger messages_fts_delete after delete on messages begin
+        insert into messages_fts(messages_fts, rowid, body) values ('delete', old.rowid, old.body);
+      end`.execute(db);
+      await sql`create trigger messages_fts_update after update of body on messages begin
+        insert into messages_fts(messages_fts, rowid, body) values ('delete', old.rowid, old.body);
+        insert into messages_fts(rowid, body) values (new.rowid, new.body);
+      end`.execute(db);
+      await sql`insert into messages_fts(messages_fts) values ('rebuild')`.execute(db);
     },
   },
 };

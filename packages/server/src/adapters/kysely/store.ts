@@ -28,6 +28,7 @@ import { pinsStore } from './pins.js';
 import { reactionsStore } from './reactions.js';
 import { retentionStore } from './retention.js';
 import { roomsStore } from './rooms.js';
+import { searchStore } from './search.js';
 import type { Database } from './schema.js';
 import { threadsStore } from './threads.js';
 
@@ -60,6 +61,7 @@ function assemble(
     ...threadsStore(db),
     ...reactionsStore(db),
     ...pinsStore(db),
+    ...searchStore(db, dialect),
     close: () => db.destroy(),
     async ping() {
       await sql`select 1`.execute(db);
