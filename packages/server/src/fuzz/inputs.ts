@@ -103,7 +103,20 @@ function fieldValues(fx: FuzzFixture): Record<string, fc.Arbitrary<unknown>> {
     muted: boolean,
     level: mix(fc.constantFrom('all', 'mentions', 'none')),
     beforeId: mix(fc.constantFrom(...t.messageIds)),
+    // message.search's filters and cursor.
+    authorId: userId,
+    from: mix(fc.integer({ min: 0, max: 2 ** 45 })),
+    to: mix(fc.integer({ min: 0, max: 2 ** 45 })),
+    before: mix(fc.constantFrom(...t.messageIds)),
     shareReadReceipts: boolean,
+    // Replies, threads and message links.
+    replyToId: mix(fc.constantFrom(...t.messageIds)),
+    threadId: mix(fc.constantFrom(...t.messageIds)),
+    alsoInRoom: boolean,
+    messageIds: mix(
+      fc.array(fc.constantFrom(...t.messageIds), { minLength: 1, maxLength: 5 }),
+      fc.constant(Array(101).fill(t.messageIds[0])),
+    ),
     // message.react and message.pin.
     emoji: mix(fc.constantFrom('👍', '🇫🇷', '👩🏽‍💻', '1️⃣', '👍👍'), text),
     on: boolean,
