@@ -197,7 +197,7 @@ describe.each(ENGINES)('mentions store on $name', ({ create }) => {
     expect(await idsOf(ben.id)).toEqual([elsewhere.id, kept.id]);
   });
 
-  it('pages newest first by beforeId', async () => {
+  it('pages newest first by beforeId, with reactions as history has them', async () => {
     const [ann, ben] = [await user('ann'), await user('ben')];
     const roomId = await room(ann.id, [ben.id]);
     const sent: Message[] = [];
@@ -214,7 +214,18 @@ describe.each(ENGINES)('mentions store on $name', ({ create }) => {
       ids.slice(2, 4),
       true,
     ]);
+    // Messages come as history shows them, reactions included.
+    const reacted = await store.react({
+      roomId,
+      messageId: sent[0]?.id ?? '',
+      userId: ben.id,
+      emoji: '👍',
+      on: true,
+      at: tick(),
+    });
+    expect(reacted.status).toBe('changed');
     const last = await store.mentionsOf(ben.id, { beforeId: ids[3], limit: 2 });
+    expect(last.mentions[0]?.message.reactions).toEqual([{ emoji: '👍', userIds: [ben.id] }]);
     expect([last.mentions.map((m) => m.message.id), last.hasMore]).toEqual([ids.slice(4), false]);
   });
 

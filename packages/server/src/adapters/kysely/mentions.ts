@@ -1,6 +1,7 @@
 import type { Message, Role, RoomKind } from '@confab/contracts';
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { MentionsStore } from '../../ports/mentions-store.js';
+import { attachReactions } from './reactions.js';
 import { toMessage } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -82,10 +83,13 @@ export function mentionsStore(db: Kysely<Database>): MentionsStore {
         .orderBy('n.message_id', 'desc')
         .limit(page.limit + 1)
         .execute();
+      const kept = rows.slice(0, page.limit);
+      // Reactions as history shows them (one query for the page).
+      const messages = await attachReactions(db, kept.map(toMessage));
       return {
-        mentions: rows.slice(0, page.limit).map(({ room_name, room_kind, ...row }) => ({
-          room: { id: row.room_id, name: room_name, kind: room_kind as RoomKind },
-          message: toMessage(row),
+        mentions: kept.map((row, i) => ({
+          room: { id: row.room_id, name: row.room_name, kind: row.room_kind as RoomKind },
+          message: messages[i] as Message,
         })),
         hasMore: rows.length > page.limit,
       };
