@@ -63,6 +63,9 @@ describe('fuzz: every procedure, any input, HTTP and WebSocket', () => {
       'roomId',
       'clientMsgId',
       'body',
+      'replyToId',
+      'threadId',
+      'alsoInRoom',
     ]);
     expect(procedures.find((p) => p.path === 'events.onEvent')?.type).toBe('subscription');
   });

@@ -156,6 +156,7 @@ describe('authorization', () => {
       'room.removeMember': { roomId, userId: member.user.id },
       'room.setRole': { roomId, userId: member.user.id, role: 'admin' },
       'room.members': { roomId },
+      'room.people': { roomId, userIds: [member.user.id] },
       'room.listPublic': {},
       'room.mine': undefined,
       'room.openDirect': { username: member.username },
@@ -169,6 +170,9 @@ describe('authorization', () => {
       'message.react': { roomId, messageId, emoji: '👎', on: true },
       'message.pin': { roomId, messageId, pinned: true },
       'message.pins': { roomId },
+      'message.thread': { roomId, threadId: messageId },
+      'message.context': { roomId, messageId },
+      'message.byIds': { roomId, messageIds: [messageId] },
       'events.onEvent': { cursors: {} },
       'events.poll': { cursors: {}, waitMs: 0 },
       'auth.settings': undefined,
@@ -235,6 +239,7 @@ describe('authorization', () => {
     'room.removeMember',
     'room.setRole',
     'room.members',
+    'room.people',
     'message.send',
     'message.edit',
     'message.delete',
@@ -245,6 +250,9 @@ describe('authorization', () => {
     'message.react',
     'message.pin',
     'message.pins',
+    'message.thread',
+    'message.context',
+    'message.byIds',
     'room.receipts',
     'presence.typing',
     'notifications.setRoomMuted',
@@ -503,7 +511,7 @@ describe('authorization', () => {
       const before = await ownerView();
       expect(await refusal(pleb.api.room.update.mutate({ roomId, name: 'mine now' }))).toEqual({
         appCode: 'FORBIDDEN',
-        message: "Only the room's owner or an admin can rename it or set its topic",
+        message: "Only the room's owner or an admin can rename it, set its topic or make it public or private",
       });
       expect(
         await refusal(pleb.api.room.removeMember.mutate({ roomId, userId: other.user.id })),
@@ -594,7 +602,7 @@ describe('authorization', () => {
       });
       expect(await refusal(ann.api.room.update.mutate({ roomId, name: 'us' }))).toEqual({
         appCode: 'FORBIDDEN',
-        message: 'A direct conversation cannot be renamed',
+        message: 'A direct conversation cannot be changed',
       });
       expect(await refusal(ann.api.room.invite.mutate({ roomId, username: cat.username }))).toEqual(
         { appCode: 'FORBIDDEN', message: 'Nobody can be added to a direct conversation' },
