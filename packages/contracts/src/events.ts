@@ -48,11 +48,21 @@ export const MemberRemoved = z.object({
   type: z.literal('member.removed'),
   userId: UserId,
 });
+/** The room's name, topic and (since rooms can change it) kind after the change. */
 export const RoomUpdated = z.object({
   ...base,
   type: z.literal('room.updated'),
   name: StoredText,
   topic: StoredText,
+  /** Absent in entries logged before a room could be made public or private. */
+  kind: z.enum(['public', 'private']).optional(),
+});
+/** A member's role changed: promoted, demoted, or the room handed to them (then `owner`). */
+export const MemberRoleChanged = z.object({
+  ...base,
+  type: z.literal('member.role'),
+  userId: UserId,
+  role: Role,
 });
 
 /** `actorId` reacted to the message with `emoji`. */
@@ -90,6 +100,7 @@ export const RoomEvent = z.discriminatedUnion('type', [
   MemberLeft,
   MemberRemoved,
   RoomUpdated,
+  MemberRoleChanged,
   ReactionAdded,
   ReactionRemoved,
   MessagePinned,

@@ -57,6 +57,77 @@ describe('rooms from events', () => {
     ]);
   });
 
+  it('a reply only in its thread is neither unread nor the preview; one also sent to the room is both', () => {
+    const reply = created('b', 4, 'bob', 900);
+    if (reply.type !== 'message.created') throw new Error('unreachable');
+    const threadOnly = { ...reply, message: { ...reply.message, threadId: 'b-1' } };
+    const afterThreadOnly = applyEvent(rooms, threadOnly, 'me');
+    expect(view(afterThreadOnly.rooms)).toEqual([
+      ['b', 0, null],
+      ['a', 0, null],
+    ]);
+    expect(afterThreadOnly.rooms[0]?.room.lastSeq).toBe(4);
+    const alsoInRoom = {
+      ...reply,
+      seq: 5,
+      message: { ...reply.message, seq: 5, threadId: 'b-1', alsoInRoom: true as const },
+    };
+    expect(view(applyEvent(afterThreadOnly.rooms, alsoInRoom, 'me').rooms)).toEqual([
+      ['b', 1, 'message 4'],
+      ['a', 0, null],
+    ]);
+  });
+
+  it('a role change of mine and a room made private reach the summary', () => {
+    const promoted = applyEvent(
+      rooms,
+      {
+        type: 'member.role',
+        roomId: 'a',
+        seq: 6,
+        actorId: 'owner',
+        at: 600,
+        userId: 'me',
+        role: 'admin',
+      },
+      'me',
+    );
+    expect(promoted.rooms.find((s) => s.room.id === 'a')?.role).toBe('admin');
+    const othersRole = applyEvent(
+      rooms,
+      {
+        type: 'member.role',
+        roomId: 'a',
+        seq: 6,
+        actorId: 'owner',
+        at: 600,
+        userId: 'bob',
+        role: 'admin',
+      },
+      'me',
+    );
+    expect(othersRole.rooms.find((s) => s.room.id === 'a')?.role).toBe('member');
+    const madePrivate = applyEvent(
+      rooms,
+      {
+        type: 'room.updated',
+        roomId: 'a',
+        seq: 6,
+        actorId: 'owner',
+        at: 600,
+        name: 'a2',
+        topic: 't',
+        kind: 'private',
+      },
+      'me',
+    );
+    expect(madePrivate.rooms.find((s) => s.room.id === 'a')?.room).toMatchObject({
+      name: 'a2',
+      topic: 't',
+      kind: 'private',
+    });
+  });
+
   it('a read marker from another device clears the count when it reaches the last message', () => {
     const unread = applyEvent(rooms, created('b', 4, 'bob', 900), 'me').rooms;
     const read = applyEvent(unread, { type: 'read.updated', roomId: 'b', lastReadSeq: 4 }, 'me');

@@ -56,6 +56,8 @@ function applyRoomEvent(
   switch (event.type) {
     case 'message.created': {
       const { message } = event;
+      // A reply only in its thread is not the room's last message, nor unread in the room.
+      if (message.threadId !== undefined && message.alsoInRoom !== true) return next;
       const newer = summary.lastMessage === null || message.seq > summary.lastMessage.seq;
       const unread = message.authorId !== meId && message.seq > summary.lastReadSeq;
       return {
@@ -77,7 +79,17 @@ function applyRoomEvent(
     case 'member.removed':
       return event.userId === meId ? 'left' : next;
     case 'room.updated':
-      return { ...next, room: { ...next.room, name: event.name, topic: event.topic } };
+      return {
+        ...next,
+        room: {
+          ...next.room,
+          name: event.name,
+          topic: event.topic,
+          ...(event.kind ? { kind: event.kind } : {}),
+        },
+      };
+    case 'member.role':
+      return event.userId === meId ? { ...next, role: event.role } : next;
     default:
       return next;
   }

@@ -74,6 +74,14 @@ export interface NewMessage {
   mentionsRoom?: boolean | undefined;
 }
 
+/** A public room already has this name (public room names are unique). */
+export class RoomNameTaken extends Error {
+  constructor() {
+    super('A public room with this name exists');
+    this.name = 'RoomNameTaken';
+  }
+}
+
 export type AppendResult =
   | { status: 'created'; message: Message; event: RoomEvent }
   /** The author had sent this clientMsgId before: the first message, unchanged. */
@@ -130,7 +138,10 @@ export interface Store
   /** False when the user has no such live session. */
   revokeSession(userId: string, sessionId: string, at: number): Promise<boolean>;
 
-  /** Creates the room with its first members and their `member.joined` events. */
+  /**
+   * Creates the room with its first members and their `member.joined` events. Throws
+   * RoomNameTaken for a public room under a public room's name.
+   */
   createRoom(
     room: NewRoom,
     members: { userId: string; role: Role }[],
@@ -166,10 +177,31 @@ export interface Store
   ): Promise<RoomEvent | 'not-member'>;
   /** Changes a member's role; false when they are not a member. */
   setRole(roomId: string, userId: string, role: Role): Promise<boolean>;
+  /** Throws RoomNameTaken when the room would be public under a public room's name. */
   updateRoom(
     roomId: string,
-    change: { name?: string; topic?: string; actorId: string; at: number },
+    change: {
+      name?: string | undefined;
+      topic?: string | undefined;
+      kind?: 'public' | 'private' | undefined;
+      actorId: string;
+      at: number;
+    },
   ): Promise<RoomEvent>;
+  /**
+   * Sets members' roles and logs each change (`member.role`), in one transaction: a hand-over
+   * is the new owner's change and the previous owner's (to admin). 'not-member' when any of
+   * them is not a member (nothing changed).
+   */
+  changeRoles(
+    roomId: string,
+    change: { roles: { userId: string; role: Role }[]; actorId: string; at: number },
+  ): Promise<RoomEvent[] | 'not-member'>;
+  /**
+   * These users as the room knows them: members, and people who wrote in it and left (their
+   * messages keep a name). Others are left out.
+   */
+  roomPeople(roomId: string, userIds: readonly string[]): Promise<User[]>;
 
   /** Idempotent on (author, clientMsgId); checks membership inside the transaction. */
   appendMessage(message: NewMessage): Promise<AppendResult>;

@@ -511,7 +511,8 @@ describe('authorization', () => {
       const before = await ownerView();
       expect(await refusal(pleb.api.room.update.mutate({ roomId, name: 'mine now' }))).toEqual({
         appCode: 'FORBIDDEN',
-        message: "Only the room's owner or an admin can rename it, set its topic or make it public or private",
+        message:
+          "Only the room's owner or an admin can rename it, set its topic or make it public or private",
       });
       expect(
         await refusal(pleb.api.room.removeMember.mutate({ roomId, userId: other.user.id })),

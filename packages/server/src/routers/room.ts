@@ -4,14 +4,12 @@ import {
   ListPublicRoomsInput,
   OpenDirectInput,
   RemoveMemberInput,
-  Role,
-  RoomId,
+  RoomPeopleInput,
   RoomRef,
+  SetRoleInput,
   SetRoomRetentionInput,
   UpdateRoomInput,
-  UserId,
 } from '@confab/contracts';
-import { z } from 'zod';
 import { roomRetention } from '../services/room-retention.js';
 import { authedProcedure, router } from '../trpc.js';
 
@@ -40,11 +38,15 @@ export const roomRouter = router({
     .input(RemoveMemberInput)
     .mutation(({ ctx, input }) => ctx.services.rooms.removeMember(ctx.auth, input)),
   setRole: authedProcedure
-    .input(z.object({ roomId: RoomId, userId: UserId, role: Role }))
+    .input(SetRoleInput)
     .mutation(async ({ ctx, input }) => {
       await ctx.services.rooms.setRole(ctx.auth, input);
       return { ok: true as const };
     }),
+  /** Members and people who wrote in the room before leaving, by id (names for old messages). */
+  people: authedProcedure
+    .input(RoomPeopleInput)
+    .query(({ ctx, input }) => ctx.services.rooms.people(ctx.auth, input)),
   members: authedProcedure
     .input(RoomRef)
     .query(({ ctx, input }) => ctx.services.rooms.members(ctx.auth, input.roomId)),

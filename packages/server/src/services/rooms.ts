@@ -1,7 +1,7 @@
 import { ERROR_CODES, type Role, type Room, type RoomEvent } from '@confab/contracts';
 import { AppError, roomNotFound } from '../errors.js';
 import type { Bus } from '../ports/bus.js';
-import type { MembershipRecord, Store } from '../ports/store.js';
+import { type MembershipRecord, RoomNameTaken, type Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
 import { newId } from './crypto.js';
 
@@ -47,6 +47,16 @@ export function createRooms(deps: { store: Store; bus: Bus; now: () => number })
     return { room, membership };
   }
 
+  /** Public room names are unique: the store's refusal as the API says it. */
+  function nameTaken(name: string) {
+    return (error: unknown): never => {
+      if (error instanceof RoomNameTaken) {
+        throw new AppError(ERROR_CODES.CONFLICT, `A public room named "${name}" already exists`);
+      }
+      throw error;
+    };
+  }
+
   function requireManager(membership: MembershipRecord, what: string): void {
     if (membership.role !== 'owner' && membership.role !== 'admin') {
       throw new AppError(ERROR_CODES.FORBIDDEN, `Only the room's owner or an admin can ${what}`);
@@ -61,10 +71,12 @@ export function createRooms(deps: { store: Store; bus: Bus; now: () => number })
       auth: Authenticated,
       input: { kind: 'public' | 'private'; name: string; topic: string },
     ) {
-      const { room, events } = await store.createRoom(
-        { id: newId(), kind: input.kind, name: input.name, topic: input.topic, createdAt: now() },
-        [{ userId: auth.user.id, role: 'owner' }],
-      );
+      const { room, events } = await store
+        .createRoom(
+          { id: newId(), kind: input.kind, name: input.name, topic: input.topic, createdAt: now() },
+          [{ userId: auth.user.id, role: 'owner' }],
+        )
+        .catch(nameTaken(input.name));
       await publish(events);
       return room;
     },
@@ -79,18 +91,26 @@ export function createRooms(deps: { store: Store; bus: Bus; now: () => number })
 
     async update(
       auth: Authenticated,
-      input: { roomId: string; name?: string | undefined; topic?: string | undefined },
+      input: {
+        roomId: string;
+        name?: string | undefined;
+        topic?: string | undefined;
+        kind?: 'public' | 'private' | undefined;
+      },
     ) {
       const { room, membership } = await requireMember(auth, input.roomId);
       if (room.kind === 'direct')
-        throw new AppError(ERROR_CODES.FORBIDDEN, 'A direct conversation cannot be renamed');
-      requireManager(membership, 'rename it or set its topic');
-      const event = await store.updateRoom(input.roomId, {
-        name: input.name,
-        topic: input.topic,
-        actorId: auth.user.id,
-        at: now(),
-      });
+        throw new AppError(ERROR_CODES.FORBIDDEN, 'A direct conversation cannot be changed');
+      requireManager(membership, 'rename it, set its topic or make it public or private');
+      const event = await store
+        .updateRoom(input.roomId, {
+          name: input.name,
+          topic: input.topic,
+          kind: input.kind,
+          actorId: auth.user.id,
+          at: now(),
+        })
+        .catch(nameTaken(input.name ?? room.name));
       await publish([event]);
       return event;
     },
@@ -195,11 +215,23 @@ export function createRooms(deps: { store: Store; bus: Bus; now: () => number })
           ERROR_CODES.CONFLICT,
           'The owner keeps their role until handing it over',
         );
-      if (!(await store.setRole(input.roomId, input.userId, input.role))) {
+      // Handing over ownership makes the previous owner an admin, in the same transaction.
+      const roles = [{ userId: input.userId, role: input.role }];
+      if (input.role === 'owner') roles.push({ userId: auth.user.id, role: 'admin' });
+      const events = await store.changeRoles(input.roomId, {
+        roles,
+        actorId: auth.user.id,
+        at: now(),
+      });
+      if (events === 'not-member')
         throw new AppError(ERROR_CODES.USER_NOT_FOUND, 'That user is not a member');
-      }
-      // Handing over ownership makes the previous owner an admin.
-      if (input.role === 'owner') await store.setRole(input.roomId, auth.user.id, 'admin');
+      await publish(events);
+    },
+
+    /** Members and former authors by id: names for every message, also after its author left. */
+    async people(auth: Authenticated, input: { roomId: string; userIds: string[] }) {
+      await requireMember(auth, input.roomId);
+      return store.roomPeople(input.roomId, input.userIds);
     },
 
     async members(auth: Authenticated, roomId: string) {

@@ -1,8 +1,9 @@
 import type { MemberJoined, RoomEvent, RoomSummary } from '@confab/contracts';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { z } from 'zod';
-import type { MembershipRecord, Store } from '../../ports/store.js';
+import { type MembershipRecord, RoomNameTaken, type Store } from '../../ports/store.js';
 import { appendEvent } from './log.js';
+import { publicNameKey } from './room-names.js';
 import { isUniqueViolation, toMember, toMessage, toRoom, toUser } from './rows.js';
 import type { Database } from './schema.js';
 import { inTimeline } from './timeline.js';
@@ -55,6 +56,12 @@ async function setJoinedSeq(
     .execute();
 }
 
+/** The unique index on public room names refused the write: say so in the domain's terms. */
+function refuseTakenName(error: unknown): never {
+  if (isUniqueViolation(error) && String(error).includes('public_name')) throw new RoomNameTaken();
+  throw error;
+}
+
 export function roomsStore(db: Kysely<Database>): RoomsPart {
   return {
     async createRoom(room, members) {
@@ -70,8 +77,10 @@ export function roomsStore(db: Kysely<Database>): RoomsPart {
             last_seq: 0,
             last_activity_at: room.createdAt,
             direct_key: room.directKey ?? null,
+            public_name_key: room.kind === 'public' ? publicNameKey(room.name) : null,
           })
-          .execute();
+          .execute()
+          .catch(refuseTakenName);
         const events: RoomEvent[] = [];
         const creatorId = members[0]?.userId;
         if (creatorId === undefined) throw new Error('A room is created with at least one member');
@@ -358,7 +367,18 @@ export function roomsStore(db: Kysely<Database>): RoomsPart {
           .executeTakeFirstOrThrow();
         const name = change.name ?? current.name;
         const topic = change.topic ?? current.topic;
-        await tx.updateTable('rooms').set({ name, topic }).where('id', '=', roomId).execute();
+        const kind = change.kind ?? (current.kind === 'public' ? 'public' : 'private');
+        await tx
+          .updateTable('rooms')
+          .set({
+            name,
+            topic,
+            kind,
+            public_name_key: kind === 'public' ? publicNameKey(name) : null,
+          })
+          .where('id', '=', roomId)
+          .execute()
+          .catch(refuseTakenName);
         return appendEvent(tx, roomId, change.at, (seq) => ({
           type: 'room.updated' as const,
           roomId,
@@ -367,6 +387,7 @@ export function roomsStore(db: Kysely<Database>): RoomsPart {
           at: change.at,
           name,
           topic,
+          kind,
         }));
       });
     },

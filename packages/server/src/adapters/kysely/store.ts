@@ -27,9 +27,10 @@ import { outboxStore } from './outbox.js';
 import { pinsStore } from './pins.js';
 import { reactionsStore } from './reactions.js';
 import { retentionStore } from './retention.js';
+import { roomAdminStore } from './room-admin.js';
 import { roomsStore } from './rooms.js';
-import { searchStore } from './search.js';
 import type { Database } from './schema.js';
+import { searchStore } from './search.js';
 import { threadsStore } from './threads.js';
 
 export interface StoreOptions {
@@ -50,6 +51,7 @@ function assemble(
     dialect,
     ...accountsStore(db),
     ...roomsStore(db),
+    ...roomAdminStore(db),
     ...messagesStore(db, dialect, observed),
     ...notificationsStore(db),
     ...outboxStore(db, dialect),

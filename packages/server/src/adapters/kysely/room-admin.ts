@@ -1,0 +1,76 @@
+import type { RoomEvent } from '@confab/contracts';
+import type { Kysely } from 'kysely';
+import type { Store } from '../../ports/store.js';
+import { appendEvent } from './log.js';
+import { toUser } from './rows.js';
+import type { Database } from './schema.js';
+
+type RoomAdminPart = Pick<Store, 'changeRoles' | 'roomPeople'>;
+
+export function roomAdminStore(db: Kysely<Database>): RoomAdminPart {
+  return {
+    async changeRoles(roomId, change) {
+      return db.transaction().execute(async (tx) => {
+        const events: RoomEvent[] = [];
+        for (const { userId, role } of change.roles) {
+          const updated = await tx
+            .updateTable('members')
+            .set({ role })
+            .where('room_id', '=', roomId)
+            .where('user_id', '=', userId)
+            .executeTakeFirst();
+          if (Number(updated.numUpdatedRows) === 0) {
+            // Roll back the roles set before it: a hand-over is all or nothing.
+            throw new NotMember();
+          }
+          events.push(
+            await appendEvent(tx, roomId, change.at, (seq) => ({
+              type: 'member.role' as const,
+              roomId,
+              seq,
+              actorId: change.actorId,
+              at: change.at,
+              userId,
+              role,
+            })),
+          );
+        }
+        return events;
+      }).catch((error: unknown) => {
+        if (error instanceof NotMember) return 'not-member' as const;
+        throw error;
+      });
+    },
+
+    async roomPeople(roomId, userIds) {
+      if (userIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('users')
+        .select(['id', 'username', 'display_name', 'created_at'])
+        .where('id', 'in', [...userIds])
+        .where((eb) =>
+          eb.or([
+            eb.exists(
+              eb
+                .selectFrom('members')
+                .select('user_id')
+                .where('room_id', '=', roomId)
+                .whereRef('user_id', '=', 'users.id'),
+            ),
+            eb.exists(
+              eb
+                .selectFrom('messages')
+                .select('id')
+                .where('room_id', '=', roomId)
+                .whereRef('author_id', '=', 'users.id'),
+            ),
+          ]),
+        )
+        .orderBy('id')
+        .execute();
+      return rows.map(toUser);
+    },
+  };
+}
+
+class NotMember extends Error {}
