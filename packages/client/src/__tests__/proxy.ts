@@ -11,6 +11,8 @@ export interface FaultyProxy {
   blockWebSocket: boolean;
   /** Refuse SSE subscription requests with 502. */
   blockSse: boolean;
+  /** Refuse every new connection at once, as a device without network does. */
+  refuseAll: boolean;
   /** Forward requests but never return the server's answer, then cut the connection. */
   swallowResponses: boolean;
   /**
@@ -32,6 +34,7 @@ export async function startProxy(targetPort: number): Promise<FaultyProxy> {
     blockWebSocket: false,
     blockSse: false,
     swallowResponses: false,
+    refuseAll: false,
     frozen: false,
     cutAll() {
       for (const socket of sockets) socket.destroy();
@@ -44,6 +47,10 @@ export async function startProxy(targetPort: number): Promise<FaultyProxy> {
       }),
   };
   const server: Server = createServer((client) => {
+    if (proxy.refuseAll) {
+      client.destroy();
+      return;
+    }
     sockets.add(client);
     client.once('close', () => sockets.delete(client));
     client.once('data', (first: Buffer) => {
