@@ -9,7 +9,12 @@ import './styles/layout.css';
 import './styles/sidebar.css';
 import './styles/conversation.css';
 import './styles/messages.css';
+import './styles/markdown.css';
+import './styles/mentions.css';
 import './styles/panels.css';
+import './styles/search.css';
+import './styles/forms.css';
+import './styles/threads.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

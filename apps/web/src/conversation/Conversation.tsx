@@ -1,5 +1,6 @@
 import type { RoomSummary } from '@confab/contracts';
 import {
+  type MessagesStart,
   useChatEvent,
   useCurrentUser,
   useMarkRead,
@@ -8,18 +9,29 @@ import {
   useMessages,
   useReceipts,
 } from '@confab/react';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { isolateText } from '../lib/bidi';
 import { roomTitle } from '../lib/format';
+import { isUnreachableMessage, UNREACHABLE_MESSAGE } from '../lib/unreachable';
 import { usePageVisible } from '../lib/use-page-visible';
 import { Alert } from '../ui/Alert';
 import { Composer } from './Composer';
 import { ConnectionBanner } from './ConnectionBanner';
 import { ConversationHeader } from './ConversationHeader';
+import { ConversationToolsContext } from './conversation-tools';
 import { MessageList } from './MessageList';
+import { RoomPeopleContext } from './mention-context';
+import { ReplyBar } from './ReplyBar';
 import { RoomDetails } from './RoomDetails';
+import { ThreadPanel } from './ThreadPanel';
 import { TypingIndicator } from './TypingIndicator';
 import { useAnnouncement } from './use-announcement';
+import { useMarkAllRead, useOpeningStart, useUnreadDivider } from './use-catch-up';
+import { useConversationFeatures } from './use-conversation-tools';
+import { useDetailsPanel } from './use-details-panel';
+import { useReloadWhenBack } from './use-reload-when-back';
+import type { OnScreen } from './use-on-screen';
+import type { Landing } from './use-scroll-anchor';
 import { useSeenBy } from './use-seen-by';
 
 /** One room: header, messages (history, live, outgoing), typing, composer, and members. */
@@ -29,39 +41,102 @@ export function Conversation(props: {
   summary: RoomSummary | undefined;
   /** "My rooms" has loaded (so a missing summary means the user is not a member). */
   roomsLoaded: boolean;
+  /** A message link's message: the room opens around it, highlighted. */
+  messageId?: string;
   onBack: () => void;
 }) {
   const { roomId, summary } = props;
   const me = useCurrentUser();
-  const timeline = useMessages(roomId);
+  const opening = useOpeningStart(props.messageId, summary, props.roomsLoaded);
+  const timeline = useMessages(roomId, { start: opening });
   const { members, byId, error: membersError } = useMembers(roomId);
   const actions = useMessageActions(roomId);
   const receipts = useReceipts(roomId);
   const visible = usePageVisible();
-  const [following, setFollowing] = useState(true);
-  const [detailsOpen, setDetailsOpen] = useState(false);
+  const details = useDetailsPanel('room-details');
+  const { open: detailsOpen, setOpen: setDetailsOpen } = details;
   const [leftNow, setLeftNow] = useState(false);
   const [wasMember, setWasMember] = useState(false);
   // Removed while this device was offline, the room just drops out of "my rooms" on resume.
   const left = leftNow || (wasMember && props.roomsLoaded && !summary);
-  // Where the unread divider goes: the read marker as it was when the room was opened.
-  const [unreadAfter, setUnreadAfter] = useState<number | null>(null);
   useEffect(() => {
-    if (!summary) return;
-    setUnreadAfter((seq) => seq ?? summary.lastReadSeq);
-    setWasMember(true);
+    if (summary) setWasMember(true);
   }, [summary]);
+  const divider = useUnreadDivider({
+    roomId,
+    summary,
+    messages: timeline.messages,
+    meId: me.id,
+    visible,
+    loaded: timeline.loaded,
+    hasNewer: timeline.hasNewer,
+  });
+  const markAllRead = useMarkAllRead(
+    roomId,
+    Math.max(summary?.room.lastSeq ?? 0, timeline.lastSeq),
+    divider.clear,
+  );
+  const [seenSeq, setSeenSeq] = useState(0);
+  const onScreenChange = useCallback((onScreen: OnScreen) => setSeenSeq(onScreen.maxSeq), []);
+  const { jumpTo } = timeline;
+  const unreachable = isUnreachableMessage(timeline.error ?? membersError);
+  useReloadWhenBack(isUnreachableMessage(timeline.error), () => jumpTo(timeline.start));
+  // Sending from a window into history goes to the live end, where the message will show.
+  const sendActions = useMemo(
+    () =>
+      timeline.hasNewer
+        ? {
+            ...actions,
+            send: (...args: Parameters<typeof actions.send>) => {
+              jumpTo({ at: 'newest' });
+              actions.send(...args);
+            },
+          }
+        : actions,
+    [actions, jumpTo, timeline.hasNewer],
+  );
+
+  // Replies, threads, reactions and pins (issue 16): the side panel shows a thread or the details.
+  const features = useConversationFeatures({
+    roomId,
+    meId: me.id,
+    members: byId,
+    messages: timeline.messages,
+    actions: sendActions,
+  });
+  const { threadId, closeThread } = features;
+  useEffect(() => {
+    if (threadId) setDetailsOpen(false);
+  }, [threadId]);
+  useEffect(() => {
+    if (detailsOpen) closeThread();
+  }, [detailsOpen, closeThread]);
 
   useChatEvent((event) => {
     const gone = event.type === 'member.left' || event.type === 'member.removed';
     if (gone && event.roomId === roomId && event.userId === me.id) setLeftNow(true);
   });
 
-  // Read while it is on screen and scrolled to the newest message: every device clears the count.
-  useMarkRead(roomId, timeline.lastSeq, timeline.loaded && visible && following && !left);
+  // Messages count as read as they are seen: up to the newest one in view while the tab is
+  // visible; with the live end's last message in view, all of the log (edits and the like after
+  // it). Not "scrolled to the bottom": the view opens at the first unread, not there.
+  const lastMessageSeq = timeline.messages.findLast((m) => m.seq !== null)?.seq ?? null;
+  const allSeen = !timeline.hasNewer && lastMessageSeq !== null && seenSeq >= lastMessageSeq;
+  const readSeq = allSeen ? timeline.lastSeq : seenSeq;
+  useMarkRead(roomId, readSeq, timeline.loaded && visible && !left);
 
   const seen = useSeenBy(timeline.messages, receipts, byId, me.id, summary?.room.kind === 'direct');
   const announcement = useAnnouncement(timeline.messages, timeline.loaded, byId, me.id);
+  // Who `@name` can mention here: message text highlights them, the composer offers them.
+  const people = useMemo(() => {
+    const mine = members?.find((m) => m.userId === me.id);
+    return {
+      members,
+      usernames: new Set(members?.map((m) => m.username.toLowerCase())),
+      myUsername: me.username.toLowerCase(),
+      myRole: mine?.role ?? null,
+    };
+  }, [members, me.id, me.username]);
   const title = summary ? roomTitle(summary) : 'this conversation';
   const direct = summary?.room.kind === 'direct';
   // The name is user-chosen: isolated (see lib/bidi.ts) in the log's first line and the
@@ -77,18 +152,21 @@ export function Conversation(props: {
     </>
   );
 
-  return (
-    <div className={detailsOpen ? 'conversation-wrap with-details' : 'conversation-wrap'}>
+  const content = (
+    <div
+      className={detailsOpen || threadId ? 'conversation-wrap with-details' : 'conversation-wrap'}
+    >
       <section className="conversation" aria-labelledby="conversation-title">
         <ConversationHeader
           summary={summary}
           memberCount={members?.length ?? null}
           detailsOpen={detailsOpen}
-          onToggleDetails={() => setDetailsOpen((open) => !open)}
+          onToggleDetails={details.toggle}
+          membersButtonRef={details.openerRef}
           onBack={props.onBack}
         />
         <ConnectionBanner />
-        <Alert message={timeline.error ?? membersError} />
+        <Alert message={unreachable ? UNREACHABLE_MESSAGE : (timeline.error ?? membersError)} />
         <MessageList
           roomName={logName}
           messages={timeline.messages}
@@ -99,10 +177,21 @@ export function Conversation(props: {
           olderDeleted={timeline.olderDeleted}
           loadingOlder={timeline.loadingOlder}
           onLoadOlder={() => void timeline.loadOlder()}
-          unreadAfterSeq={unreadAfter}
+          unreadAfterSeq={divider.after}
           seen={seen}
-          actions={actions}
-          onFollowingChange={setFollowing}
+          actions={sendActions}
+          landing={landingOf(timeline.start)}
+          hasNewer={timeline.hasNewer}
+          loadingNewer={timeline.loadingNewer}
+          onLoadNewer={() => void timeline.loadNewer()}
+          onJumpToLatest={() => jumpTo({ at: 'newest' })}
+          highlightId={timeline.start.at === 'message' ? timeline.start.messageId : null}
+          unreadCount={summary?.unreadCount ?? 0}
+          onJumpToUnread={() =>
+            divider.after !== null && jumpTo({ at: 'unread', afterSeq: divider.after })
+          }
+          onMarkAllRead={() => void markAllRead()}
+          onScreenChange={onScreenChange}
         />
         <TypingIndicator roomId={roomId} members={byId} />
         {left ? (
@@ -110,7 +199,28 @@ export function Conversation(props: {
             You are no longer a member of this room.
           </p>
         ) : (
-          <Composer roomId={roomId} roomName={placeholderName} actions={actions} />
+          // biome-ignore lint/a11y/noStaticElementInteractions: Escape in the composer cancels a reply.
+          <div
+            className="composer-wrap"
+            onKeyDown={(event) => {
+              // Unless something inside took it (the @ list closes first).
+              if (event.key === 'Escape' && features.replyTo && !event.defaultPrevented)
+                features.cancelReply();
+            }}
+          >
+            {features.replyTo && (
+              <ReplyBar
+                to={features.replyTo}
+                name={features.tools.nameOf(features.replyTo.authorId)}
+                onCancel={features.cancelReply}
+              />
+            )}
+            <Composer
+              roomId={roomId}
+              roomName={placeholderName}
+              actions={features.composerActions}
+            />
+          </div>
         )}
         <div className="visually-hidden" aria-live="polite" data-testid="announcer">
           {announcement}
@@ -121,10 +231,31 @@ export function Conversation(props: {
           roomId={roomId}
           summary={summary}
           members={members}
-          onClose={() => setDetailsOpen(false)}
+          onClose={details.close}
           onLeft={props.onBack}
         />
       )}
+      {threadId && (
+        <ThreadPanel key={threadId} roomId={roomId} threadId={threadId} onClose={closeThread} />
+      )}
     </div>
   );
+  return (
+    <RoomPeopleContext.Provider value={people}>
+      <ConversationToolsContext.Provider value={features.tools}>
+        {content}
+      </ConversationToolsContext.Provider>
+    </RoomPeopleContext.Provider>
+  );
+}
+
+function landingOf(start: MessagesStart): Landing {
+  switch (start.at) {
+    case 'newest':
+      return { kind: 'bottom' };
+    case 'unread':
+      return { kind: 'unread' };
+    case 'message':
+      return { kind: 'message', id: start.messageId };
+  }
 }
