@@ -194,6 +194,27 @@ describe('notification levels and mentions, through Web Push and webhooks', () =
     expect(pushService.received.map((r) => r.name)).toEqual(['bob']);
   });
 
+  it('a mention in a thread-only reply notifies a muted member who read the whole timeline (count 1)', async () => {
+    const { alice, bob, room, pushService, notify } = await setup(false);
+    const root = await alice.api.message.send.mutate({
+      roomId: room.id,
+      clientMsgId: 't1',
+      body: 'plan for friday',
+    });
+    await bob.api.message.markRead.mutate({ roomId: room.id, seq: root.seq });
+    const body = `@${bob.username} thoughts?`;
+    const reply = await alice.api.message.send.mutate({
+      roomId: room.id,
+      clientMsgId: 't2',
+      body,
+      threadId: root.id,
+    });
+    await notify.settled();
+    expect(pushService.problems).toEqual([]);
+    // A thread-only reply is not unread in the room's timeline, but a mention is news.
+    expect(pushService.payloadsOf('bob')).toEqual([payload(room, 1, reply, body)]);
+  });
+
   it('levels: listed for the caller, read by the old mute API; an unknown level is refused and changes nothing', async () => {
     const { bob, carol, dave, room } = await setup(false);
     expect(await bob.api.notifications.roomLevels.query()).toEqual([
