@@ -36,7 +36,7 @@ describe.each(ENGINES)('threads and message links on $name', ({ create }) => {
     const alice = await user('alice');
     const bob = await user('bob');
     const { room } = await store.createRoom(
-      { id: nextId('r'), kind: 'public', name: 'room', topic: '', createdAt: tick() },
+      { id: nextId('r'), kind: 'private', name: 'room', topic: '', createdAt: tick() },
       [
         { userId: alice, role: 'owner' },
         { userId: bob, role: 'member' },
@@ -278,6 +278,35 @@ describe.each(ENGINES)('threads and message links on $name', ({ create }) => {
     expect(await store.context(roomId, 'no-such-message', 5)).toBeUndefined();
     const other = await setup();
     expect(await store.context(other.roomId, ids[30] ?? '', 5)).toBeUndefined();
+  });
+
+  it('thread, context and byIds carry reactions and pins like history', async () => {
+    const { alice, bob, roomId } = await setup();
+    const root = await send(roomId, alice);
+    const reply = await send(roomId, bob, { threadId: root.id });
+    for (const [messageId, userId] of [
+      [root.id, bob],
+      [reply.id, alice],
+    ] as const) {
+      const change = { roomId, messageId, userId, emoji: '👍', on: true, at: tick() };
+      expect((await store.react(change)).status).toBe('changed');
+    }
+    expect(
+      (await store.pin({ roomId, messageId: root.id, userId: bob, pinned: true, at: tick() }))
+        .status,
+    ).toBe('changed');
+    const marks = (m: Message | undefined) => [m?.id, m?.reactions, m?.pinned?.by];
+    const rootMarks = [root.id, [{ emoji: '👍', userIds: [bob] }], bob];
+    const replyMarks = [reply.id, [{ emoji: '👍', userIds: [alice] }], undefined];
+
+    const thread = await store.thread(roomId, root.id, { limit: 10 });
+    if (typeof thread === 'string') throw new Error(thread);
+    expect([marks(thread.root), ...thread.replies.map(marks)]).toEqual([rootMarks, replyMarks]);
+    expect((await store.context(roomId, reply.id, 5))?.messages.map(marks)).toEqual([rootMarks]);
+    expect((await store.messagesByIds(roomId, [reply.id, root.id])).map(marks)).toEqual([
+      rootMarks,
+      replyMarks,
+    ]);
   });
 
   it('finds messages by id in the room only, in seq order, leaving out the rest', async () => {
