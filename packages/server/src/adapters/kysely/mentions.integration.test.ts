@@ -162,7 +162,7 @@ describe.each(ENGINES)('mentions store on $name', ({ create }) => {
     expect(await idsOf(dan.id)).toEqual([]);
   });
 
-  it('a deleted message leaves the view; so does a room the member left, until they are back', async () => {
+  it('an edit keeps the mentions; a deleted message leaves the view; so does a room the member left, until they are back', async () => {
     const [ann, ben] = [await user('ann'), await user('ben')];
     const roomId = await room(ann.id, [ben.id]);
     const other = await room(ann.id, [ben.id]);
@@ -170,6 +170,18 @@ describe.each(ENGINES)('mentions store on $name', ({ create }) => {
     const gone = await send(roomId, ann.id, '@ben oops', { mentions: [ben.id] });
     const elsewhere = await send(other, ann.id, '@ben there', { mentions: [ben.id] });
     expect(await idsOf(ben.id)).toEqual([elsewhere.id, gone.id, kept.id]);
+    // Who a message names is fixed when it is sent: an edit changes neither the rows nor it.
+    const edited = await store.editMessage({
+      roomId,
+      messageId: kept.id,
+      authorId: ann.id,
+      body: 'nobody now',
+      at: tick(),
+    });
+    expect(edited.status).toBe('changed');
+    expect(await idsOf(ben.id)).toEqual([elsewhere.id, gone.id, kept.id]);
+    const view = await store.mentionsOf(ben.id, { limit: 10 });
+    expect(view.mentions[2]?.message).toMatchObject({ body: 'nobody now', mentions: [ben.id] });
 
     const deleted = await store.deleteMessage({
       roomId,
