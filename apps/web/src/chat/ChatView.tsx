@@ -15,10 +15,12 @@ import { useWorkerNavigation } from '../notifications/use-worker-navigation';
 import { BrowseRooms } from '../panels/BrowseRooms';
 import { NewDirect } from '../panels/NewDirect';
 import { NewRoom } from '../panels/NewRoom';
+import { SearchPanel } from '../panels/SearchPanel';
 import { SettingsPanel } from '../panels/SettingsPanel';
 import { Sidebar } from '../sidebar/Sidebar';
 import { useDesktopNotifications } from './use-desktop-notifications';
 import { useDocumentTitle } from './use-document-title';
+import { useSearchShortcut } from './use-search-shortcut';
 import { Welcome } from './Welcome';
 
 /** The signed-in app: the sidebar, and the room or page the URL points at. */
@@ -84,6 +86,12 @@ export function ChatView(props: {
   );
 
   const goHome = useCallback(() => navigate({ name: 'home' }), [navigate]);
+  const openSearch = useCallback(() => navigate({ name: 'search' }), [navigate]);
+  useSearchShortcut(openSearch);
+  const openResult = useCallback(
+    (roomId: string, messageId: string) => navigate({ name: 'room', roomId, messageId }),
+    [navigate],
+  );
   const selectedId = route.name === 'room' ? route.roomId : null;
   return (
     <div className="layout" data-view={route.name === 'home' ? 'list' : 'main'}>
@@ -106,6 +114,8 @@ export function ChatView(props: {
             onBack={goHome}
           />
         );
+      case 'search':
+        return <SearchPanel onBack={goHome} onOpen={openResult} />;
       case 'browse':
         return <BrowseRooms onBack={goHome} onOpen={openRoom} />;
       case 'new-room':

@@ -8,9 +8,11 @@ export type Route =
   | { name: 'browse' }
   | { name: 'new-room' }
   | { name: 'direct' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  /** Message search (its query and results are kept while the app runs: panels/use-message-search.ts). */
+  | { name: 'search' };
 
-const PAGES = ['browse', 'new-room', 'direct', 'settings'] as const;
+const PAGES = ['browse', 'new-room', 'direct', 'settings', 'search'] as const;
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#\/?/, '');

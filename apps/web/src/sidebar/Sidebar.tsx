@@ -20,6 +20,17 @@ export function Sidebar(props: { route: Route; onSignOut: () => Promise<void> })
         </a>
         <ConnectionStatus />
       </header>
+      <a
+        className="sidebar-search"
+        href={routeHref({ name: 'search' })}
+        aria-current={current('search')}
+        aria-keyshortcuts="Control+K Meta+K"
+        aria-label="Search messages"
+      >
+        <Icon name="search" />
+        <span>Search messages</span>
+        <kbd>Ctrl K</kbd>
+      </a>
       <nav className="sidebar-actions" aria-label="Start">
         <a href={routeHref({ name: 'new-room' })} aria-current={current('new-room')}>
           <Icon name="plus" />

@@ -1,0 +1,63 @@
+import { expect, test } from '@playwright/test';
+import { apiSend, apiUser, mutate, seedRoom } from '../fixtures/api';
+import { messageRow, signIn, uniqueSuffix } from '../fixtures/chat';
+
+test('search finds a message in a room and not in a room you left; opening a result shows the message', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const suffix = uniqueSuffix();
+  const ann = await apiUser(`ann_${suffix}`, 'Ann');
+  const ben = await apiUser(`ben_${suffix}`, 'Ben');
+  const kept = `Kept ${suffix}`;
+  const left = `Left ${suffix}`;
+  const create = async (name: string) =>
+    (await mutate<{ id: string }>('room.create', { kind: 'public', name }, ann.token)).id;
+  const [keptRoom, leftRoom] = await Promise.all([create(kept), create(left)]);
+  for (const roomId of [keptRoom, leftRoom]) await mutate('room.join', { roomId }, ben.token);
+  // A word of its own, so that no other test's message is found.
+  const word = `quokka${suffix}`;
+  const found = `The ${word} budget is approved`;
+  const target = await apiSend(ann, keptRoom, found);
+  await apiSend(ann, leftRoom, `${word} plans in the room Ben leaves`);
+  await mutate('room.leave', { roomId: leftRoom }, ben.token);
+  // Enough newer messages that the found one is not on the room's newest page: opening the
+  // result has to jump to it.
+  await seedRoom(ann, keptRoom, 60);
+
+  await signIn(page, ben);
+  await page.keyboard.press('ControlOrMeta+K');
+  await expect(page.getByRole('heading', { name: 'Search messages' })).toBeVisible();
+  const box = page.getByRole('searchbox', { name: 'Search messages' });
+  await expect(box).toBeFocused();
+  // The last word is a prefix: the first letters of the word find it.
+  await box.fill(`budget ${word.slice(0, -2)}`);
+  await box.press('Enter');
+
+  const results = page.getByRole('list', { name: 'Search results' }).getByRole('listitem');
+  await expect(results).toHaveCount(1);
+  await expect(results.first()).toContainText(kept);
+  await expect(results.first()).toContainText('Ann');
+  await expect(results.first().locator('mark')).toHaveText(['budget', word]);
+  await expect(page.getByText(left)).toHaveCount(0);
+
+  // Filters narrow it: the room Ben is in, then an author who never wrote it.
+  await page.getByLabel('Room', { exact: true }).selectOption({ label: kept });
+  await expect(results).toHaveCount(1);
+  await page.getByLabel('From', { exact: true }).selectOption({ label: 'Me' });
+  await expect(page.getByRole('status').filter({ hasText: 'No message matches' })).toBeVisible();
+  await expect(results).toHaveCount(0);
+  await page.getByLabel('From', { exact: true }).selectOption({ label: 'Anyone' });
+  await expect(results).toHaveCount(1);
+
+  await results.first().getByRole('button').click();
+  await expect(page).toHaveURL(new RegExp(`#/rooms/${keptRoom}/messages/${target.id}$`));
+  const row = messageRow(page, found);
+  await expect(row).toBeInViewport();
+  await expect(row).toHaveAttribute('aria-current', 'true');
+
+  // Back to search: the results are where they were.
+  await page.keyboard.press('ControlOrMeta+K');
+  await expect(results).toHaveCount(1);
+  await expect(box).toHaveValue(`budget ${word.slice(0, -2)}`);
+});
