@@ -365,3 +365,9 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
     throw new Error(`Migration ${failed} failed: ${String(error)}`, { cause: error });
   }
 }
+
+/** Brings the schema up to migration `name` only: tests of a migration over rows stored before it. */
+export async function migrateTo(db: Kysely<Database>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  if (error) throw error;
+}
