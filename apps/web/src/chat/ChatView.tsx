@@ -95,6 +95,9 @@ export function ChatView(props: {
   const selectedId = route.name === 'room' ? route.roomId : null;
   return (
     <div className="layout" data-view={route.name === 'home' ? 'list' : 'main'}>
+      {/* The page's one h1, for screen readers' heading navigation; the sidebar's and the main
+          pane's titles are h2s under it. Visually the logo already says it. */}
+      <h1 className="visually-hidden">Confab</h1>
       <Sidebar route={route} onSignOut={signOut} />
       <main className="main" id="main">
         {renderPage(route)}
@@ -111,6 +114,7 @@ export function ChatView(props: {
             roomId={current.roomId}
             summary={rooms?.find((s) => s.room.id === selectedId)}
             roomsLoaded={rooms !== null}
+            messageId={current.messageId}
             onBack={goHome}
           />
         );

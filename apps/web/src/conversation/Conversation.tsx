@@ -29,8 +29,8 @@ import { useAnnouncement } from './use-announcement';
 import { useMarkAllRead, useOpeningStart, useUnreadDivider } from './use-catch-up';
 import { useConversationFeatures } from './use-conversation-tools';
 import { useDetailsPanel } from './use-details-panel';
-import { useReloadWhenBack } from './use-reload-when-back';
 import type { OnScreen } from './use-on-screen';
+import { useReloadWhenBack } from './use-reload-when-back';
 import type { Landing } from './use-scroll-anchor';
 import { useSeenBy } from './use-seen-by';
 
@@ -49,7 +49,7 @@ export function Conversation(props: {
   const me = useCurrentUser();
   const opening = useOpeningStart(props.messageId, summary, props.roomsLoaded);
   const timeline = useMessages(roomId, { start: opening });
-  const { members, byId, error: membersError } = useMembers(roomId);
+  const { members, byId, error: membersError, refresh: refreshMembers } = useMembers(roomId);
   const actions = useMessageActions(roomId);
   const receipts = useReceipts(roomId);
   const visible = usePageVisible();
@@ -79,8 +79,12 @@ export function Conversation(props: {
   const [seenSeq, setSeenSeq] = useState(0);
   const onScreenChange = useCallback((onScreen: OnScreen) => setSeenSeq(onScreen.maxSeq), []);
   const { jumpTo } = timeline;
+  // Loaded while the server was unreachable: said in words, and loaded again once it is back.
   const unreachable = isUnreachableMessage(timeline.error ?? membersError);
-  useReloadWhenBack(isUnreachableMessage(timeline.error), () => jumpTo(timeline.start));
+  useReloadWhenBack(unreachable, () => {
+    if (isUnreachableMessage(timeline.error)) jumpTo(timeline.start);
+    if (isUnreachableMessage(membersError)) void refreshMembers();
+  });
   // Sending from a window into history goes to the live end, where the message will show.
   const sendActions = useMemo(
     () =>

@@ -4,7 +4,8 @@ import { type ReactNode, useEffect, useMemo } from 'react';
 import { Icon } from '../ui/Icon';
 import { MessageRow } from './MessageRow';
 import { buildRows } from './rows';
-import { useScrollAnchor } from './use-scroll-anchor';
+import { type OnScreen, useOnScreen } from './use-on-screen';
+import { type Landing, useScrollAnchor } from './use-scroll-anchor';
 import type { SeenBy } from './use-seen-by';
 
 export function MessageList(props: {
@@ -25,7 +26,25 @@ export function MessageList(props: {
   seen: SeenBy | null;
   actions: MessageActions;
   onFollowingChange?: (following: boolean) => void;
+  /** Where the view goes once loaded (a jump reloads and lands again). @default bottom */
+  landing?: Landing;
+  /** Newer messages exist after the last one: a window that has not reached the live end. */
+  hasNewer?: boolean;
+  loadingNewer?: boolean;
+  onLoadNewer?: () => void;
+  /** Loads the newest messages (leaving a window into history). */
+  onJumpToLatest?: () => void;
+  /** The message a link pointed at. */
+  highlightId?: string | null;
+  /** The room's unread count (the sidebar's): the unread bar shows while it is above 0. */
+  unreadCount?: number;
+  /** Loads the conversation at the first unread, when the divider is not loaded. */
+  onJumpToUnread?: () => void;
+  onMarkAllRead?: () => void;
+  /** What is in view changed (for marking messages read as they are seen). */
+  onScreenChange?: (onScreen: OnScreen) => void;
 }) {
+  const hasNewer = props.hasNewer ?? false;
   const { messages, meId } = props;
   const rows = useMemo(
     () => buildRows(messages, props.unreadAfterSeq, meId),
@@ -36,14 +55,51 @@ export function MessageList(props: {
     loaded: props.loaded,
     canLoadOlder: props.loaded && props.hasMore && !props.loadingOlder,
     onLoadOlder: props.onLoadOlder,
+    landing: props.landing,
+    atLiveEnd: !hasNewer,
+    canLoadNewer: props.loaded && hasNewer && !props.loadingNewer,
+    onLoadNewer: props.onLoadNewer,
   });
-  const { onFollowingChange } = props;
+  const { onFollowingChange, onScreenChange } = props;
   useEffect(() => onFollowingChange?.(scroll.following), [scroll.following, onFollowingChange]);
+  const onScreen = useOnScreen(scroll.ref, rows);
+  useEffect(() => onScreenChange?.(onScreen), [onScreen, onScreenChange]);
+  // The first unread is somewhere not loaded: above the loaded messages, or past a window.
+  const firstSeq = messages.find((m) => m.seq !== null)?.seq;
+  const after = props.unreadAfterSeq;
+  const unreadElsewhere =
+    after !== null &&
+    (hasNewer ||
+      (props.hasMore && firstSeq !== undefined && firstSeq !== null && firstSeq > after + 1));
+  const dividerShown = rows.some((row) => row.kind === 'unread');
+  const unreadBar = (props.unreadCount ?? 0) > 0 && (dividerShown || unreadElsewhere);
 
   return (
     <div className="log-wrap">
       {/* Additions are announced by the conversation's own live region, one message at a
           time; this log stays quiet so that a page of older history is not read out. */}
+      {unreadBar && (
+        <div className="unread-bar" data-testid="unread-bar">
+          <span>
+            {props.unreadCount === 1 ? '1 unread message' : `${props.unreadCount} unread messages`}
+          </span>
+          {!onScreen.dividerInView && (
+            <button
+              type="button"
+              className="link"
+              onClick={() =>
+                dividerShown ? scroll.landAt({ kind: 'unread' }) : props.onJumpToUnread?.()
+              }
+            >
+              <Icon name="up" />
+              Jump to first unread
+            </button>
+          )}
+          <button type="button" className="link" onClick={props.onMarkAllRead}>
+            Mark all as read
+          </button>
+        </div>
+      )}
       <div
         ref={scroll.ref}
         className="log"
@@ -101,12 +157,24 @@ export function MessageList(props: {
                 groupEnd={row.groupEnd}
                 seenBy={props.seen?.key === row.key ? props.seen : null}
                 actions={props.actions}
+                highlighted={message.id !== null && message.id === props.highlightId}
               />
             );
           })}
         </ol>
+        {props.loaded && props.loadingNewer && (
+          <p className="log-loading" role="status">
+            Loading newer messages…
+          </p>
+        )}
       </div>
-      {!scroll.following && scroll.unseen > 0 && (
+      {hasNewer && props.loaded && (
+        <button type="button" className="new-pill" onClick={props.onJumpToLatest}>
+          <Icon name="down" />
+          Jump to latest
+        </button>
+      )}
+      {!hasNewer && !scroll.following && scroll.unseen > 0 && (
         <button type="button" className="new-pill" onClick={scroll.jumpToBottom}>
           <Icon name="down" />
           {scroll.unseen === 1 ? '1 new message' : `${scroll.unseen} new messages`}

@@ -26,8 +26,8 @@ export function RoomRow(props: {
   const { summary, selected } = props;
   const { room } = summary;
   const title = roomTitle(summary);
-  // The open room is being read: its count is about to clear.
-  const unread = selected ? 0 : summary.unreadCount;
+  // The open room's count too: its messages count as read as they are seen, not on opening.
+  const unread = summary.unreadCount;
   const infoId = `room-${room.id}-info`;
   const symbol =
     room.kind === 'public' ? (

@@ -19,6 +19,12 @@ const PATHS = {
   logout: 'M10 5H5v14h5m4-11 4 4-4 4m4-4H9',
   bell: 'M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15L6 16Zm4 4h4',
   'bell-off': 'M6 16V11a6 6 0 0 1 9.5-4.9M18 11v5l1.5 2H8m2 2h4M4 4l16 16',
+  link: 'M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1',
+  up: 'M12 19V5m-6 6 6-6 6 6',
+  reply: 'M10 8 5 12l5 4M5 12h9a5 5 0 0 1 5 5v1',
+  thread: 'M4 5h12v8H8l-4 3V5Zm16 4v10l-3-2h-7',
+  smile: 'M12 21a9 9 0 1 1 0-18 9 9 0 0 1 0 18ZM8.5 14a4 4 0 0 0 7 0M9 9.5h.01M15 9.5h.01',
+  pin: 'M9 4h6l-1 6 3 3H7l3-3-1-6Zm3 9v7',
 } as const;
 
 export type IconName = keyof typeof PATHS;
