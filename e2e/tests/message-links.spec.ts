@@ -80,6 +80,11 @@ test('a link to message #50 of 600, copied by one user, opens for another around
     expect(await messageBodies(page).allTextContents()).toEqual(bodies.slice(0, shown));
   }
   await expect(page.getByRole('button', { name: 'Jump to latest' })).toHaveCount(0);
+
+  // A link to a message that is not there (deleted, mistyped) says so and opens the room.
+  await page.goto(`${new URL(link).origin}/#/rooms/${roomId}/messages/noSuchMessage0000000000`);
+  await expect(page.getByRole('alert')).toHaveText('Message not found');
+  await expect(messageRow(page, at(TOTAL))).toBeInViewport();
   await annContext.close();
   await benContext.close();
 });

@@ -12,7 +12,7 @@ import {
 import { type ChatMessage, mergeOutgoing } from './chat-message.js';
 import { loadStart, type MessagesStart, NEWEST, startKey } from './history-window.js';
 import { useChatContext } from './provider.js';
-import { emptyTimeline, type Timeline, timelineReducer } from './timeline.js';
+import { emptyTimeline, type Timeline, type TimelineAction, timelineReducer } from './timeline.js';
 
 export interface UseMessagesOptions {
   /** Messages in the first page. @default 50 */
@@ -95,14 +95,19 @@ export function useMessages(roomId: string, options: UseMessagesOptions = {}): U
       if (('seq' in event || event.type === 'history.truncated') && event.roomId === roomId)
         dispatch({ type: 'event', event });
     });
-    loadStart(client, roomId, from, { firstPageSize, contextSize }).then(
-      (action) => {
-        if (!cancelled) dispatch(action);
-      },
-      (err: unknown) => {
-        if (!cancelled) setError(errorMessageOf(err));
-      },
-    );
+    const sizes = { firstPageSize, contextSize };
+    const land = (action: TimelineAction) => {
+      if (!cancelled) dispatch(action);
+    };
+    const fail = (err: unknown) => {
+      if (!cancelled) setError(errorMessageOf(err));
+    };
+    loadStart(client, roomId, from, sizes).then(land, (err: unknown) => {
+      fail(err);
+      // A link to a message that is gone (deleted, or not in this room) still opens the room.
+      if (from.at === 'message' && !cancelled)
+        loadStart(client, roomId, NEWEST, sizes).then(land, fail);
+    });
     return () => {
       cancelled = true;
       stop();
