@@ -6,8 +6,10 @@ import { Alert } from '../ui/Alert';
 import { Avatar } from '../ui/Avatar';
 import { Icon } from '../ui/Icon';
 import { PRESENCE_LABELS } from '../ui/PresenceDot';
+import { useConversationTools } from './conversation-tools';
+import { PinnedList } from './PinnedList';
 
-/** The room's members (with presence), inviting people, and leaving. */
+/** The room's members (with presence), its pinned messages, inviting people, and leaving. */
 export function RoomDetails(props: {
   roomId: string;
   summary: RoomSummary | undefined;
@@ -22,6 +24,7 @@ export function RoomDetails(props: {
   const [invited, setInvited] = useState<string | null>(null);
   const inviting = useAction();
   const leaving = useAction();
+  const tools = useConversationTools();
 
   const invite = (event: FormEvent) => {
     event.preventDefault();
@@ -68,6 +71,7 @@ export function RoomDetails(props: {
           );
         })}
       </ul>
+      {tools && <PinnedList roomId={roomId} nameOf={tools.nameOf} onOpen={tools.jumpTo} />}
       <form className="stack" onSubmit={invite}>
         <label className="field">
           <span>Invite by username</span>

@@ -1,0 +1,164 @@
+import { MessageBody } from '@confab/contracts';
+import { type ChatMessage, useThread } from '@confab/react';
+import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { formatTime } from '../lib/format';
+import { Alert } from '../ui/Alert';
+import { Icon } from '../ui/Icon';
+import { useConversationTools } from './conversation-tools';
+import { MessageText } from './MessageText';
+import { Reactions } from './Reactions';
+
+/** One message of the thread panel: author, time, text, reactions. */
+function ThreadMessage({ message, root }: { message: ChatMessage; root?: boolean }) {
+  const tools = useConversationTools();
+  const [picking, setPicking] = useState(false);
+  const deleted = message.deletedAt !== null;
+  return (
+    <li
+      className={root ? 'thread-message thread-root' : 'thread-message'}
+      data-testid={root ? 'thread-root' : 'thread-reply'}
+      data-status={message.status}
+    >
+      <div className="thread-message-head">
+        <strong>
+          <bdi>{tools?.nameOf(message.authorId)}</bdi>
+        </strong>
+        <time className="muted" dateTime={new Date(message.createdAt).toISOString()}>
+          {formatTime(message.createdAt)}
+        </time>
+        {message.status === 'pending' && <span className="muted">Sending…</span>}
+        {message.status === 'failed' && (
+          <span className="menu-error">Not sent: {message.error ?? 'refused'}</span>
+        )}
+        {message.alsoInRoom && <span className="muted">· also sent to the room</span>}
+      </div>
+      <div className="message-body" data-testid="thread-message-body">
+        {deleted ? 'This message was deleted' : <MessageText text={message.body} />}
+      </div>
+      <Reactions message={message} picking={picking} onPickingChange={setPicking} />
+    </li>
+  );
+}
+
+/** A thread in the side panel: its root, its replies (live), and a box to reply in it. */
+export function ThreadPanel(props: { roomId: string; threadId: string; onClose: () => void }) {
+  const thread = useThread(props.roomId, props.threadId);
+  const [draft, setDraft] = useState('');
+  const [alsoInRoom, setAlsoInRoom] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const boxId = useId();
+  const end = useRef<HTMLLIElement>(null);
+
+  // Opening a thread puts the cursor in its reply box; a new reply scrolls into view.
+  useEffect(() => box.current?.focus({ preventScroll: true }), []);
+  const count = thread.replies.length;
+  useEffect(() => {
+    if (count > 0) end.current?.scrollIntoView({ block: 'nearest' });
+  }, [count]);
+
+  const send = () => {
+    const parsed = MessageBody.safeParse(draft);
+    if (!parsed.success) {
+      setError(draft.trim() ? (parsed.error.issues[0]?.message ?? 'Invalid message') : null);
+      return;
+    }
+    setError(null);
+    thread.send(parsed.data, { alsoInRoom });
+    setDraft('');
+    box.current?.focus();
+  };
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      send();
+    }
+  };
+  const replies = thread.root?.thread?.replyCount ?? count;
+
+  return (
+    <aside className="details thread-panel" aria-labelledby="thread-title" data-testid="thread">
+      <header className="details-header">
+        <h3 id="thread-title">Thread</h3>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Close thread"
+          onClick={props.onClose}
+        >
+          <Icon name="close" />
+        </button>
+      </header>
+      <Alert message={thread.error} />
+      {!thread.loaded && !thread.error && (
+        <p className="muted" role="status">
+          Loading the thread…
+        </p>
+      )}
+      <ol className="thread-messages">
+        {thread.root && <ThreadMessage message={thread.root} root />}
+        {thread.loaded && (
+          <li className="divider thread-count" data-testid="thread-panel-count">
+            <span>{replies === 1 ? '1 reply' : `${replies} replies`}</span>
+          </li>
+        )}
+        {thread.hasMore && (
+          <li>
+            <button
+              type="button"
+              className="link"
+              disabled={thread.loadingOlder}
+              onClick={() => void thread.loadOlder()}
+            >
+              Load earlier replies
+            </button>
+          </li>
+        )}
+        {thread.replies.map((reply) => (
+          <ThreadMessage key={reply.key} message={reply} />
+        ))}
+        <li ref={end} aria-hidden="true" />
+      </ol>
+      <form
+        className="thread-composer stack"
+        aria-label="Reply in thread"
+        onSubmit={(event: FormEvent) => {
+          event.preventDefault();
+          send();
+        }}
+      >
+        {error && (
+          <p role="alert" className="alert">
+            {error}
+          </p>
+        )}
+        <label className="visually-hidden" htmlFor={boxId}>
+          Reply
+        </label>
+        <textarea
+          id={boxId}
+          ref={box}
+          rows={2}
+          placeholder="Reply…"
+          value={draft}
+          onChange={(e) => {
+            setDraft(e.target.value);
+            if (error) setError(null);
+          }}
+          onKeyDown={onKeyDown}
+        />
+        <div className="thread-composer-row">
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={alsoInRoom}
+              onChange={(e) => setAlsoInRoom(e.target.checked)}
+            />
+            Also send to room
+          </label>
+          <button type="submit">Reply</button>
+        </div>
+      </form>
+    </aside>
+  );
+}
