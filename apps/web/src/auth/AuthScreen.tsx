@@ -1,9 +1,12 @@
 import type { User } from '@confab/contracts';
 import { useChatClient } from '@confab/react';
 import { type FormEvent, useId, useState } from 'react';
+import { TextField } from '../forms/TextField';
+import { useFormAction } from '../forms/use-form-action';
 import { deviceLabel } from '../lib/device-label';
-import { useAction } from '../lib/use-action';
 import { Alert } from '../ui/Alert';
+
+const FIELDS = ['username', 'displayName', 'password'] as const;
 
 type Mode = 'sign-in' | 'register';
 
@@ -14,7 +17,7 @@ export function AuthScreen(props: { notice: string | null; onSignedIn: (user: Us
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
-  const { busy, error, setError, run } = useAction();
+  const { busy, errors, clear, run, formRef } = useFormAction(FIELDS);
   const registering = mode === 'register';
   const titleId = useId();
 
@@ -36,7 +39,7 @@ export function AuthScreen(props: { notice: string | null; onSignedIn: (user: Us
 
   const switchMode = () => {
     setMode(registering ? 'sign-in' : 'register');
-    setError(null);
+    clear();
   };
 
   return (
@@ -48,44 +51,41 @@ export function AuthScreen(props: { notice: string | null; onSignedIn: (user: Us
         <h1>Confab</h1>
         <p className="muted">Conversations that keep up with you, on every device.</p>
       </div>
-      <form className="card auth-card" onSubmit={submit} aria-labelledby={titleId}>
+      <form ref={formRef} className="card auth-card" onSubmit={submit} aria-labelledby={titleId}>
         <h2 id={titleId}>{registering ? 'Create an account' : 'Sign in'}</h2>
-        <label className="field">
-          <span>Username</span>
-          <input
-            name="username"
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            required
-          />
-        </label>
+        <TextField
+          label="Username"
+          error={errors.fields.username}
+          name="username"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          required
+        />
         {registering && (
-          <label className="field">
-            <span>Display name</span>
-            <input
-              name="displayName"
-              autoComplete="nickname"
-              value={displayName}
-              onChange={(e) => setDisplayName(e.target.value)}
-              required
-            />
-          </label>
-        )}
-        <label className="field">
-          <span>Password</span>
-          <input
-            name="password"
-            type="password"
-            autoComplete={registering ? 'new-password' : 'current-password'}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
+          <TextField
+            label="Display name"
+            error={errors.fields.displayName}
+            name="displayName"
+            autoComplete="nickname"
+            value={displayName}
+            onChange={(e) => setDisplayName(e.target.value)}
             required
           />
-        </label>
-        <Alert message={error ?? props.notice} />
+        )}
+        <TextField
+          label="Password"
+          error={errors.fields.password}
+          name="password"
+          type="password"
+          autoComplete={registering ? 'new-password' : 'current-password'}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          required
+        />
+        <Alert message={errors.form ?? props.notice} />
         <button type="submit" className="primary" disabled={busy}>
           {registering ? 'Create account' : 'Sign in'}
         </button>

@@ -12,13 +12,17 @@ export function MessageEditor(props: {
   const [draft, setDraft] = useState(props.initial);
   const { busy, error, run } = useAction();
   const box = useRef<HTMLTextAreaElement>(null);
+  const form = useRef<HTMLFormElement>(null);
   const id = useId();
 
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    el.focus();
+    // Without scrolling: focus would bring only the text box into view, and on the newest
+    // message the buttons under it would stay below the log's edge.
+    el.focus({ preventScroll: true });
     el.setSelectionRange(el.value.length, el.value.length);
+    form.current?.scrollIntoView({ block: 'nearest' });
   }, []);
 
   const save = () => {
@@ -42,6 +46,7 @@ export function MessageEditor(props: {
 
   return (
     <form
+      ref={form}
       className="editor"
       aria-label="Editing a message"
       onSubmit={(e) => {

@@ -1,6 +1,8 @@
-import type { Member, RoomSummary } from '@confab/contracts';
-import { useChatClient, usePresence } from '@confab/react';
+import type { Member, PresenceStatus, RoomSummary } from '@confab/contracts';
+import { useChatClient, useConnection, useCurrentUser, usePresence } from '@confab/react';
 import { type FormEvent, useState } from 'react';
+import { TextField } from '../forms/TextField';
+import { useFormAction } from '../forms/use-form-action';
 import { useAction } from '../lib/use-action';
 import { Alert } from '../ui/Alert';
 import { Avatar } from '../ui/Avatar';
@@ -8,6 +10,8 @@ import { Icon } from '../ui/Icon';
 import { PRESENCE_LABELS } from '../ui/PresenceDot';
 import { useConversationTools } from './conversation-tools';
 import { PinnedList } from './PinnedList';
+
+const INVITE_FIELDS = ['username'] as const;
 
 /** The room's members (with presence), its pinned messages, inviting people, and leaving. */
 export function RoomDetails(props: {
@@ -20,9 +24,17 @@ export function RoomDetails(props: {
   const client = useChatClient();
   const { roomId } = props;
   const presence = usePresence(props.members?.map((m) => m.userId) ?? []);
+  const meId = useCurrentUser().id;
+  const { state } = useConnection();
+  // The presence feed is about the people one shares rooms with, not oneself: this device knows
+  // best whether its user is here (online while its stream is connected).
+  const statusOf = (userId: string): PresenceStatus =>
+    userId === meId && state === 'connected'
+      ? 'online'
+      : (presence.get(userId)?.status ?? 'offline');
   const [username, setUsername] = useState('');
   const [invited, setInvited] = useState<string | null>(null);
-  const inviting = useAction();
+  const inviting = useFormAction(INVITE_FIELDS);
   const leaving = useAction();
   const tools = useConversationTools();
 
@@ -51,7 +63,7 @@ export function RoomDetails(props: {
       </header>
       <ul className="members">
         {props.members?.map((member) => {
-          const status = presence.get(member.userId)?.status ?? 'offline';
+          const status = statusOf(member.userId);
           return (
             <li key={member.userId} className="member" data-testid="member">
               <Avatar id={member.userId} name={member.displayName} size="sm" presence={status} />
@@ -72,18 +84,17 @@ export function RoomDetails(props: {
         })}
       </ul>
       {tools && <PinnedList roomId={roomId} nameOf={tools.nameOf} onOpen={tools.jumpTo} />}
-      <form className="stack" onSubmit={invite}>
-        <label className="field">
-          <span>Invite by username</span>
-          <input
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            autoCapitalize="none"
-            spellCheck={false}
-            required
-          />
-        </label>
-        <Alert message={inviting.error} />
+      <form ref={inviting.formRef} className="stack" onSubmit={invite}>
+        <TextField
+          label="Invite by username"
+          error={inviting.errors.fields.username}
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+        />
+        <Alert message={inviting.errors.form} />
         {invited && (
           <output className="muted">
             Invited <bdi>{invited}</bdi>.

@@ -1,7 +1,11 @@
 import { useChatClient } from '@confab/react';
 import { useId, useState } from 'react';
+import { TextField } from '../forms/TextField';
+import { useFormAction } from '../forms/use-form-action';
 import { useAction } from '../lib/use-action';
 import { Alert } from '../ui/Alert';
+
+const DELETE_FIELDS = ['password'] as const;
 
 /** Saves `data` as a JSON file through a temporary link (no server round trip for the file). */
 function download(data: unknown, fileName: string): void {
@@ -20,7 +24,7 @@ function download(data: unknown, fileName: string): void {
 export function AccountData(props: { onDelete: (password: string) => Promise<void> }) {
   const client = useChatClient();
   const exporting = useAction();
-  const deleting = useAction();
+  const deleting = useFormAction(DELETE_FIELDS);
   const [confirming, setConfirming] = useState(false);
   const [password, setPassword] = useState('');
   const explanation = useId();
@@ -48,6 +52,7 @@ export function AccountData(props: { onDelete: (password: string) => Promise<voi
         </button>
       ) : (
         <form
+          ref={deleting.formRef}
           className="stack"
           aria-describedby={explanation}
           onSubmit={(e) => {
@@ -60,17 +65,16 @@ export function AccountData(props: { onDelete: (password: string) => Promise<voi
             you wrote stay in their rooms, shown as from “Deleted user”; delete any you want gone
             first. This cannot be undone.
           </p>
-          <Alert message={deleting.error} />
-          <label className="field">
-            <span>Your password, to confirm</span>
-            <input
-              type="password"
-              autoComplete="current-password"
-              required
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </label>
+          <Alert message={deleting.errors.form} />
+          <TextField
+            label="Your password, to confirm"
+            error={deleting.errors.fields.password}
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
           <div className="stack">
             <button type="submit" className="danger" disabled={deleting.busy || !password}>
               {deleting.busy ? 'Deleting…' : 'Delete my account for good'}
@@ -80,7 +84,7 @@ export function AccountData(props: { onDelete: (password: string) => Promise<voi
               onClick={() => {
                 setConfirming(false);
                 setPassword('');
-                deleting.setError(null);
+                deleting.clear();
               }}
             >
               Cancel

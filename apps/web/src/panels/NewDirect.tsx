@@ -1,14 +1,17 @@
 import { useChatClient } from '@confab/react';
 import { type FormEvent, useState } from 'react';
-import { useAction } from '../lib/use-action';
+import { TextField } from '../forms/TextField';
+import { useFormAction } from '../forms/use-form-action';
 import { Alert } from '../ui/Alert';
 import { Panel } from './Panel';
+
+const FIELDS = ['username'] as const;
 
 /** Opens (or reopens: there is one per pair) a direct conversation by username. */
 export function NewDirect(props: { onBack: () => void; onOpened: (roomId: string) => void }) {
   const client = useChatClient();
   const [username, setUsername] = useState('');
-  const { busy, error, run } = useAction();
+  const { busy, errors, run, formRef } = useFormAction(FIELDS);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -20,18 +23,17 @@ export function NewDirect(props: { onBack: () => void; onOpened: (roomId: string
 
   return (
     <Panel title="Message someone" onBack={props.onBack}>
-      <form className="stack narrow" onSubmit={submit}>
-        <label className="field">
-          <span>Their username</span>
-          <input
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            autoCapitalize="none"
-            spellCheck={false}
-            required
-          />
-        </label>
-        <Alert message={error} />
+      <form ref={formRef} className="stack narrow" onSubmit={submit}>
+        <TextField
+          label="Their username"
+          error={errors.fields.username}
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          autoCapitalize="none"
+          spellCheck={false}
+          required
+        />
+        <Alert message={errors.form} />
         <button type="submit" className="primary" disabled={busy}>
           Open conversation
         </button>

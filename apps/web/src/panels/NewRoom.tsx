@@ -1,17 +1,20 @@
 import { useChatClient } from '@confab/react';
 import { type FormEvent, useState } from 'react';
-import { useAction } from '../lib/use-action';
+import { TextField } from '../forms/TextField';
+import { useFormAction } from '../forms/use-form-action';
 import { Alert } from '../ui/Alert';
 import { Panel } from './Panel';
 
 type Kind = 'public' | 'private';
+
+const FIELDS = ['name', 'topic'] as const;
 
 export function NewRoom(props: { onBack: () => void; onCreated: (roomId: string) => void }) {
   const client = useChatClient();
   const [name, setName] = useState('');
   const [topic, setTopic] = useState('');
   const [kind, setKind] = useState<Kind>('public');
-  const { busy, error, run } = useAction();
+  const { busy, errors, run, formRef } = useFormAction(FIELDS);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -23,15 +26,22 @@ export function NewRoom(props: { onBack: () => void; onCreated: (roomId: string)
 
   return (
     <Panel title="Create a room" onBack={props.onBack}>
-      <form className="stack narrow" onSubmit={submit}>
-        <label className="field">
-          <span>Room name</span>
-          <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={80} />
-        </label>
-        <label className="field">
-          <span>Topic (optional)</span>
-          <input value={topic} onChange={(e) => setTopic(e.target.value)} maxLength={300} />
-        </label>
+      <form ref={formRef} className="stack narrow" onSubmit={submit}>
+        <TextField
+          label="Room name"
+          error={errors.fields.name}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          required
+          maxLength={80}
+        />
+        <TextField
+          label="Topic (optional)"
+          error={errors.fields.topic}
+          value={topic}
+          onChange={(e) => setTopic(e.target.value)}
+          maxLength={300}
+        />
         <fieldset className="choices">
           <legend>Who can join</legend>
           <label className="choice">
@@ -59,7 +69,7 @@ export function NewRoom(props: { onBack: () => void; onCreated: (roomId: string)
             </span>
           </label>
         </fieldset>
-        <Alert message={error} />
+        <Alert message={errors.form} />
         <button type="submit" className="primary" disabled={busy}>
           Create room
         </button>

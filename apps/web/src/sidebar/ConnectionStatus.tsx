@@ -42,20 +42,29 @@ export function ConnectionStatus() {
       text = 'Disconnected';
       break;
   }
+  // On a phone the words are hidden (visually only: screen readers still hear them) and the dot
+  // stands alone, with the words as its tooltip; see .connection-text in sidebar.css.
   return (
-    <div className={`connection connection-${state}`} role="status" aria-label="Connection">
+    <div
+      className={`connection connection-${state}`}
+      role="status"
+      aria-label="Connection"
+      title={text}
+    >
       <span className="connection-dot" aria-hidden="true" />
-      {seconds ? (
-        <>
-          {/* The countdown ticks every second: seen, not read out each time. */}
-          <span aria-hidden="true" data-testid="countdown">
-            {text}
-          </span>
-          <span className="visually-hidden">Reconnecting</span>
-        </>
-      ) : (
-        text
-      )}
+      <span className="connection-text">
+        {seconds ? (
+          <>
+            {/* The countdown ticks every second: seen, not read out each time. */}
+            <span aria-hidden="true" data-testid="countdown">
+              {text}
+            </span>
+            <span className="visually-hidden">Reconnecting</span>
+          </>
+        ) : (
+          text
+        )}
+      </span>
     </div>
   );
 }
