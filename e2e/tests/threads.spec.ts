@@ -122,19 +122,18 @@ test('a reply quotes its original; Escape cancels a reply; a quote of a message 
   await expect(quote).toContainText(original);
 
   // Reply from the menu: the bar names whom; Escape cancels; a sent reply shows the quote.
-  const last = 'History message 120';
-  await menuAction(page, last, 'Reply');
+  await menuAction(page, reply, 'Reply');
   const bar = page.getByTestId('reply-bar');
-  await expect(bar).toContainText('Replying to Ann: History message 120');
+  await expect(bar).toContainText(`Replying to Ben: ${reply}`);
   await expect(composer(page)).toBeFocused();
   await composer(page).press('Escape');
   await expect(bar).toBeHidden();
-  await menuAction(page, last, 'Reply');
+  await menuAction(page, reply, 'Reply');
   await expect(bar).toBeVisible();
   const mine = `Agreed ${suffix}`;
   await send(page, mine);
   await expect(bar).toBeHidden();
-  await expect(messageRow(page, mine).getByTestId('reply-quote')).toContainText(last);
+  await expect(messageRow(page, mine).getByTestId('reply-quote')).toContainText(reply);
 
   // Clicking the far quote opens the message link: the original, loaded and highlighted.
   await quote.click();
