@@ -52,17 +52,18 @@ test('a hidden tab notifies of others’ messages, per room, never of its own no
     'Omar: Great',
   ]);
 
-  // Nora mutes the room: the header toggle is pressed and the sidebar shows it muted, also
-  // after a reload (the server kept it).
-  const mute = a.page.getByRole('button', { name: 'Mute notifications' });
-  await expect(mute).toHaveAttribute('aria-pressed', 'false');
-  await mute.click();
-  await expect(mute).toHaveAttribute('aria-pressed', 'true');
+  // Nora sets the room to "Mentions only": the header says so and the sidebar shows it muted,
+  // also after a reload (the server kept it).
+  const level = a.page.getByRole('button', { name: 'Notification level' });
+  await expect(level).toHaveAttribute('title', 'Notifications: All messages');
+  await level.click();
+  await a.page.getByRole('radio', { name: /^Mentions only/ }).click();
+  await expect(level).toHaveAttribute('title', 'Notifications: Mentions only');
   await expect(roomLink(a.page, standup).getByTestId('muted')).toBeVisible();
   await a.page.reload();
   await expect(conversationTitle(a.page)).toHaveText(standup);
   await expect(roomLink(a.page, standup).getByTestId('muted')).toBeVisible();
-  await expect(mute).toHaveAttribute('aria-pressed', 'true');
+  await expect(level).toHaveAttribute('title', 'Notifications: Mentions only');
   await expect(roomLink(a.page, random).getByTestId('muted')).toHaveCount(0);
 
   // Hidden again: a message in the muted room records nothing; the next one, in the other room,

@@ -13,6 +13,7 @@ import { type Route, useRoute } from '../lib/use-route';
 import { usePushResync } from '../notifications/use-push-resync';
 import { useWorkerNavigation } from '../notifications/use-worker-navigation';
 import { BrowseRooms } from '../panels/BrowseRooms';
+import { MentionsPanel } from '../panels/MentionsPanel';
 import { NewDirect } from '../panels/NewDirect';
 import { NewRoom } from '../panels/NewRoom';
 import { SearchPanel } from '../panels/SearchPanel';
@@ -120,6 +121,8 @@ export function ChatView(props: {
         );
       case 'search':
         return <SearchPanel onBack={goHome} onOpen={openResult} />;
+      case 'mentions':
+        return <MentionsPanel onBack={goHome} />;
       case 'browse':
         return <BrowseRooms onBack={goHome} onOpen={openRoom} />;
       case 'new-room':

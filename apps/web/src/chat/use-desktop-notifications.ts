@@ -1,5 +1,6 @@
+import type { Message, NotificationLevel } from '@confab/contracts';
 import { NOTIFICATION_LIMITS } from '@confab/contracts';
-import { useChatClient, useChatEvent, useMutedRooms, useRoomsReader } from '@confab/react';
+import { useChatClient, useChatEvent, useNotificationLevels, useRoomsReader } from '@confab/react';
 import { useMemo, useRef } from 'react';
 import { isolateText } from '../lib/bidi';
 import { previewText, roomTitle } from '../lib/format';
@@ -7,29 +8,38 @@ import { routeHref } from '../lib/use-route';
 import { desktopNotificationsAllowed } from '../notifications/preference';
 import { createAuthorNames } from './author-names';
 
+/** Whether a room at `level` notifies `meId` of `message` (as the server decides for Web Push). */
+export function levelAllows(level: NotificationLevel, message: Message, meId: string): boolean {
+  if (level === 'none') return false;
+  if (level === 'all') return true;
+  return message.mentionsRoom === true || message.mentions?.includes(meId) === true;
+}
+
 /**
  * In a hidden tab, a message from someone else shows a desktop notification, worded like the
  * Web Push one ("team (3)", "Alice: see you…") and tagged per room, so the room's newer
- * notification replaces the older. Never for the user's own messages, nor in a muted room, nor
- * once notifications are turned off in Settings. Clicking it brings the tab back, on that room.
+ * notification replaces the older. Never for the user's own messages, nor once notifications are
+ * turned off in Settings; and as the room's notification level says: every message ('all'), only
+ * one that mentions the user by @username or @room ('mentions'), or none. Clicking it brings the
+ * tab back, on that room.
  */
 export function useDesktopNotifications(meId: string): void {
   const client = useChatClient();
   const readRooms = useRoomsReader();
-  const { muted } = useMutedRooms();
-  const latestMuted = useRef(muted);
-  latestMuted.current = muted;
+  const { levels } = useNotificationLevels();
+  const latestLevels = useRef(levels);
+  latestLevels.current = levels;
   const authorName = useMemo(() => createAuthorNames(client), [client]);
 
-  const shouldNotify = (roomId: string) =>
+  const shouldNotify = (roomId: string, message: Message) =>
     document.visibilityState !== 'visible' &&
-    !latestMuted.current.has(roomId) &&
+    levelAllows(latestLevels.current.get(roomId) ?? 'all', message, meId) &&
     desktopNotificationsAllowed();
 
   useChatEvent((event) => {
     if (event.type !== 'message.created' || event.message.authorId === meId) return;
     const { roomId, message } = event;
-    if (!shouldNotify(roomId)) return;
+    if (!shouldNotify(roomId, message)) return;
     // The store has counted this message already.
     const summary = readRooms()?.find((s) => s.room.id === roomId);
     // Names are isolated: an OS notification is plain text, where no element can do it.
@@ -42,8 +52,8 @@ export function useDesktopNotifications(meId: string): void {
         ? Promise.resolve(summary.peer.displayName)
         : authorName(roomId, message.authorId);
     void author.then((displayName) => {
-      // Muted, shown or turned off while the name was being read: no notification after all.
-      if (!shouldNotify(roomId)) return;
+      // Silenced, shown or turned off while the name was being read: no notification after all.
+      if (!shouldNotify(roomId, message)) return;
       let notification: Notification;
       try {
         notification = new Notification(title, {

@@ -1,10 +1,19 @@
 import { LIMITS, MessageBody } from '@confab/contracts';
-import type { MessageActions } from '@confab/react';
-import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { type MessageActions, useCurrentUser } from '@confab/react';
+import {
+  type FormEvent,
+  type KeyboardEvent,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react';
 import { Icon } from '../ui/Icon';
-
-/** Unsent text per room, kept while the person looks at other rooms. */
-const drafts = new Map<string, string>();
+import { readDraft, writeDraft } from './drafts';
+import { MentionSuggestions, mentionOptionId } from './MentionSuggestions';
+import { useRoomPeople } from './mention-context';
+import { useMentionAutocomplete } from './use-mention-autocomplete';
 
 /** Show how much room is left once a message gets this close to the limit. */
 const COUNT_FROM = LIMITS.bodyMaxChars - 500;
@@ -15,7 +24,9 @@ const COUNT_FROM = LIMITS.bodyMaxChars - 500;
  */
 export function Composer(props: { roomId: string; roomName: string; actions: MessageActions }) {
   const { roomId, actions } = props;
-  const [draft, setDraftState] = useState(() => drafts.get(roomId) ?? '');
+  const meId = useCurrentUser().id;
+  // Unsent text survives leaving the room and reloading (per device, per user: drafts.ts).
+  const [draft, setDraftState] = useState(() => readDraft(meId, roomId));
   const [error, setError] = useState<string | null>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const hintId = useId();
@@ -24,9 +35,30 @@ export function Composer(props: { roomId: string; roomName: string; actions: Mes
 
   const setDraft = (text: string) => {
     setDraftState(text);
-    if (text) drafts.set(roomId, text);
-    else drafts.delete(roomId);
+    writeDraft(meId, roomId, text);
   };
+
+  const people = useRoomPeople();
+  const listId = useId();
+  // Where the caret goes once a chosen @name is in the box (set after React has rendered it).
+  const caretAfterChoice = useRef<number | null>(null);
+  const mention = useMentionAutocomplete({
+    members: people.members,
+    meId,
+    canMentionRoom: people.myRole === 'owner' || people.myRole === 'admin',
+    text: draft,
+    onChoose: (text, caret) => {
+      caretAfterChoice.current = caret;
+      setDraft(text);
+    },
+  });
+  useLayoutEffect(() => {
+    const caret = caretAfterChoice.current;
+    if (caret === null || !box.current) return;
+    caretAfterChoice.current = null;
+    box.current.setSelectionRange(caret, caret);
+  });
+  const listOpen = mention.options.length > 0;
 
   // Opening a room puts the cursor here, where a keyboard is at hand (not on touch screens,
   // where it would throw up the on-screen keyboard over the conversation).
@@ -62,6 +94,8 @@ export function Composer(props: { roomId: string; roomName: string; actions: Mes
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    // The @ list takes Up/Down/Enter/Tab/Escape while it is open.
+    if (mention.onKeyDown(event)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       send();
@@ -86,14 +120,29 @@ export function Composer(props: { roomId: string; roomName: string; actions: Mes
           placeholder={`Message ${props.roomName}`}
           aria-describedby={error ? `${errorId} ${hintId}` : hintId}
           aria-invalid={error ? true : undefined}
+          role="combobox"
+          aria-autocomplete="list"
+          aria-expanded={listOpen}
+          aria-controls={listOpen ? listId : undefined}
+          aria-activedescendant={listOpen ? mentionOptionId(listId, mention.active) : undefined}
           value={draft}
+          onSelect={(e) => mention.update(e.currentTarget.value, e.currentTarget.selectionStart)}
           onChange={(e) => {
             setDraft(e.target.value);
+            mention.update(e.target.value, e.target.selectionStart);
             if (error) setError(null);
             if (e.target.value.trim()) actions.typing();
           }}
           onKeyDown={onKeyDown}
         />
+        {listOpen && (
+          <MentionSuggestions
+            id={listId}
+            options={mention.options}
+            active={mention.active}
+            onChoose={mention.choose}
+          />
+        )}
         <button type="submit" className="send" aria-label="Send" title="Send">
           <Icon name="send" />
         </button>

@@ -1,11 +1,11 @@
 import type { PresenceState, RoomSummary } from '@confab/contracts';
 import { usePresence } from '@confab/react';
-import type { ReactNode } from 'react';
+import type { ReactNode, Ref } from 'react';
 import { formatAgo, roomTitle } from '../lib/format';
 import { Avatar } from '../ui/Avatar';
 import { Icon } from '../ui/Icon';
 import { PRESENCE_LABELS } from '../ui/PresenceDot';
-import { MuteButton } from './MuteButton';
+import { NotificationLevelButton } from './NotificationLevelButton';
 
 function presenceText(presence: PresenceState | undefined): string {
   if (!presence) return '';
@@ -19,6 +19,8 @@ export function ConversationHeader(props: {
   memberCount: number | null;
   detailsOpen: boolean;
   onToggleDetails: () => void;
+  /** The Members button: focus comes back to it when the panel closes. */
+  membersButtonRef?: Ref<HTMLButtonElement>;
   onBack: () => void;
 }) {
   const { summary } = props;
@@ -78,9 +80,10 @@ export function ConversationHeader(props: {
           </p>
         )}
       </div>
-      {summary && <MuteButton roomId={summary.room.id} />}
+      {summary && <NotificationLevelButton roomId={summary.room.id} />}
       {kind !== 'direct' && (
         <button
+          ref={props.membersButtonRef}
           type="button"
           className="icon-button"
           aria-label="Members"

@@ -10,9 +10,11 @@ export type Route =
   | { name: 'direct' }
   | { name: 'settings' }
   /** Message search (its query and results are kept while the app runs: panels/use-message-search.ts). */
-  | { name: 'search' };
+  | { name: 'search' }
+  /** Where the signed-in user was @mentioned (panels/MentionsPanel.tsx). */
+  | { name: 'mentions' };
 
-const PAGES = ['browse', 'new-room', 'direct', 'settings', 'search'] as const;
+const PAGES = ['browse', 'new-room', 'direct', 'settings', 'search', 'mentions'] as const;
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#\/?/, '');

@@ -44,6 +44,10 @@ export function Sidebar(props: { route: Route; onSignOut: () => Promise<void> })
           <Icon name="search" />
           Browse
         </a>
+        <a href={routeHref({ name: 'mentions' })} aria-current={current('mentions')}>
+          <Icon name="at" />
+          Mentions
+        </a>
       </nav>
       <RoomList selectedId={route.name === 'room' ? route.roomId : null} />
       <footer className="me">

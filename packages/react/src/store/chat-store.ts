@@ -1,6 +1,6 @@
 import type { ChatClient } from '@confab/client';
 import { createConnectionStore } from './connection.js';
-import { createMutedStore } from './muted.js';
+import { createLevelsStore } from './levels.js';
 import { createOutgoingStore } from './outgoing.js';
 import { createPresenceStore } from './presence.js';
 import { createReceiptsStore } from './receipts.js';
@@ -22,10 +22,10 @@ function createChatStore(client: ChatClient) {
     typing: createTypingStore(),
     receipts: createReceiptsStore(client),
     rooms: createRoomsStore(client, me),
-    muted: createMutedStore({
-      mutedRooms: async () => (await client.api.notifications.mutedRooms.query()).roomIds,
-      setRoomMuted: async (roomId, muted) => {
-        await client.api.notifications.setRoomMuted.mutate({ roomId, muted });
+    levels: createLevelsStore({
+      roomLevels: () => client.api.notifications.roomLevels.query(),
+      setRoomLevel: async (roomId, level) => {
+        await client.api.notifications.setRoomLevel.mutate({ roomId, level });
       },
     }),
     /** Who is signed in on this client (set by ChatProvider). */
@@ -44,7 +44,7 @@ function createChatStore(client: ChatClient) {
     // Caught up after a (re)connect: counts and signals missed while down are read again.
     store.rooms.scheduleRefresh();
     store.receipts.reload();
-    store.muted.reload();
+    store.levels.reload();
   });
   return store;
 }
