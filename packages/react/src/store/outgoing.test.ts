@@ -20,4 +20,17 @@ describe('outgoing store', () => {
     expect(outgoing.state.get()).toEqual([]);
     client.close();
   });
+
+  it("keeps a thread reply's fields from queueing to the SDK's outbox, so it shows in its thread", () => {
+    const client = createChatClient({ url: 'http://127.0.0.1:9', autoConnect: false });
+    const outgoing = createOutgoingStore(client, () => 'me');
+    void outgoing.send('room1', 'in the thread', { threadId: 'root1', alsoInRoom: true });
+    expect(outgoing.state.get()).toMatchObject([
+      { roomId: 'room1', body: 'in the thread', threadId: 'root1', alsoInRoom: true },
+    ]);
+    expect(client.outbox()).toMatchObject([
+      { roomId: 'room1', body: 'in the thread', threadId: 'root1', alsoInRoom: true },
+    ]);
+    client.close();
+  });
 });

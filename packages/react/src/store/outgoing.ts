@@ -73,6 +73,10 @@ export function createOutgoingStore(client: ChatClient, me: () => string | null)
         clientMsgId: entry.clientMsgId,
         roomId: entry.roomId,
         body: entry.body,
+        // A thread reply restored from a previous run stays in its thread, not the timeline.
+        replyToId: entry.replyToId,
+        threadId: entry.threadId,
+        alsoInRoom: entry.alsoInRoom,
         createdAt: seen,
         status: entry.status,
         error: entry.error?.message ?? null,
