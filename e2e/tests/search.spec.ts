@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { apiSend, apiUser, mutate, seedRoom } from '../fixtures/api';
 import { messageRow, signIn, uniqueSuffix } from '../fixtures/chat';
@@ -40,6 +41,17 @@ test('search finds a message in a room and not in a room you left; opening a res
   await expect(results.first()).toContainText('Ann');
   await expect(results.first().locator('mark')).toHaveText([word, 'budget']);
   await expect(page.getByText(left)).toHaveCount(0);
+  // axe-core finds nothing serious or critical on the search page with its results, nor in the
+  // sidebar's way to it.
+  const { violations } = await new AxeBuilder({ page })
+    .include('main')
+    .include('.sidebar-search')
+    .analyze();
+  expect(
+    violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`),
+  ).toEqual([]);
 
   // Filters narrow it: the room Ben is in, then an author who never wrote it.
   await page.getByRole('combobox', { name: 'Room', exact: true }).selectOption({ label: kept });
