@@ -24,6 +24,10 @@ test('a reaction chosen in the picker by search shows live on the other screen; 
   await send(a.page, body);
   await expect(messageRow(b.page, body)).toBeVisible();
 
+  // Everything the picker needs comes from our own origin (no CDN for emoji data or images).
+  const requested: string[] = [];
+  a.page.on('request', (request) => requested.push(request.url()));
+
   // Alice opens the picker from the message's menu and finds the emoji by name.
   const row = messageRow(a.page, body);
   await row.hover();
@@ -38,6 +42,9 @@ test('a reaction chosen in the picker by search shows live on the other screen; 
   expect(thumbs.startsWith('👍')).toBe(true);
   await option.click();
   await expect(picker).toBeHidden();
+  const origin = new URL(a.page.url()).origin;
+  expect(requested.filter((url) => new URL(url).origin !== origin)).toEqual([]);
+  expect(requested.some((url) => /\/assets\/EmojiPicker-[\w-]+\.js$/.test(url))).toBe(true);
 
   await expect(chip(a.page, body, thumbs)).toHaveAttribute('aria-pressed', 'true');
   await expect(chip(a.page, body, thumbs)).toHaveAccessibleName(`${thumbs} 1: you`);
