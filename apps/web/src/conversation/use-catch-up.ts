@@ -15,6 +15,12 @@ export function useOpeningStart(
   roomsLoaded: boolean,
 ): MessagesStart | null {
   const decided = useRef<MessagesStart | null>(null);
+  // Leaving a message link for the room itself (the sidebar) opens it as it is now.
+  const link = useRef(messageId);
+  if (link.current !== messageId) {
+    link.current = messageId;
+    decided.current = null;
+  }
   if (decided.current === null) {
     if (summary)
       decided.current =
