@@ -162,9 +162,9 @@ describe('room inputs', () => {
     expect(CreateRoomInput.safeParse({ kind: 'direct', name: 'dm' }).success).toBe(false);
   });
 
-  it('an update needs a name or a topic', () => {
+  it('an update needs a name, a topic or a kind', () => {
     expect(refusal(UpdateRoomInput, { roomId: 'r1' })).toEqual([
-      'Give a name or a topic to change',
+      'Give a name, a topic or a kind to change',
     ]);
     expect(UpdateRoomInput.parse({ roomId: 'r1', topic: '' })).toEqual({ roomId: 'r1', topic: '' });
   });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RoomEvent } from './events.js';
 import { EpochMs, MessageId, RoomId, Seq } from './ids.js';
-import { Message, RoomKind, Session, User } from './models.js';
+import { Message, Room, RoomKind, Session, User } from './models.js';
 import { StoredText } from './text.js';
 
 export const AuthResult = z.object({
@@ -11,6 +11,10 @@ export const AuthResult = z.object({
   session: Session,
 });
 export type AuthResult = z.infer<typeof AuthResult>;
+
+/** A public room as Browse lists it: enough to tell two rooms of the same name apart. */
+export const PublicRoom = Room.extend({ memberCount: z.number().int().min(0) });
+export type PublicRoom = z.infer<typeof PublicRoom>;
 
 export const SendResult = z.object({ id: MessageId, seq: Seq, createdAt: EpochMs });
 export type SendResult = z.infer<typeof SendResult>;

@@ -1,9 +1,9 @@
-import type { Room } from '@confab/contracts';
+import type { PublicRoom } from '@confab/contracts';
 import { useCallback } from 'react';
 import { useChatClient } from './provider.js';
 import { type QueryState, useQuery } from './use-query.js';
 
-export interface UsePublicRooms extends QueryState<readonly Room[]> {
+export interface UsePublicRooms extends QueryState<readonly PublicRoom[]> {
   /** Joins a public room; the user's rooms update from the stream. */
   join(roomId: string): Promise<void>;
 }

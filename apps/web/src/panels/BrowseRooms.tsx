@@ -61,12 +61,15 @@ export function BrowseRooms(props: { onBack: () => void; onOpen: (roomId: string
               <span className="room-name">
                 <bdi>{room.name}</bdi>
               </span>
-              <span className="muted">
-                {room.topic ? (
+              {room.topic && (
+                <span className="muted">
                   <bdi>{room.topic}</bdi>
-                ) : (
-                  `Active ${formatShort(room.lastActivityAt)}`
-                )}
+                </span>
+              )}
+              {/* Names are not unique: members and activity tell same-named rooms apart. */}
+              <span className="muted" data-testid="public-room-facts">
+                {room.memberCount === 1 ? '1 member' : `${room.memberCount} members`} · Active{' '}
+                {formatShort(room.lastActivityAt)}
               </span>
             </div>
             {memberOf.has(room.id) ? (

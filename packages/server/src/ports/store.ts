@@ -1,6 +1,7 @@
 import type {
   Member,
   MemberReceipt,
+  PublicRoom,
   Message,
   NotificationLevel,
   Role,
@@ -74,14 +75,6 @@ export interface NewMessage {
   mentionsRoom?: boolean | undefined;
 }
 
-/** A public room already has this name (public room names are unique). */
-export class RoomNameTaken extends Error {
-  constructor() {
-    super('A public room with this name exists');
-    this.name = 'RoomNameTaken';
-  }
-}
-
 export type AppendResult =
   | { status: 'created'; message: Message; event: RoomEvent }
   /** The author had sent this clientMsgId before: the first message, unchanged. */
@@ -138,10 +131,7 @@ export interface Store
   /** False when the user has no such live session. */
   revokeSession(userId: string, sessionId: string, at: number): Promise<boolean>;
 
-  /**
-   * Creates the room with its first members and their `member.joined` events. Throws
-   * RoomNameTaken for a public room under a public room's name.
-   */
+  /** Creates the room with its first members and their `member.joined` events. */
   createRoom(
     room: NewRoom,
     members: { userId: string; role: Role }[],
@@ -158,7 +148,7 @@ export interface Store
     userId: string,
   ): Promise<{ room: Room; membership: MembershipRecord | undefined } | undefined>;
   members(roomId: string): Promise<Member[]>;
-  publicRooms(query: string | undefined, limit: number): Promise<Room[]>;
+  publicRooms(query: string | undefined, limit: number): Promise<PublicRoom[]>;
   /** The user's rooms, most recent activity first. */
   roomsOf(userId: string): Promise<RoomSummary[]>;
   roomIdsOf(userId: string): Promise<string[]>;
@@ -177,7 +167,6 @@ export interface Store
   ): Promise<RoomEvent | 'not-member'>;
   /** Changes a member's role; false when they are not a member. */
   setRole(roomId: string, userId: string, role: Role): Promise<boolean>;
-  /** Throws RoomNameTaken when the room would be public under a public room's name. */
   updateRoom(
     roomId: string,
     change: {

@@ -47,38 +47,19 @@ describe.each(ENGINES)('room administration, on $name', (engine) => {
     await database?.drop();
   });
 
-  it('keeps public room names unique, whatever their case, and refusals change nothing', async () => {
+  it('lists same-named public rooms apart: each with its topic, member count and activity', async () => {
     const alice = await person('alice');
-    const suffix = `${engine.name}${Date.now()}`;
-    const design = await alice.api.room.create.mutate({ kind: 'public', name: `Design ${suffix}` });
-    expect(
-      await refusal(
-        alice.api.room.create.mutate({ kind: 'public', name: `DESIGN ${suffix}`.toLowerCase() }),
-      ),
-    ).toEqual({
-      appCode: 'CONFLICT',
-      message: `A public room named "design ${suffix.toLowerCase()}" already exists`,
-    });
-    // Private rooms may share a name: nobody browses them.
-    const hidden = await alice.api.room.create.mutate({
-      kind: 'private',
-      name: `design ${suffix}`,
-    });
-    const before = await alice.api.room.byId.query({ roomId: hidden.id });
-    expect(
-      (await refusal(alice.api.room.update.mutate({ roomId: hidden.id, kind: 'public' }))).appCode,
-    ).toBe('CONFLICT');
-    expect(await alice.api.room.byId.query({ roomId: hidden.id })).toEqual(before);
-    const other = await alice.api.room.create.mutate({ kind: 'public', name: `Other ${suffix}` });
-    expect(
-      (await refusal(alice.api.room.update.mutate({ roomId: other.id, name: `design ${suffix}` })))
-        .appCode,
-    ).toBe('CONFLICT');
-    expect((await alice.api.room.byId.query({ roomId: other.id })).name).toBe(`Other ${suffix}`);
-    // Once the first is renamed, its old name is free.
-    await alice.api.room.update.mutate({ roomId: design.id, name: `Design team ${suffix}` });
-    await alice.api.room.update.mutate({ roomId: hidden.id, kind: 'public' });
-    expect((await alice.api.room.byId.query({ roomId: hidden.id })).kind).toBe('public');
+    const bob = await person('bob');
+    const name = `Design ${engine.name} ${Date.now()}`;
+    const first = await alice.api.room.create.mutate({ kind: 'public', name, topic: 'product' });
+    const second = await bob.api.room.create.mutate({ kind: 'public', name, topic: 'brand' });
+    await alice.api.room.join.mutate({ roomId: second.id });
+    // Newest activity first: the join is the latest entry of any log here.
+    const listed = await alice.api.room.listPublic.query({ query: name });
+    expect(listed.map((r) => [r.id, r.name, r.topic, r.memberCount])).toEqual([
+      [second.id, name, 'brand', 2],
+      [first.id, name, 'product', 1],
+    ]);
   });
 
   it('makes a room private and public again, logged, and only for owners and admins', async () => {

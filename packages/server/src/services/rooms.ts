@@ -1,7 +1,7 @@
 import { ERROR_CODES, type Role, type Room, type RoomEvent } from '@confab/contracts';
 import { AppError, roomNotFound } from '../errors.js';
 import type { Bus } from '../ports/bus.js';
-import { type MembershipRecord, RoomNameTaken, type Store } from '../ports/store.js';
+import type { MembershipRecord, Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
 import { newId } from './crypto.js';
 
@@ -47,16 +47,6 @@ export function createRooms(deps: { store: Store; bus: Bus; now: () => number })
     return { room, membership };
   }
 
-  /** Public room names are unique: the store's refusal as the API says it. */
-  function nameTaken(name: string) {
-    return (error: unknown): never => {
-      if (error instanceof RoomNameTaken) {
-        throw new AppError(ERROR_CODES.CONFLICT, `A public room named "${name}" already exists`);
-      }
-      throw error;
-    };
-  }
-
   function requireManager(membership: MembershipRecord, what: string): void {
     if (membership.role !== 'owner' && membership.role !== 'admin') {
       throw new AppError(ERROR_CODES.FORBIDDEN, `Only the room's owner or an admin can ${what}`);
@@ -71,12 +61,10 @@ export function createRooms(deps: { store: Store; bus: Bus; now: () => number })
       auth: Authenticated,
       input: { kind: 'public' | 'private'; name: string; topic: string },
     ) {
-      const { room, events } = await store
-        .createRoom(
-          { id: newId(), kind: input.kind, name: input.name, topic: input.topic, createdAt: now() },
-          [{ userId: auth.user.id, role: 'owner' }],
-        )
-        .catch(nameTaken(input.name));
+      const { room, events } = await store.createRoom(
+        { id: newId(), kind: input.kind, name: input.name, topic: input.topic, createdAt: now() },
+        [{ userId: auth.user.id, role: 'owner' }],
+      );
       await publish(events);
       return room;
     },
@@ -102,15 +90,13 @@ export function createRooms(deps: { store: Store; bus: Bus; now: () => number })
       if (room.kind === 'direct')
         throw new AppError(ERROR_CODES.FORBIDDEN, 'A direct conversation cannot be changed');
       requireManager(membership, 'rename it, set its topic or make it public or private');
-      const event = await store
-        .updateRoom(input.roomId, {
-          name: input.name,
-          topic: input.topic,
-          kind: input.kind,
-          actorId: auth.user.id,
-          at: now(),
-        })
-        .catch(nameTaken(input.name ?? room.name));
+      const event = await store.updateRoom(input.roomId, {
+        name: input.name,
+        topic: input.topic,
+        kind: input.kind,
+        actorId: auth.user.id,
+        at: now(),
+      });
       await publish([event]);
       return event;
     },

@@ -1,6 +1,5 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
-import { publicNameKey } from './room-names.js';
 import type { Database } from './schema.js';
 import { PG_SEARCH_DOCUMENT } from './search-document.js';
 
@@ -327,29 +326,6 @@ const migrations: Record<string, Migration> = {
         insert into messages_fts(rowid, body) values (new.rowid, new.body);
       end`.execute(db);
       await sql`insert into messages_fts(messages_fts) values ('rebuild')`.execute(db);
-    },
-  },
-  '0011_room_admin': {
-    async up(db: Kysely<unknown>) {
-      // Public room names are unique (compared as publicNameKey folds them): the key is set
-      // while a room is public and NULL otherwise, and NULLs never collide on either engine.
-      await db.schema.alterTable('rooms').addColumn('public_name_key', 'text').execute();
-      const rooms = await sql<{ id: string; name: string }>`
-        select id, name from rooms where kind = 'public' order by created_at, id`.execute(db);
-      // Names two public rooms already share stay as they are; only the oldest holds the key.
-      const taken = new Set<string>();
-      for (const room of rooms.rows) {
-        const key = publicNameKey(room.name);
-        if (taken.has(key)) continue;
-        taken.add(key);
-        await sql`update rooms set public_name_key = ${key} where id = ${room.id}`.execute(db);
-      }
-      await db.schema
-        .createIndex('rooms_public_name')
-        .on('rooms')
-        .column('public_name_key')
-        .unique()
-        .execute();
     },
   },
 };

@@ -1,9 +1,8 @@
 import type { MemberJoined, RoomEvent, RoomSummary } from '@confab/contracts';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { z } from 'zod';
-import { type MembershipRecord, RoomNameTaken, type Store } from '../../ports/store.js';
+import type { MembershipRecord, Store } from '../../ports/store.js';
 import { appendEvent } from './log.js';
-import { publicNameKey } from './room-names.js';
 import { isUniqueViolation, toMember, toMessage, toRoom, toUser } from './rows.js';
 import type { Database } from './schema.js';
 import { inTimeline } from './timeline.js';
@@ -56,12 +55,6 @@ async function setJoinedSeq(
     .execute();
 }
 
-/** The unique index on public room names refused the write: say so in the domain's terms. */
-function refuseTakenName(error: unknown): never {
-  if (isUniqueViolation(error) && String(error).includes('public_name')) throw new RoomNameTaken();
-  throw error;
-}
-
 export function roomsStore(db: Kysely<Database>): RoomsPart {
   return {
     async createRoom(room, members) {
@@ -77,10 +70,8 @@ export function roomsStore(db: Kysely<Database>): RoomsPart {
             last_seq: 0,
             last_activity_at: room.createdAt,
             direct_key: room.directKey ?? null,
-            public_name_key: room.kind === 'public' ? publicNameKey(room.name) : null,
           })
-          .execute()
-          .catch(refuseTakenName);
+          .execute();
         const events: RoomEvent[] = [];
         const creatorId = members[0]?.userId;
         if (creatorId === undefined) throw new Error('A room is created with at least one member');
@@ -189,14 +180,24 @@ export function roomsStore(db: Kysely<Database>): RoomsPart {
       return rows.map(toMember);
     },
     async publicRooms(query, limit) {
-      let q = db.selectFrom('rooms').selectAll().where('kind', '=', 'public');
+      let q = db
+        .selectFrom('rooms')
+        .selectAll()
+        .select((eb) =>
+          eb
+            .selectFrom('members')
+            .select(eb.fn.countAll<number>().as('n'))
+            .whereRef('members.room_id', '=', 'rooms.id')
+            .as('member_count'),
+        )
+        .where('kind', '=', 'public');
       if (query) {
         // LIKE with escaped wildcards, over lower-cased names: case-insensitive on both dialects.
         const pattern = `%${query.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
         q = q.where(sql<boolean>`lower(name) like ${pattern} escape '\\'`);
       }
       const rows = await q.orderBy('last_activity_at', 'desc').orderBy('id').limit(limit).execute();
-      return rows.map(toRoom);
+      return rows.map((row) => ({ ...toRoom(row), memberCount: Number(row.member_count ?? 0) }));
     },
     async roomsOf(userId) {
       const rows = await db
@@ -368,17 +369,7 @@ export function roomsStore(db: Kysely<Database>): RoomsPart {
         const name = change.name ?? current.name;
         const topic = change.topic ?? current.topic;
         const kind = change.kind ?? (current.kind === 'public' ? 'public' : 'private');
-        await tx
-          .updateTable('rooms')
-          .set({
-            name,
-            topic,
-            kind,
-            public_name_key: kind === 'public' ? publicNameKey(name) : null,
-          })
-          .where('id', '=', roomId)
-          .execute()
-          .catch(refuseTakenName);
+        await tx.updateTable('rooms').set({ name, topic, kind }).where('id', '=', roomId).execute();
         return appendEvent(tx, roomId, change.at, (seq) => ({
           type: 'room.updated' as const,
           roomId,

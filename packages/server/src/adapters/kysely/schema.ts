@@ -36,8 +36,6 @@ export interface Database {
     retention_days: Generated<number | null>;
     /** The first seq still in the log: retention deleted everything before it. */
     history_start: Generated<number>;
-    /** While the room is public: its name as publicNameKey folds it, unique. NULL otherwise. */
-    public_name_key: Generated<string | null>;
   };
   members: {
     room_id: string;

@@ -349,7 +349,7 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
       expect(await store.roomWithMembership('no-such-room', a.id)).toBeUndefined();
     });
 
-    it('updateRoom changes name and topic and logs room.updated', async () => {
+    it('updateRoom changes name, topic and kind and logs room.updated', async () => {
       const a = await user('a');
       const { room: r } = await room('public', [a.id], 'before');
       const at = tick();
@@ -362,6 +362,7 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
         at,
         name: 'before',
         topic: 'new topic',
+        kind: 'public',
       });
       expect(await store.roomById(r.id)).toMatchObject({
         name: 'before',
@@ -369,6 +370,11 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
         lastSeq: 2,
         lastActivityAt: at,
       });
+      // Made private: the entry says so, and it leaves the public listing.
+      const hidden = await store.updateRoom(r.id, { kind: 'private', actorId: a.id, at: tick() });
+      expect(hidden).toMatchObject({ type: 'room.updated', seq: 3, kind: 'private' });
+      expect((await store.roomById(r.id))?.kind).toBe('private');
+      expect((await store.publicRooms('before', 10)).map((x) => x.id)).toEqual([]);
     });
   });
 
