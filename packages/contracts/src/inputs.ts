@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { MessageId, RoomId, Seq, SessionId, UserId } from './ids.js';
 import { LIMITS } from './limits.js';
-import { Role } from './models.js';
 import { alsoInRoomNeedsThread, MessageBody, sendFields } from './message-fields.js';
+import { Role } from './models.js';
 import { singleLineText, storableText } from './text.js';
 
 /** Usernames are case-insensitive: stored and compared in lower case. */

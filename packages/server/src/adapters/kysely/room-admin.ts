@@ -10,36 +10,39 @@ type RoomAdminPart = Pick<Store, 'changeRoles' | 'roomPeople'>;
 export function roomAdminStore(db: Kysely<Database>): RoomAdminPart {
   return {
     async changeRoles(roomId, change) {
-      return db.transaction().execute(async (tx) => {
-        const events: RoomEvent[] = [];
-        for (const { userId, role } of change.roles) {
-          const updated = await tx
-            .updateTable('members')
-            .set({ role })
-            .where('room_id', '=', roomId)
-            .where('user_id', '=', userId)
-            .executeTakeFirst();
-          if (Number(updated.numUpdatedRows) === 0) {
-            // Roll back the roles set before it: a hand-over is all or nothing.
-            throw new NotMember();
+      return db
+        .transaction()
+        .execute(async (tx) => {
+          const events: RoomEvent[] = [];
+          for (const { userId, role } of change.roles) {
+            const updated = await tx
+              .updateTable('members')
+              .set({ role })
+              .where('room_id', '=', roomId)
+              .where('user_id', '=', userId)
+              .executeTakeFirst();
+            if (Number(updated.numUpdatedRows) === 0) {
+              // Roll back the roles set before it: a hand-over is all or nothing.
+              throw new NotMember();
+            }
+            events.push(
+              await appendEvent(tx, roomId, change.at, (seq) => ({
+                type: 'member.role' as const,
+                roomId,
+                seq,
+                actorId: change.actorId,
+                at: change.at,
+                userId,
+                role,
+              })),
+            );
           }
-          events.push(
-            await appendEvent(tx, roomId, change.at, (seq) => ({
-              type: 'member.role' as const,
-              roomId,
-              seq,
-              actorId: change.actorId,
-              at: change.at,
-              userId,
-              role,
-            })),
-          );
-        }
-        return events;
-      }).catch((error: unknown) => {
-        if (error instanceof NotMember) return 'not-member' as const;
-        throw error;
-      });
+          return events;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof NotMember) return 'not-member' as const;
+          throw error;
+        });
     },
 
     async roomPeople(roomId, userIds) {
