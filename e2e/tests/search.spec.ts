@@ -78,4 +78,17 @@ test('search finds a message in a room and not in a room you left; opening a res
   await page.keyboard.press('ControlOrMeta+K');
   await expect(results).toHaveCount(1);
   await expect(box).toHaveValue(`budget ${word.slice(0, -2)}`);
+
+  // Paging: the 60 seeded messages all say "History message N"; 20 a page.
+  await box.fill('history message');
+  await box.press('Enter');
+  const more = page.getByRole('button', { name: 'More results' });
+  await expect(results).toHaveCount(20);
+  await more.click();
+  await expect(results).toHaveCount(40);
+  await more.click();
+  await expect(results).toHaveCount(60);
+  await expect(more).toHaveCount(0);
+  const shown = await page.locator('.search-result-body').allTextContents();
+  expect(new Set(shown).size).toBe(60);
 });
