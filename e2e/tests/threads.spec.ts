@@ -76,6 +76,10 @@ test('a thread: A starts it, B sees "1 reply" live, opens it and answers "also t
   await b.page.reload();
   await expect(messageBodies(b.page)).toHaveText([root, second]);
   await expect(messageRow(b.page, root).getByTestId('thread-count')).toHaveText('2 replies');
+  // The room's copy of the reply leads to its thread.
+  await expect(threadPanel(b.page)).toHaveCount(0);
+  await messageRow(b.page, second).getByTestId('in-thread-link').click();
+  await expect(threadReplies(b.page)).toHaveText([first, second]);
 });
 
 test('a reply quotes its original; Escape cancels a reply; a quote of a message far back in history fetches it and jumps to it', async ({

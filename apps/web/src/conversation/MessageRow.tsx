@@ -135,7 +135,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
           </div>
         )}
         <Reactions message={message} picking={picking} onPickingChange={setPicking} />
-        {!message.threadId && <ThreadLink message={message} />}
+        <ThreadLink message={message} />
         <MessageStatus message={message} seenBy={props.seenBy} actions={actions} />
       </div>
       {id && !deleted && !editing && message.status === 'sent' && (
