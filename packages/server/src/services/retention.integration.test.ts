@@ -1,4 +1,6 @@
 import type { StreamEvent } from '@confab/contracts';
+import Sqlite from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestDatabase } from '../__tests__/databases.js';
 import { openStore } from '../__tests__/store.js';
@@ -12,7 +14,7 @@ import { createRetention, type RetentionReport, startRetentionJob } from './rete
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = 1_800_000_000_000;
 
-describe.each(ENGINES)('message retention on $name', ({ create }) => {
+describe.each(ENGINES)('message retention on $name', ({ name, create }) => {
   let db: TestDatabase;
   let store: Store;
   beforeAll(async () => {
@@ -106,6 +108,69 @@ describe.each(ENGINES)('message retention on $name', ({ create }) => {
       messages: 1,
     });
     expect(await logSeqs(roomId)).toEqual([6, 7, 8]);
+  });
+
+  /** Rows of `table` that belong to `messageIds`, counted in the database itself. */
+  async function rowsOf(table: 'reactions' | 'mentions', messageIds: string[]): Promise<number> {
+    const marks = messageIds.map((_, i) => (name === 'postgres' ? `$${i + 1}` : '?')).join(', ');
+    const query = `select count(*) as n from ${table} where message_id in (${marks})`;
+    if (name === 'postgres') {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        return Number((await client.query<{ n: string }>(query, messageIds)).rows[0]?.n);
+      } finally {
+        await client.end();
+      }
+    }
+    const sqlite = new Sqlite(db.url, { readonly: true });
+    try {
+      return Number((sqlite.prepare(query).get(...messageIds) as { n: number }).n);
+    } finally {
+      sqlite.close();
+    }
+  }
+
+  it("takes a cut message's reactions and mentions with it, and leaves those of kept ones", async () => {
+    const ann = await user('ann');
+    const bob = await user('bob');
+    const roomId = newId();
+    await store.createRoom(
+      { id: roomId, kind: 'private', name: 'r', topic: '', createdAt: NOW - 100 * DAY },
+      [
+        { userId: ann.id, role: 'owner' },
+        { userId: bob.id, role: 'member' },
+      ],
+    );
+    const ids: string[] = [];
+    for (const [i, age] of [40, 1].entries()) {
+      const sent = await store.appendMessage({
+        id: newId(),
+        roomId,
+        authorId: ann.id,
+        clientMsgId: `${roomId}-${i}`,
+        body: `@${bob.username} look`,
+        at: NOW - age * DAY,
+        mentions: [bob.id],
+      });
+      if (sent.status !== 'created') throw new Error('not sent');
+      ids.push(sent.message.id);
+      const reacted = await store.react({
+        roomId,
+        messageId: sent.message.id,
+        userId: bob.id,
+        emoji: '👍',
+        on: true,
+        at: NOW - age * DAY,
+      });
+      expect(reacted.status).toBe('changed');
+    }
+    const [old = '', kept = ''] = ids;
+    expect([await rowsOf('reactions', ids), await rowsOf('mentions', ids)]).toEqual([2, 2]);
+    await store.setRoomRetention(roomId, 30);
+    await createRetention(store).applyRetention(NOW);
+    expect([await rowsOf('reactions', [old]), await rowsOf('mentions', [old])]).toEqual([0, 0]);
+    expect([await rowsOf('reactions', [kept]), await rowsOf('mentions', [kept])]).toEqual([1, 1]);
   });
 
   it('a room setting overrides the server default either way; rooms without either keep everything', async () => {

@@ -75,6 +75,14 @@ export function retentionStore(db: Kysely<Database>): RetentionStore {
           .where('room_id', '=', roomId)
           .where('seq', '<=', upTo)
           .executeTakeFirst();
+        // What hangs off the messages that go (their reactions, who they named) goes with them.
+        const gone = tx
+          .selectFrom('messages')
+          .select('id')
+          .where('room_id', '=', roomId)
+          .where('seq', '<=', upTo);
+        await tx.deleteFrom('reactions').where('message_id', 'in', gone).execute();
+        await tx.deleteFrom('mentions').where('message_id', 'in', gone).execute();
         const messages = await tx
           .deleteFrom('messages')
           .where('room_id', '=', roomId)
