@@ -92,3 +92,31 @@ test('search finds a message in a room and not in a room you left; opening a res
   const shown = await page.locator('.search-result-body').allTextContents();
   expect(new Set(shown).size).toBe(60);
 });
+
+test('a match near the end of a long message is shown, cut around it', async ({ page }) => {
+  const suffix = uniqueSuffix();
+  const cy = await apiUser(`cy_${suffix}`, 'Cy');
+  const { id: roomId } = await mutate<{ id: string }>(
+    'room.create',
+    { kind: 'private', name: `Long ${suffix}` },
+    cy.token,
+  );
+  const word = `needle${suffix}`;
+  await apiSend(cy, roomId, `${'hay '.repeat(900)}the ${word} is here ${'straw '.repeat(50)}`);
+
+  await signIn(page, cy);
+  await page.getByRole('link', { name: 'Search messages' }).click();
+  const box = page.getByRole('searchbox', { name: 'Search messages' });
+  await expect(box).toBeFocused();
+  await box.fill(word);
+  await box.press('Enter');
+  const body = page.locator('.search-result-body');
+  await expect(body).toHaveCount(1);
+  await expect(body.locator('mark')).toHaveText([word]);
+  // From a little before the match, 280 characters, an ellipsis at each cut.
+  const text = (await body.textContent()) ?? '';
+  expect(text.startsWith('…hay ')).toBe(true);
+  expect(text.endsWith('…')).toBe(true);
+  expect(text.length).toBe(282);
+  expect(text.indexOf(word)).toBeLessThan(80);
+});
