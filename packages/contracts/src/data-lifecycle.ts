@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { NotificationLevel } from './conversation.js';
 import { EpochMs, RoomId, Seq, SessionId } from './ids.js';
 import { Message, Role, Room, Session, Settings, User } from './models.js';
 import { StoredText, storableText } from './text.js';
@@ -53,7 +54,9 @@ export const ExportedMembership = z.object({
   role: Role,
   joinedAt: EpochMs,
   lastReadSeq: Seq,
+  /** True unless the notification level is 'all' (kept for readers of the first exports). */
   muted: z.boolean(),
+  notificationLevel: NotificationLevel,
 });
 
 /** A Web Push subscription, without its keys (they let anyone push to that browser). */

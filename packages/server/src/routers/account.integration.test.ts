@@ -112,6 +112,7 @@ describe('account export and deletion', () => {
           joinedAt: await joined(room.id),
           lastReadSeq: 0,
           muted: false,
+          notificationLevel: 'all',
         },
         {
           room: lobbyNow,
@@ -119,6 +120,7 @@ describe('account export and deletion', () => {
           joinedAt: await joined(lobby.id),
           lastReadSeq: 0,
           muted: true,
+          notificationLevel: 'mentions',
         },
       ],
       messages: [...(await history(room.id)), ...(await history(lobby.id))],

@@ -36,22 +36,25 @@ export function accountData(deps: Deps, now: () => number = Date.now) {
   return {
     async export(auth: Authenticated): Promise<AccountExport> {
       const userId = auth.user.id;
-      const [settings, sessions, memberships, muted, messages, subscriptions] = await Promise.all([
+      const [settings, sessions, memberships, levels, messages, subscriptions] = await Promise.all([
         store.settingsOf(userId),
         accounts.sessions(auth),
         store.membershipsOf(userId),
-        store.mutedRoomsOf(userId),
+        store.roomLevelsOf(userId),
         allMessages(userId),
         store.pushSubscriptionsOwnedBy(userId),
       ]);
-      const mutedRooms = new Set(muted);
+      const levelOf = new Map(levels.map((l) => [l.roomId, l.level]));
       return {
         format: 'confab.account-export.v1',
         exportedAt: now(),
         user: auth.user,
         settings,
         sessions,
-        rooms: memberships.map((m) => ({ ...m, muted: mutedRooms.has(m.room.id) })),
+        rooms: memberships.map((m) => {
+          const notificationLevel = levelOf.get(m.room.id) ?? 'all';
+          return { ...m, muted: notificationLevel !== 'all', notificationLevel };
+        }),
         messages,
         pushSubscriptions: subscriptions,
       };

@@ -104,6 +104,8 @@ export function accountDataStore(db: Kysely<Database>): AccountDataStore {
           .execute();
         await tx.deleteFrom('push_subscriptions').where('user_id', '=', userId).execute();
         await tx.deleteFrom('room_mutes').where('user_id', '=', userId).execute();
+        // Where they were named: their mentions view, which nobody else reads.
+        await tx.deleteFrom('mentions').where('user_id', '=', userId).execute();
         await tx
           .deleteFrom('notification_outbox')
           .where('kind', '=', 'push')
