@@ -38,6 +38,9 @@ const JS_LINK = '[x](javascript:window.pwned=1)';
 test('markdown is formatted for the reader; script and javascript: links stay inert; the typed text is stored', async ({
   browser,
 }) => {
+  // A failure guard, not a speed goal: two users and many steps took 50 s alone and past the
+  // default 90 s beside other suites on this 2-core machine (measured).
+  test.slow();
   // Alice is made over the API (so the test holds her token for reading history), then signs in.
   const alice = await apiUser(`alice_${uniqueSuffix()}`, 'Alice');
   const aliceContext = await browser.newContext();
