@@ -1,6 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { writeAppShell } from './vite/app-shell.js';
+import { slimEmojiData } from './vite/emoji-data.js';
 import { precompress } from './vite/precompress.js';
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -32,7 +33,7 @@ function serveReady(): Plugin {
 // In development the API runs separately (apps/api, port 3000); the proxy keeps the app and the
 // API on one origin so the HttpOnly session cookie and the WebSocket upgrade work as in production.
 export default defineConfig({
-  plugins: [react(), serveReady()],
+  plugins: [slimEmojiData(), react(), serveReady()],
   build: { outDir: 'dist', emptyOutDir: true },
   server: {
     proxy: {
