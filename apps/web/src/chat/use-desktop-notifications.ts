@@ -7,13 +7,7 @@ import { previewText, roomTitle } from '../lib/format';
 import { routeHref } from '../lib/use-route';
 import { desktopNotificationsAllowed } from '../notifications/preference';
 import { createAuthorNames } from './author-names';
-
-/** Whether a room at `level` notifies `meId` of `message` (as the server decides for Web Push). */
-export function levelAllows(level: NotificationLevel, message: Message, meId: string): boolean {
-  if (level === 'none') return false;
-  if (level === 'all') return true;
-  return message.mentionsRoom === true || message.mentions?.includes(meId) === true;
-}
+import { levelAllows } from './notification-level';
 
 /**
  * In a hidden tab, a message from someone else shows a desktop notification, worded like the

@@ -16,17 +16,43 @@ const SHOWN_MAX = 8;
 // then the name typed so far, ending at the caret.
 const TYPING_MENTION = /(?:^|[^\p{L}\p{M}\p{N}_@])@([\p{L}\p{M}\p{N}_]*)$/u;
 
-interface Typing {
+export interface Typing {
   /** Where the @ is in the text. */
   at: number;
+  /** What follows it up to the caret, in lower case. */
   query: string;
 }
 
-function typingAt(text: string, caret: number): Typing | null {
+/** The mention being typed just before the caret, if any. */
+export function typingAt(text: string, caret: number): Typing | null {
   const match = TYPING_MENTION.exec(text.slice(0, caret));
   if (!match) return null;
   const query = match[1] ?? '';
   return { at: caret - query.length - 1, query: query.toLowerCase() };
+}
+
+/**
+ * Who `@query` can mean: `@room` (when allowed) and the other members whose username, or a word
+ * of whose display name, starts with it; at most SHOWN_MAX.
+ */
+export function mentionOptions(props: {
+  members: readonly Member[];
+  meId: string;
+  canMentionRoom: boolean;
+  query: string;
+}): MentionOption[] {
+  const { query } = props;
+  const found: MentionOption[] = [];
+  if (props.canMentionRoom && 'room'.startsWith(query))
+    found.push({ username: 'room', label: 'Everyone in this room' });
+  for (const m of props.members) {
+    if (m.userId === props.meId) continue;
+    const username = m.username.toLowerCase();
+    const words = m.displayName.toLowerCase().split(/\s+/);
+    if (username.startsWith(query) || words.some((w) => w.startsWith(query)))
+      found.push({ username, label: m.displayName });
+  }
+  return found.slice(0, SHOWN_MAX);
 }
 
 export interface MentionAutocomplete {
@@ -38,7 +64,7 @@ export interface MentionAutocomplete {
   update(text: string, caret: number): void;
   /** Handles the list's keys; true when the key was used (the composer must not act on it). */
   onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>): boolean;
-  /** Puts the choice in the text; returns the new text and where the caret goes. */
+  /** Puts the choice in the text (onChoose gets the new text and where the caret goes). */
   choose(option: MentionOption): void;
 }
 
@@ -61,21 +87,13 @@ export function useMentionAutocomplete(props: {
   const [dismissedAt, setDismissedAt] = useState<number | null>(null);
   const { members, meId, canMentionRoom } = props;
 
-  const options = useMemo<MentionOption[]>(() => {
-    if (!typing || typing.at === dismissedAt) return [];
-    const { query } = typing;
-    const found: MentionOption[] = [];
-    if (canMentionRoom && 'room'.startsWith(query))
-      found.push({ username: 'room', label: 'Everyone in this room' });
-    for (const m of members ?? []) {
-      if (m.userId === meId) continue;
-      const username = m.username.toLowerCase();
-      const words = m.displayName.toLowerCase().split(/\s+/);
-      if (username.startsWith(query) || words.some((w) => w.startsWith(query)))
-        found.push({ username, label: m.displayName });
-    }
-    return found.slice(0, SHOWN_MAX);
-  }, [typing, dismissedAt, members, meId, canMentionRoom]);
+  const options = useMemo<MentionOption[]>(
+    () =>
+      !typing || typing.at === dismissedAt
+        ? []
+        : mentionOptions({ members: members ?? [], meId, canMentionRoom, query: typing.query }),
+    [typing, dismissedAt, members, meId, canMentionRoom],
+  );
 
   const update = (text: string, caret: number) => {
     const next = typingAt(text, caret);
