@@ -15,6 +15,7 @@ import './styles/panels.css';
 import './styles/search.css';
 import './styles/forms.css';
 import './styles/threads.css';
+import './styles/room-admin.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -2,6 +2,7 @@ import type { Member } from '@confab/contracts';
 import type { ChatMessage, MessageActions } from '@confab/react';
 import { type ReactNode, useEffect, useMemo } from 'react';
 import { Icon } from '../ui/Icon';
+import { useConversationTools } from './conversation-tools';
 import { MessageRow } from './MessageRow';
 import { buildRows } from './rows';
 import { type OnScreen, useOnScreen } from './use-on-screen';
@@ -45,6 +46,11 @@ export function MessageList(props: {
   onScreenChange?: (onScreen: OnScreen) => void;
 }) {
   const hasNewer = props.hasNewer ?? false;
+  // Authors who left keep their names (see use-room-people.ts); outside a conversation, members.
+  const tools = useConversationTools();
+  const nameOf =
+    tools?.nameOf ??
+    ((userId: string) => props.members.get(userId)?.displayName ?? 'Former member');
   const { messages, meId } = props;
   const rows = useMemo(
     () => buildRows(messages, props.unreadAfterSeq, meId),
@@ -151,7 +157,7 @@ export function MessageList(props: {
               <MessageRow
                 key={row.key}
                 message={message}
-                authorName={props.members.get(message.authorId)?.displayName ?? 'Former member'}
+                authorName={nameOf(message.authorId)}
                 mine={mine}
                 groupStart={row.groupStart}
                 groupEnd={row.groupEnd}

@@ -1,15 +1,17 @@
 import type { Member, PresenceStatus, RoomSummary } from '@confab/contracts';
 import { useChatClient, useConnection, useCurrentUser, usePresence } from '@confab/react';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { TextField } from '../forms/TextField';
 import { useFormAction } from '../forms/use-form-action';
 import { useAction } from '../lib/use-action';
 import { Alert } from '../ui/Alert';
 import { Avatar } from '../ui/Avatar';
+import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { Icon } from '../ui/Icon';
 import { PRESENCE_LABELS } from '../ui/PresenceDot';
 import { useConversationTools } from './conversation-tools';
 import { PinnedList } from './PinnedList';
+import { RoomSettings } from './RoomSettings';
 
 const INVITE_FIELDS = ['username'] as const;
 
@@ -37,6 +39,22 @@ export function RoomDetails(props: {
   const inviting = useFormAction(INVITE_FIELDS);
   const leaving = useAction();
   const tools = useConversationTools();
+  // Room administration (issue 17): owners and admins open the settings in this panel.
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const settingsButtonRef = useRef<HTMLButtonElement>(null);
+  const [backFromSettings, setBackFromSettings] = useState(false);
+  useEffect(() => {
+    if (backFromSettings && !settingsOpen) settingsButtonRef.current?.focus();
+  }, [backFromSettings, settingsOpen]);
+  const manager = props.summary?.role === 'owner' || props.summary?.role === 'admin';
+  const canManage = manager && props.summary?.room.kind !== 'direct';
+  // Leaving a private room cannot be undone by oneself (only an invitation brings one back).
+  const [confirmLeave, setConfirmLeave] = useState(false);
+  const leave = () =>
+    void leaving.run(async () => {
+      await client.api.room.leave.mutate({ roomId });
+      props.onLeft();
+    });
 
   const invite = (event: FormEvent) => {
     event.preventDefault();
@@ -48,10 +66,36 @@ export function RoomDetails(props: {
     });
   };
 
+  if (settingsOpen && canManage && props.summary)
+    return (
+      <aside className="details" id="room-details" aria-labelledby="details-title">
+        <RoomSettings
+          summary={props.summary}
+          members={props.members}
+          meId={meId}
+          onBack={() => {
+            setBackFromSettings(true);
+            setSettingsOpen(false);
+          }}
+        />
+      </aside>
+    );
+
   return (
     <aside className="details" id="room-details" aria-labelledby="details-title">
       <header className="details-header">
         <h3 id="details-title">Members</h3>
+        {canManage && (
+          <button
+            ref={settingsButtonRef}
+            type="button"
+            className="icon-button"
+            aria-label="Room settings"
+            onClick={() => setSettingsOpen(true)}
+          >
+            <Icon name="settings" />
+          </button>
+        )}
         <button
           type="button"
           className="icon-button"
@@ -112,14 +156,26 @@ export function RoomDetails(props: {
             className="danger"
             disabled={leaving.busy}
             onClick={() =>
-              void leaving.run(async () => {
-                await client.api.room.leave.mutate({ roomId });
-                props.onLeft();
-              })
+              props.summary?.room.kind === 'private' ? setConfirmLeave(true) : leave()
             }
           >
             Leave room
           </button>
+          {confirmLeave && (
+            <ConfirmDialog
+              title={`Leave ${props.summary.room.name}?`}
+              confirmLabel="Leave room"
+              busy={leaving.busy}
+              error={leaving.error}
+              onConfirm={leave}
+              onCancel={() => {
+                leaving.setError(null);
+                setConfirmLeave(false);
+              }}
+            >
+              <p>This room is private: you can come back only if one of its members invites you.</p>
+            </ConfirmDialog>
+          )}
         </div>
       )}
     </aside>

@@ -8,7 +8,7 @@ import { createContext, useContext } from 'react';
 export interface ConversationTools {
   roomId: string;
   meId: string;
-  /** A member's display name ("Former member" for someone no longer in the room). */
+  /** A member's or former author's display name ("Former member" if the server knows neither). */
   nameOf(userId: string): string;
   /** The timeline's loaded messages by id: a reply's quote is looked up here first. */
   loaded: ReadonlyMap<string, ChatMessage>;

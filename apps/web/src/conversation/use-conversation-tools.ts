@@ -3,6 +3,7 @@ import type { ChatMessage, MessageActions } from '@confab/react';
 import { useCallback, useMemo, useState } from 'react';
 import { routeHref, useRoute } from '../lib/use-route';
 import type { ConversationTools } from './conversation-tools';
+import { useRoomPeopleNames } from './use-room-people';
 
 /**
  * The state behind replies, threads, reactions and pins in one room: the message being replied
@@ -33,10 +34,8 @@ export function useConversationFeatures(options: {
     return byId;
   }, [messages]);
 
-  const nameOf = useCallback(
-    (userId: string) => members.get(userId)?.displayName ?? 'Former member',
-    [members],
-  );
+  // Authors who left keep their names (room.people), asked for as they are shown.
+  const nameOf = useRoomPeopleNames(roomId, members);
 
   const jumpTo = useCallback(
     (messageId: string) => {
