@@ -15,7 +15,7 @@ const chip = (page: Page, body: string, emoji: string) =>
 test('a reaction chosen in the picker by search shows live on the other screen; counts follow adds and removals, and survive a reload', async ({
   browser,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const [a, b] = await Promise.all([signedInUser(browser, 'Alice'), signedInUser(browser, 'Bob')]);
   const room = `Reactions ${uniqueSuffix()}`;
   await createRoom(a.page, room, 'public');

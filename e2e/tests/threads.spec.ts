@@ -35,7 +35,7 @@ async function replyInThread(page: Page, text: string, alsoInRoom = false): Prom
 test('a thread: A starts it, B sees "1 reply" live, opens it and answers "also to the room"; counts and messages agree on both screens', async ({
   browser,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const [a, b] = await Promise.all([signedInUser(browser, 'Alice'), signedInUser(browser, 'Bob')]);
   const room = `Threads ${uniqueSuffix()}`;
   await createRoom(a.page, room, 'public');
@@ -72,6 +72,15 @@ test('a thread: A starts it, B sees "1 reply" live, opens it and answers "also t
     await expect(messageBodies(page)).toHaveText([root, second]);
   }
 
+  // A reaction on a reply, in the thread panel, shows in the other member's panel live.
+  const replyIn = (page: Page) =>
+    threadPanel(page).getByTestId('thread-reply').filter({ hasText: first });
+  await replyIn(b.page).getByRole('button', { name: 'Add reaction' }).click();
+  await threadPanel(b.page).getByRole('searchbox', { name: 'Search emoji' }).fill('party popper');
+  await threadPanel(b.page).getByRole('button', { name: 'party popper', exact: true }).click();
+  await expect(replyIn(a.page).getByTestId('reaction')).toHaveAccessibleName(/ 1: Bob$/);
+  await expect(replyIn(b.page).getByTestId('reaction')).toHaveAttribute('aria-pressed', 'true');
+
   // A reload reads the same from the server.
   await b.page.reload();
   await expect(messageBodies(b.page)).toHaveText([root, second]);
@@ -85,7 +94,7 @@ test('a thread: A starts it, B sees "1 reply" live, opens it and answers "also t
 test('a reply quotes its original; Escape cancels a reply; a quote of a message far back in history fetches it and jumps to it', async ({
   browser,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const suffix = uniqueSuffix();
   const ann = await apiUser(`ann_${suffix}`, 'Ann');
   const ben = await apiUser(`ben_${suffix}`, 'Ben');
@@ -150,7 +159,7 @@ test('a reply quotes its original; Escape cancels a reply; a quote of a message 
 test('a pinned message shows its mark, and appears live in the other member\'s "Pinned" list, which jumps to it', async ({
   browser,
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const [a, b] = await Promise.all([signedInUser(browser, 'Alice'), signedInUser(browser, 'Bob')]);
   const room = `Pins ${uniqueSuffix()}`;
   await createRoom(a.page, room, 'public');

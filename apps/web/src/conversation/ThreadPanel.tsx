@@ -31,6 +31,18 @@ function ThreadMessage({ message, root }: { message: ChatMessage; root?: boolean
           <span className="menu-error">Not sent: {message.error ?? 'refused'}</span>
         )}
         {message.alsoInRoom && <span className="muted">· also sent to the room</span>}
+        {message.id && !deleted && (
+          <button
+            type="button"
+            className="icon-button thread-react"
+            aria-label="Add reaction"
+            title="Add reaction"
+            aria-expanded={picking}
+            onClick={() => setPicking(true)}
+          >
+            <Icon name="smile" />
+          </button>
+        )}
       </div>
       <div className="message-body" data-testid="thread-message-body">
         {deleted ? 'This message was deleted' : <MessageText text={message.body} />}
