@@ -48,6 +48,13 @@ export type PinInfo = z.infer<typeof PinInfo>;
 export const NotificationLevel = z.enum(['all', 'mentions', 'none']);
 export type NotificationLevel = z.infer<typeof NotificationLevel>;
 
+/** A room's notification level for the caller, when it is not 'all' (notifications.roomLevels). */
+export const RoomLevel = z.object({
+  roomId: RoomId,
+  level: NotificationLevel.exclude(['all']),
+});
+export type RoomLevel = z.infer<typeof RoomLevel>;
+
 export const ReactInput = z.object({
   roomId: RoomId,
   messageId: MessageId,

@@ -1,4 +1,4 @@
-import type { MentionsPage, NotificationLevel, Role } from '@confab/contracts';
+import type { MentionsPage, Role } from '@confab/contracts';
 
 /** A member named in a message, as the send resolves `@username`. */
 export interface MentionedMember {
@@ -25,8 +25,6 @@ export interface MentionsStore {
   ): Promise<MentionsPage>;
 }
 
-/** A room's notification level for one member, when it is not 'all'. */
-export interface RoomLevel {
-  roomId: string;
-  level: Exclude<NotificationLevel, 'all'>;
-}
+// A contracts type: notifications.roomLevels returns it, and the router's public type may
+// only name contracts types (scripts/emit-app-router-types.mjs).
+export type { RoomLevel } from '@confab/contracts';
