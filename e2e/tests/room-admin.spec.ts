@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page, test } from '@playwright/test';
 import {
   conversationTitle,
@@ -29,6 +30,14 @@ async function openSettings(page: Page) {
   await openMembers(page);
   await membersPanel(page).getByRole('button', { name: 'Room settings' }).click();
   await expect(settingsPanel(page)).toBeVisible();
+}
+
+/** What axe-core finds serious or critical inside `selector`, one line each. */
+async function seriousViolations(page: Page, selector: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
 }
 
 /** A person's row in the settings' People list, by display name. */
@@ -121,6 +130,7 @@ test('the owner makes a member an admin, removes one after confirming, and hands
     0,
   );
   await openSettings(owner.page);
+  expect(await seriousViolations(owner.page, '#room-details')).toEqual([]);
 
   // Promote: shown on the owner's screen and on Bea's.
   await adminRow(owner.page, 'Bea').getByRole('button', { name: 'Make admin' }).click();
@@ -135,6 +145,7 @@ test('the owner makes a member an admin, removes one after confirming, and hands
   const removeDialog = owner.page.getByRole('dialog', { name: 'Remove Cal?' });
   await expect(removeDialog).toBeVisible();
   await expect(removeDialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  expect(await seriousViolations(owner.page, '.confirm-dialog')).toEqual([]);
   await owner.page.keyboard.press('Escape');
   await expect(removeDialog).toHaveCount(0);
   await expect(removeCal).toBeFocused();
