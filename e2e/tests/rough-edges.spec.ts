@@ -246,6 +246,30 @@ test('while the API cannot be reached the sidebar says so in words, and the room
   await context.close();
 });
 
+test('opened while the server is stopped, the app says so in words and signs back in by itself when it is back', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const user = newUser('Sami');
+  await register(page, user);
+  let down = true;
+  // Every API call refused, as by a stopped server (the page itself still loads).
+  await page.route(
+    (url) => url.pathname.startsWith('/trpc/'),
+    (route) => (down ? route.abort('connectionrefused') : route.fallback()),
+  );
+  await page.reload();
+  await expect(page.getByRole('form', { name: 'Sign in' }).getByRole('alert')).toHaveText(
+    'Can’t reach the server; retrying…',
+  );
+  await expect(page.getByText('Failed to fetch')).toHaveCount(0);
+  down = false;
+  await expect(page.getByText(`@${user.username}`)).toBeVisible();
+  await expect(connectionStatus(page)).toHaveText('Connected via WebSocket');
+  await context.close();
+});
+
 test('on a phone the connection is a dot with an accessible name; on a wide screen its words show', async ({
   browser,
 }) => {

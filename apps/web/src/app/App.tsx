@@ -12,6 +12,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { AuthScreen } from '../auth/AuthScreen';
 import { ChatView } from '../chat/ChatView';
 import { SIGNED_OUT_CODES } from '../lib/session-codes';
+import { isUnreachable, UNREACHABLE_MESSAGE } from '../lib/unreachable';
 import { initialTransport, saveTransport } from './transport';
 
 type Session =
@@ -22,6 +23,9 @@ type Session =
 
 /** Shown instead of the browser's "Failed to fetch" when the app was opened offline. */
 const OFFLINE_NOTICE = 'You are offline. Confab signs you back in when the network returns.';
+
+/** While online but without an answer from the server, the session check is asked again this often (ms). */
+const RECHECK_UNREACHABLE_MS = 5_000;
 
 /**
  * The browser's client: same origin as the page, authenticated by the HttpOnly cookie. Its
@@ -56,6 +60,7 @@ export function App() {
   // (the service worker's app shell), it asks again when the browser is back online.
   useEffect(() => {
     let cancelled = false;
+    let recheck: ReturnType<typeof setTimeout> | undefined;
     const check = () =>
       client.api.auth.me.query().then(
         ({ user }) => {
@@ -70,7 +75,20 @@ export function App() {
           if (cancelled) return;
           const signedOut = SIGNED_OUT_CODES.has(errorCodeOf(err));
           const offline = !signedOut && !navigator.onLine;
-          const notice = signedOut ? null : offline ? OFFLINE_NOTICE : errorMessageOf(err);
+          // Online, but the server did not answer (stopped, restarting): say so in words and ask
+          // again until it does ('online' never fires for this).
+          const unreachable = !signedOut && !offline && isUnreachable(err);
+          if (unreachable) {
+            clearTimeout(recheck);
+            recheck = setTimeout(() => void check(), RECHECK_UNREACHABLE_MS);
+          }
+          const notice = signedOut
+            ? null
+            : offline
+              ? OFFLINE_NOTICE
+              : unreachable
+                ? UNREACHABLE_MESSAGE
+                : errorMessageOf(err);
           setSession((s) =>
             s.state === 'checking' ? { state: 'signed-out', notice, unreachable: !signedOut } : s,
           );
@@ -80,6 +98,7 @@ export function App() {
     window.addEventListener('online', check);
     return () => {
       cancelled = true;
+      clearTimeout(recheck);
       window.removeEventListener('online', check);
     };
   }, [client]);
