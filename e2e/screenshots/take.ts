@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test';
-import { mutate } from '../fixtures/api';
+import { type ApiUser, apiSend, apiUser, mutate } from '../fixtures/api';
 import { conversationTitle, messageBodies, roomLink } from '../fixtures/chat';
 import { seedScene } from './seed';
 
-const OUT = join(import.meta.dirname, '../../docs/screenshots');
+// SCREENSHOTS_OUT: somewhere else (to compare, or to take only some of them).
+const OUT = process.env.SCREENSHOTS_OUT ?? join(import.meta.dirname, '../../docs/screenshots');
 
 type Scheme = 'light' | 'dark';
 const DESKTOP = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
@@ -92,6 +93,94 @@ test('screenshots of the main views', async ({ browser }) => {
     await shot(phone.page, `phone-${scheme}-conversation`);
     await phone.context.close();
   }
+
+  // A formatted conversation: markdown, a highlighted code block, a mention of the reader.
+  const { id: review } = await mutate<{ id: string }>(
+    'room.create',
+    { kind: 'public', name: 'code-review', topic: 'Patches and nits' },
+    scene.grace.token,
+  );
+  await mutate('room.join', { roomId: review }, scene.ada.token);
+  await apiSend(
+    scene.grace,
+    review,
+    [
+      `@${scene.ada.username} can you look at the **retry** fix before the release?`,
+      '',
+      '- the backoff is _jittered_ now',
+      '- ~~a fixed 2 s wait~~ is gone',
+      '',
+      '```ts',
+      'const delayMs = Math.random() * Math.min(maxMs, baseMs * 2 ** attempt);',
+      'await sleep(delayMs);',
+      '```',
+    ].join('\n'),
+  );
+  await apiSend(
+    scene.ada,
+    review,
+    'Looks right. One nit: call it `retryDelayMs`, as [the style guide](https://example.com/style) says.',
+  );
+  for (const scheme of ['light', 'dark'] as Scheme[]) {
+    const formatted = await signedIn(browser, scene.ada.username, {
+      ...DESKTOP,
+      colorScheme: scheme,
+    });
+    await roomLink(formatted.page, 'code-review').click();
+    await expect(formatted.page.locator('pre code .hljs-keyword').first()).toBeVisible();
+    await shot(formatted.page, `desktop-${scheme}-formatting`);
+    await formatted.context.close();
+  }
   await grace.context.close();
   await linus.context.close();
+});
+
+test('screenshots of a thread, reactions, a reply and a pin', async ({ browser }) => {
+  const tag = Date.now().toString(36).slice(-5);
+  const [ada, grace, linus] = await Promise.all([
+    apiUser(`ada_t${tag}`, 'Ada Lovelace'),
+    apiUser(`grace_t${tag}`, 'Grace Hopper'),
+    apiUser(`linus_t${tag}`, 'Linus Torvalds'),
+  ]);
+  const { id: roomId } = await mutate<{ id: string }>(
+    'room.create',
+    { kind: 'public', name: 'release-train', topic: 'Shipping 2.0 on Friday' },
+    grace.token,
+  );
+  for (const member of [ada, linus]) await mutate('room.join', { roomId }, member.token);
+  const send = (author: ApiUser, body: string, extra: Record<string, unknown> = {}) =>
+    mutate<{ id: string; seq: number }>(
+      'message.send',
+      { roomId, body, clientMsgId: `shot-${Math.random().toString(36).slice(2)}`, ...extra },
+      author.token,
+    );
+  const plan = await send(grace, 'Release checklist for Friday: freeze at noon, tag at 15:00.');
+  await send(linus, 'Changelog is drafted, needs one more pass.');
+  const question = await send(ada, 'Who is on call over the weekend?');
+  await send(grace, 'Linus this time, I take the next one.', { threadId: question.id });
+  await send(linus, 'Confirmed. Pager is set up.', { threadId: question.id, alsoInRoom: true });
+  await send(ada, 'Perfect, then we are good to go.', { replyToId: plan.id });
+  const react = (user: ApiUser, messageId: string, emoji: string) =>
+    mutate('message.react', { roomId, messageId, emoji, on: true }, user.token);
+  await react(ada, plan.id, '👍️');
+  await react(linus, plan.id, '👍️');
+  await react(grace, plan.id, '🚀');
+  await react(grace, question.id, '🙏');
+  await mutate('message.pin', { roomId, messageId: plan.id, pinned: true }, grace.token);
+
+  const desktop = await signedIn(browser, ada.username, { ...DESKTOP, colorScheme: 'light' });
+  await roomLink(desktop.page, 'release-train').click();
+  await expect(messageBodies(desktop.page).last()).toHaveText('Perfect, then we are good to go.');
+  await desktop.page.getByTestId('thread-link').click();
+  await expect(desktop.page.getByTestId('thread-reply')).toHaveCount(2);
+  await shot(desktop.page, 'desktop-light-threads');
+  await desktop.context.close();
+
+  const dark = await signedIn(browser, ada.username, { ...DESKTOP, colorScheme: 'dark' });
+  await roomLink(dark.page, 'release-train').click();
+  await expect(dark.page.getByTestId('reaction')).toHaveCount(3);
+  await dark.page.getByRole('button', { name: 'Members' }).click();
+  await expect(dark.page.getByTestId('pinned-item')).toHaveCount(1);
+  await shot(dark.page, 'desktop-dark-reactions-pins');
+  await dark.context.close();
 });
