@@ -81,7 +81,9 @@ export function useRoomPeopleNames(roomId: string, members: ReadonlyMap<string, 
       const known = cacheOf(client, roomId);
       const name = known.get(userId);
       if (name !== undefined) return name ?? 'Former member';
-      if (!asking.current.has(`${roomId}:${userId}`)) {
+      // No members yet: the list is loading (a room has at least its viewer), and most authors
+      // will be in it; asking room.people for all of them now would be wasted.
+      if (members.size > 0 && !asking.current.has(`${roomId}:${userId}`)) {
         // Called while rendering: the question is sent after it, several names in one call.
         pending.current.add(userId);
         timer.current ??= setTimeout(flush, 0);
