@@ -89,6 +89,10 @@ test('a thread: A starts it, B sees "1 reply" live, opens it and answers "also t
   await expect(threadPanel(b.page)).toHaveCount(0);
   await messageRow(b.page, second).getByTestId('in-thread-link').click();
   await expect(threadReplies(b.page)).toHaveText([first, second]);
+  // Escape in the panel closes it.
+  await expect(threadPanel(b.page).getByRole('textbox', { name: 'Reply' })).toBeFocused();
+  await b.page.keyboard.press('Escape');
+  await expect(threadPanel(b.page)).toHaveCount(0);
 });
 
 test('a reply quotes its original; Escape cancels a reply; a quote of a message far back in history fetches it and jumps to it', async ({

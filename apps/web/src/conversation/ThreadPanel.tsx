@@ -89,7 +89,15 @@ export function ThreadPanel(props: { roomId: string; threadId: string; onClose: 
   const replies = thread.root?.thread?.replyCount ?? count;
 
   return (
-    <aside className="details thread-panel" aria-labelledby="thread-title" data-testid="thread">
+    <aside
+      className="details thread-panel"
+      aria-labelledby="thread-title"
+      data-testid="thread"
+      onKeyDown={(event) => {
+        // Unless something inside used it (the emoji picker closes first).
+        if (event.key === 'Escape' && !event.defaultPrevented) props.onClose();
+      }}
+    >
       <header className="details-header">
         <h3 id="thread-title">Thread</h3>
         <button
