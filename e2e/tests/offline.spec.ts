@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import { expect, test } from '@playwright/test';
 import {
   composer,
@@ -54,7 +56,8 @@ test('a reload while offline shows the app from the service worker’s shell, wh
   await expect
     .poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null))
     .toMatch(/\/sw\.js$/);
-  // Its cache is this deployment's shell: index.html and the files the page loaded from it.
+  // Its cache is this deployment's shell: index.html and every built asset, the page's own and
+  // the chunks it loads later (markdown, highlighting, the emoji picker), so those work offline.
   const shell = await page.evaluate(async () => {
     const names = await caches.keys();
     const cache = await caches.open(names[0] ?? '');
@@ -69,7 +72,13 @@ test('a reload while offline shows the app from the service worker’s shell, wh
   });
   expect(shell.names).toHaveLength(1);
   expect(shell.names[0]).toMatch(/^confab-shell-[0-9a-f]{16}$/);
-  expect(shell.cached).toEqual(['/index.html', ...shell.loaded].sort());
+  const built = readdirSync(join(import.meta.dirname, '../../apps/web/dist/assets'), {
+    recursive: true,
+  })
+    .map((file) => `/assets/${String(file).split(sep).join('/')}`)
+    .filter((path) => !/\.(br|gz)$/.test(path)); // precompressed copies: served, not cached
+  expect(shell.cached).toEqual(['/index.html', ...built].sort());
+  for (const path of shell.loaded) expect(shell.cached).toContain(path);
 
   await context.setOffline(true);
   // The worker's own requests are offline too: what it answers next comes from its cache.
