@@ -21,7 +21,24 @@ export function isEmoji(value: string): boolean {
   return true;
 }
 
-export const Emoji = z.string().refine(isEmoji, 'Reaction must be a single emoji');
+/**
+ * One spelling per emoji, so that 👍 and 👍️ (the same emoji with a variation selector, as some
+ * pickers send it) are one reaction: the selector U+FE0F is dropped after a character that
+ * shows as an emoji by default, and added after one that shows as text by default (❤ -> ❤️),
+ * unless a skin tone follows it.
+ */
+export function canonicalEmoji(value: string): string {
+  return value
+    .replace(/(\p{Emoji_Presentation})\uFE0F/gu, '$1')
+    .replace(/\p{Extended_Pictographic}(?![\uFE0F\u{1F3FB}-\u{1F3FF}])/gu, (char) =>
+      /\p{Emoji_Presentation}/u.test(char) ? char : `${char}\uFE0F`,
+    );
+}
+
+export const Emoji = z
+  .string()
+  .refine(isEmoji, 'Reaction must be a single emoji')
+  .transform(canonicalEmoji);
 export type Emoji = z.infer<typeof Emoji>;
 
 /** Who reacted with one emoji to a message, in the order they reacted. */

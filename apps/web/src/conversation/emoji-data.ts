@@ -1,4 +1,4 @@
-import { isEmoji } from '@confab/contracts';
+import { canonicalEmoji, isEmoji } from '@confab/contracts';
 // Bundled into the picker's own chunk (only the picker imports this module, and it is loaded on
 // demand): the data comes from our origin, never from a CDN, and the first screen stays as small.
 import compact from 'emojibase-data/en/compact.json';
@@ -39,7 +39,8 @@ function build(): EmojiGroup[] {
     if (!isEmoji(entry.unicode)) continue;
     const list = groups.get(entry.group) ?? [];
     list.push({
-      emoji: entry.unicode,
+      // The server's spelling: a chip and the picker's button for one emoji are the same text.
+      emoji: canonicalEmoji(entry.unicode),
       label: entry.label,
       terms: [entry.label, ...(entry.tags ?? [])].join(' ').toLowerCase(),
     });
