@@ -4,7 +4,8 @@ type Names = ReadonlyMap<string, string>;
 
 /**
  * Display names of room members for notifications, read with room.members once per room and
- * again when an author is missing (joined since). Resolves null when they cannot be read.
+ * again when an author is missing (joined since); an author who left is asked for with
+ * room.people. Resolves null when they cannot be read.
  */
 export function createAuthorNames(client: ChatClient) {
   const rooms = new Map<string, Promise<Names>>();
@@ -20,7 +21,11 @@ export function createAuthorNames(client: ChatClient) {
     try {
       let names = await (rooms.get(roomId) ?? load(roomId));
       if (!names.has(userId)) names = await load(roomId);
-      return names.get(userId) ?? null;
+      const name = names.get(userId);
+      if (name !== undefined) return name;
+      // Not a member now: someone who wrote in the room and left keeps their name.
+      const [person] = await client.api.room.people.query({ roomId, userIds: [userId] });
+      return person?.displayName ?? null;
     } catch {
       return null;
     }
