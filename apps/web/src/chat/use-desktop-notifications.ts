@@ -1,4 +1,4 @@
-import type { Message, NotificationLevel } from '@confab/contracts';
+import type { Message } from '@confab/contracts';
 import { NOTIFICATION_LIMITS } from '@confab/contracts';
 import { useChatClient, useChatEvent, useNotificationLevels, useRoomsReader } from '@confab/react';
 import { useMemo, useRef } from 'react';

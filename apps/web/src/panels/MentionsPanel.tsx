@@ -1,6 +1,7 @@
 import type { MentionsPage } from '@confab/contracts';
 import { useChatClient, useCurrentUser, useMentions, useRooms } from '@confab/react';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
+import { AuthorName } from '../chat/AuthorName';
 import { createAuthorNames } from '../chat/author-names';
 import { MentionSpan } from '../conversation/markdown/MentionSpan';
 import { splitMentions } from '../conversation/markdown/mentions';
@@ -67,7 +68,12 @@ function MentionList(props: { mentions: readonly Mention[]; busy: boolean }) {
                   <bdi>{titleOf(mention)}</bdi>
                 </span>
                 <span className="muted">
-                  <AuthorName resolve={authorName} roomId={room.id} userId={message.authorId} />
+                  <AuthorName
+                    resolve={authorName}
+                    roomId={room.id}
+                    userId={message.authorId}
+                    testId="mention-author"
+                  />
                   {' · '}
                   <time dateTime={new Date(message.createdAt).toISOString()}>
                     {formatDay(message.createdAt)} {formatTime(message.createdAt)}
@@ -89,23 +95,4 @@ function MentionList(props: { mentions: readonly Mention[]; busy: boolean }) {
       })}
     </ol>
   );
-}
-
-function AuthorName(props: {
-  resolve: ReturnType<typeof createAuthorNames>;
-  roomId: string;
-  userId: string;
-}) {
-  const { resolve, roomId, userId } = props;
-  // undefined while it loads; null: no longer a member.
-  const [name, setName] = useState<string | null | undefined>(undefined);
-  useEffect(() => {
-    let live = true;
-    void resolve(roomId, userId).then((n) => live && setName(n));
-    return () => {
-      live = false;
-    };
-  }, [resolve, roomId, userId]);
-  if (name === undefined) return <span aria-hidden="true">…</span>;
-  return <bdi data-testid="mention-author">{name ?? 'Former member'}</bdi>;
 }

@@ -1,6 +1,7 @@
 import type { Member, SearchHit, SearchSegment } from '@confab/contracts';
 import { useChatClient, useCurrentUser, useRooms } from '@confab/react';
 import { Fragment, useEffect, useMemo, useRef, useState } from 'react';
+import { AuthorName } from '../chat/AuthorName';
 import { createAuthorNames } from '../chat/author-names';
 import { SEARCH_BOX_ID } from '../chat/use-search-shortcut';
 import { formatDay, formatTime, roomTitle } from '../lib/format';
@@ -210,28 +211,8 @@ function Highlighted(props: { segments: readonly SearchSegment[] }) {
     <>
       {props.segments.map((s, i) =>
         // Segments never move or change: their position is their identity.
-        // biome-ignore lint/suspicious/noArrayIndexKey: see above
         s.match ? <mark key={i}>{s.text}</mark> : <Fragment key={i}>{s.text}</Fragment>,
       )}
     </>
   );
-}
-
-function AuthorName(props: {
-  resolve: ReturnType<typeof createAuthorNames>;
-  roomId: string;
-  userId: string;
-}) {
-  const { resolve, roomId, userId } = props;
-  // undefined while it loads; null: not a member any more.
-  const [name, setName] = useState<string | null | undefined>(undefined);
-  useEffect(() => {
-    let live = true;
-    void resolve(roomId, userId).then((n) => live && setName(n));
-    return () => {
-      live = false;
-    };
-  }, [resolve, roomId, userId]);
-  if (name === undefined) return <span aria-hidden="true">…</span>;
-  return <bdi>{name ?? 'Former member'}</bdi>;
 }

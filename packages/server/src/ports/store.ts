@@ -1,9 +1,9 @@
 import type {
   Member,
   MemberReceipt,
-  PublicRoom,
   Message,
   NotificationLevel,
+  PublicRoom,
   Role,
   Room,
   RoomEvent,

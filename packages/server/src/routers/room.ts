@@ -37,12 +37,10 @@ export const roomRouter = router({
   removeMember: authedProcedure
     .input(RemoveMemberInput)
     .mutation(({ ctx, input }) => ctx.services.rooms.removeMember(ctx.auth, input)),
-  setRole: authedProcedure
-    .input(SetRoleInput)
-    .mutation(async ({ ctx, input }) => {
-      await ctx.services.rooms.setRole(ctx.auth, input);
-      return { ok: true as const };
-    }),
+  setRole: authedProcedure.input(SetRoleInput).mutation(async ({ ctx, input }) => {
+    await ctx.services.rooms.setRole(ctx.auth, input);
+    return { ok: true as const };
+  }),
   /** Members and people who wrote in the room before leaving, by id (names for old messages). */
   people: authedProcedure
     .input(RoomPeopleInput)
