@@ -56,7 +56,7 @@ export const LIMITS = {
   emojiMaxUnits: 32,
   /** Pinned messages a room can hold at once. */
   pinsPerRoomMax: 100,
-  /** People one message can @mention (beyond this, the rest are plain text). */
+  /** People one message can mention with `@username` (beyond this, the rest are plain text). */
   mentionsPerMessageMax: 50,
   /** A thread page, a message-link context and a mentions page hold at most this many messages. */
   threadPageMax: 100,
