@@ -113,7 +113,7 @@ describe('limits', () => {
     });
     expect(await refusal(alice.api.room.update.mutate({ roomId }))).toMatchObject({
       appCode: 'VALIDATION',
-      message: 'Give a name or a topic to change',
+      message: 'Give a name, a topic or a kind to change',
     });
     // Exactly at the limits is fine.
     const at = await alice.api.message.send.mutate({
