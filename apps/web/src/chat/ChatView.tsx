@@ -6,23 +6,32 @@ import {
   useReportActivity,
   useRooms,
 } from '@confab/react';
-import { useCallback, useEffect, useRef } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef } from 'react';
 import { Conversation } from '../conversation/Conversation';
 import { SIGNED_OUT_CODES } from '../lib/session-codes';
 import { type Route, useRoute } from '../lib/use-route';
 import { usePushResync } from '../notifications/use-push-resync';
 import { useWorkerNavigation } from '../notifications/use-worker-navigation';
 import { BrowseRooms } from '../panels/BrowseRooms';
-import { MentionsPanel } from '../panels/MentionsPanel';
 import { NewDirect } from '../panels/NewDirect';
 import { NewRoom } from '../panels/NewRoom';
-import { SearchPanel } from '../panels/SearchPanel';
-import { SettingsPanel } from '../panels/SettingsPanel';
 import { Sidebar } from '../sidebar/Sidebar';
 import { useDesktopNotifications } from './use-desktop-notifications';
 import { useDocumentTitle } from './use-document-title';
 import { useSearchShortcut } from './use-search-shortcut';
 import { Welcome } from './Welcome';
+
+// Pages a session may never open load when first opened, so the first screen's script stays
+// smaller (the service worker caches their chunks with the shell, so they open offline too).
+const SearchPanel = lazy(() =>
+  import('../panels/SearchPanel').then((m) => ({ default: m.SearchPanel })),
+);
+const MentionsPanel = lazy(() =>
+  import('../panels/MentionsPanel').then((m) => ({ default: m.MentionsPanel })),
+);
+const SettingsPanel = lazy(() =>
+  import('../panels/SettingsPanel').then((m) => ({ default: m.SettingsPanel })),
+);
 
 /** The signed-in app: the sidebar, and the room or page the URL points at. */
 export function ChatView(props: {
@@ -101,7 +110,9 @@ export function ChatView(props: {
       <h1 className="visually-hidden">Confab</h1>
       <Sidebar route={route} onSignOut={signOut} />
       <main className="main" id="main">
-        {renderPage(route)}
+        <Suspense fallback={<p className="muted page-loading">Loading…</p>}>
+          {renderPage(route)}
+        </Suspense>
       </main>
     </div>
   );
