@@ -72,6 +72,23 @@ export const RoomLevel = z.object({
 });
 export type RoomLevel = z.infer<typeof RoomLevel>;
 
+/** Whether a message names the member: `@username` (resolved at send) or `@room`. */
+export function mentionsUser(
+  message: { mentions?: readonly string[] | undefined; mentionsRoom?: true | undefined },
+  userId: string,
+): boolean {
+  return message.mentionsRoom === true || (message.mentions?.includes(userId) ?? false);
+}
+
+/**
+ * Whether a member at `level` is notified of a message: 'all' of every one, 'mentions' only of
+ * those that name them (so a mention reaches a muted room), 'none' of nothing. The server's Web
+ * Push and webhooks and the web app's desktop notifications all decide with this.
+ */
+export function notifiesAt(level: NotificationLevel, mentioned: boolean): boolean {
+  return level === 'all' || (level === 'mentions' && mentioned);
+}
+
 export const ReactInput = z.object({
   roomId: RoomId,
   messageId: MessageId,

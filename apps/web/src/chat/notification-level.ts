@@ -1,4 +1,4 @@
-import type { Message, NotificationLevel } from '@confab/contracts';
+import { type Message, mentionsUser, type NotificationLevel, notifiesAt } from '@confab/contracts';
 
 /**
  * Whether a room at `level` notifies `meId` of `message`, as the server decides for Web Push:
@@ -9,7 +9,5 @@ export function levelAllows(
   message: Pick<Message, 'mentions' | 'mentionsRoom'>,
   meId: string,
 ): boolean {
-  if (level === 'none') return false;
-  if (level === 'all') return true;
-  return message.mentionsRoom === true || message.mentions?.includes(meId) === true;
+  return notifiesAt(level, mentionsUser(message, meId));
 }
