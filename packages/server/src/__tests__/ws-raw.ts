@@ -1,6 +1,9 @@
 import WebSocket from 'ws';
 
-/** A WebSocket that speaks tRPC's wire protocol by hand, as any client (or attacker) can. */
+/**
+ * A WebSocket that speaks tRPC's wire protocol by hand, as any client (or attacker) can; it
+ * answers the server's keep-alive PING.
+ */
 export interface RawSocket {
   ws: WebSocket;
   /** Sends one request frame and resolves with the answer that carries its id. */
@@ -29,6 +32,9 @@ export function openRawSocket(
   const early = new Map<number, RawReply[]>();
   ws.on('message', (data) => {
     const text = String(data);
+    // Answered as tRPC's own client does: the server drops a socket silent for pingMs +
+    // pongWaitMs (15 s), which a device that only listens would otherwise be.
+    if (text === 'PING' && ws.readyState === ws.OPEN) ws.send('PONG');
     if (text === 'PING' || text === 'PONG') return;
     const reply = JSON.parse(text) as RawReply;
     const id = typeof reply.id === 'number' ? reply.id : -1;

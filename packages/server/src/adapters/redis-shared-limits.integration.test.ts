@@ -38,7 +38,8 @@ describe('limits shared through Redis', () => {
 
   describe('the per-user stream cap', () => {
     it('counts the streams of every process against one cap, and a release frees a slot anywhere', async () => {
-      const a = createRedisStreamCounter(await connect(), 3);
+      const clientA = await connect();
+      const a = createRedisStreamCounter(clientA, 3);
       const b = createRedisStreamCounter(await connect(), 3);
       const releases = [await a.acquire('u1'), await a.acquire('u1'), await b.acquire('u1')];
       const refused = await refusal(b.acquire('u1'));
@@ -50,6 +51,9 @@ describe('limits shared through Redis', () => {
       // The refused attempts took nothing: one release makes exactly one slot.
       releases[0]?.();
       releases[0]?.(); // released twice: still one slot
+      // A release reaches Redis on its own connection, not awaited by the stream that ends; a
+      // command after it on that connection answers once Redis has applied it.
+      await clientA.ping();
       const again = await b.acquire('u1');
       expect((await refusal(a.acquire('u1'))).appCode).toBe(ERROR_CODES.RATE_LIMITED);
       expect(a.count('u1')).toBe(1);

@@ -25,6 +25,12 @@ async function openDevice(node: ApiProcess, token: string): Promise<Device> {
   const socket = await openRawSocket(node.url, { Authorization: `Bearer ${token}` });
   const events: StreamEvent[] = [];
   const checks = new Set<() => void>();
+  // A socket the server closed hears nothing more: say so at once rather than at the guard.
+  let closedWith: number | undefined;
+  void socket.closed.then((code) => {
+    closedWith = code;
+    for (const check of [...checks]) check();
+  });
   void (async () => {
     for (;;) {
       const frame = await socket.next(1);
@@ -52,6 +58,12 @@ async function openDevice(node: ApiProcess, token: string): Promise<Device> {
           reject(new Error(`no ${what} in ${guardMs} ms; got ${JSON.stringify(events)}`));
         }, guardMs);
         function run() {
+          if (closedWith !== undefined && !check(events)) {
+            clearTimeout(guard);
+            checks.delete(run);
+            reject(new Error(`no ${what}: the socket closed (${closedWith})`));
+            return;
+          }
           if (!check(events)) return;
           clearTimeout(guard);
           checks.delete(run);
