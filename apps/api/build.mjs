@@ -1,7 +1,7 @@
 // Bundles the API process into dist/main.js and the admin command line into dist/admin.js (or one
 // of them to the path given, which tests use so that parallel suites never run a half-written
 // bundle; it must lie inside apps/api so that better-sqlite3 resolves from here). Workspace packages
-// (TypeScript sources) are inlined; better-sqlite3 and @node-rs/argon2 stay external because
+// (TypeScript sources) are inlined; better-sqlite3, @node-rs/argon2 and sharp stay external because
 // they load a native binding from their own folders.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +31,7 @@ for (const { entry, out } of targets)
     target: 'node20',
     format: 'esm',
     sourcemap: true,
-    external: ['better-sqlite3', 'pg-native', '@node-rs/argon2'],
+    external: ['better-sqlite3', 'pg-native', '@node-rs/argon2', 'sharp'],
     // Bundled CommonJS dependencies call require() for Node built-ins.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
