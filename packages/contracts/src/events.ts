@@ -65,6 +65,34 @@ export const MemberRoleChanged = z.object({
   role: Role,
 });
 
+/**
+ * The log entries a conversation shows as a line of its own between messages ("Ann joined",
+ * "Bob renamed the room to …"): who came and went, the room's settings, roles. History pages
+ * carry them (`notices`); the stream carries them live like every event.
+ */
+export const RoomNotice = z.discriminatedUnion('type', [
+  MemberJoined,
+  MemberLeft,
+  MemberRemoved,
+  RoomUpdated,
+  MemberRoleChanged,
+]);
+export type RoomNotice = z.infer<typeof RoomNotice>;
+/** The `type`s of RoomNotice, for stores that pick them out of the log. */
+export const ROOM_NOTICE_TYPES = [
+  'member.joined',
+  'member.left',
+  'member.removed',
+  'room.updated',
+  'member.role',
+] as const satisfies readonly RoomNotice['type'][];
+
+const noticeTypes: ReadonlySet<string> = new Set(ROOM_NOTICE_TYPES);
+/** Whether a log entry is one a conversation shows as a notice line. */
+export function isRoomNotice(event: { type: string }): event is RoomNotice {
+  return noticeTypes.has(event.type);
+}
+
 /** `actorId` reacted to the message with `emoji`. */
 export const ReactionAdded = z.object({
   ...base,

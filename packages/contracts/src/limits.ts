@@ -18,6 +18,11 @@ export const LIMITS = {
   /** History pages hold at most this many messages. */
   historyPageMax: 100,
   historyPageDefault: 50,
+  /**
+   * A history or context page carries at most this many notices (joins, leaves, renames...) of
+   * its span; beyond it, the span's newest are kept and earlier ones are left out.
+   */
+  historyNoticesMax: 200,
   /** "Events after seq" returns at most this many events per call. */
   eventsAfterMax: 500,
   /** Public room listings return at most this many rooms per call. */

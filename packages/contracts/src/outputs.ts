@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { RoomEvent } from './events.js';
+import { RoomEvent, RoomNotice } from './events.js';
 import { EpochMs, MessageId, RoomId, Seq } from './ids.js';
+import { LIMITS } from './limits.js';
 import { Message, Room, RoomKind, Session, User } from './models.js';
 import { StoredText } from './text.js';
 
@@ -19,6 +20,9 @@ export type PublicRoom = z.infer<typeof PublicRoom>;
 export const SendResult = z.object({ id: MessageId, seq: Seq, createdAt: EpochMs });
 export type SendResult = z.infer<typeof SendResult>;
 
+/** A page's notices, bounded (see HistoryPage.notices). */
+const PageNotices = z.array(RoomNotice).max(LIMITS.historyNoticesMax).optional();
+
 export const HistoryPage = z.object({
   /** Oldest first. */
   messages: z.array(Message),
@@ -29,6 +33,18 @@ export const HistoryPage = z.object({
    * nothing was; with `hasMore` false and `startSeq` above 1, older messages existed and are gone.
    */
   startSeq: Seq,
+  /**
+   * The room's notices (joins, leaves, removals, room and role changes) in the page's span,
+   * oldest first, to show between its messages. A page back (`beforeSeq`, or the newest page)
+   * spans from its first message, or from the start of the log when no older messages exist, up
+   * to `beforeSeq` (the log's end on the newest page); a page forward (`afterSeq`) spans from
+   * `afterSeq` up to its last message, or to the log's end when no newer messages exist. So the
+   * pages a client pages through meet without overlap and each notice comes once. At most
+   * `LIMITS.historyNoticesMax`: past that, the newest of the span are kept and the earlier ones
+   * are left out. Optional so that pages built before notices existed still parse; the server
+   * always sends it.
+   */
+  notices: PageNotices,
 });
 export type HistoryPage = z.infer<typeof HistoryPage>;
 
@@ -49,6 +65,11 @@ export const ContextPage = z.object({
   /** True when newer messages exist after the last one. */
   hasMoreAfter: z.boolean(),
   startSeq: Seq,
+  /**
+   * As a history page's (see HistoryPage.notices): from its first message (the log's start when
+   * no older exist) to its last (the log's end when no newer exist).
+   */
+  notices: PageNotices,
 });
 export type ContextPage = z.infer<typeof ContextPage>;
 

@@ -8,6 +8,7 @@ import type {
   Room,
   RoomEvent,
   RoomKind,
+  RoomNotice,
   RoomSummary,
   Settings,
   User,
@@ -211,12 +212,13 @@ export interface Store
   /**
    * One page of the room's timeline, oldest first: older than `beforeSeq` (newest page when
    * absent; `hasMore`: older ones exist), or newer than `afterSeq` (`hasMore`: newer ones exist).
-   * Thread-only replies are not in the timeline (the log carries them).
+   * Thread-only replies are not in the timeline (the log carries them). `notices`: the room's
+   * notices in the page's span (see HistoryPage.notices).
    */
   history(
     roomId: string,
     page: { beforeSeq?: number | undefined; afterSeq?: number | undefined; limit: number },
-  ): Promise<{ messages: Message[]; hasMore: boolean }>;
+  ): Promise<{ messages: Message[]; hasMore: boolean; notices: RoomNotice[] }>;
   eventsAfter(
     roomId: string,
     afterSeq: number,
@@ -247,13 +249,17 @@ export interface ThreadsStore {
   ): Promise<{ root: Message; replies: Message[]; hasMore: boolean } | 'not-found' | 'is-reply'>;
   /**
    * The timeline around a message: up to `limit` before it and `limit` after it, oldest first,
-   * it included. Around a thread-only reply, the timeline around its root.
+   * it included. Around a thread-only reply, the timeline around its root. `notices`: the room's
+   * notices from its first message to its last (see ContextPage.notices).
    */
   context(
     roomId: string,
     messageId: string,
     limit: number,
-  ): Promise<{ messages: Message[]; hasMoreBefore: boolean; hasMoreAfter: boolean } | undefined>;
+  ): Promise<
+    | { messages: Message[]; hasMoreBefore: boolean; hasMoreAfter: boolean; notices: RoomNotice[] }
+    | undefined
+  >;
   /** The room's messages with these ids, in seq order; ids of no message there are left out. */
   messagesByIds(roomId: string, messageIds: readonly string[]): Promise<Message[]>;
 }

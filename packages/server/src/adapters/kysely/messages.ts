@@ -5,6 +5,7 @@ import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
 import { createAppendBatcher } from './append-batch.js';
 import { appendEvent, lockRoom } from './log.js';
 import { insertMentions } from './mentions.js';
+import { noticesIn, spanBack, spanForward } from './notices.js';
 import { attachReactions } from './reactions.js';
 import { createdMessage, isUniqueViolation, toEvent, toMessage } from './rows.js';
 import type { Database } from './schema.js';
@@ -200,9 +201,13 @@ export function messagesStore(
           .orderBy('seq', 'asc')
           .limit(page.limit + 1)
           .execute();
+        const messages = newer.slice(0, page.limit).map(toMessage);
+        const hasMore = newer.length > page.limit;
+        const span = spanForward(messages, hasMore, page.afterSeq);
         return {
-          messages: await attachReactions(db, newer.slice(0, page.limit).map(toMessage)),
-          hasMore: newer.length > page.limit,
+          messages: await attachReactions(db, messages),
+          hasMore,
+          notices: await noticesIn(db, roomId, span),
         };
       }
       if (page.beforeSeq !== undefined) q = q.where('seq', '<', page.beforeSeq);
@@ -213,7 +218,12 @@ export function messagesStore(
         .execute();
       const hasMore = rows.length > page.limit;
       const messages = rows.slice(0, page.limit).reverse().map(toMessage);
-      return { messages: await attachReactions(db, messages), hasMore };
+      const span = spanBack(messages, hasMore, page.beforeSeq);
+      return {
+        messages: await attachReactions(db, messages),
+        hasMore,
+        notices: await noticesIn(db, roomId, span),
+      };
     },
     async eventsAfter(roomId, afterSeq, limit) {
       const rows = await db

@@ -611,9 +611,13 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
         },
       });
       const tombstone: Message = { ...m, body: '', editedAt, deletedAt };
+      // The room's first entries (its creation, the joins) come with the page as notices.
+      const joins = (await log(r.id)).slice(0, 2);
+      expect(joins.map((e) => e.type)).toEqual(['member.joined', 'member.joined']);
       expect(await store.history(r.id, { limit: 10 })).toEqual({
         messages: [tombstone],
         hasMore: false,
+        notices: joins,
       });
       // The body is gone from every log entry that carried it; the entries and seqs stay.
       const entries = (await log(r.id)).slice(2);
@@ -670,7 +674,13 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
     it('history pages backwards from the newest, oldest first within a page', async () => {
       const a = await user('a');
       const { room: r } = await room('private', [a.id]);
-      expect(await store.history(r.id, { limit: 3 })).toEqual({ messages: [], hasMore: false });
+      // The creator's join (seq 1) comes with the page that reaches the start of the log.
+      const [created] = await log(r.id);
+      expect(await store.history(r.id, { limit: 3 })).toEqual({
+        messages: [],
+        hasMore: false,
+        notices: [created],
+      });
       const sent: Message[] = [];
       for (let i = 1; i <= 7; i++) sent.push(await send(r.id, a.id, `m${i}`));
       // seqs 2..8 (seq 1 is the creator's join).
@@ -679,20 +689,27 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
       const page1 = await store.history(r.id, { limit: 3 });
       expect(page1.messages.map((m) => m.body)).toEqual(['m5', 'm6', 'm7']);
       expect(page1.hasMore).toBe(true);
+      expect(page1.notices).toEqual([]);
       const page2 = await store.history(r.id, { beforeSeq: 6, limit: 3 });
       expect(page2.messages.map((m) => m.body)).toEqual(['m2', 'm3', 'm4']);
       expect(page2.hasMore).toBe(true);
       const page3 = await store.history(r.id, { beforeSeq: 3, limit: 3 });
-      expect(page3).toEqual({ messages: [sent[0]], hasMore: false });
+      expect(page3).toEqual({ messages: [sent[0]], hasMore: false, notices: [created] });
       // A page that ends exactly at the oldest message has nothing more.
       expect(await store.history(r.id, { beforeSeq: 5, limit: 3 })).toEqual({
         messages: sent.slice(0, 3),
         hasMore: false,
+        notices: [created],
       });
-      expect(await store.history(r.id, { limit: 7 })).toEqual({ messages: sent, hasMore: false });
+      expect(await store.history(r.id, { limit: 7 })).toEqual({
+        messages: sent,
+        hasMore: false,
+        notices: [created],
+      });
       expect(await store.history(r.id, { beforeSeq: 2, limit: 3 })).toEqual({
         messages: [],
         hasMore: false,
+        notices: [created],
       });
     });
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ThreadsStore } from '../../ports/store.js';
+import { noticesIn, spanBack, spanForward } from './notices.js';
 import { attachReactions } from './reactions.js';
 import { toMessage } from './rows.js';
 import type { Database } from './schema.js';
@@ -63,11 +64,21 @@ export function threadsStore(db: Kysely<Database>): ThreadsStore {
           .limit(limit + 1)
           .execute(),
       ]);
-      const messages = [...before.slice(0, limit).reverse(), target, ...after.slice(0, limit)];
+      const rows = [...before.slice(0, limit).reverse(), target, ...after.slice(0, limit)];
+      const messages = rows.map(toMessage);
+      const hasMoreBefore = before.length > limit;
+      const hasMoreAfter = after.length > limit;
+      // From the first message (or the log's start) to the last (or the log's end), so that
+      // pages back from the first and forward from the last meet this one's span.
+      const span = {
+        after: spanBack(messages, hasMoreBefore, undefined).after,
+        before: spanForward(messages, hasMoreAfter, 0).before,
+      };
       return {
-        messages: await attachReactions(db, messages.map(toMessage)),
-        hasMoreBefore: before.length > limit,
-        hasMoreAfter: after.length > limit,
+        messages: await attachReactions(db, messages),
+        hasMoreBefore,
+        hasMoreAfter,
+        notices: await noticesIn(db, roomId, span),
       };
     },
 

@@ -1,0 +1,66 @@
+import {
+  isRoomNotice,
+  LIMITS,
+  type Message,
+  ROOM_NOTICE_TYPES,
+  type RoomNotice,
+} from '@confab/contracts';
+import type { Kysely } from 'kysely';
+import { toEvent } from './rows.js';
+import type { Database } from './schema.js';
+
+/** Seqs of a room's log strictly between `after` and `before` (no upper end when absent). */
+export interface SeqSpan {
+  after: number;
+  before?: number | undefined;
+}
+
+/**
+ * The span of a page read backwards (see HistoryPage.notices): from its first message, or the
+ * log's start when nothing older exists, up to `beforeSeq` (the log's end on the newest page).
+ */
+export function spanBack(
+  messages: readonly Message[],
+  hasMore: boolean,
+  beforeSeq: number | undefined,
+): SeqSpan {
+  const first = messages[0];
+  return { after: hasMore && first ? first.seq : 0, before: beforeSeq };
+}
+
+/**
+ * The span of a page read forward: from `afterSeq` up to its last message, or to the log's end
+ * when nothing newer exists.
+ */
+export function spanForward(
+  messages: readonly Message[],
+  hasMore: boolean,
+  afterSeq: number,
+): SeqSpan {
+  const last = messages.at(-1);
+  return { after: afterSeq, before: hasMore && last ? last.seq : undefined };
+}
+
+/**
+ * The room's notices in the span, oldest first: its newest `LIMITS.historyNoticesMax` when more
+ * lie there. Notices are exactly the log rows without a message (every message, reaction and pin
+ * row names its message), which the partial index `events_notices` holds, so a span crowded with
+ * messages and reactions costs no more than one with few. Retention cuts the log and the messages
+ * together, so what is left is what history shows.
+ */
+export async function noticesIn(
+  db: Kysely<Database>,
+  roomId: string,
+  span: SeqSpan,
+): Promise<RoomNotice[]> {
+  let query = db
+    .selectFrom('events')
+    .select('payload')
+    .where('room_id', '=', roomId)
+    .where('message_id', 'is', null)
+    .where('type', 'in', ROOM_NOTICE_TYPES)
+    .where('seq', '>', span.after);
+  if (span.before !== undefined) query = query.where('seq', '<', span.before);
+  const rows = await query.orderBy('seq', 'desc').limit(LIMITS.historyNoticesMax).execute();
+  return rows.reverse().map(toEvent).filter(isRoomNotice);
+}
