@@ -79,6 +79,8 @@ export async function loadStart(
           hasMoreBefore: before.hasMore,
           hasMoreAfter: after.hasMore,
           startSeq: before.startSeq,
+          // The two spans meet at the read marker: together, the window's.
+          notices: [...(before.notices ?? []), ...(after.notices ?? [])],
         },
       };
     }

@@ -1,11 +1,14 @@
-import type {
-  ContextPage,
-  HistoryPage,
-  HistoryTruncated,
-  Message,
-  RoomEvent,
+import {
+  type ContextPage,
+  type HistoryPage,
+  type HistoryTruncated,
+  isRoomNotice,
+  type Message,
+  type RoomEvent,
+  type RoomNotice,
 } from '@confab/contracts';
 import { inTimeline, messageChange, withThreadReply } from './message-events.js';
+import { mergeNotices, noticesFrom } from './timeline-notices.js';
 
 /** What the stream tells a timeline: its room's log entries, and where retention cut it. */
 export type TimelineEvent = RoomEvent | HistoryTruncated;
@@ -21,6 +24,11 @@ export type TimelineEvent = RoomEvent | HistoryTruncated;
 export interface Timeline {
   roomId: string | null;
   messages: readonly Message[];
+  /**
+   * The room's notices (joins, leaves, renames, role changes) among the loaded messages, in seq
+   * order, each seq once: from history pages and, at the live end, from the stream.
+   */
+  notices: readonly RoomNotice[];
   /** Highest log seq this timeline reflects (messages and other events alike). */
   lastSeq: number;
   /** Older messages exist before the first one. */
@@ -61,6 +69,7 @@ export function emptyTimeline(roomId: string | null): Timeline {
   return {
     roomId,
     messages: [],
+    notices: [],
     lastSeq: 0,
     hasMore: false,
     startSeq: 1,
@@ -85,8 +94,9 @@ function merge(
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
-function maxSeq(messages: readonly Message[], floor: number): number {
-  return messages.reduce((max, m) => Math.max(max, m.seq), floor);
+/** The highest seq among the entries (messages, notices), or `floor`. */
+function maxSeq(entries: readonly { seq: number }[], floor: number): number {
+  return entries.reduce((max, m) => Math.max(max, m.seq), floor);
 }
 
 function patch(
@@ -112,10 +122,13 @@ function applyEvent(timeline: Timeline, event: TimelineEvent): Timeline {
       startSeq,
       lastSeq: Math.max(timeline.lastSeq, startSeq - 1),
       messages: fromStart(timeline.messages, startSeq),
+      notices: noticesFrom(timeline.notices, startSeq),
     };
   }
   if (timeline.hasNewer) return held(timeline, event);
   const lastSeq = Math.max(timeline.lastSeq, event.seq);
+  if (isRoomNotice(event))
+    return { ...timeline, lastSeq, notices: mergeNotices(timeline.notices, [event]) };
   switch (event.type) {
     case 'message.created': {
       const { message } = event;
@@ -166,17 +179,22 @@ function applyEvent(timeline: Timeline, event: TimelineEvent): Timeline {
  */
 function held(timeline: Timeline, event: RoomEvent): Timeline {
   const kept = [...timeline.held, event].slice(-MAX_HELD);
-  if (event.type === 'message.created') return { ...timeline, held: kept };
+  // A notice past the window would leave a gap too: it shows once the window gets there.
+  if (event.type === 'message.created' || isRoomNotice(event)) return { ...timeline, held: kept };
   const changed = applyEvent({ ...timeline, hasNewer: false }, event);
   return { ...changed, lastSeq: timeline.lastSeq, hasNewer: true, held: kept };
 }
 
-/** A page of history merged in: its messages, where the server's history starts, more or not. */
+/**
+ * A page of history merged in: its messages and notices, where the server's history starts,
+ * more or not.
+ */
 function withPage(timeline: Timeline, page: HistoryPage, preferIncoming: boolean): Timeline {
   const startSeq = Math.max(timeline.startSeq, page.startSeq);
   return {
     ...timeline,
     messages: fromStart(merge(timeline.messages, page.messages, preferIncoming), startSeq),
+    notices: noticesFrom(mergeNotices(timeline.notices, page.notices), startSeq),
     startSeq,
     hasMore: page.hasMore,
   };
@@ -191,7 +209,7 @@ export function timelineReducer(timeline: Timeline, action: TimelineAction): Tim
       const merged = withPage(timeline, action.page, true);
       const loaded: Timeline = {
         ...merged,
-        lastSeq: maxSeq(merged.messages, timeline.lastSeq),
+        lastSeq: maxSeq(merged.messages, maxSeq(merged.notices, timeline.lastSeq)),
         loaded: true,
         queued: [],
         hasNewer: false,
@@ -207,12 +225,17 @@ export function timelineReducer(timeline: Timeline, action: TimelineAction): Tim
       const { page } = action;
       const merged = withPage(
         timeline,
-        { messages: page.messages, hasMore: page.hasMoreBefore, startSeq: page.startSeq },
+        {
+          messages: page.messages,
+          hasMore: page.hasMoreBefore,
+          startSeq: page.startSeq,
+          notices: page.notices,
+        },
         true,
       );
       const loaded: Timeline = {
         ...merged,
-        lastSeq: maxSeq(merged.messages, timeline.lastSeq),
+        lastSeq: maxSeq(merged.messages, maxSeq(merged.notices, timeline.lastSeq)),
         loaded: true,
         queued: [],
         hasNewer: page.hasMoreAfter,
@@ -223,10 +246,15 @@ export function timelineReducer(timeline: Timeline, action: TimelineAction): Tim
     case 'newer': {
       if (action.roomId !== timeline.roomId || !timeline.hasNewer) return timeline;
       const messages = merge(timeline.messages, action.page.messages, true);
+      const notices = noticesFrom(
+        mergeNotices(timeline.notices, action.page.notices),
+        timeline.startSeq,
+      );
       const paged: Timeline = {
         ...timeline,
         messages: fromStart(messages, timeline.startSeq),
-        lastSeq: maxSeq(messages, timeline.lastSeq),
+        notices,
+        lastSeq: maxSeq(messages, maxSeq(notices, timeline.lastSeq)),
         hasNewer: action.page.hasMore,
       };
       if (paged.hasNewer) return paged;

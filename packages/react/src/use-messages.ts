@@ -1,5 +1,5 @@
 import { errorMessageOf } from '@confab/client';
-import { LIMITS } from '@confab/contracts';
+import { LIMITS, type RoomNotice } from '@confab/contracts';
 import {
   useCallback,
   useEffect,
@@ -29,6 +29,11 @@ export interface UseMessagesOptions {
 export interface UseMessages {
   /** Oldest first: the room's messages, then this user's pending and failed ones. */
   messages: readonly ChatMessage[];
+  /**
+   * The room's notices among the loaded messages (joins, leaves, removals, renames, role
+   * changes), in seq order, each once: from history pages, and live at the live end.
+   */
+  notices: readonly RoomNotice[];
   /** The first page is in. */
   loaded: boolean;
   /** Older messages exist before the first one. */
@@ -169,6 +174,7 @@ export function useMessages(roomId: string, options: UseMessagesOptions = {}): U
 
   return {
     messages,
+    notices: timeline.notices,
     loaded: timeline.loaded,
     hasMore: timeline.hasMore,
     olderDeleted: !timeline.hasMore && timeline.startSeq > 1,
