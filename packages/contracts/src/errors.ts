@@ -41,6 +41,15 @@ export const ERROR_CODES = {
   SLOW_CONSUMER: 'SLOW_CONSUMER',
   /** The API key of a server-to-server call is missing or wrong. */
   INVALID_API_KEY: 'INVALID_API_KEY',
+  /** The user has no avatar (or there is no such user). */
+  AVATAR_NOT_FOUND: 'AVATAR_NOT_FOUND',
+  /** An upload's Content-Type is not one the route takes (avatars: PNG, JPEG, WebP, GIF). */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /**
+   * An uploaded image cannot be decoded, or is larger (in pixels) than its limit
+   * (LIMITS.avatarMaxPixels): nothing was stored.
+   */
+  IMAGE_INVALID: 'IMAGE_INVALID',
   /** Something failed on the server; nothing the client sent caused it. */
   INTERNAL: 'INTERNAL',
 } as const;

@@ -1,3 +1,4 @@
+export * from './avatars.js';
 export * from './conversation.js';
 export * from './data-lifecycle.js';
 export * from './errors.js';

@@ -67,4 +67,13 @@ export const LIMITS = {
   threadPageMax: 100,
   /** Messages message.byIds returns at once (reply quotes whose original is not loaded). */
   byIdsMax: 100,
+  /** Largest avatar upload, in bytes (5 MiB): refused from Content-Length and while reading. */
+  avatarMaxBytes: 5 * 1024 * 1024,
+  /**
+   * Largest avatar image decoded (width x height, 40 megapixels): a small file that declares a
+   * huge image (a decompression bomb) is refused before its pixels are allocated.
+   */
+  avatarMaxPixels: 40_000_000,
+  /** Side of the square an avatar is stored as (WebP), in pixels. */
+  avatarSizePx: 256,
 } as const;

@@ -8,6 +8,11 @@ export const User = z.object({
   username: StoredText,
   displayName: StoredText,
   createdAt: EpochMs,
+  /**
+   * Set when the user has an avatar: its picture is at `/media/avatars/<id>?v=<avatarVersion>`
+   * (a new upload gets a new version, so a cached picture is never stale).
+   */
+  avatarVersion: z.number().int().positive().optional(),
 });
 export type User = z.infer<typeof User>;
 
@@ -46,6 +51,8 @@ export const Member = z.object({
   displayName: StoredText,
   role: Role,
   joinedAt: EpochMs,
+  /** As User's: set when the member has an avatar. */
+  avatarVersion: z.number().int().positive().optional(),
 });
 export type Member = z.infer<typeof Member>;
 

@@ -23,6 +23,7 @@ import type { JwtConfig } from '../services/identity-jwt.js';
 import { createServices } from '../services/index.js';
 import type { StreamLimits } from '../services/stream.js';
 import type { Context, Services } from '../trpc.js';
+import { createAvatarRoutes } from './avatar-routes.js';
 import { clientAddress } from './client-address.js';
 import {
   type ConnectionLimits,
@@ -268,6 +269,12 @@ export function createChatServer(deps: {
     log,
     ...(config.responseCompression ? { compression: config.responseCompression } : {}),
   });
+  const avatars = createAvatarRoutes({
+    services,
+    router: appRouter,
+    caller: (req) => callerOf(req, null),
+    log,
+  });
   const serveStatic = config.staticDir
     ? createStaticHandler(config.staticDir, { secure })
     : undefined;
@@ -294,8 +301,10 @@ export function createChatServer(deps: {
 
   const route = (req: IncomingMessage, res: ServerResponse, path: string) => {
     const api = path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`);
+    const avatar = avatars.owns(path);
     // Pages get theirs from the static handler; everything else is data, never a page.
-    if (api || OPERATIONS_PATHS.has(path) || !serveStatic) setApiSecurityHeaders(res, { secure });
+    if (api || avatar || OPERATIONS_PATHS.has(path) || !serveStatic)
+      setApiSecurityHeaders(res, { secure });
     // Cross-origin pages (CORS_ORIGINS) read every API answer, refusals included; preflights end here.
     if (api && cors.handle(req, res)) return;
     // Calls that reach a draining server on a kept-alive connection are answered (the store is
@@ -321,6 +330,8 @@ export function createChatServer(deps: {
         return;
       }
       if (!sseHandler.handle(req, res, path) && !rpcHandler.handle(req, res)) trpcHandler(req, res);
+    } else if (avatar) {
+      avatars.handle(req, res, path);
     } else if (path === '/healthz' || path === '/livez') {
       // Serving: this process answers. (/healthz: the older name, kept for existing probes.)
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true }));

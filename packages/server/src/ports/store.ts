@@ -14,6 +14,7 @@ import type {
   User,
 } from '@confab/contracts';
 import type { Observer } from '../observability/observer.js';
+import type { AvatarStore } from './avatar-store.js';
 import type { AccountDataStore, RetentionStore } from './data-lifecycle-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { MentionsStore, RoomLevel } from './mentions-store.js';
@@ -105,7 +106,8 @@ export interface Store
     ThreadsStore,
     MentionsStore,
     ReactionsStore,
-    SearchStore {
+    SearchStore,
+    AvatarStore {
   readonly dialect: 'sqlite' | 'postgres';
 
   createUser(user: UserRecord): Promise<'created' | 'username-taken'>;

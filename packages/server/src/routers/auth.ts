@@ -78,7 +78,14 @@ export const authRouter = router({
     ctx.setSessionCookie?.(null);
     return { ok: true as const };
   }),
-  me: authedProcedure.query(({ ctx }) => ({ user: ctx.auth.user, sessionId: ctx.auth.session.id })),
+  /**
+   * The caller, read from the store: the session cache's copy of the user may be a minute old
+   * (a new avatar or display name, changed on another device or node).
+   */
+  me: authedProcedure.query(async ({ ctx }) => ({
+    user: (await ctx.services.store.userById(ctx.auth.user.id)) ?? ctx.auth.user,
+    sessionId: ctx.auth.session.id,
+  })),
   settings: authedProcedure.query(({ ctx }) => ctx.services.store.settingsOf(ctx.auth.user.id)),
   updateSettings: authedProcedure.input(UpdateSettingsInput).mutation(async ({ ctx, input }) => {
     await ctx.services.store.updateSettings(ctx.auth.user.id, input);

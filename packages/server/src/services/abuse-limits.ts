@@ -46,6 +46,13 @@ export const DEFAULT_RATE_RULES = {
   invitePerUser: { points: 100, windowMs: 60 * 60_000 },
   /** Data exports per user: each reads everything the user ever wrote. */
   exportPerUser: { points: 3, windowMs: 60 * 60_000 },
+  /** Avatar uploads and removals per user: each upload decodes and re-encodes an image. */
+  avatarWritePerUser: { points: 30, windowMs: 60 * 60_000 },
+  /**
+   * Avatar pictures fetched per user. A page asks for each person's picture once (the URL
+   * carries its version and is cached for a year), so this is mostly for scripts.
+   */
+  avatarReadPerUser: { points: 3_000, windowMs: 60_000 },
   /** Account deletion attempts per user: each checks a password (guessing with a stolen session). */
   accountDeletePerUser: { points: 5, windowMs: 15 * 60_000 },
   /** Calls with a wrong API key per address; past it the address backs off as sign-ins do. */

@@ -156,9 +156,11 @@ export function accountDataStore(db: Kysely<Database>): AccountDataStore {
             password_hash: '',
             share_read_receipts: 0,
             deleted_at: at,
+            avatar_version: null,
           })
           .where('id', '=', userId)
           .execute();
+        await tx.deleteFrom('avatars').where('user_id', '=', userId).execute();
         return { sessionIds: live.map((s) => s.id), events };
       });
     },

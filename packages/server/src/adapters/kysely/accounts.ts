@@ -128,7 +128,12 @@ export function accountsStore(db: Kysely<Database>): AccountsPart {
         .selectFrom('sessions as s')
         .innerJoin('users as u', 'u.id', 's.user_id')
         .selectAll('s')
-        .select(['u.username', 'u.display_name', 'u.created_at as user_created_at'])
+        .select([
+          'u.username',
+          'u.display_name',
+          'u.created_at as user_created_at',
+          'u.avatar_version',
+        ])
         .where('s.token_hash', '=', tokenHash)
         .executeTakeFirst();
       if (!row) return undefined;
@@ -139,6 +144,7 @@ export function accountsStore(db: Kysely<Database>): AccountsPart {
           username: row.username,
           display_name: row.display_name,
           created_at: row.user_created_at,
+          avatar_version: row.avatar_version,
         }),
       };
     },

@@ -31,6 +31,7 @@ export function identityStore(db: Kysely<Database>): IdentityStore {
           'u.username',
           'u.display_name',
           'u.created_at as user_created_at',
+          'u.avatar_version',
         ])
         .where('e.external_id', '=', externalId)
         .executeTakeFirst();

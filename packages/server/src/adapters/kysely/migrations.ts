@@ -328,6 +328,24 @@ const migrations: Record<string, Migration> = {
       await sql`insert into messages_fts(messages_fts) values ('rebuild')`.execute(db);
     },
   },
+  '0012_avatars': {
+    async up(db: Kysely<unknown>) {
+      // The picture, as the server re-encoded it (a 256x256 WebP of a few KB), in a table of
+      // its own: reading users never carries it. users.avatar_version is what clients see
+      // (User.avatarVersion), so every query that reads a user knows whether one exists
+      // without a join.
+      const bytes = db.getExecutor().adapter instanceof PostgresAdapter ? 'bytea' : 'blob';
+      await db.schema
+        .createTable('avatars')
+        .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id'))
+        .addColumn('image', bytes, (c) => c.notNull())
+        .addColumn('content_type', 'text', (c) => c.notNull())
+        .addColumn('version', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.alterTable('users').addColumn('avatar_version', 'bigint').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

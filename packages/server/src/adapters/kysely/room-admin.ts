@@ -49,7 +49,7 @@ export function roomAdminStore(db: Kysely<Database>): RoomAdminPart {
       if (userIds.length === 0) return [];
       const rows = await db
         .selectFrom('users')
-        .select(['id', 'username', 'display_name', 'created_at'])
+        .select(['id', 'username', 'display_name', 'created_at', 'avatar_version'])
         .where('id', 'in', [...userIds])
         .where((eb) =>
           eb.or([

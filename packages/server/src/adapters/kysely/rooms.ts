@@ -172,6 +172,7 @@ export function roomsStore(db: Kysely<Database>): RoomsPart {
           'users.display_name',
           'members.role',
           'members.joined_at',
+          'users.avatar_version',
         ])
         .where('members.room_id', '=', roomId)
         .orderBy('members.joined_at')

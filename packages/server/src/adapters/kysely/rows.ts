@@ -6,14 +6,22 @@ import type { Database } from './schema.js';
 // Row -> domain mappers. PostgreSQL returns bigint columns as strings unless told otherwise; the
 // pool is told (see connect.ts), but Number() here keeps the mappers honest on both dialects.
 
+/** A user's `avatarVersion` field: present only when they have an avatar. */
+function avatarOf(version: number | null | undefined): { avatarVersion?: number } {
+  return version === null || version === undefined ? {} : { avatarVersion: Number(version) };
+}
+
 export function toUser(
-  row: Pick<Selectable<Database['users']>, 'id' | 'username' | 'display_name' | 'created_at'>,
+  row: Pick<Selectable<Database['users']>, 'id' | 'username' | 'display_name' | 'created_at'> & {
+    avatar_version?: number | null;
+  },
 ): User {
   return {
     id: row.id,
     username: row.username,
     displayName: row.display_name,
     createdAt: Number(row.created_at),
+    ...avatarOf(row.avatar_version),
   };
 }
 
@@ -70,6 +78,7 @@ export function toMember(row: {
   display_name: string;
   role: string;
   joined_at: number;
+  avatar_version?: number | null;
 }): Member {
   return {
     userId: row.user_id,
@@ -77,6 +86,7 @@ export function toMember(row: {
     displayName: row.display_name,
     role: row.role as Role,
     joinedAt: Number(row.joined_at),
+    ...avatarOf(row.avatar_version),
   };
 }
 

@@ -12,6 +12,8 @@ export interface Database {
     share_read_receipts: Generated<number>;
     /** Set when the account was deleted (the row is kept, anonymised). */
     deleted_at: Generated<number | null>;
+    /** The version of the user's avatar (`avatars.version`); NULL when they have none. */
+    avatar_version: Generated<number | null>;
   };
   sessions: {
     id: string;
@@ -158,6 +160,15 @@ export interface Database {
     user_id: string;
     created_at: number;
     revoked_at: number | null;
+  };
+  /** One per user at most: the avatar as the server re-encoded it (a WebP square). */
+  avatars: {
+    user_id: string;
+    image: Uint8Array;
+    content_type: string;
+    /** Grows with each upload (epoch ms, or one past the last): the URL's cache key. */
+    version: number;
+    updated_at: number;
   };
   kysely_migration_marker?: { id: Generated<number> };
 }

@@ -18,6 +18,7 @@ import type { Store } from '../../ports/store.js';
 import { accountDataStore } from './account-data.js';
 import { accountsStore } from './accounts.js';
 import { apiKeysStore } from './api-keys.js';
+import { avatarsStore } from './avatars.js';
 import { identityStore } from './identity.js';
 import { mentionsStore } from './mentions.js';
 import { messagesStore } from './messages.js';
@@ -64,6 +65,7 @@ function assemble(
     ...reactionsStore(db),
     ...pinsStore(db),
     ...searchStore(db, dialect),
+    ...avatarsStore(db, dialect),
     close: () => db.destroy(),
     async ping() {
       await sql`select 1`.execute(db);
