@@ -56,6 +56,11 @@ export const RoomUpdated = z.object({
   topic: StoredText,
   /** Absent in entries logged before a room could be made public or private. */
   kind: z.enum(['public', 'private']).optional(),
+  /**
+   * What this update changed (what a conversation says: "renamed the room to …"); empty when
+   * it set what was already there. Absent in entries logged before it was recorded.
+   */
+  changed: z.array(z.enum(['name', 'topic', 'kind'])).optional(),
 });
 /** A member's role changed: promoted, demoted, or the room handed to them (then `owner`). */
 export const MemberRoleChanged = z.object({

@@ -371,6 +371,9 @@ export function roomsStore(db: Kysely<Database>): RoomsPart {
         const topic = change.topic ?? current.topic;
         const kind = change.kind ?? (current.kind === 'public' ? 'public' : 'private');
         await tx.updateTable('rooms').set({ name, topic, kind }).where('id', '=', roomId).execute();
+        const was = { name: current.name, topic: current.topic, kind: current.kind };
+        const after = { name, topic, kind };
+        const changed = (['name', 'topic', 'kind'] as const).filter((f) => after[f] !== was[f]);
         return appendEvent(tx, roomId, change.at, (seq) => ({
           type: 'room.updated' as const,
           roomId,
@@ -380,6 +383,7 @@ export function roomsStore(db: Kysely<Database>): RoomsPart {
           name,
           topic,
           kind,
+          changed,
         }));
       });
     },

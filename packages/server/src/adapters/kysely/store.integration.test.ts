@@ -363,6 +363,7 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
         name: 'before',
         topic: 'new topic',
         kind: 'public',
+        changed: ['topic'],
       });
       expect(await store.roomById(r.id)).toMatchObject({
         name: 'before',
@@ -372,7 +373,15 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
       });
       // Made private: the entry says so, and it leaves the public listing.
       const hidden = await store.updateRoom(r.id, { kind: 'private', actorId: a.id, at: tick() });
-      expect(hidden).toMatchObject({ type: 'room.updated', seq: 3, kind: 'private' });
+      expect(hidden).toMatchObject({
+        type: 'room.updated',
+        seq: 3,
+        kind: 'private',
+        changed: ['kind'],
+      });
+      // Setting what is there already changes nothing, and says so.
+      const same = await store.updateRoom(r.id, { name: 'before', actorId: a.id, at: tick() });
+      expect(same).toMatchObject({ type: 'room.updated', seq: 4, changed: [] });
       expect((await store.roomById(r.id))?.kind).toBe('private');
       expect((await store.publicRooms('before', 10)).map((x) => x.id)).toEqual([]);
     });
