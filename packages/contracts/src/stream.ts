@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RoomEvent } from './events.js';
 import { EpochMs, RoomId, Seq, UserId } from './ids.js';
 import { LIMITS } from './limits.js';
+import { User } from './models.js';
 import { StoredText, singleLineText } from './text.js';
 
 /** The user's own read marker moved (on this device or another): unread counts follow. */
@@ -66,6 +67,16 @@ export const Receipt = z.object({
 });
 
 /**
+ * Someone who shares a room with the user (or the user, on another device) changed their
+ * profile: their avatar, for now. Best-effort, like presence: a device that was offline reads
+ * the new profile with the members list.
+ */
+export const ProfileChanged = z.object({
+  type: z.literal('profile'),
+  user: User,
+});
+
+/**
  * Signals for one user's live devices (presence and typing are best-effort). Unlike room events they are not stored: a device that
  * is offline when one is sent does not get it later (the state it reports, such as the read
  * marker, is in `room.mine`).
@@ -78,6 +89,7 @@ export const UserEvent = z.discriminatedUnion('type', [
   PresenceSnapshot,
   Typing,
   Receipt,
+  ProfileChanged,
 ]);
 export type UserEvent = z.infer<typeof UserEvent>;
 

@@ -13,16 +13,20 @@ export interface UseMembers {
   refresh(): Promise<void>;
 }
 
-/** A room's members, reloaded when someone joins, leaves or is removed. */
+/**
+ * A room's members, reloaded when someone joins, leaves or is removed, and when one of them
+ * changes their profile (a new avatar).
+ */
 export function useMembers(roomId: string): UseMembers {
   const client = useChatClient();
   const { data, error, refresh } = useQuery(`members:${roomId}`, () =>
     client.api.room.members.query({ roomId }),
   );
+  const byId = useMemo(() => new Map((data ?? []).map((m) => [m.userId, m])), [data]);
   useChatEvent((event) => {
     if ('seq' in event && event.roomId === roomId && event.type.startsWith('member.'))
       void refresh();
+    else if (event.type === 'profile' && byId.has(event.user.id)) void refresh();
   });
-  const byId = useMemo(() => new Map((data ?? []).map((m) => [m.userId, m])), [data]);
   return { members: data, byId, error, refresh };
 }

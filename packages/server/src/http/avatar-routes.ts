@@ -13,6 +13,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import { reportError } from '../report.js';
 import { AVATAR_CONTENT_TYPE, normalizeAvatar } from '../services/avatar-image.js';
+import { announceProfile } from '../services/profile-news.js';
 import type { Services } from '../trpc.js';
 import { readBodyUpTo } from './read-limited-body.js';
 import { refuseRequest } from './refuse.js';
@@ -90,12 +91,14 @@ export function createAvatarRoutes(deps: {
       at: now(),
     });
     answerJson(res, 200, { avatarVersion: version } satisfies AvatarUploaded);
+    await announceProfile(services, userId);
   }
 
   async function remove(res: ServerResponse, userId: string) {
     await services.limits.take('avatarWritePerUser', userId);
     const removed = await services.store.deleteAvatar(userId);
     answerJson(res, 200, { removed } satisfies AvatarRemoved);
+    if (removed) await announceProfile(services, userId);
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse, callerId: string, id: string) {

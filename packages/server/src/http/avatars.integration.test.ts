@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { deflateSync } from 'node:zlib';
 import { AVATAR_ROUTES, LIMITS } from '@confab/contracts';
+import { getUntypedClient } from '@trpc/client';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
@@ -180,6 +181,34 @@ describe('avatars over HTTP', () => {
       [253, 253],
     ] as const)
       expect(near(await pixel(image, x, y), [255, 0, 0]), `pixel ${x},${y}`).toBe(true);
+  });
+
+  it("tells the room's other members live (a profile event), with the new version", async () => {
+    const png = await banded(64, 64);
+    let uploaded: Promise<Response> | undefined;
+    // Bob's stream is live once its sync arrives: the upload is made then.
+    const heard = new Promise<unknown>((resolve, reject) => {
+      const subscription = getUntypedClient(bob.api).subscription(
+        'events.onEvent',
+        { cursors: {} },
+        {
+          onData: (tracked: unknown) => {
+            const { data } = tracked as { data: { type?: string } };
+            if (data.type === 'sync') uploaded ??= put(alice.token, png);
+            if (data.type !== 'profile') return;
+            subscription.unsubscribe();
+            resolve(data);
+          },
+          onError: reject,
+        },
+      );
+    });
+    const event = await heard;
+    const answer = (await (await uploaded)?.json()) as { avatarVersion: number };
+    expect(event).toEqual({
+      type: 'profile',
+      user: { ...alice.user, avatarVersion: answer.avatarVersion },
+    });
   });
 
   it('turns a photo upright by its EXIF orientation before cutting the square', async () => {

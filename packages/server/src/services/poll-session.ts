@@ -48,6 +48,7 @@ const HANDED_OVER = new Set<StreamEvent['type']>([
   'presence',
   'typing',
   'receipt',
+  'profile',
 ]);
 
 /**
