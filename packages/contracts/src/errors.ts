@@ -33,6 +33,13 @@ export const ERROR_CODES = {
   USER_NOT_FOUND: 'USER_NOT_FOUND',
   /** The message does not exist in that room. */
   MESSAGE_NOT_FOUND: 'MESSAGE_NOT_FOUND',
+  /**
+   * The file does not exist, or the caller may not fetch it (not a member of its room, or an
+   * upload of someone else that no message carries yet).
+   */
+  FILE_NOT_FOUND: 'FILE_NOT_FOUND',
+  /** An upload is larger than LIMITS.fileMaxBytes (or the avatar limit): nothing was kept. */
+  FILE_TOO_LARGE: 'FILE_TOO_LARGE',
   /** The request conflicts with the current state (already a member, DM with oneself...). */
   CONFLICT: 'CONFLICT',
   /** Too many requests; retry after `data.retryAfterMs`. */

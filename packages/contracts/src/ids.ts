@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export { MessageId, RoomId, SessionId, UserId } from './opaque-ids.js';
+export { FileId, MessageId, RoomId, SessionId, UserId } from './opaque-ids.js';
 
 /** A position in one room's log: 1 for the first event, then +1 per event, no gaps. */
 export const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

@@ -3,6 +3,7 @@ export * from './conversation.js';
 export * from './data-lifecycle.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './files.js';
 export * from './identity.js';
 export * from './ids.js';
 export * from './inputs.js';

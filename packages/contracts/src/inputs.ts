@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MessageId, RoomId, Seq, SessionId, UserId } from './ids.js';
 import { LIMITS } from './limits.js';
-import { alsoInRoomNeedsThread, MessageBody, sendFields } from './message-fields.js';
+import { alsoInRoomNeedsThread, bodyOrFiles, MessageBody, sendFields } from './message-fields.js';
 import { Role } from './models.js';
 import { singleLineText, storableText } from './text.js';
 
@@ -135,6 +135,7 @@ export const ListPublicRoomsInput = z
 
 export const SendInput = z
   .object(sendFields)
+  .refine(bodyOrFiles.check, bodyOrFiles.params)
   .refine(alsoInRoomNeedsThread.check, alsoInRoomNeedsThread.params);
 export type SendInput = z.input<typeof SendInput>;
 

@@ -67,6 +67,18 @@ export const LIMITS = {
   threadPageMax: 100,
   /** Messages message.byIds returns at once (reply quotes whose original is not loaded). */
   byIdsMax: 100,
+  /** Largest file one upload may carry, in bytes (50 MiB). */
+  fileMaxBytes: 50 * 1024 * 1024,
+  /** Files one message may carry. */
+  attachmentsPerMessageMax: 10,
+  /** Longest file name kept, in characters (a longer one is refused, not cut). */
+  fileNameMaxChars: 200,
+  /** Uploads of one user that no message carries yet; past it, new uploads are refused. */
+  pendingUploadsPerUserMax: 20,
+  /** Longest side of an image's thumbnail, in pixels. */
+  thumbnailMaxPx: 400,
+  /** Largest image (width x height) whose thumbnail is made: bigger ones are stored as files. */
+  imageMaxPixels: 50_000_000,
   /** Largest avatar upload, in bytes (5 MiB): refused from Content-Length and while reading. */
   avatarMaxBytes: 5 * 1024 * 1024,
   /**

@@ -4,6 +4,7 @@
 // same things with the same messages; it stays classic because the server's error formatter
 // recognises zod's classic ZodError, which zod/mini's parse does not throw.
 import {
+  array,
   boolean,
   maxLength,
   minLength,
@@ -15,16 +16,28 @@ import {
   trim,
 } from 'zod/mini';
 import { LIMITS } from './limits.js';
-import { MessageId, RoomId } from './opaque-ids.js';
+import { FileId, MessageId, RoomId } from './opaque-ids.js';
 import { storableText } from './text.js';
 
-/** A message body: surrounding white space is dropped; what is left may not be empty. */
-export const MessageBody = string().check(
+/** What a send may carry: the ids of the sender's own uploads to the same room, not yet sent. */
+const AttachmentIds = optional(
+  array(FileId).check(
+    maxLength(
+      LIMITS.attachmentsPerMessageMax,
+      `A message carries at most ${LIMITS.attachmentsPerMessageMax} files`,
+    ),
+  ),
+);
+
+/** A send's body, which may be empty when the message carries files (see bodyOrFiles). */
+const SendBody = string().check(
   trim(),
   storableText('Message'),
-  minLength(1, 'Message is empty'),
   maxLength(LIMITS.bodyMaxChars, `Message is longer than ${LIMITS.bodyMaxChars} characters`),
 );
+
+/** A message body: surrounding white space is dropped; what is left may not be empty. */
+export const MessageBody = SendBody.check(minLength(1, 'Message is empty'));
 
 export const ClientMsgId = string().check(
   storableText('clientMsgId'),
@@ -41,7 +54,10 @@ export const sendFields = {
   roomId: RoomId,
   /** Chosen by the client, unique per author: a retried send with the same id posts once. */
   clientMsgId: ClientMsgId,
-  body: MessageBody,
+  /** May be empty when `attachments` has files. */
+  body: SendBody,
+  /** Files the sender uploaded to this room (FILE_ROUTES.upload) and has not sent yet. */
+  attachments: AttachmentIds,
   /** Quote and answer this message of the same room. */
   replyToId: optional(MessageId),
   /** Post as a reply in the thread of this message (a message of the timeline, not a reply). */
@@ -57,7 +73,15 @@ export const alsoInRoomNeedsThread = {
   params: { message: 'alsoInRoom is for thread replies: give a threadId', path: ['alsoInRoom'] },
 };
 
+/** A send says something: text, files or both. */
+export const bodyOrFiles = {
+  check: (v: { body: string; attachments?: readonly string[] | undefined }) =>
+    v.body.length > 0 || (v.attachments?.length ?? 0) > 0,
+  params: { message: 'Message is empty', path: ['body'] },
+};
+
 /** SendInput on zod/mini: the SDK's check of a send before it queues it (see above). */
 export const SendInputCheck = object(sendFields).check(
+  refine(bodyOrFiles.check, bodyOrFiles.params),
   refine(alsoInRoomNeedsThread.check, alsoInRoomNeedsThread.params),
 );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PinInfo, Reaction, ThreadSummary } from './conversation.js';
+import { FileInfo } from './files.js';
 import { EpochMs, MessageId, RoomId, Seq, SessionId, UserId } from './ids.js';
 import { StoredText } from './text.js';
 
@@ -78,6 +79,8 @@ export const Message = z.object({
   mentions: z.array(UserId).optional(),
   /** `@room` was used: every member is mentioned (owners and admins only). */
   mentionsRoom: z.literal(true).optional(),
+  /** Files sent with it, in the order they were attached; gone once the message is deleted. */
+  attachments: z.array(FileInfo).optional(),
   // Read models: filled in by history, thread, context and byIds reads, never by message.created
   // (the reaction, pin and thread events that change them come through the log after it).
   /** Reactions, by emoji in the order each was first used. */

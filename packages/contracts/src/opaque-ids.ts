@@ -19,3 +19,5 @@ export const MessageId = opaqueId('Message id');
 export type MessageId = output<typeof MessageId>;
 export const SessionId = opaqueId('Session id');
 export type SessionId = output<typeof SessionId>;
+export const FileId = opaqueId('File id');
+export type FileId = output<typeof FileId>;

@@ -11,6 +11,7 @@ import type { Store } from './ports/store.js';
 import type { AbuseLimits, RateKind } from './services/abuse-limits.js';
 import type { Accounts } from './services/accounts.js';
 import { hashToken } from './services/crypto.js';
+import type { Files } from './services/files.js';
 import type { Identity } from './services/identity.js';
 import type { Mentions } from './services/mentions.js';
 import type { Messages } from './services/messages.js';
@@ -36,6 +37,8 @@ export interface Services {
   threads: Threads;
   /** Full-text search over the caller's rooms. */
   search: Search;
+  /** Uploads and downloads of files (served over plain HTTP, http/file-routes.ts). */
+  files: Files;
   /** The mentions view: where the caller was named. */
   mentions: Mentions;
   push: Push;

@@ -24,6 +24,7 @@ import { createServices } from '../services/index.js';
 import type { StreamLimits } from '../services/stream.js';
 import type { Context, Services } from '../trpc.js';
 import { createAvatarRoutes } from './avatar-routes.js';
+import { createFileRoutes } from './file-routes.js';
 import { clientAddress } from './client-address.js';
 import {
   type ConnectionLimits,
@@ -275,6 +276,12 @@ export function createChatServer(deps: {
     caller: (req) => callerOf(req, null),
     log,
   });
+  const files = createFileRoutes({
+    services,
+    router: appRouter,
+    caller: (req) => callerOf(req, null),
+    log,
+  });
   const serveStatic = config.staticDir
     ? createStaticHandler(config.staticDir, { secure })
     : undefined;
@@ -302,8 +309,9 @@ export function createChatServer(deps: {
   const route = (req: IncomingMessage, res: ServerResponse, path: string) => {
     const api = path === TRPC_PATH || path.startsWith(`${TRPC_PATH}/`);
     const avatar = avatars.owns(path);
+    const file = files.owns(path);
     // Pages get theirs from the static handler; everything else is data, never a page.
-    if (api || avatar || OPERATIONS_PATHS.has(path) || !serveStatic)
+    if (api || avatar || file || OPERATIONS_PATHS.has(path) || !serveStatic)
       setApiSecurityHeaders(res, { secure });
     // Cross-origin pages (CORS_ORIGINS) read every API answer, refusals included; preflights end here.
     if (api && cors.handle(req, res)) return;
@@ -332,6 +340,8 @@ export function createChatServer(deps: {
       if (!sseHandler.handle(req, res, path) && !rpcHandler.handle(req, res)) trpcHandler(req, res);
     } else if (avatar) {
       avatars.handle(req, res, path);
+    } else if (file) {
+      files.handle(req, res, path);
     } else if (path === '/healthz' || path === '/livez') {
       // Serving: this process answers. (/healthz: the older name, kept for existing probes.)
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ ok: true }));

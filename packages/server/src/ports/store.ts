@@ -16,6 +16,7 @@ import type {
 import type { Observer } from '../observability/observer.js';
 import type { AvatarStore } from './avatar-store.js';
 import type { AccountDataStore, RetentionStore } from './data-lifecycle-store.js';
+import type { FileStore } from './file-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { MentionsStore, RoomLevel } from './mentions-store.js';
 import type { ReactionsStore } from './reactions-store.js';
@@ -75,6 +76,11 @@ export interface NewMessage {
   mentions?: readonly string[] | undefined;
   /** `@room` was used by someone allowed to. */
   mentionsRoom?: boolean | undefined;
+  /**
+   * Ids of files to carry, in order (checked by the store: the author's own complete uploads
+   * to this room that no message carries yet; claimed in the send's transaction).
+   */
+  attachments?: readonly string[] | undefined;
 }
 
 export type AppendResult =
@@ -85,7 +91,9 @@ export type AppendResult =
   /** replyToId, or threadId, names no message of this room: nothing was written. */
   | { status: 'reply-not-found' | 'thread-not-found' }
   /** threadId names a thread reply (threads do not nest), or a deleted message: nothing written. */
-  | { status: 'thread-is-reply' | 'thread-deleted' };
+  | { status: 'thread-is-reply' | 'thread-deleted' }
+  /** An attachment is not an unsent upload of the author to this room: nothing written. */
+  | { status: 'attachment-not-found' };
 
 export type MessageChange =
   | { status: 'changed'; event: RoomEvent }
@@ -107,7 +115,8 @@ export interface Store
     MentionsStore,
     ReactionsStore,
     SearchStore,
-    AvatarStore {
+    AvatarStore,
+    FileStore {
   readonly dialect: 'sqlite' | 'postgres';
 
   createUser(user: UserRecord): Promise<'created' | 'username-taken'>;

@@ -53,6 +53,10 @@ export const DEFAULT_RATE_RULES = {
    * carries its version and is cached for a year), so this is mostly for scripts.
    */
   avatarReadPerUser: { points: 3_000, windowMs: 60_000 },
+  /** File uploads per user (each streams up to LIMITS.fileMaxBytes into the database). */
+  uploadPerUser: { points: 60, windowMs: 60_000 },
+  /** File downloads and thumbnails per user (a busy room shows many thumbnails at once). */
+  downloadPerUser: { points: 1_200, windowMs: 60_000 },
   /** Account deletion attempts per user: each checks a password (guessing with a stolen session). */
   accountDeletePerUser: { points: 5, windowMs: 15 * 60_000 },
   /** Calls with a wrong API key per address; past it the address backs off as sign-ins do. */

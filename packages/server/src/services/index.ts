@@ -16,6 +16,7 @@ import { createIdentity } from './identity.js';
 import { withExpiringSessions } from './identity-auth.js';
 import { createJwtVerifier, type JwtConfig } from './identity-jwt.js';
 import { createMentions } from './mentions.js';
+import { createFiles } from './files.js';
 import { createMessages } from './messages.js';
 import { createPolling, type PollingOptions } from './poll.js';
 import { createPresence } from './presence.js';
@@ -105,6 +106,7 @@ export function createServices(
     reactions: createReactions({ store, rooms, takeWriteToken: messages.takeWriteToken, now }),
     threads: createThreads({ store, rooms }),
     search: createSearch({ store, rooms }),
+    files: createFiles({ store, rooms, now, log }),
     mentions: createMentions({ store }),
     push: createPush({ store, bus, rooms, notifier, apiKeys: config.apiKeys ?? [], now }),
     polling: createPolling({ store, bus, presence, streamLimits, metrics, ...config.polling }),

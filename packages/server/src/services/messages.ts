@@ -58,8 +58,14 @@ export function createMessages(deps: {
         replyToId?: string | undefined;
         threadId?: string | undefined;
         alsoInRoom?: boolean | undefined;
+        attachments?: readonly string[] | undefined;
       },
     ): Promise<SendResult> {
+      const files = input.attachments ?? [];
+      if (new Set(files).size !== files.length)
+        throw new AppError(ERROR_CODES.VALIDATION, 'The same file is attached twice', {
+          issues: [{ path: 'attachments', message: 'The same file is attached twice' }],
+        });
       // Membership is checked by the transaction that stores the message (it has to be, as a
       // member may be removed at any moment), so the common case asks the store once. Only a
       // refused send looks further, to say why: a non-member hears that before any rate limit.
@@ -84,6 +90,7 @@ export function createMessages(deps: {
         replyToId: input.replyToId,
         threadId: input.threadId,
         alsoInRoom: input.alsoInRoom,
+        attachments: files.length > 0 ? files : undefined,
       });
       if (result.status === 'not-member') {
         // Nothing was written: the token goes back.
@@ -101,7 +108,8 @@ export function createMessages(deps: {
         );
       }
       if (result.status !== 'created' && result.status !== 'duplicate') {
-        // A reply or thread the store refused: nothing was written, the token goes back.
+        // A reply, thread or attachment the store refused: nothing was written, the token goes
+        // back.
         await sendLimiter.giveBack(auth.user.id);
         throw replyRefusal(result);
       }

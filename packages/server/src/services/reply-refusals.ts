@@ -4,10 +4,17 @@ import type { AppendResult } from '../ports/store.js';
 
 type ReplyRefusal = Extract<
   AppendResult,
-  { status: 'reply-not-found' | 'thread-not-found' | 'thread-is-reply' | 'thread-deleted' }
+  {
+    status:
+      | 'reply-not-found'
+      | 'thread-not-found'
+      | 'thread-is-reply'
+      | 'thread-deleted'
+      | 'attachment-not-found';
+  }
 >;
 
-/** The store refused a reply or thread reply (nothing was written): what the sender hears. */
+/** The store refused a reply, thread reply or attachment (nothing was written): what the sender hears. */
 export function replyRefusal(result: ReplyRefusal): AppError {
   switch (result.status) {
     case 'reply-not-found':
@@ -27,5 +34,10 @@ export function replyRefusal(result: ReplyRefusal): AppError {
       );
     case 'thread-deleted':
       return new AppError(ERROR_CODES.CONFLICT, "The thread's message was deleted");
+    case 'attachment-not-found':
+      return new AppError(
+        ERROR_CODES.FILE_NOT_FOUND,
+        'An attachment is not a finished upload of yours to this room, or was already sent',
+      );
   }
 }

@@ -3,6 +3,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Observer } from '../../observability/observer.js';
 import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
 import { createAppendBatcher } from './append-batch.js';
+import { AttachmentRefused, claimAttachments, deleteFilesOf } from './files.js';
 import { appendEvent, lockRoom } from './log.js';
 import { insertMentions } from './mentions.js';
 import { noticesIn, spanBack, spanForward } from './notices.js';
@@ -70,13 +71,14 @@ export function messagesStore(
         if (!member) return { status: 'not-member' };
         const refusal = await checkReplyAndThread(tx, m);
         if (refusal) return refusal;
+        const files = await claimAttachments(tx, m);
         let created: ReturnType<typeof createdMessage> | undefined;
         await appendEvent(
           tx,
           m.roomId,
           m.at,
           (seq) => {
-            created = createdMessage(m, seq);
+            created = createdMessage(m, seq, files);
             return created.event;
           },
           m.id,
@@ -88,6 +90,8 @@ export function messagesStore(
         return { status: 'created', message, event };
       });
     } catch (error) {
+      // Rolled back: nothing of the send was written.
+      if (error instanceof AttachmentRefused) return error.result;
       // Two concurrent sends of one clientMsgId: the loser's insert hits the unique index and
       // its whole transaction (seq included) rolls back; answer with the winner's message.
       if (isUniqueViolation(error)) {
@@ -101,10 +105,13 @@ export function messagesStore(
   const batched = createAppendBatcher(db, dialect, appendOne, observed);
 
   return {
-    // Replies and thread replies check other rows (and move a thread's root) in their own
-    // transaction; plain sends, the common case, keep the group commit.
+    // Replies and thread replies check other rows (and move a thread's root), and sends with
+    // files claim them, in their own transaction; plain sends, the common case, keep the group
+    // commit.
     appendMessage: (m) =>
-      m.replyToId !== undefined || m.threadId !== undefined ? appendOne(m) : batched(m),
+      m.replyToId !== undefined || m.threadId !== undefined || (m.attachments?.length ?? 0) > 0
+        ? appendOne(m)
+        : batched(m),
     async editMessage(change) {
       return db.transaction().execute(async (tx) => {
         const row = await changeableMessage(tx, change);
@@ -139,9 +146,17 @@ export function messagesStore(
         await tx
           .updateTable('messages')
           // A tombstone is not pinned (its reactions go below, once the room is locked).
-          .set({ body: '', deleted_at: change.at, pinned_by: null, pinned_at: null })
+          .set({
+            body: '',
+            deleted_at: change.at,
+            pinned_by: null,
+            pinned_at: null,
+            attachments: null,
+          })
           .where('id', '=', row.id)
           .execute();
+        // Its files go with it: nobody can fetch them any more.
+        await deleteFilesOf(tx, [row.id]);
         // A deleted message leaves everyone's mentions view.
         await tx.deleteFrom('mentions').where('message_id', '=', row.id).execute();
         // A deleted body must not come back through "events after seq": rewrite the log
@@ -157,7 +172,8 @@ export function messagesStore(
         for (const carrier of carriers) {
           const scrubbed = toEvent(carrier);
           if (scrubbed.type === 'message.created') {
-            scrubbed.message = { ...scrubbed.message, body: '', deletedAt: change.at };
+            const { attachments: _files, ...rest } = scrubbed.message;
+            scrubbed.message = { ...rest, body: '', deletedAt: change.at };
           } else if (scrubbed.type === 'message.edited') {
             scrubbed.body = '';
           }

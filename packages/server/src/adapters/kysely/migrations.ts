@@ -346,6 +346,60 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('users').addColumn('avatar_version', 'bigint').execute();
     },
   },
+  '0011_files': {
+    async up(db: Kysely<unknown>) {
+      // Files live in the database the nodes already share (no second engine to run, back up
+      // and keep consistent): the bytes in chunks of a few hundred KiB, so neither an upload
+      // nor a download holds a whole file in memory. See ports/file-store.ts.
+      const bytes = db.getExecutor().adapter instanceof PostgresAdapter ? 'bytea' : 'blob';
+      await db.schema
+        .createTable('files')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('room_id', 'text', (c) => c.notNull())
+        .addColumn('uploader_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('width', 'bigint')
+        .addColumn('height', 'bigint')
+        .addColumn('thumbnail', sql.raw(bytes))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        // 0 while its bytes are still coming in.
+        .addColumn('complete', 'bigint', (c) => c.notNull().defaultTo(0))
+        // Null until a send carries it.
+        .addColumn('message_id', 'text')
+        .execute();
+      await db.schema.createIndex('files_message').on('files').column('message_id').execute();
+      await db.schema
+        .createIndex('files_pending')
+        .on('files')
+        .columns(['uploader_id', 'created_at'])
+        .where(sql.ref('message_id'), 'is', null)
+        .execute();
+      await db.schema
+        .createTable('file_chunks')
+        .addColumn('file_id', 'text', (c) => c.notNull())
+        .addColumn('idx', 'bigint', (c) => c.notNull())
+        .addColumn('data', sql.raw(bytes), (c) => c.notNull())
+        .addPrimaryKeyConstraint('file_chunks_pk', ['file_id', 'idx'])
+        .execute();
+      // What a message carries, as FileInfo JSON: read with the message, no join.
+      await db.schema.alterTable('messages').addColumn('attachments', 'text').execute();
+    },
+  },
+  '0013_event_notices': {
+    async up(db: Kysely<unknown>) {
+      // The log rows history pages show as notices (joins, leaves, room and role changes) are
+      // the ones without a message: read by seq without a scan of the messages, reactions and
+      // thread replies between them (notices.ts).
+      await db.schema
+        .createIndex('events_notices')
+        .on('events')
+        .columns(['room_id', 'seq'])
+        .where(sql.ref('message_id'), 'is', null)
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

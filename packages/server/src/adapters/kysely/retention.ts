@@ -83,6 +83,10 @@ export function retentionStore(db: Kysely<Database>): RetentionStore {
           .where('seq', '<=', upTo);
         await tx.deleteFrom('reactions').where('message_id', 'in', gone).execute();
         await tx.deleteFrom('mentions').where('message_id', 'in', gone).execute();
+        // Their files go with them (rows and bytes).
+        const files = tx.selectFrom('files').select('id').where('message_id', 'in', gone);
+        await tx.deleteFrom('file_chunks').where('file_id', 'in', files).execute();
+        await tx.deleteFrom('files').where('message_id', 'in', gone).execute();
         const messages = await tx
           .deleteFrom('messages')
           .where('room_id', '=', roomId)

@@ -1,4 +1,13 @@
-import type { Member, Message, Role, Room, RoomEvent, RoomKind, User } from '@confab/contracts';
+import type {
+  FileInfo,
+  Member,
+  Message,
+  Role,
+  Room,
+  RoomEvent,
+  RoomKind,
+  User,
+} from '@confab/contracts';
 import type { Insertable, Selectable } from 'kysely';
 import type { NewMessage } from '../../ports/store.js';
 import type { Database } from './schema.js';
@@ -59,6 +68,7 @@ export function toMessage(row: Selectable<Database['messages']>): Message {
   if (Number(row.also_in_room) === 1) message.alsoInRoom = true;
   if (row.mentions) message.mentions = JSON.parse(row.mentions) as string[];
   if (Number(row.mentions_room) === 1) message.mentionsRoom = true;
+  if (row.attachments) message.attachments = JSON.parse(row.attachments) as FileInfo[];
   if (row.pinned_by && row.pinned_at !== null) {
     message.pinned = { by: row.pinned_by, at: Number(row.pinned_at) };
   }
@@ -107,7 +117,8 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /** A new message at `seq`: the message, its `message.created` event, and its messages row. */
-export function createdMessage(m: NewMessage, seq: number) {
+/** `files`: the attachments the send claimed (claimAttachments), in order. */
+export function createdMessage(m: NewMessage, seq: number, files?: readonly FileInfo[]) {
   const message: Message = {
     id: m.id,
     roomId: m.roomId,
@@ -124,6 +135,7 @@ export function createdMessage(m: NewMessage, seq: number) {
   if (m.threadId && m.alsoInRoom) message.alsoInRoom = true;
   if (m.mentions && m.mentions.length > 0) message.mentions = [...m.mentions];
   if (m.mentionsRoom) message.mentionsRoom = true;
+  if (files && files.length > 0) message.attachments = [...files];
   const event = {
     type: 'message.created' as const,
     roomId: m.roomId,
@@ -147,6 +159,7 @@ export function createdMessage(m: NewMessage, seq: number) {
     also_in_room: message.alsoInRoom ? 1 : 0,
     mentions: message.mentions ? JSON.stringify(message.mentions) : null,
     mentions_room: message.mentionsRoom ? 1 : 0,
+    attachments: message.attachments ? JSON.stringify(message.attachments) : null,
   };
   return { message, event, messageRow };
 }

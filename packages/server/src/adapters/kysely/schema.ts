@@ -74,6 +74,8 @@ export interface Database {
     mentions: Generated<string | null>;
     /** 1 or 0: `@room` was used. */
     mentions_room: Generated<number>;
+    /** FileInfo[] as JSON, when the message carries files. */
+    attachments: Generated<string | null>;
     pinned_by: Generated<string | null>;
     pinned_at: Generated<number | null>;
     /** On a thread's root: its reply count and newest reply, kept by the appends. */
@@ -90,6 +92,26 @@ export interface Database {
     created_at: number;
     /** The seq of its `reaction.added` event: the order reactions are shown in. */
     seq: number;
+  };
+  /** Uploaded files (ports/file-store.ts); the bytes are in file_chunks. */
+  files: {
+    id: string;
+    room_id: string;
+    uploader_id: string;
+    name: string;
+    type: string;
+    size: Generated<number>;
+    width: number | null;
+    height: number | null;
+    thumbnail: Uint8Array | null;
+    created_at: number;
+    complete: Generated<number>;
+    message_id: string | null;
+  };
+  file_chunks: {
+    file_id: string;
+    idx: number;
+    data: Uint8Array;
   };
   /** Who was named in which message: the "mentions" view. */
   mentions: {

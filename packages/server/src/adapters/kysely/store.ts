@@ -19,6 +19,7 @@ import { accountDataStore } from './account-data.js';
 import { accountsStore } from './accounts.js';
 import { apiKeysStore } from './api-keys.js';
 import { avatarsStore } from './avatars.js';
+import { filesStore } from './files.js';
 import { identityStore } from './identity.js';
 import { mentionsStore } from './mentions.js';
 import { messagesStore } from './messages.js';
@@ -65,6 +66,7 @@ function assemble(
     ...reactionsStore(db),
     ...pinsStore(db),
     ...searchStore(db, dialect),
+    ...filesStore(db),
     ...avatarsStore(db, dialect),
     close: () => db.destroy(),
     async ping() {
