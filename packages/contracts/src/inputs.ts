@@ -107,8 +107,9 @@ export const SetRoleInput = z.object({ roomId: RoomId, userId: UserId, role: Rol
 export type SetRoleInput = z.input<typeof SetRoleInput>;
 
 /**
- * People of a room by id: its members and anyone who wrote in it before leaving, so that their
- * messages keep their author's name. Ids that are neither are left out.
+ * People of a room by id: its members, anyone who wrote in it before leaving, and former members
+ * its log names, so that their messages and the notices about them ("Cat left") keep their name.
+ * Other ids are left out.
  */
 export const RoomPeopleInput = z.object({
   roomId: RoomId,

@@ -199,8 +199,9 @@ export interface Store
     change: { roles: { userId: string; role: Role }[]; actorId: string; at: number },
   ): Promise<RoomEvent[] | 'not-member'>;
   /**
-   * These users as the room knows them: members, and people who wrote in it and left (their
-   * messages keep a name). Others are left out.
+   * These users as the room knows them: members, people who wrote in it and left (their
+   * messages keep a name), and former members its log names (its notices keep a name: "Cat
+   * left"). Others are left out.
    */
   roomPeople(roomId: string, userIds: readonly string[]): Promise<User[]>;
 

@@ -211,6 +211,32 @@ describe.each(ENGINES)('notices in history pages on $name', ({ create }) => {
     });
   });
 
+  it('names the people notices name after they left, though they never wrote', async () => {
+    const { roomId, ann, bob, cat } = await conversation();
+    const dan = await user('dan');
+    const stranger = await user('stranger');
+    await store.addMember(roomId, {
+      userId: dan,
+      role: 'member',
+      via: 'join',
+      actorId: dan,
+      at: tick(),
+    });
+    // Cat was removed and wrote nothing; Bob wrote and left; Dan is a member; the stranger was
+    // never in the room.
+    const people = await store.roomPeople(roomId, [stranger, cat, bob, dan, ann, cat]);
+    // Each once, in id order.
+    expect(people.map((p) => [p.id, p.displayName])).toEqual(
+      [
+        [ann, 'ann'],
+        [bob, 'bob'],
+        [cat, 'cat'],
+        [dan, 'dan'],
+      ].sort(),
+    );
+    expect(await store.roomPeople(roomId, [stranger])).toEqual([]);
+  });
+
   it('notices cut by retention are gone with the messages, as history shows', async () => {
     const { roomId, m2 } = await conversation();
     // Everything up to m2 (seq 5) goes.

@@ -5,7 +5,7 @@ import {
   ROOM_NOTICE_TYPES,
   type RoomNotice,
 } from '@confab/contracts';
-import type { Kysely } from 'kysely';
+import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import { toEvent } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -63,4 +63,40 @@ export async function noticesIn(
   if (span.before !== undefined) query = query.where('seq', '<', span.before);
   const rows = await query.orderBy('seq', 'desc').limit(LIMITS.historyNoticesMax).execute();
   return rows.reverse().map(toEvent).filter(isRoomNotice);
+}
+
+/** Notices that name a member: who joined, left, was removed or given a role. */
+const MEMBERSHIP_NOTICES = [
+  'member.joined',
+  'member.left',
+  'member.removed',
+  'member.role',
+] as const;
+
+/**
+ * Which of these users the room's log names as having been a member (joined, left, removed, a
+ * role): people a notice line names, who keep their name after leaving as authors do. One read of
+ * the room's notice rows (the partial index), whatever the number of ids.
+ */
+export async function formerMembersNamed(
+  db: Kysely<Database>,
+  roomId: string,
+  userIds: readonly string[],
+): Promise<string[]> {
+  if (userIds.length === 0) return [];
+  // The payload is JSON text: each engine reads a field of it its own way.
+  const userId =
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? sql<string>`(payload::jsonb ->> 'userId')`
+      : sql<string>`json_extract(payload, '$.userId')`;
+  const rows = await db
+    .selectFrom('events')
+    .select(userId.as('user_id'))
+    .distinct()
+    .where('room_id', '=', roomId)
+    .where('message_id', 'is', null)
+    .where('type', 'in', MEMBERSHIP_NOTICES)
+    .where(userId, 'in', [...userIds])
+    .execute();
+  return rows.map((r) => r.user_id);
 }

@@ -2,6 +2,7 @@ import type { RoomEvent } from '@confab/contracts';
 import type { Kysely } from 'kysely';
 import type { Store } from '../../ports/store.js';
 import { appendEvent } from './log.js';
+import { formerMembersNamed } from './notices.js';
 import { toUser } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -47,9 +48,10 @@ export function roomAdminStore(db: Kysely<Database>): RoomAdminPart {
 
     async roomPeople(roomId, userIds) {
       if (userIds.length === 0) return [];
+      const columns = ['id', 'username', 'display_name', 'created_at', 'avatar_version'] as const;
       const rows = await db
         .selectFrom('users')
-        .select(['id', 'username', 'display_name', 'created_at', 'avatar_version'])
+        .select(columns)
         .where('id', 'in', [...userIds])
         .where((eb) =>
           eb.or([
@@ -71,7 +73,14 @@ export function roomAdminStore(db: Kysely<Database>): RoomAdminPart {
         )
         .orderBy('id')
         .execute();
-      return rows.map(toUser);
+      // Not members and never wrote: those the log names as former members (a notice line's
+      // "Cat left") keep their name too. Only asked for when some are left over.
+      const found = new Set(rows.map((r) => r.id));
+      const rest = [...new Set(userIds)].filter((id) => !found.has(id));
+      const former = await formerMembersNamed(db, roomId, rest);
+      if (former.length === 0) return rows.map(toUser);
+      const more = await db.selectFrom('users').select(columns).where('id', 'in', former).execute();
+      return [...rows, ...more].sort((a, b) => (a.id < b.id ? -1 : 1)).map(toUser);
     },
   };
 }
