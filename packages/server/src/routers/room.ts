@@ -41,7 +41,7 @@ export const roomRouter = router({
     await ctx.services.rooms.setRole(ctx.auth, input);
     return { ok: true as const };
   }),
-  /** Members, and people who wrote in the room or were in it, by id (names for old messages, notices). */
+  /** Members and people who wrote in the room or were in it, by id (names of old messages). */
   people: authedProcedure
     .input(RoomPeopleInput)
     .query(({ ctx, input }) => ctx.services.rooms.people(ctx.auth, input)),
