@@ -174,6 +174,7 @@ export function Conversation(props: {
         <MessageList
           roomName={logName}
           messages={timeline.messages}
+          notices={timeline.notices}
           members={byId}
           meId={me.id}
           loaded={timeline.loaded}

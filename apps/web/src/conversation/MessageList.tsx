@@ -1,9 +1,10 @@
-import type { Member } from '@confab/contracts';
+import type { Member, RoomNotice } from '@confab/contracts';
 import type { ChatMessage, MessageActions } from '@confab/react';
 import { type ReactNode, useEffect, useMemo } from 'react';
 import { Icon } from '../ui/Icon';
 import { useConversationTools } from './conversation-tools';
 import { MessageRow } from './MessageRow';
+import { NoticeRow } from './NoticeRow';
 import { buildRows } from './rows';
 import { type OnScreen, useOnScreen } from './use-on-screen';
 import { type Landing, useScrollAnchor } from './use-scroll-anchor';
@@ -13,6 +14,8 @@ export function MessageList(props: {
   /** The room as the log's first line names it ("#general"), names isolated. */
   roomName: ReactNode;
   messages: readonly ChatMessage[];
+  /** Joins, leaves, renames and role changes, shown between the messages by seq. */
+  notices?: readonly RoomNotice[];
   members: ReadonlyMap<string, Member>;
   meId: string;
   loaded: boolean;
@@ -52,12 +55,14 @@ export function MessageList(props: {
     tools?.nameOf ??
     ((userId: string) => props.members.get(userId)?.displayName ?? 'Former member');
   const { messages, meId } = props;
+  const notices = props.notices ?? NO_NOTICES;
   const rows = useMemo(
-    () => buildRows(messages, props.unreadAfterSeq, meId),
-    [messages, props.unreadAfterSeq, meId],
+    () => buildRows(messages, props.unreadAfterSeq, meId, notices),
+    [messages, props.unreadAfterSeq, meId, notices],
   );
   const scroll = useScrollAnchor({
     messages,
+    notices,
     loaded: props.loaded,
     canLoadOlder: props.loaded && props.hasMore && !props.loadingOlder,
     onLoadOlder: props.onLoadOlder,
@@ -145,6 +150,10 @@ export function MessageList(props: {
                   <span>{row.label}</span>
                 </li>
               );
+            if (row.kind === 'notice')
+              return (
+                <NoticeRow key={row.key} parts={row.parts} nameOf={nameOf} at={row.notice.at} />
+              );
             if (row.kind === 'unread')
               return (
                 <li key={row.key} className="divider unread-divider" data-testid="unread-divider">
@@ -189,3 +198,5 @@ export function MessageList(props: {
     </div>
   );
 }
+
+const NO_NOTICES: readonly RoomNotice[] = [];

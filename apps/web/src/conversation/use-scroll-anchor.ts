@@ -23,6 +23,8 @@ export type Landing = { kind: 'bottom' } | { kind: 'unread' } | { kind: 'message
  */
 export function useScrollAnchor(props: {
   messages: readonly ChatMessage[];
+  /** Rows between the messages (notices): one added at the bottom is followed like a message. */
+  notices?: readonly unknown[];
   loaded: boolean;
   canLoadOlder: boolean;
   onLoadOlder: () => void;
@@ -33,7 +35,7 @@ export function useScrollAnchor(props: {
   canLoadNewer?: boolean;
   onLoadNewer?: () => void;
 }) {
-  const { messages, loaded, canLoadOlder, onLoadOlder } = props;
+  const { messages, notices, loaded, canLoadOlder, onLoadOlder } = props;
   const atLiveEnd = props.atLiveEnd ?? true;
   const ref = useRef<HTMLDivElement>(null);
   const [following, setFollowing] = useState(true);
@@ -115,11 +117,14 @@ export function useScrollAnchor(props: {
           setUnseen((n) => n + (index >= 0 ? messages.length - 1 - index : 1));
         }
       } else if (followingRef.current) {
-        toBottom(); // A row at the bottom changed height (confirmed, edited): stay at the bottom.
+        // A row at the bottom changed height (confirmed, edited), or a notice came in below the
+        // last message: stay at the bottom.
+        toBottom();
       }
     }
     measure();
-  }, [messages, loaded, atLiveEnd, measure, toBottom]);
+    // `notices` is a dependency on purpose: a new notice row is followed like a new message.
+  }, [messages, notices, loaded, atLiveEnd, measure, toBottom]);
 
   // The pane resized (window, composer growing): stay at the bottom if following.
   useLayoutEffect(() => {
