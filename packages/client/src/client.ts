@@ -439,7 +439,9 @@ export function createChatClient(options: ChatClientOptions) {
      * outbox keeps it as failed, for `retry` or `discard`, and sends the next one).
      *
      * `replyToId` quotes a message of the room; `threadId` posts in that message's thread
-     * (`alsoInRoom` shows it in the room's timeline too). They are kept with the queued message.
+     * (`alsoInRoom` shows it in the room's timeline too). `attachments` are the ids of files
+     * uploaded to the room for it (FILE_ROUTES.upload), in order; the body may then be empty.
+     * They are kept with the queued message.
      *
      * An input the contracts refuse (an empty body, a NUL, alsoInRoom without threadId...) is
      * never queued: the promise rejects at once with a {@link ValidationError}, code

@@ -166,6 +166,30 @@ describe('Outbox', () => {
     expect(outbox.list().map((e) => [e.body, e.status])).toEqual([['late', 'pending']]);
   });
 
+  it('sends the files of a message with it, in order, and the same ids again after no answer', async () => {
+    const inputs: unknown[] = [];
+    let calls = 0;
+    const outbox = new Outbox(
+      async (input) => {
+        inputs.push(input);
+        calls += 1;
+        if (calls === 1) throw networkDown();
+        return { id: 'm1', seq: 1, createdAt: 0 };
+      },
+      { retryDelayMs: () => 0, serverErrorAttempts: 3, changed: () => {} },
+    );
+    const sent = outbox.enqueue({
+      roomId: 'r1',
+      body: '',
+      clientMsgId: 'c1',
+      attachments: ['f2', 'f1'],
+    });
+
+    expect(await sent).toEqual({ id: 'm1', seq: 1, createdAt: 0 });
+    const expected = { roomId: 'r1', clientMsgId: 'c1', body: '', attachments: ['f2', 'f1'] };
+    expect(inputs).toEqual([expected, expected]);
+  });
+
   it('sends a failed message again on retry(), with its clientMsgId', async () => {
     const server = scriptedServer({ once: [() => answer('FORBIDDEN')] });
     const { outbox, states, enqueue } = outboxOver(server);

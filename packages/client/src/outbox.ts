@@ -2,8 +2,11 @@ import type { ErrorCode, SendInput, SendResult } from '@confab/contracts';
 import { errorCodeOf, errorMessageOf, retryAfterMsOf } from './errors.js';
 import type { OutboxStore } from './outbox-store.js';
 
-/** What a send may say besides its text: a reply, or a thread reply (see SendInput). */
-export type ReplyOptions = Pick<SendInput, 'replyToId' | 'threadId' | 'alsoInRoom'>;
+/**
+ * What a send may carry besides its text: a reply, a thread reply, files uploaded for it (see
+ * SendInput).
+ */
+export type ReplyOptions = Pick<SendInput, 'replyToId' | 'threadId' | 'alsoInRoom' | 'attachments'>;
 
 /** A queued send; its reply fields are kept (and stored) with it, so a retry sends the same. */
 export interface OutboxEntry extends ReplyOptions {
@@ -23,9 +26,10 @@ type Send = (
   input: { roomId: string; clientMsgId: string; body: string } & ReplyOptions,
 ) => Promise<SendResult>;
 
-/** The reply fields an entry has, and only those (a plain send's input stays as it was). */
+/** The reply fields and files an entry has, and only those (a plain send's input stays as it was). */
 export function replyOptionsOf(entry: ReplyOptions): ReplyOptions {
   return {
+    ...(entry.attachments !== undefined && { attachments: entry.attachments }),
     ...(entry.replyToId !== undefined && { replyToId: entry.replyToId }),
     ...(entry.threadId !== undefined && { threadId: entry.threadId }),
     ...(entry.alsoInRoom !== undefined && { alsoInRoom: entry.alsoInRoom }),

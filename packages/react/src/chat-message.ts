@@ -2,7 +2,7 @@ import type { Message } from '@confab/contracts';
 import { inTimeline } from './message-events.js';
 import type { Outgoing, ReplyFields } from './store/outgoing.js';
 
-/** The optional fields of a Message (replies, threads, mentions, reactions, pins). */
+/** The optional fields of a Message (replies, threads, mentions, reactions, pins, files). */
 type Conversational = Pick<
   Message,
   | 'replyToId'
@@ -13,6 +13,7 @@ type Conversational = Pick<
   | 'reactions'
   | 'thread'
   | 'pinned'
+  | 'attachments'
 >;
 
 /** A message as a chat view shows it: confirmed by the room's log, or still on its way. */
@@ -76,6 +77,7 @@ export function mergeOutgoing(
     if (threadId === undefined ? !inTimeline(entry) : entry.threadId !== threadId) continue;
     shown.push({
       ...replyFields(entry),
+      ...(entry.attachments && { attachments: entry.attachments }),
       key: keyOf(meId, entry.clientMsgId),
       id: null,
       seq: null,

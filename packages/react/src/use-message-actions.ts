@@ -1,3 +1,4 @@
+import type { FileInfo } from '@confab/contracts';
 import { useMemo } from 'react';
 import { useChatContext } from './provider.js';
 
@@ -5,8 +6,10 @@ export interface MessageActions {
   /**
    * Queues a message through the SDK's outbox: shown at once as pending, sent exactly once
    * (retried with the same clientMsgId while offline), then sent or failed in useMessages.
+   * `files` are uploads to this room (FILE_ROUTES.upload) sent with it, in order; `body` may
+   * then be empty.
    */
-  send(body: string): void;
+  send(body: string, files?: readonly FileInfo[]): void;
   /** Sends a failed message again, with the same clientMsgId. */
   retry(clientMsgId: string): void;
   /** Drops a failed message. */
@@ -18,7 +21,7 @@ export interface MessageActions {
   /** Call on each keystroke: others see "typing" (the SDK throttles it). */
   typing(): void;
   /** Sends like `send`, quoting `replyToId` (a message of this room) above the text. */
-  reply(replyToId: string, body: string): void;
+  reply(replyToId: string, body: string, files?: readonly FileInfo[]): void;
   /** Adds (`on`) or takes back the user's `emoji` reaction; rejects with the server's refusal. */
   react(messageId: string, emoji: string, on: boolean): Promise<void>;
   /** Pins or unpins the message in the room; rejects with the server's refusal. */
@@ -33,8 +36,8 @@ export function useMessageActions(roomId: string): MessageActions {
   const { client, store } = useChatContext();
   return useMemo(
     () => ({
-      send: (body) => {
-        store.outgoing.send(roomId, body).catch(ignore);
+      send: (body, files) => {
+        store.outgoing.send(roomId, body, {}, files).catch(ignore);
       },
       retry: (clientMsgId) => {
         store.outgoing.retry(clientMsgId)?.catch(ignore);
@@ -47,8 +50,8 @@ export function useMessageActions(roomId: string): MessageActions {
         await client.api.message.delete.mutate({ roomId, messageId });
       },
       typing: () => client.typing(roomId),
-      reply: (replyToId, body) => {
-        store.outgoing.send(roomId, body, { replyToId }).catch(ignore);
+      reply: (replyToId, body, files) => {
+        store.outgoing.send(roomId, body, { replyToId }, files).catch(ignore);
       },
       react: async (messageId, emoji, on) => {
         await client.api.message.react.mutate({ roomId, messageId, emoji, on });

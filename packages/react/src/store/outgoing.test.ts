@@ -33,4 +33,19 @@ describe('outgoing store', () => {
     ]);
     client.close();
   });
+
+  it('shows the files of a message while it is on its way and gives the SDK their ids, in order', () => {
+    const client = createChatClient({ url: 'http://127.0.0.1:9', autoConnect: false });
+    const outgoing = createOutgoingStore(client, () => 'me');
+    const photo = { id: 'f2', name: 'photo.png', size: 10, type: 'image/png' };
+    const notes = { id: 'f1', name: 'notes.pdf', size: 20, type: 'application/pdf' };
+    void outgoing.send('room1', '', {}, [photo, notes]);
+    expect(outgoing.state.get()).toMatchObject([
+      { roomId: 'room1', body: '', attachments: [photo, notes] },
+    ]);
+    expect(client.outbox()).toMatchObject([
+      { roomId: 'room1', body: '', attachments: ['f2', 'f1'] },
+    ]);
+    client.close();
+  });
 });

@@ -4,7 +4,7 @@ import {
   type SendResult,
   ValidationError,
 } from '@confab/client';
-import type { Message } from '@confab/contracts';
+import type { FileInfo, Message } from '@confab/contracts';
 import { newClientMsgId } from './ids.js';
 import { Observable } from './observable.js';
 
@@ -20,6 +20,8 @@ export interface Outgoing extends ReplyFields {
   clientMsgId: string;
   roomId: string;
   body: string;
+  /** The files sent with it, as uploaded (shown while it is on its way). */
+  attachments?: FileInfo[] | undefined;
   /** When it was queued, by this device's clock. */
   createdAt: number;
   /** pending: queued, in flight, or acknowledged and awaiting its own event; failed: refused. */
@@ -39,7 +41,7 @@ const CONFIRMED_MEMORY = 500;
 export function createOutgoingStore(client: ChatClient, me: () => string | null) {
   const tracked = new Map<
     string,
-    { roomId: string; body: string; createdAt: number } & ReplyFields
+    { roomId: string; body: string; createdAt: number; attachments?: FileInfo[] } & ReplyFields
   >();
   const firstSeen = new Map<string, number>();
   const confirmed = new Set<string>();
@@ -104,12 +106,33 @@ export function createOutgoingStore(client: ChatClient, me: () => string | null)
       }
       if (tracked.delete(message.clientMsgId)) publish();
     },
-    /** Queues a message through the SDK's outbox (sent exactly once, retried while offline). */
-    send(roomId: string, body: string, reply: ReplyFields = {}): Promise<SendResult> {
+    /**
+     * Queues a message through the SDK's outbox (sent exactly once, retried while offline), with
+     * the files uploaded for it (FILE_ROUTES.upload), in order.
+     */
+    send(
+      roomId: string,
+      body: string,
+      reply: ReplyFields = {},
+      files: readonly FileInfo[] = [],
+    ): Promise<SendResult> {
       const clientMsgId = newClientMsgId();
-      tracked.set(clientMsgId, { roomId, body, createdAt: Date.now(), ...reply });
+      const attachments = files.length > 0 ? [...files] : undefined;
+      tracked.set(clientMsgId, {
+        roomId,
+        body,
+        createdAt: Date.now(),
+        ...reply,
+        ...(attachments && { attachments }),
+      });
       publish();
-      const sent = client.send({ roomId, body, clientMsgId, ...reply });
+      const sent = client.send({
+        roomId,
+        body,
+        clientMsgId,
+        ...reply,
+        ...(attachments && { attachments: attachments.map((file) => file.id) }),
+      });
       // The outbox never held it, so no outbox event will say it failed: say it here, or it
       // would show as pending for ever.
       sent.catch((error: unknown) => {
