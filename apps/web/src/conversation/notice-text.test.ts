@@ -10,8 +10,7 @@ const base = { roomId: 'r', at: Date.UTC(2026, 0, 5, 12) };
 
 /** A notice without the fields every test shares (Omit over each member of the union). */
 type Bare<T> = T extends unknown ? Omit<T, 'roomId' | 'at'> : never;
-const say = (notice: Bare<RoomNotice>) =>
-  noticeText({ ...base, ...notice } as RoomNotice, nameOf);
+const say = (notice: Bare<RoomNotice>) => noticeText({ ...base, ...notice } as RoomNotice, nameOf);
 
 describe('noticeText', () => {
   it('says who came and went', () => {
