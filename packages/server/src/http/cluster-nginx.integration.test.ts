@@ -1,7 +1,7 @@
 import { FILE_ROUTES } from '@confab/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchFile, sha256, uploadFile } from '../__tests__/files-http.js';
 import type { ChatClient, Transport } from '../../../client/src/index.js';
+import { fetchFile, sha256, uploadFile } from '../__tests__/files-http.js';
 import {
   type DeviceRecord,
   type NginxCluster,
