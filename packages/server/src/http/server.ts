@@ -24,7 +24,6 @@ import { createServices } from '../services/index.js';
 import type { StreamLimits } from '../services/stream.js';
 import type { Context, Services } from '../trpc.js';
 import { createAvatarRoutes } from './avatar-routes.js';
-import { createFileRoutes } from './file-routes.js';
 import { clientAddress } from './client-address.js';
 import {
   type ConnectionLimits,
@@ -43,6 +42,7 @@ import {
   opensStream,
   serverRestarting,
 } from './drain.js';
+import { createFileRoutes } from './file-routes.js';
 import { createOriginCheck } from './origin.js';
 import { refuseRequest } from './refuse.js';
 import type { ResponseCompression } from './response-compression.js';
