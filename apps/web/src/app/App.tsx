@@ -129,6 +129,16 @@ export function App() {
   // Signed in: a client that keeps this user's unsent messages across reloads (the one that
   // checked the session or signed in had no user yet). It has not connected: nothing is lost.
   const userId = user?.id;
+  // The user's own new avatar (saved in settings here, or on another device) reaches the
+  // sidebar with the `profile` event the server sends to every device of theirs.
+  useEffect(() => {
+    if (!userId) return;
+    return client.on('event', (event) => {
+      if (event.type !== 'profile' || event.user.id !== userId) return;
+      setSession((s) => (s.state === 'signed-in' ? { state: 'signed-in', user: event.user } : s));
+    });
+  }, [client, userId]);
+
   useEffect(() => {
     if (!userId || outboxOf === userId) return;
     setOutboxOf(userId);

@@ -68,6 +68,7 @@ export function ConversationHeader(props: {
             ) : undefined
           }
           presence={presence?.status}
+          avatarVersion={peer?.avatarVersion}
         />
       )}
       <div className="conversation-title">

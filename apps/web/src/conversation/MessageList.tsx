@@ -167,6 +167,7 @@ export function MessageList(props: {
                 key={row.key}
                 message={message}
                 authorName={nameOf(message.authorId)}
+                authorAvatarVersion={props.members.get(message.authorId)?.avatarVersion}
                 mine={mine}
                 groupStart={row.groupStart}
                 groupEnd={row.groupEnd}

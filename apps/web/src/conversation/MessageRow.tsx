@@ -1,5 +1,6 @@
 import { type ChatMessage, type MessageActions, useCurrentUser } from '@confab/react';
 import { memo, useEffect, useRef, useState } from 'react';
+import { Attachments } from '../files/Attachments';
 import { formatTime } from '../lib/format';
 import { messageLinkUrl } from '../lib/use-route';
 import { Avatar } from '../ui/Avatar';
@@ -16,6 +17,8 @@ import type { SeenBy } from './use-seen-by';
 export interface MessageRowProps {
   message: ChatMessage;
   authorName: string;
+  /** The author's avatarVersion (while they are a member): their picture beside the message. */
+  authorAvatarVersion?: number | undefined;
   mine: boolean;
   groupStart: boolean;
   groupEnd: boolean;
@@ -79,7 +82,14 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
     >
       {!mine && (
         <div className="message-avatar">
-          {props.groupStart && <Avatar id={message.authorId} name={props.authorName} size="sm" />}
+          {props.groupStart && (
+            <Avatar
+              id={message.authorId}
+              name={props.authorName}
+              size="sm"
+              avatarVersion={props.authorAvatarVersion}
+            />
+          )}
         </div>
       )}
       <div className="message-main">
@@ -117,6 +127,9 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
             <div className="message-body" data-testid="message-body">
               {deleted ? 'This message was deleted' : <MessageText text={body} />}
             </div>
+            {!deleted && message.attachments && message.attachments.length > 0 && (
+              <Attachments files={message.attachments} />
+            )}
             <span className="message-meta">
               {message.pinned && !deleted && (
                 <span className="pinned-mark" data-testid="pinned-mark">

@@ -110,7 +110,13 @@ export function RoomDetails(props: {
           const status = statusOf(member.userId);
           return (
             <li key={member.userId} className="member" data-testid="member">
-              <Avatar id={member.userId} name={member.displayName} size="sm" presence={status} />
+              <Avatar
+                id={member.userId}
+                name={member.displayName}
+                size="sm"
+                presence={status}
+                avatarVersion={member.avatarVersion}
+              />
               <span className="member-name" data-testid="member-name">
                 <bdi>{member.displayName}</bdi>
                 <span className="muted">

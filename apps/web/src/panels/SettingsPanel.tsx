@@ -8,6 +8,7 @@ import { TRANSPORT_NAMES } from '../sidebar/ConnectionStatus';
 import { Alert } from '../ui/Alert';
 import { AccountData } from './AccountData';
 import { Panel } from './Panel';
+import { ProfileSettings } from './ProfileSettings';
 import { SessionsList } from './SessionsList';
 
 const TRANSPORTS: readonly TransportPreference[] = ['auto', 'ws', 'sse', 'poll'];
@@ -27,6 +28,8 @@ export function SettingsPanel(props: {
   return (
     <Panel title="Settings" onBack={props.onBack}>
       <div className="settings">
+        <ProfileSettings />
+
         <section className="card stack" aria-labelledby="settings-connection">
           <h3 id="settings-connection">Connection</h3>
           <label className="field">

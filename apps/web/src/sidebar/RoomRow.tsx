@@ -50,6 +50,7 @@ export function RoomRow(props: {
           name={title}
           symbol={symbol}
           presence={props.presence}
+          avatarVersion={summary.peer?.avatarVersion}
         />
         <span className="room-row-text">
           <span className="room-row-top">

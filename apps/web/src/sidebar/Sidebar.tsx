@@ -53,7 +53,7 @@ export function Sidebar(props: { route: Route; onSignOut: () => Promise<void> })
       </nav>
       <RoomList selectedId={route.name === 'room' ? route.roomId : null} />
       <footer className="me">
-        <Avatar id={me.id} name={me.displayName} size="sm" />
+        <Avatar id={me.id} name={me.displayName} size="sm" avatarVersion={me.avatarVersion} />
         <div className="me-names">
           <strong>
             <bdi>{me.displayName}</bdi>

@@ -1,5 +1,5 @@
-import type { PresenceStatus } from '@confab/contracts';
-import type { CSSProperties, ReactNode } from 'react';
+import { AVATAR_ROUTES, type PresenceStatus } from '@confab/contracts';
+import { type CSSProperties, type ReactNode, useState } from 'react';
 import { PresenceDot } from './PresenceDot';
 
 /** A stable hue per id, so a person keeps their colour everywhere. */
@@ -25,7 +25,11 @@ function initialsOf(name: string): string {
   return letters.join('').toUpperCase();
 }
 
-/** Initials on a colour of their own; decorative (the name is always written next to it). */
+/**
+ * A person's picture (`avatarVersion` set: their uploaded avatar), else their initials on a
+ * colour of their own. Decorative by default (the name is written next to it); `labelled`
+ * makes it an image named by `name` where nothing else names the person.
+ */
 export function Avatar(props: {
   id: string;
   name: string;
@@ -33,15 +37,37 @@ export function Avatar(props: {
   /** A symbol instead of initials (rooms: # or a lock). */
   symbol?: ReactNode;
   presence?: PresenceStatus | undefined;
+  /** The person's `avatarVersion`: their picture is shown while it loads, initials if it fails. */
+  avatarVersion?: number | undefined;
+  /** Named for assistive technology (role img), not hidden from it. @default false */
+  labelled?: boolean;
 }) {
-  const { size = 'md' } = props;
+  const { size = 'md', avatarVersion } = props;
+  // A picture that failed to load (removed meanwhile, offline) falls back to the initials; a
+  // new version is tried again.
+  const [failed, setFailed] = useState<number | null>(null);
+  const picture =
+    props.symbol === undefined && avatarVersion !== undefined && failed !== avatarVersion;
   return (
     <span
       className={`avatar avatar-${size}`}
       style={{ '--hue': hueOf(props.id) } as CSSProperties}
-      aria-hidden="true"
+      {...(props.labelled
+        ? { role: picture ? undefined : 'img', 'aria-label': picture ? undefined : props.name }
+        : { 'aria-hidden': true })}
     >
-      {props.symbol ?? initialsOf(props.name)}
+      {picture ? (
+        <img
+          className="avatar-image"
+          src={AVATAR_ROUTES.of(props.id, avatarVersion)}
+          alt={props.name}
+          decoding="async"
+          loading="lazy"
+          onError={() => setFailed(avatarVersion)}
+        />
+      ) : (
+        (props.symbol ?? initialsOf(props.name))
+      )}
       {props.presence && <PresenceDot status={props.presence} decorative />}
     </span>
   );

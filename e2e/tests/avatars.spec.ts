@@ -1,0 +1,141 @@
+import { deflateSync } from 'node:zlib';
+import { expect, type Page, test } from '@playwright/test';
+import {
+  createRoom,
+  joinPublicRoom,
+  messageRow,
+  send,
+  signedInUser,
+  uniqueSuffix,
+} from '../fixtures/chat';
+
+/** CRC-32 as PNG chunks carry it. */
+function crc32(bytes: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k += 1) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+/** A `width` x `height` PNG of one colour (8-bit RGB). */
+function solidPng(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3)]);
+  for (let x = 0; x < width; x += 1) row.set([r, g, b], 1 + x * 3);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(Array.from({ length: height }, () => row)))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const profile = (page: Page) => page.getByRole('region', { name: 'Profile' });
+const pictureField = (page: Page) => profile(page).getByLabel('Picture');
+/** The author's picture beside a message (an <img> only once they have an avatar). */
+const authorPicture = (page: Page, body: string) =>
+  messageRow(page, body).locator('img.avatar-image');
+
+/** The picture's decoded size in the page, once it has loaded: what the browser shows. */
+async function loadedSize(page: Page, body: string) {
+  const picture = authorPicture(page, body);
+  await expect
+    .poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+    .toBe(true);
+  return picture.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+}
+
+test('an avatar chosen in settings shows beside its owner’s messages on the other screen, live; bad files are refused at the field; removing it brings the initials back', async ({
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const [a, b] = await Promise.all([signedInUser(browser, 'Alice'), signedInUser(browser, 'Bob')]);
+  const room = `Faces ${uniqueSuffix()}`;
+  await createRoom(a.page, room, 'public');
+  await joinPublicRoom(b.page, room);
+  const body = `Look at my picture ${uniqueSuffix()}`;
+  await send(a.page, body);
+  await expect(messageRow(b.page, body)).toBeVisible();
+  // No avatar yet: Bob sees Alice's initials.
+  await expect(authorPicture(b.page, body)).toHaveCount(0);
+  await expect(messageRow(b.page, body).locator('.avatar')).toHaveText('AL');
+
+  await a.page.getByRole('link', { name: 'Settings' }).click();
+  await expect(profile(a.page)).toBeVisible();
+
+  // Not an image type: refused in the page, before any upload.
+  await pictureField(a.page).setInputFiles({
+    name: 'notes.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('hello'),
+  });
+  await expect(profile(a.page).getByTestId('field-error')).toHaveText(
+    'Choose a PNG, JPEG, WebP or GIF image',
+  );
+  await expect(pictureField(a.page)).toHaveAttribute('aria-invalid', 'true');
+
+  // Claims to be a PNG but is not one: the server refuses it, and says so at the field.
+  await pictureField(a.page).setInputFiles({
+    name: 'fake.png',
+    mimeType: 'image/png',
+    buffer: Buffer.from('not really a png'),
+  });
+  await expect(profile(a.page).getByTestId('field-error')).toHaveCount(0);
+  await profile(a.page).getByRole('button', { name: 'Save picture' }).click();
+  await expect(profile(a.page).getByTestId('field-error')).toHaveText(
+    'The file is not an image Confab can read (PNG, JPEG, WebP or GIF)',
+  );
+
+  // A real picture: previewed, then saved.
+  await pictureField(a.page).setInputFiles({
+    name: 'me.png',
+    mimeType: 'image/png',
+    buffer: solidPng(320, 200, [200, 30, 60]),
+  });
+  await expect(
+    profile(a.page).getByRole('img', { name: 'Alice (preview, not saved yet)' }),
+  ).toBeVisible();
+  await profile(a.page).getByRole('button', { name: 'Save picture' }).click();
+  await expect(profile(a.page).getByRole('status')).toHaveText('Picture saved');
+  await expect(profile(a.page).getByTestId('field-error')).toHaveCount(0);
+  await expect(profile(a.page).getByRole('img', { name: 'Alice' })).toBeVisible();
+  // Her own sidebar shows it too.
+  await expect(a.page.locator('footer.me img.avatar-image')).toHaveAttribute('alt', 'Alice');
+
+  // Bob, who had the room open all along, sees it beside her message without reloading: the
+  // stored 256x256 square.
+  await expect(authorPicture(b.page, body)).toHaveAttribute('alt', 'Alice');
+  expect(await loadedSize(b.page, body)).toEqual([256, 256]);
+  // After a reload too (read with the members), and in the members panel.
+  await b.page.reload();
+  expect(await loadedSize(b.page, body)).toEqual([256, 256]);
+  await b.page.getByRole('button', { name: 'Members' }).click();
+  const aliceMember = b.page
+    .getByRole('complementary', { name: 'Members' })
+    .getByTestId('member')
+    .filter({ hasText: 'Alice' });
+  await expect(aliceMember.locator('img.avatar-image')).toHaveAttribute('alt', 'Alice');
+
+  // Removed: the initials come back on Bob's screen, live.
+  await profile(a.page).getByRole('button', { name: 'Remove picture' }).click();
+  await expect(profile(a.page).getByRole('status')).toHaveText('Picture removed');
+  await expect(authorPicture(b.page, body)).toHaveCount(0);
+  await expect(messageRow(b.page, body).locator('.avatar')).toHaveText('AL');
+  await expect(aliceMember.locator('img.avatar-image')).toHaveCount(0);
+
+  await Promise.all([a.context.close(), b.context.close()]);
+});
