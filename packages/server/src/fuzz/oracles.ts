@@ -8,7 +8,7 @@ import { knownBugOf } from './known-bugs.js';
  * bug whatever its body says.
  */
 export const ALLOWED_STATUSES: ReadonlySet<number> = new Set([
-  200, 207, 400, 401, 403, 404, 405, 409, 413, 415, 429, 431,
+  200, 201, 207, 400, 401, 403, 404, 405, 409, 413, 415, 429, 431,
 ]);
 
 const TYPED_CODES: ReadonlySet<string> = new Set(

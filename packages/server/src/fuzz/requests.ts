@@ -56,6 +56,16 @@ function pathArb(procedures: ProcedureInfo[]): fc.Arbitrary<string> {
         .map((n) => `/trpc/${Array(n).fill('auth.me').join(',')}`),
     },
     { weight: 2, arbitrary: urlText.map((junk) => `/trpc/${junk}`) },
+    // Files and avatars: binary bodies beside tRPC (http/file-routes.ts, avatar-routes.ts).
+    {
+      weight: 2,
+      arbitrary: fc.oneof(
+        fc.constantFrom('/media/files', '/media/files/', '/media/avatars/me', '/media/avatars/'),
+        urlText.map((junk) => `/media/files/${junk}`),
+        urlText.map((junk) => `/media/files/${junk}/thumbnail`),
+        urlText.map((junk) => `/media/avatars/${junk}`),
+      ),
+    },
     { weight: 1, arbitrary: known.map((p) => `/trpc/${encodeURIComponent(p)}%00`) },
     {
       weight: 1,
