@@ -38,8 +38,6 @@ export default defineConfig({
   server: {
     proxy: {
       '/trpc': { target: 'http://127.0.0.1:3000', ws: true, changeOrigin: false },
-      // Avatars and files: binary routes beside the API (packages/server/src/http).
-      '/media': { target: 'http://127.0.0.1:3000', changeOrigin: false },
       // Files and avatars (binary bodies, beside tRPC).
       '/media': { target: 'http://127.0.0.1:3000', changeOrigin: false },
     },
