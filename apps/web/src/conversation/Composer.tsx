@@ -1,6 +1,7 @@
 import { LIMITS, MessageBody } from '@confab/contracts';
 import { type MessageActions, useCurrentUser } from '@confab/react';
 import {
+  type ClipboardEvent,
   type FormEvent,
   type KeyboardEvent,
   useEffect,
@@ -9,6 +10,9 @@ import {
   useRef,
   useState,
 } from 'react';
+import { UploadChips } from '../files/UploadChips';
+import { canSend, finishedFiles } from '../files/uploads';
+import { useUploads } from '../files/use-uploads';
 import { Icon } from '../ui/Icon';
 import { readDraft, writeDraft } from './drafts';
 import { MentionSuggestions, mentionOptionId } from './MentionSuggestions';
@@ -21,6 +25,8 @@ const COUNT_FROM = LIMITS.bodyMaxChars - 500;
 /**
  * The message box: Enter sends, Shift+Enter starts a new line. A message appears at once as
  * pending and is sent through the SDK's outbox (queued while offline, sent exactly once).
+ * Files (the attach button, a drop on the conversation, a paste) upload at once, each a chip
+ * with its progress; a message goes once none is still uploading, carrying the finished ones.
  */
 export function Composer(props: { roomId: string; roomName: string; actions: MessageActions }) {
   const { roomId, actions } = props;
@@ -32,6 +38,57 @@ export function Composer(props: { roomId: string; roomName: string; actions: Mes
   const hintId = useId();
   const errorId = useId();
   const length = [...draft].length;
+  const uploads = useUploads(roomId);
+  const picker = useRef<HTMLInputElement>(null);
+  const sendable = canSend(uploads.uploads, draft);
+
+  /** Attaches files, or says at the composer why not (then nothing is uploaded). */
+  const attach = (files: readonly File[]) => {
+    const refusal = uploads.add(files);
+    setError(refusal);
+  };
+  const attachRef = useRef(attach);
+  attachRef.current = attach;
+
+  // Files dropped anywhere on the conversation are attached here. Listened for on the
+  // conversation's element (found from the box) so the uploads stay in the composer.
+  useEffect(() => {
+    const area = box.current?.closest<HTMLElement>('.conversation');
+    if (!area) return;
+    const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') === true;
+    const over = (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault(); // Allows the drop (the browser would open the file instead).
+      area.classList.add('dropping');
+    };
+    const leave = (event: DragEvent) => {
+      if (event.relatedTarget instanceof Node && area.contains(event.relatedTarget)) return;
+      area.classList.remove('dropping');
+    };
+    const drop = (event: DragEvent) => {
+      area.classList.remove('dropping');
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      attachRef.current([...(event.dataTransfer?.files ?? [])]);
+    };
+    area.addEventListener('dragover', over);
+    area.addEventListener('dragleave', leave);
+    area.addEventListener('drop', drop);
+    return () => {
+      area.removeEventListener('dragover', over);
+      area.removeEventListener('dragleave', leave);
+      area.removeEventListener('drop', drop);
+      area.classList.remove('dropping');
+    };
+  }, []);
+
+  // A pasted image (a screenshot) is attached; pasted text goes into the box as always.
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = [...event.clipboardData.files];
+    if (files.length === 0) return;
+    event.preventDefault();
+    attach(files);
+  };
 
   const setDraft = (text: string) => {
     setDraftState(text);
@@ -75,15 +132,23 @@ export function Composer(props: { roomId: string; roomName: string; actions: Mes
   }, [draft]);
 
   const send = () => {
-    // The contracts' own rules: the web app refuses what the server would, with its words.
-    const parsed = MessageBody.safeParse(draft);
-    if (!parsed.success) {
-      // An empty box just does nothing; anything else is explained.
-      setError(draft.trim() ? (parsed.error.issues[0]?.message ?? 'Invalid message') : null);
-      return;
+    // Files still uploading hold the message back (the send button is off until they are done).
+    if (uploads.uploads.some((upload) => upload.state === 'uploading')) return;
+    const withFiles = finishedFiles(uploads.uploads).length > 0;
+    let body = '';
+    // With files the text may be empty; whatever text there is follows the usual rules.
+    if (draft.trim() || !withFiles) {
+      // The contracts' own rules: the web app refuses what the server would, with its words.
+      const parsed = MessageBody.safeParse(draft);
+      if (!parsed.success) {
+        // An empty box just does nothing; anything else is explained.
+        setError(draft.trim() ? (parsed.error.issues[0]?.message ?? 'Invalid message') : null);
+        return;
+      }
+      body = parsed.data;
     }
     setError(null);
-    actions.send(parsed.data);
+    actions.send(body, uploads.take());
     setDraft('');
     box.current?.focus();
   };
@@ -109,7 +174,29 @@ export function Composer(props: { roomId: string; roomName: string; actions: Mes
           {error}
         </p>
       )}
+      <UploadChips uploads={uploads.uploads} onRemove={uploads.remove} />
       <div className="composer-box">
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          data-testid="attach-input"
+          onChange={(event) => {
+            attach([...(event.currentTarget.files ?? [])]);
+            // The same file can be chosen again after its chip was removed.
+            event.currentTarget.value = '';
+          }}
+        />
+        <button
+          type="button"
+          className="icon-button attach"
+          aria-label="Attach files"
+          title="Attach files"
+          onClick={() => picker.current?.click()}
+        >
+          <Icon name="attach" />
+        </button>
         <label className="visually-hidden" htmlFor="composer-input">
           Message
         </label>
@@ -134,6 +221,7 @@ export function Composer(props: { roomId: string; roomName: string; actions: Mes
             if (e.target.value.trim()) actions.typing();
           }}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
         />
         {listOpen && (
           <MentionSuggestions
@@ -143,7 +231,7 @@ export function Composer(props: { roomId: string; roomName: string; actions: Mes
             onChoose={mention.choose}
           />
         )}
-        <button type="submit" className="send" aria-label="Send" title="Send">
+        <button type="submit" className="send" aria-label="Send" title="Send" disabled={!sendable}>
           <Icon name="send" />
         </button>
       </div>

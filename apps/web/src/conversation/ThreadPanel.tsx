@@ -1,6 +1,7 @@
 import { MessageBody } from '@confab/contracts';
 import { type ChatMessage, useThread } from '@confab/react';
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { Attachments } from '../files/Attachments';
 import { formatTime } from '../lib/format';
 import { Alert } from '../ui/Alert';
 import { Icon } from '../ui/Icon';
@@ -8,7 +9,7 @@ import { useConversationTools } from './conversation-tools';
 import { MessageText } from './MessageText';
 import { Reactions } from './Reactions';
 
-/** One message of the thread panel: author, time, text, reactions. */
+/** One message of the thread panel: author, time, text, files, reactions. */
 function ThreadMessage({ message, root }: { message: ChatMessage; root?: boolean }) {
   const tools = useConversationTools();
   const [picking, setPicking] = useState(false);
@@ -47,6 +48,9 @@ function ThreadMessage({ message, root }: { message: ChatMessage; root?: boolean
       <div className="message-body" data-testid="thread-message-body">
         {deleted ? 'This message was deleted' : <MessageText text={message.body} />}
       </div>
+      {!deleted && message.attachments && message.attachments.length > 0 && (
+        <Attachments files={message.attachments} />
+      )}
       <Reactions message={message} picking={picking} onPickingChange={setPicking} />
     </li>
   );

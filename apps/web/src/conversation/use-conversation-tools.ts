@@ -76,8 +76,8 @@ export function useConversationFeatures(options: {
     if (!id) return actions;
     return {
       ...actions,
-      send: (body) => {
-        actions.reply(id, body);
+      send: (body, files) => {
+        actions.reply(id, body, files);
         setReplyTo(null);
       },
     };

@@ -26,6 +26,10 @@ const PATHS = {
   thread: 'M4 5h12v8H8l-4 3V5Zm16 4v10l-3-2h-7',
   smile: 'M12 21a9 9 0 1 1 0-18 9 9 0 0 1 0 18ZM8.5 14a4 4 0 0 0 7 0M9 9.5h.01M15 9.5h.01',
   pin: 'M9 4h6l-1 6 3 3H7l3-3-1-6Zm3 9v7',
+  attach:
+    'M20 11.5 12.4 19a5 5 0 0 1-7.1-7.1l8-8a3.3 3.3 0 0 1 4.7 4.7l-8 8a1.7 1.7 0 0 1-2.4-2.4L15 6.9',
+  file: 'M6 3h8l4 4v14H6V3Zm8 0v4h4M9 12h6M9 16h6',
+  download: 'M12 4v11m-5-5 5 5 5-5M5 20h14',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -1,0 +1,170 @@
+import { readFile, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, expect, type Page, test } from '@playwright/test';
+import {
+  composer,
+  createRoom,
+  joinPublicRoom,
+  messageRow,
+  messages,
+  signedInUser,
+  uniqueSuffix,
+} from '../fixtures/chat';
+
+/** A 64x40 red PNG (made once with sharp; small enough to keep here). */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAEAAAAAoCAIAAADBrGu+AAAACXBIWXMAAAPoAAAD6AG1e1JrAAAAbklEQVRYhe2SAQkAURSDFscQ1x9jXYzx+IMFUFn8OL3UCZwA9YruQtxd6gROgHpFdyHuLnUCJ0C9orsQd5c6gROgXtFdiLtLncAJUK/oLsTdpU7gBKhXdBfi7lIncALUK7oLcXepEzgB6hV9+UI/GZW4prKXo7QAAAAASUVORK5CYII=',
+  'base64',
+);
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
+);
+
+/** Alice's room, which Bob has joined: both pages show it. */
+async function aliceAndBob(browser: Browser) {
+  const [alice, bob] = await Promise.all([
+    signedInUser(browser, 'Alice'),
+    signedInUser(browser, 'Bob'),
+  ]);
+  const room = `Files ${uniqueSuffix()}`;
+  await createRoom(alice.page, room, 'public');
+  await joinPublicRoom(bob.page, room);
+  return { alice, bob };
+}
+
+const attachInput = (page: Page) => page.getByTestId('attach-input');
+const chips = (page: Page) =>
+  page.getByRole('list', { name: 'Attached files' }).getByRole('listitem');
+const sendButton = (page: Page) => page.getByRole('button', { name: 'Send', exact: true });
+
+test('an image and a PDF go from one person to another: thumbnail, viewer, download', async ({
+  browser,
+}) => {
+  const { alice, bob } = await aliceAndBob(browser);
+
+  await attachInput(alice.page).setInputFiles([
+    { name: 'photo.png', mimeType: 'image/png', buffer: PNG },
+    { name: 'notes.pdf', mimeType: 'application/pdf', buffer: PDF },
+  ]);
+  await expect(chips(alice.page)).toHaveCount(2);
+  for (const name of ['photo.png', 'notes.pdf'])
+    await expect(alice.page.getByRole('progressbar', { name: `${name} uploaded` })).toHaveAttribute(
+      'aria-valuenow',
+      '100',
+    );
+  const text = `Two files ${uniqueSuffix()}`;
+  await composer(alice.page).fill(text);
+  await sendButton(alice.page).click();
+  await expect(chips(alice.page)).toHaveCount(0);
+  await expect(composer(alice.page)).toHaveValue('');
+
+  // Bob: the text, then the thumbnail (loaded, with the image's aspect ratio) and the PDF card.
+  const row = messageRow(bob.page, text);
+  const thumbnail = row.getByAltText('photo.png');
+  await expect(thumbnail).toHaveAttribute('width', '64');
+  await expect(thumbnail).toHaveAttribute('height', '40');
+  await expect
+    .poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth))
+    .toBeGreaterThan(0);
+  const card = row.getByTestId('file-card');
+  await expect(card).toContainText('notes.pdf');
+  await expect(card).toContainText(`${PDF.length} bytes · application/pdf`);
+  await expect(messageRow(alice.page, text).getByAltText('photo.png')).toBeVisible();
+
+  // The viewer: a modal dialog with the full image; Escape closes it and focus returns.
+  const open = row.getByRole('button', { name: 'Open photo.png' });
+  await open.click();
+  const viewer = bob.page.getByRole('dialog', { name: 'photo.png' });
+  await expect(viewer).toBeVisible();
+  await expect(viewer.getByRole('button', { name: 'Close' })).toBeFocused();
+  const full = viewer.getByRole('img', { name: 'photo.png' });
+  await expect.poll(() => full.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(64);
+  await bob.page.keyboard.press('Escape');
+  await expect(viewer).toHaveCount(0);
+  await expect(open).toBeFocused();
+
+  // The PDF downloads with its name and exactly its bytes.
+  const [download] = await Promise.all([
+    bob.page.waitForEvent('download'),
+    card.getByRole('link', { name: 'Download notes.pdf' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('notes.pdf');
+  expect(await readFile(await download.path())).toEqual(PDF);
+
+  await Promise.all([alice.context.close(), bob.context.close()]);
+});
+
+test('an uploaded HTML page never runs in the app: its link downloads it', async ({ browser }) => {
+  const { alice, bob } = await aliceAndBob(browser);
+  const html = Buffer.from('<!doctype html><script>document.title = "pwned"</script><p>hi</p>');
+  await attachInput(alice.page).setInputFiles([
+    { name: 'page.html', mimeType: 'text/html', buffer: html },
+  ]);
+  await expect(alice.page.getByRole('progressbar', { name: 'page.html uploaded' })).toHaveAttribute(
+    'aria-valuenow',
+    '100',
+  );
+  await composer(alice.page).press('Enter');
+
+  const card = messages(bob.page).getByTestId('file-card');
+  await expect(card).toContainText('page.html');
+  const link = card.getByRole('link', { name: 'Download page.html' });
+  const appUrl = bob.page.url();
+  const opened: Page[] = [];
+  bob.context.on('page', (page) => opened.push(page));
+
+  const [download] = await Promise.all([bob.page.waitForEvent('download'), link.click()]);
+  expect(download.suggestedFilename()).toBe('page.html');
+  expect(await readFile(await download.path())).toEqual(html);
+  // The app stayed where it was, and the page's script never ran in it.
+  expect(bob.page.url()).toBe(appUrl);
+  expect(await bob.page.title()).toMatch(/Confab$/);
+
+  // Opened directly in a tab of its own, it is still a download, not a page of this origin.
+  const href = await link.getAttribute('href');
+  const tab = await bob.context.newPage();
+  const [tabDownload] = await Promise.all([
+    tab.waitForEvent('download'),
+    tab.goto(href ?? '').catch(() => null), // Playwright reports "download is starting".
+  ]);
+  expect(tabDownload.suggestedFilename()).toBe('page.html');
+  expect(await tab.title()).not.toBe('pwned');
+  for (const page of [bob.page, tab, ...opened]) expect(await page.title()).not.toBe('pwned');
+
+  await Promise.all([alice.context.close(), bob.context.close()]);
+});
+
+test('files over the limits are refused in the composer, before any upload', async ({
+  browser,
+}) => {
+  const { context, page } = await signedInUser(browser, 'Carol');
+  await createRoom(page, `Limits ${uniqueSuffix()}`, 'public');
+  const uploads: string[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname.startsWith('/media/files')) uploads.push(request.url());
+  });
+  const form = page.getByRole('form', { name: 'Send a message' });
+
+  // One byte over 50 MiB (a sparse file: nothing is written).
+  const big = join(tmpdir(), `confab-big-${uniqueSuffix()}.bin`);
+  await writeFile(big, '');
+  await truncate(big, 50 * 1024 * 1024 + 1);
+  await attachInput(page).setInputFiles(big);
+  await expect(form.getByRole('alert')).toHaveText(
+    `“${big.split('/').pop()}” is larger than 50 MB`,
+  );
+
+  const eleven = Array.from({ length: 11 }, (_, i) => ({
+    name: `f${i}.txt`,
+    mimeType: 'text/plain',
+    buffer: Buffer.from(`${i}`),
+  }));
+  await attachInput(page).setInputFiles(eleven);
+  await expect(form.getByRole('alert')).toHaveText('A message can carry at most 10 files');
+
+  await expect(chips(page)).toHaveCount(0);
+  await expect(sendButton(page)).toBeDisabled();
+  expect(uploads).toEqual([]);
+  await context.close();
+});
