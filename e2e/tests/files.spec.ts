@@ -135,6 +135,57 @@ test('an uploaded HTML page never runs in the app: its link downloads it', async
   await Promise.all([alice.context.close(), bob.context.close()]);
 });
 
+test('a file dropped on the conversation or a pasted image is attached; removing it takes it back', async ({
+  browser,
+}) => {
+  const { context, page } = await signedInUser(browser, 'Dora');
+  await createRoom(page, `Drops ${uniqueSuffix()}`, 'public');
+  const deletes: string[] = [];
+  page.on('request', (request) => {
+    if (request.method() === 'DELETE') deletes.push(new URL(request.url()).pathname);
+  });
+
+  // A drop on the message list (not the box): the whole conversation takes files.
+  const dropped = await page.evaluateHandle(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }));
+    return data;
+  });
+  await page
+    .getByRole('log', { name: 'Messages' })
+    .dispatchEvent('dragover', { dataTransfer: dropped });
+  await page
+    .getByRole('log', { name: 'Messages' })
+    .dispatchEvent('drop', { dataTransfer: dropped });
+  await expect(page.getByRole('progressbar', { name: 'dropped.txt uploaded' })).toBeVisible();
+
+  // A screenshot pasted into the box.
+  await composer(page).evaluate((box, base64) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
+    box.dispatchEvent(
+      new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }),
+    );
+  }, PNG.toString('base64'));
+  await expect(page.getByRole('progressbar', { name: 'image.png uploaded' })).toBeVisible();
+  await expect(composer(page)).toHaveValue('');
+  await expect(chips(page)).toHaveCount(2);
+
+  // Removing a finished upload asks the server to forget it; the other one is sent alone.
+  const [removal] = await Promise.all([
+    page.waitForRequest((request) => request.method() === 'DELETE'),
+    page.getByRole('button', { name: 'Remove dropped.txt' }).click(),
+  ]);
+  expect((await removal.response())?.status()).toBe(200);
+  await expect(chips(page)).toHaveCount(1);
+  await sendButton(page).click();
+  await expect(messages(page).getByAltText('image.png')).toBeVisible();
+  await expect(messages(page).getByTestId('file-card')).toHaveCount(0);
+  expect(deletes).toHaveLength(1);
+  await context.close();
+});
+
 test('files over the limits are refused in the composer, before any upload', async ({
   browser,
 }) => {
