@@ -10,6 +10,7 @@ import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF, restartDelayMs } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { errorCodeOf, SESSION_ENDED_CODES, ValidationError } from './errors.js';
+import { createFileApi } from './files.js';
 import { Outbox, type OutboxEntry, type ReplyOptions, replyOptionsOf } from './outbox.js';
 import type { OutboxStore } from './outbox-store.js';
 import { Sequencer } from './sequencer.js';
@@ -397,6 +398,8 @@ export function createChatClient(options: ChatClientOptions) {
   const client = {
     /** Every procedure of the API, typed from the server's router. */
     api,
+    /** Uploads for `send`'s `attachments`, and downloads (docs/files.md). */
+    files: createFileApi(options.url.replace(/\/+$/, ''), tokens),
     get state(): ConnectionState {
       return status.state;
     },

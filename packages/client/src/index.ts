@@ -20,6 +20,7 @@ export {
   ValidationError,
   type ValidationIssue,
 } from './errors.js';
+export { type FileApi, FileRequestError, type UploadOptions } from './files.js';
 export type { OutboxEntry, ReplyOptions } from './outbox.js';
 export { indexedDbOutboxStore } from './outbox-indexeddb.js';
 export { memoryOutboxStore, type OutboxStore } from './outbox-store.js';
