@@ -46,6 +46,9 @@ function solidPng(width: number, height: number, [r, g, b]: [number, number, num
 
 const profile = (page: Page) => page.getByRole('region', { name: 'Profile' });
 const pictureField = (page: Page) => profile(page).getByLabel('Picture');
+/** One of the profile's status lines (the picture's, the name's), by what it says. */
+const status = (page: Page, text: string) =>
+  profile(page).getByRole('status').filter({ hasText: text });
 /** The author's picture beside a message (an <img> only once they have an avatar). */
 const authorPicture = (page: Page, body: string) =>
   messageRow(page, body).locator('img.avatar-image');
@@ -110,7 +113,7 @@ test('an avatar chosen in settings shows beside its owner’s messages on the ot
     profile(a.page).getByRole('img', { name: 'Alice (preview, not saved yet)' }),
   ).toBeVisible();
   await profile(a.page).getByRole('button', { name: 'Save picture' }).click();
-  await expect(profile(a.page).getByRole('status')).toHaveText('Picture saved');
+  await expect(status(a.page, 'Picture saved')).toBeVisible();
   await expect(profile(a.page).getByTestId('field-error')).toHaveCount(0);
   await expect(profile(a.page).getByRole('img', { name: 'Alice' })).toBeVisible();
   // Her own sidebar shows it too.
@@ -132,10 +135,39 @@ test('an avatar chosen in settings shows beside its owner’s messages on the ot
 
   // Removed: the initials come back on Bob's screen, live.
   await profile(a.page).getByRole('button', { name: 'Remove picture' }).click();
-  await expect(profile(a.page).getByRole('status')).toHaveText('Picture removed');
+  await expect(status(a.page, 'Picture removed')).toBeVisible();
   await expect(authorPicture(b.page, body)).toHaveCount(0);
   await expect(messageRow(b.page, body).locator('.avatar')).toHaveText('AL');
   await expect(aliceMember.locator('img.avatar-image')).toHaveCount(0);
 
+  await Promise.all([a.context.close(), b.context.close()]);
+});
+
+test('a display name changed in settings replaces the old one beside messages on the other screen, live', async ({
+  browser,
+}) => {
+  const [a, b] = await Promise.all([signedInUser(browser, 'Carla'), signedInUser(browser, 'Dan')]);
+  const room = `Names ${uniqueSuffix()}`;
+  await createRoom(a.page, room, 'public');
+  await joinPublicRoom(b.page, room);
+  const body = `Who am I ${uniqueSuffix()}`;
+  await send(a.page, body);
+  await expect(messageRow(b.page, body).getByTestId('message-author')).toHaveText('Carla');
+
+  await a.page.getByRole('link', { name: 'Settings' }).click();
+  const name = profile(a.page).getByLabel('Display name');
+  await expect(name).toHaveValue('Carla');
+  // Refused at the field: an empty name.
+  await name.fill('   ');
+  await profile(a.page).getByRole('button', { name: 'Save name' }).click();
+  await expect(name).toHaveAttribute('aria-invalid', 'true');
+  await expect(name).toBeFocused();
+  await expect(messageRow(b.page, body).getByTestId('message-author')).toHaveText('Carla');
+
+  await name.fill('Carla Q');
+  await profile(a.page).getByRole('button', { name: 'Save name' }).click();
+  await expect(status(a.page, 'Name saved')).toBeVisible();
+  await expect(a.page.locator('footer.me strong')).toHaveText('Carla Q');
+  await expect(messageRow(b.page, body).getByTestId('message-author')).toHaveText('Carla Q');
   await Promise.all([a.context.close(), b.context.close()]);
 });

@@ -177,6 +177,10 @@ export const TypingInput = z.object({ roomId: RoomId });
 /** Presence of up to 500 users; only people who share a room with the caller are answered. */
 export const PresenceOfInput = z.object({ userIds: z.array(UserId).min(1).max(500) });
 
+/** The caller's profile as others see it (the avatar has its own HTTP route, AVATAR_ROUTES). */
+export const UpdateProfileInput = z.object({ displayName: DisplayName });
+export type UpdateProfileInput = z.input<typeof UpdateProfileInput>;
+
 export const UpdateSettingsInput = z.object({
   /** Whether others see how far this user has read (their receipts). */
   shareReadReceipts: z.boolean(),

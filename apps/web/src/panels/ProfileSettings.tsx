@@ -4,10 +4,12 @@ import { useEffect, useId, useRef, useState } from 'react';
 import { avatarFileProblem, removeAvatar, uploadAvatar } from '../lib/avatar-upload';
 import { useAction } from '../lib/use-action';
 import { Avatar } from '../ui/Avatar';
+import { DisplayNameForm } from './DisplayNameForm';
 
 /**
- * The signed-in user's picture: choose a file, see it as it will be cut (a centred square, as
- * the server cuts it), save it or cancel; or remove the one there is. Errors show at the field.
+ * The signed-in user's profile. Their picture: choose a file, see it as it will be cut (a
+ * centred square, as the server cuts it), save it or cancel; or remove the one there is; errors
+ * show at the field. And their display name.
  */
 export function ProfileSettings() {
   const me = useCurrentUser();
@@ -79,9 +81,6 @@ export function ProfileSettings() {
           <Avatar id={me.id} name={me.displayName} size="lg" avatarVersion={saved} labelled />
         )}
         <div className="stack">
-          <strong>
-            <bdi>{me.displayName}</bdi>
-          </strong>
           <div className="field-with-error">
             <label className="field">
               <span>Picture</span>
@@ -124,6 +123,7 @@ export function ProfileSettings() {
           </p>
         </div>
       </div>
+      <DisplayNameForm />
     </section>
   );
 }

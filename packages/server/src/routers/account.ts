@@ -1,8 +1,20 @@
-import { DeleteAccountInput } from '@confab/contracts';
+import { DeleteAccountInput, UpdateProfileInput } from '@confab/contracts';
 import { accountData } from '../services/account-data.js';
+import { announceProfile } from '../services/profile-news.js';
 import { authedProcedure, router } from '../trpc.js';
 
 export const accountRouter = router({
+  /**
+   * Changes the caller's display name; answers the user as now stored. Everyone who shares a
+   * room with them (and their other devices) hears it live as a `profile` event.
+   */
+  updateProfile: authedProcedure.input(UpdateProfileInput).mutation(async ({ ctx, input }) => {
+    const { store } = ctx.services;
+    const id = ctx.auth.user.id;
+    await store.updateDisplayName(id, input.displayName);
+    await announceProfile(ctx.services, id);
+    return { user: (await store.userById(id)) ?? { ...ctx.auth.user, ...input } };
+  }),
   /** Everything Confab holds about the caller, as JSON (no token, hash or push key). */
   export: authedProcedure
     .meta({ rateLimit: 'exportPerUser' })

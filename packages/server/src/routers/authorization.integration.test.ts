@@ -196,6 +196,7 @@ describe('authorization', () => {
       'room.retention': { roomId },
       'room.setRetention': { roomId, retentionDays: 1 },
       'account.export': undefined,
+      'account.updateProfile': { displayName: 'Intruder' },
       'account.delete': { password: 'correct horse battery' },
     };
   }
