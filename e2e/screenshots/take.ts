@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { type ApiUser, apiSend, apiUser, mutate } from '../fixtures/api';
 import { conversationTitle, messageBodies, roomLink } from '../fixtures/chat';
+import { apiUpload, landscapePng } from './files';
 import { seedScene } from './seed';
 
 // SCREENSHOTS_OUT: somewhere else (to compare, or to take only some of them).
@@ -183,4 +184,52 @@ test('screenshots of a thread, reactions, a reply and a pin', async ({ browser }
   await expect(dark.page.getByTestId('pinned-item')).toHaveCount(1);
   await shot(dark.page, 'desktop-dark-reactions-pins');
   await dark.context.close();
+});
+
+test('screenshots of a conversation with an image and a file', async ({ browser }) => {
+  const tag = Date.now().toString(36).slice(-5);
+  const [ada, grace] = await Promise.all([
+    apiUser(`ada_f${tag}`, 'Ada Lovelace'),
+    apiUser(`grace_f${tag}`, 'Grace Hopper'),
+  ]);
+  const { id: roomId } = await mutate<{ id: string }>(
+    'room.create',
+    { kind: 'public', name: 'field-trip', topic: 'Saturday hike' },
+    grace.token,
+  );
+  await mutate('room.join', { roomId }, ada.token);
+  const sendWith = async (author: ApiUser, body: string, files: { id: string }[]) =>
+    mutate(
+      'message.send',
+      {
+        roomId,
+        body,
+        clientMsgId: `shot-${Math.random().toString(36).slice(2)}`,
+        attachments: files.map((file) => file.id),
+      },
+      author.token,
+    );
+  await apiSend(grace, roomId, 'Back from the recce: the trail is dry and the view is worth it.');
+  const photo = await apiUpload(grace.token, roomId, {
+    name: 'ridge-at-dusk.png',
+    type: 'image/png',
+    bytes: landscapePng(640, 400),
+  });
+  await sendWith(grace, 'From the ridge, an hour before sunset.', [photo]);
+  const plan = await apiUpload(ada.token, roomId, {
+    name: 'route-and-timings.pdf',
+    type: 'application/pdf',
+    bytes: Buffer.from(`%PDF-1.4\n${'% route notes\n'.repeat(2400)}%%EOF\n`),
+  });
+  await sendWith(ada, 'Lovely. Here is the route with timings and the bus back.', [plan]);
+
+  const desktop = await signedIn(browser, ada.username, { ...DESKTOP, colorScheme: 'light' });
+  await roomLink(desktop.page, 'field-trip').click();
+  const thumbnail = desktop.page.getByAltText('ridge-at-dusk.png');
+  await expect
+    .poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.naturalWidth))
+    .toBeGreaterThan(0);
+  await expect(desktop.page.getByTestId('file-card')).toContainText('route-and-timings.pdf');
+  await shot(desktop.page, 'desktop-light-files');
+  await desktop.context.close();
 });
