@@ -4,6 +4,8 @@ import { EpochMs, MessageId, RoomId, Seq, UserId } from './ids.js';
 import { Message, Role } from './models.js';
 import { StoredText } from './text.js';
 
+export * from './room-notices.js';
+
 /** Fields every entry of a room's log has. */
 const base = {
   roomId: RoomId,
@@ -83,21 +85,6 @@ export const RoomNotice = z.discriminatedUnion('type', [
   MemberRoleChanged,
 ]);
 export type RoomNotice = z.infer<typeof RoomNotice>;
-/** The `type`s of RoomNotice, for stores that pick them out of the log. */
-export const ROOM_NOTICE_TYPES = [
-  'member.joined',
-  'member.left',
-  'member.removed',
-  'room.updated',
-  'member.role',
-] as const satisfies readonly RoomNotice['type'][];
-
-const noticeTypes: ReadonlySet<string> = new Set(ROOM_NOTICE_TYPES);
-/** Whether a log entry is one a conversation shows as a notice line. */
-export function isRoomNotice(event: { type: string }): event is RoomNotice {
-  return noticeTypes.has(event.type);
-}
-
 /** `actorId` reacted to the message with `emoji`. */
 export const ReactionAdded = z.object({
   ...base,

@@ -1,19 +1,10 @@
 import { z } from 'zod';
 import { EpochMs, MessageId, RoomId, Seq, UserId } from './ids.js';
 import { RoomKind } from './models.js';
+import { NOTIFICATION_LIMITS } from './notification-limits.js';
 import { StoredText, singleLineText, storableText } from './text.js';
 
-/** Bounds of the offline-notification API (Web Push subscriptions, mutes, webhooks). */
-export const NOTIFICATION_LIMITS = {
-  /** Longest push endpoint or webhook URL, in characters. */
-  urlMaxChars: 2048,
-  /** Longest message preview a push notification carries, in characters (code points). */
-  previewMaxChars: 140,
-  webhookSecretMinChars: 16,
-  webhookSecretMaxChars: 256,
-  /** Webhooks that can be registered at once. */
-  webhooksMax: 20,
-} as const;
+export * from './notification-limits.js';
 
 const httpUrl = (what: string) =>
   z
