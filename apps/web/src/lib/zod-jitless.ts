@@ -5,6 +5,8 @@
  * would hide a real one. main.tsx imports this module first. e2e/tests/security-headers.spec.ts
  * fails if it stops working (a reported 'eval' violation).
  */
-import { z } from 'zod';
+// zod/mini's `config` sets the configuration every zod schema reads (classic and mini alike)
+// without pulling classic zod into the first chunk.
+import { config } from 'zod/mini';
 
-z.config({ jitless: true });
+config({ jitless: true });
