@@ -1,6 +1,7 @@
 import { readFile, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import {
   composer,
@@ -36,6 +37,14 @@ async function aliceAndBob(browser: Browser) {
 const attachInput = (page: Page) => page.getByTestId('attach-input');
 const chips = (page: Page) =>
   page.getByRole('list', { name: 'Attached files' }).getByRole('listitem');
+/** axe-core's serious and critical findings within `selector` (the files' own UI), one line each. */
+async function seriousViolations(page: Page, selector: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
 const sendButton = (page: Page) => page.getByRole('button', { name: 'Send', exact: true });
 
 test('an image and a PDF go from one person to another: thumbnail, viewer, download', async ({
@@ -53,6 +62,7 @@ test('an image and a PDF go from one person to another: thumbnail, viewer, downl
       'aria-valuenow',
       '100',
     );
+  expect(await seriousViolations(alice.page, '.upload-chips')).toEqual([]);
   const text = `Two files ${uniqueSuffix()}`;
   await composer(alice.page).fill(text);
   await sendButton(alice.page).click();
@@ -71,6 +81,7 @@ test('an image and a PDF go from one person to another: thumbnail, viewer, downl
   await expect(card).toContainText('notes.pdf');
   await expect(card).toContainText(`${PDF.length} bytes · application/pdf`);
   await expect(messageRow(alice.page, text).getByAltText('photo.png')).toBeVisible();
+  expect(await seriousViolations(bob.page, '.attachments')).toEqual([]);
 
   // The viewer: a modal dialog with the full image; Escape closes it and focus returns.
   const open = row.getByRole('button', { name: 'Open photo.png' });
@@ -80,6 +91,7 @@ test('an image and a PDF go from one person to another: thumbnail, viewer, downl
   await expect(viewer.getByRole('button', { name: 'Close' })).toBeFocused();
   const full = viewer.getByRole('img', { name: 'photo.png' });
   await expect.poll(() => full.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(64);
+  expect(await seriousViolations(bob.page, '.image-viewer')).toEqual([]);
   await bob.page.keyboard.press('Escape');
   await expect(viewer).toHaveCount(0);
   await expect(open).toBeFocused();
@@ -183,6 +195,25 @@ test('a file dropped on the conversation or a pasted image is attached; removing
   await expect(messages(page).getByAltText('image.png')).toBeVisible();
   await expect(messages(page).getByTestId('file-card')).toHaveCount(0);
   expect(deletes).toHaveLength(1);
+  await context.close();
+});
+
+test('a refusal by the server shows on its chip, and the other files can still be sent', async ({
+  browser,
+}) => {
+  const { context, page } = await signedInUser(browser, 'Erin');
+  await createRoom(page, `Refusals ${uniqueSuffix()}`, 'public');
+  // A name of only spaces: the page lets it through, the server keeps no empty name.
+  await attachInput(page).setInputFiles([
+    { name: '   ', mimeType: 'text/plain', buffer: Buffer.from('nameless') },
+    { name: 'kept.txt', mimeType: 'text/plain', buffer: Buffer.from('kept') },
+  ]);
+  const refused = chips(page).and(page.locator('[data-state="failed"]'));
+  await expect(refused.getByRole('alert')).toHaveText('The file needs a name');
+  await expect(page.getByRole('progressbar', { name: 'kept.txt uploaded' })).toBeVisible();
+  await sendButton(page).click();
+  await expect(chips(page)).toHaveCount(0);
+  await expect(messages(page).getByTestId('file-card')).toHaveText(/kept\.txt/);
   await context.close();
 });
 

@@ -84,8 +84,12 @@ describe('refusalOf', () => {
     );
   });
 
-  it('refuses a name longer than the server keeps', () => {
+  it('refuses a name longer than the server keeps, counting characters as it does', () => {
     expect(refusalOf([], [file(`${'n'.repeat(LIMITS.fileNameMaxChars - 4)}.txt`)])).toBeNull();
+    // Emoji are two UTF-16 units each but one character: 200 of them are allowed.
+    expect(refusalOf([], [file('🙂'.repeat(LIMITS.fileNameMaxChars))])).toBeNull();
+    // The path the browser might pass along is not part of the name.
+    expect(refusalOf([], [file(`C:\\${'d'.repeat(300)}\\a.txt`)])).toBeNull();
     const long = `${'n'.repeat(LIMITS.fileNameMaxChars)}.txt`;
     expect(refusalOf([], [file(long)])).toBe(
       `The name of “${long.slice(0, 40)}…” is longer than ${LIMITS.fileNameMaxChars} characters`,

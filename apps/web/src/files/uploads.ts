@@ -75,8 +75,8 @@ export function refusalOf(
   for (const file of files) {
     if (file.size > LIMITS.fileMaxBytes)
       return `“${file.name}” is larger than ${formatFileSize(LIMITS.fileMaxBytes)}`;
-    // Measured as the server does: the name it would keep, in UTF-16 units.
-    if (cleanFileName(file.name).length > LIMITS.fileNameMaxChars)
+    // Measured as the server does: the name it would keep, in code points.
+    if ([...cleanFileName(file.name)].length > LIMITS.fileNameMaxChars)
       return `The name of “${file.name.slice(0, 40)}…” is longer than ${LIMITS.fileNameMaxChars} characters`;
   }
   return null;
