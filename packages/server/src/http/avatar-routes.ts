@@ -23,6 +23,16 @@ const IMMUTABLE = 'private, max-age=31536000, immutable';
 /** Without the current version in the URL the answer may be kept but is asked about each time. */
 const REVALIDATE = 'private, no-cache';
 
+/**
+ * Uploads one process reads and decodes at once, by default. Each holds its body (up to
+ * LIMITS.avatarMaxBytes) and a decode's pixels: this bounds what avatars can take of the
+ * server's memory however many people upload at the same moment.
+ */
+export const DEFAULT_AVATAR_UPLOADS_AT_ONCE = 4;
+
+const busy = (message: string) =>
+  new AppError(ERROR_CODES.RATE_LIMITED, message, { retryAfterMs: 1_000 });
+
 const tooLarge = () =>
   new AppError(
     ERROR_CODES.FILE_TOO_LARGE,
@@ -68,9 +78,14 @@ export function createAvatarRoutes(deps: {
   log: Logger;
   /** @default Date.now */
   now?: () => number;
+  /** Uploads read and decoded at once by this process. @default DEFAULT_AVATAR_UPLOADS_AT_ONCE */
+  uploadsAtOnce?: number;
 }) {
   const { services, router, log } = deps;
   const now = deps.now ?? Date.now;
+  const uploadsAtOnce = deps.uploadsAtOnce ?? DEFAULT_AVATAR_UPLOADS_AT_ONCE;
+  /** Users whose upload this process is reading or decoding: one each at a time. */
+  const uploading = new Set<string>();
 
   async function upload(req: IncomingMessage, res: ServerResponse, userId: string) {
     await services.limits.take('avatarWritePerUser', userId);
@@ -82,14 +97,22 @@ export function createAvatarRoutes(deps: {
       );
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
     if (declared > LIMITS.avatarMaxBytes) throw tooLarge();
-    const body = await readBodyUpTo(req, LIMITS.avatarMaxBytes);
-    if (body === 'too-large') throw tooLarge();
-    const image = await normalizeAvatar(body);
-    const version = await services.store.putAvatar(userId, {
-      image,
-      contentType: AVATAR_CONTENT_TYPE,
-      at: now(),
-    });
+    if (uploading.has(userId)) throw busy('Your previous picture is still uploading');
+    if (uploading.size >= uploadsAtOnce) throw busy('Many pictures are uploading; try again');
+    uploading.add(userId);
+    let version: number;
+    try {
+      const body = await readBodyUpTo(req, LIMITS.avatarMaxBytes);
+      if (body === 'too-large') throw tooLarge();
+      const image = await normalizeAvatar(body);
+      version = await services.store.putAvatar(userId, {
+        image,
+        contentType: AVATAR_CONTENT_TYPE,
+        at: now(),
+      });
+    } finally {
+      uploading.delete(userId);
+    }
     answerJson(res, 200, { avatarVersion: version } satisfies AvatarUploaded);
     await announceProfile(services, userId);
   }
@@ -144,6 +167,10 @@ export function createAvatarRoutes(deps: {
   }
 
   return {
+    /** Uploads this process is reading or decoding now (for tests and metrics). */
+    uploadsUnderWay(): number {
+      return uploading.size;
+    },
     /** Whether `path` is one of these routes (then `handle` answers it). */
     owns(path: string): boolean {
       return path.startsWith(`${AVATAR_ROUTES.prefix}/`);

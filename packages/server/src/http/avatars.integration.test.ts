@@ -1,4 +1,5 @@
-import { request } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import { AVATAR_ROUTES, LIMITS } from '@confab/contracts';
 import { getUntypedClient } from '@trpc/client';
@@ -6,6 +7,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
 import { signUp, startServer, type TestServer } from '../__tests__/server.js';
+import { appRouter } from '../routers/root.js';
+import { createAvatarRoutes } from './avatar-routes.js';
 
 type User = Awaited<ReturnType<typeof signUp>>;
 
@@ -380,6 +383,93 @@ describe('avatars over HTTP', () => {
     const gone = await get(bob.token, alice.user.id);
     expect(gone.status).toBe(404);
     expect(await appCodeOf(gone)).toBe('AVATAR_NOT_FOUND');
+  });
+});
+
+/**
+ * An upload whose body is still coming: its headers and a first byte are sent, the rest when
+ * `finish` is called (bytes that are no image, so nothing is stored). Resolves with the status.
+ */
+function hangingUpload(url: string, token: string) {
+  const req = request(`${url}${AVATAR_ROUTES.mine}`, {
+    method: 'PUT',
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'image/png',
+      'Content-Length': '2',
+    },
+  });
+  const status = new Promise<number>((resolve, reject) => {
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
+  req.write('x');
+  return { status, finish: () => req.end('x') };
+}
+
+describe('avatar uploads at once', () => {
+  let db: TestDatabase;
+  let server: TestServer;
+  // The routes on a listener of their own, over the test server's services: the test can see
+  // when an upload is under way (uploadsUnderWay) and allow two at once.
+  let routes: ReturnType<typeof createAvatarRoutes>;
+  let listener: Server;
+  let url: string;
+  beforeAll(async () => {
+    db = sqliteDatabase();
+    server = await startServer(db.url);
+    routes = createAvatarRoutes({
+      services: server.server.services,
+      router: appRouter,
+      caller: (req) => ({
+        token: req.headers.authorization?.slice('Bearer '.length),
+        address: '127.0.0.1',
+      }),
+      log: server.server.log,
+      uploadsAtOnce: 2,
+    });
+    listener = createServer((req, res) => routes.handle(req, res, req.url ?? '/'));
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => listener?.close(resolve));
+    await server?.close();
+    await db?.drop();
+  });
+
+  /** Status of a small upload that is no image: 422 once it is read, 429 when it is not. */
+  const tryUpload = async (token: string) =>
+    (
+      await fetch(`${url}${AVATAR_ROUTES.mine}`, {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'image/png' },
+        body: 'no image',
+      })
+    ).status;
+
+  it('takes one upload per user at a time, and a bounded number per process: the rest RATE_LIMITED (429)', async () => {
+    const [ann, bob, cat] = await Promise.all(
+      ['ann', 'bob', 'cat'].map((name) => signUp(server.url, name)),
+    );
+    if (!ann || !bob || !cat) throw new Error('sign-up failed');
+    const first = hangingUpload(url, ann.token);
+    await expect.poll(() => routes.uploadsUnderWay()).toBe(1);
+    expect(await tryUpload(ann.token)).toBe(429);
+    const second = hangingUpload(url, bob.token);
+    await expect.poll(() => routes.uploadsUnderWay()).toBe(2);
+    // Two bodies being read: a third person waits too.
+    expect(await tryUpload(cat.token)).toBe(429);
+    first.finish();
+    second.finish();
+    expect([await first.status, await second.status]).toEqual([422, 422]);
+    // Then they are taken again.
+    expect(await tryUpload(cat.token)).toBe(422);
+    expect(await tryUpload(ann.token)).toBe(422);
+    for (const user of [ann, bob, cat]) user.close();
   });
 });
 
