@@ -8,12 +8,25 @@ import {
 } from '@confab/client';
 import type { User } from '@confab/contracts';
 import { ChatProvider } from '@confab/react';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { AuthScreen } from '../auth/AuthScreen';
-import { ChatView } from '../chat/ChatView';
 import { SIGNED_OUT_CODES } from '../lib/session-codes';
 import { isUnreachable, UNREACHABLE_MESSAGE } from '../lib/unreachable';
 import { initialTransport, saveTransport } from './transport';
+
+/**
+ * The signed-in app is a chunk of its own, so the sign-in form's first load does not wait for it
+ * (issue 18: the first chunk's size). Its download starts as this module runs, beside the session
+ * check, so a signed-in user does not wait for it after the check either.
+ */
+const chatViewModule = import('../chat/ChatView');
+const ChatView = lazy(() => chatViewModule.then((m) => ({ default: m.ChatView })));
+
+const splash = (
+  <div className="splash" role="status">
+    Loading Confab…
+  </div>
+);
 
 type Session =
   | { state: 'checking' }
@@ -148,11 +161,7 @@ export function App() {
 
   return (
     <ChatProvider client={client} user={user}>
-      {session.state === 'checking' && (
-        <div className="splash" role="status">
-          Loading Confab…
-        </div>
-      )}
+      {session.state === 'checking' && splash}
       {session.state === 'signed-out' && (
         <AuthScreen
           notice={session.notice}
@@ -160,12 +169,14 @@ export function App() {
         />
       )}
       {user && outboxOf === user.id && (
-        <ChatView
-          key={key}
-          onSignedOut={signedOut}
-          transport={transport}
-          onTransportChange={changeTransport}
-        />
+        <Suspense fallback={splash}>
+          <ChatView
+            key={key}
+            onSignedOut={signedOut}
+            transport={transport}
+            onTransportChange={changeTransport}
+          />
+        </Suspense>
       )}
     </ChatProvider>
   );
