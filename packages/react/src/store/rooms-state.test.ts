@@ -43,6 +43,19 @@ const view = (rooms: readonly RoomSummary[]) =>
 describe('rooms from events', () => {
   const rooms = [summary('a', 5, 500), summary('b', 3, 300)];
 
+  it('a profile event renews the peer of the direct conversations with that person, and nothing else', () => {
+    const bob = { id: 'bob', username: 'bob', displayName: 'Bob', createdAt: 1 };
+    const direct = { ...summary('d', 2, 400), peer: bob };
+    const renamed = { ...bob, displayName: 'Bobby', avatarVersion: 7 };
+    const after = applyEvent([direct, ...rooms], { type: 'profile', user: renamed }, 'me');
+    expect(after.rooms.map((s) => s.peer)).toEqual([renamed, null, null]);
+    expect(after.rooms.map((s) => s.room.id)).toEqual(['d', 'a', 'b']);
+    expect(after.refresh).toBe(false);
+    const stranger = { ...bob, id: 'cat' };
+    const untouched = applyEvent([direct, ...rooms], { type: 'profile', user: stranger }, 'me');
+    expect(untouched.rooms.map((s) => s.peer)).toEqual([bob, null, null]);
+  });
+
   it("a message moves its room to the top with its preview; others' count as unread, one's own not", () => {
     const afterOther = applyEvent(rooms, created('b', 4, 'bob', 900), 'me');
     expect(view(afterOther.rooms)).toEqual([

@@ -110,6 +110,15 @@ export function applyEvent(
     next[index] = withReadMarker(summary, event.lastReadSeq);
     return { rooms: next, refresh: !readsAll(summary, event.lastReadSeq) };
   }
+  if (event.type === 'profile') {
+    // A direct conversation shows its peer's name and picture: the new ones, at once.
+    const { user } = event;
+    if (!rooms.some((s) => s.peer?.id === user.id)) return same;
+    return {
+      rooms: rooms.map((s) => (s.peer?.id === user.id ? { ...s, peer: user } : s)),
+      refresh: false,
+    };
+  }
   if (!('seq' in event)) return same;
   const summary = rooms.find((s) => s.room.id === event.roomId);
   // A room we do not list yet: we were just added (invited, DM'd, joined elsewhere).
