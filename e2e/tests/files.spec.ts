@@ -9,6 +9,7 @@ import {
   joinPublicRoom,
   messageRow,
   messages,
+  roomLink,
   signedInUser,
   uniqueSuffix,
 } from '../fixtures/chat';
@@ -151,7 +152,8 @@ test('a file dropped on the conversation or a pasted image is attached; removing
   browser,
 }) => {
   const { context, page } = await signedInUser(browser, 'Dora');
-  await createRoom(page, `Drops ${uniqueSuffix()}`, 'public');
+  const room = `Drops ${uniqueSuffix()}`;
+  await createRoom(page, room, 'public');
   const deletes: string[] = [];
   page.on('request', (request) => {
     if (request.method() === 'DELETE') deletes.push(new URL(request.url()).pathname);
@@ -194,6 +196,8 @@ test('a file dropped on the conversation or a pasted image is attached; removing
   await sendButton(page).click();
   await expect(messages(page).getByAltText('image.png')).toBeVisible();
   await expect(messages(page).getByTestId('file-card')).toHaveCount(0);
+  // Where the picture cannot show, its name stands in for the empty text.
+  await expect(roomLink(page, room).getByTestId('preview')).toHaveText('You: 📎 image.png');
   expect(deletes).toHaveLength(1);
   await context.close();
 });

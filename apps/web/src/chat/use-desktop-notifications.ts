@@ -2,6 +2,7 @@ import type { Message } from '@confab/contracts';
 import { NOTIFICATION_LIMITS } from '@confab/contracts';
 import { useChatClient, useChatEvent, useNotificationLevels, useRoomsReader } from '@confab/react';
 import { useMemo, useRef } from 'react';
+import { messageGist } from '../files/message-gist';
 import { isolateText } from '../lib/bidi';
 import { previewText, roomTitle } from '../lib/format';
 import { routeHref } from '../lib/use-route';
@@ -40,7 +41,7 @@ export function useDesktopNotifications(meId: string): void {
     const name = summary ? isolateText(roomTitle(summary)) : 'New message';
     const count = summary?.unreadCount ?? 1;
     const title = count > 1 ? `${name} (${count})` : name;
-    const preview = previewText(message.body, NOTIFICATION_LIMITS.previewMaxChars);
+    const preview = previewText(messageGist(message), NOTIFICATION_LIMITS.previewMaxChars);
     const author =
       summary?.room.kind === 'direct' && summary.peer?.id === message.authorId
         ? Promise.resolve(summary.peer.displayName)

@@ -1,4 +1,5 @@
 import { usePins } from '@confab/react';
+import { messageGist } from '../files/message-gist';
 import { formatShort } from '../lib/format';
 import { Alert } from '../ui/Alert';
 import { excerptOf } from './conversation-tools';
@@ -30,7 +31,7 @@ export function PinnedList(props: {
               </span>
               <span className="pinned-text">
                 <bdi>
-                  {message.deletedAt !== null ? 'Deleted message' : excerptOf(message.body)}
+                  {message.deletedAt !== null ? 'Deleted message' : excerptOf(messageGist(message))}
                 </bdi>
               </span>
             </button>

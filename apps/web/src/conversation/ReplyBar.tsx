@@ -1,4 +1,5 @@
 import type { ChatMessage } from '@confab/react';
+import { messageGist } from '../files/message-gist';
 import { Icon } from '../ui/Icon';
 import { excerptOf } from './conversation-tools';
 
@@ -11,7 +12,7 @@ export function ReplyBar(props: { to: ChatMessage; name: string; onCancel: () =>
         <strong>
           <bdi>{props.name}</bdi>
         </strong>
-        : <bdi>{excerptOf(props.to.body, 80)}</bdi>
+        : <bdi>{excerptOf(messageGist(props.to), 80)}</bdi>
       </span>
       <button
         type="button"

@@ -1,3 +1,4 @@
+import { messageGist } from '../files/message-gist';
 import { excerptOf, useConversationTools } from './conversation-tools';
 import { useQuotedMessage } from './use-quoted-message';
 
@@ -14,7 +15,8 @@ export function ReplyQuote(props: { roomId: string; replyToId: string }) {
   }
   const { message } = quoted;
   const name = tools?.nameOf(message.authorId) ?? '';
-  const text = message.deletedAt !== null ? 'This message was deleted' : excerptOf(message.body);
+  const text =
+    message.deletedAt !== null ? 'This message was deleted' : excerptOf(messageGist(message));
   return (
     <button
       type="button"

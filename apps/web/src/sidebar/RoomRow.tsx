@@ -1,6 +1,7 @@
 import type { PresenceStatus, RoomSummary } from '@confab/contracts';
 import { useCurrentUser } from '@confab/react';
 import type { ReactNode } from 'react';
+import { messageGist } from '../files/message-gist';
 import { formatShort, roomTitle } from '../lib/format';
 import { routeHref } from '../lib/use-route';
 import { Avatar } from '../ui/Avatar';
@@ -11,7 +12,7 @@ function preview(summary: RoomSummary, meId: string): ReactNode {
   const last = summary.lastMessage;
   if (!last) return summary.room.topic ? <bdi>{summary.room.topic}</bdi> : 'No messages yet';
   if (last.deletedAt !== null) return 'Message deleted';
-  const body = <bdi>{last.body}</bdi>;
+  const body = <bdi>{messageGist(last)}</bdi>;
   return last.authorId === meId ? <>You: {body}</> : body;
 }
 
