@@ -172,6 +172,14 @@ test('a file dropped on the conversation or a pasted image is attached; removing
     .getByRole('log', { name: 'Messages' })
     .dispatchEvent('drop', { dataTransfer: dropped });
   await expect(page.getByRole('progressbar', { name: 'dropped.txt uploaded' })).toBeVisible();
+  // Dropped outside the conversation (the sidebar), a file is ignored, not opened in the tab.
+  const ignored = await page
+    .getByRole('navigation', { name: 'Conversations' })
+    .evaluate((nav, data) => {
+      const drop = new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true });
+      return !nav.dispatchEvent(drop);
+    }, dropped);
+  expect(ignored).toBe(true);
 
   // A screenshot pasted into the box.
   await composer(page).evaluate((box, base64) => {

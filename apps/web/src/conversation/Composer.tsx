@@ -71,13 +71,24 @@ export function Composer(props: { roomId: string; roomName: string; actions: Mes
       event.preventDefault();
       attachRef.current([...(event.dataTransfer?.files ?? [])]);
     };
+    // Elsewhere (the sidebar, a side panel) a dropped file would replace the app with itself:
+    // it is ignored instead.
+    const ignore = (event: DragEvent) => {
+      if (!hasFiles(event) || event.defaultPrevented) return;
+      event.preventDefault();
+      if (event.dataTransfer) event.dataTransfer.dropEffect = 'none'; // The "no drop" cursor.
+    };
     area.addEventListener('dragover', over);
     area.addEventListener('dragleave', leave);
     area.addEventListener('drop', drop);
+    window.addEventListener('dragover', ignore);
+    window.addEventListener('drop', ignore);
     return () => {
       area.removeEventListener('dragover', over);
       area.removeEventListener('dragleave', leave);
       area.removeEventListener('drop', drop);
+      window.removeEventListener('dragover', ignore);
+      window.removeEventListener('drop', ignore);
       area.classList.remove('dropping');
     };
   }, []);
