@@ -16,11 +16,16 @@ import { initialTransport, saveTransport } from './transport';
 
 /**
  * The signed-in app is a chunk of its own, so the sign-in form's first load does not wait for it
- * (issue 18: the first chunk's size). Its download starts as this module runs, beside the session
- * check, so a signed-in user does not wait for it after the check either.
+ * (issue 18: the first chunk's size). Its download starts once the session check has answered:
+ * at once for a signed-in user, and behind the sign-in form otherwise (so that it does not share
+ * a slow link with the form's own first load, and is there by the time the form is sent).
  */
-const chatViewModule = import('../chat/ChatView');
-const ChatView = lazy(() => chatViewModule.then((m) => ({ default: m.ChatView })));
+let chatViewModule: Promise<typeof import('../chat/ChatView')> | undefined;
+const loadChatView = () => {
+  chatViewModule ??= import('../chat/ChatView');
+  return chatViewModule;
+};
+const ChatView = lazy(() => loadChatView().then((m) => ({ default: m.ChatView })));
 
 const splash = (
   <div className="splash" role="status">
@@ -77,6 +82,7 @@ export function App() {
     const check = () =>
       client.api.auth.me.query().then(
         ({ user }) => {
+          void loadChatView();
           if (cancelled) return;
           setSession((s) =>
             s.state === 'checking' || (s.state === 'signed-out' && s.unreachable)
@@ -85,6 +91,8 @@ export function App() {
           );
         },
         (err: unknown) => {
+          // After the form is on screen (this answer shows it).
+          setTimeout(() => void loadChatView().catch(() => {}), 0);
           if (cancelled) return;
           const signedOut = SIGNED_OUT_CODES.has(errorCodeOf(err));
           const offline = !signedOut && !navigator.onLine;
