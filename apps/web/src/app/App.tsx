@@ -1,31 +1,24 @@
-import {
-  type ChatClient,
-  createChatClient,
-  errorCodeOf,
-  errorMessageOf,
-  indexedDbOutboxStore,
-  type TransportPreference,
-} from '@confab/client';
+import { errorCodeOf, errorMessageOf } from '@confab/client';
 import type { User } from '@confab/contracts';
-import { ChatProvider } from '@confab/react';
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { AuthScreen } from '../auth/AuthScreen';
+import { me } from '../auth/auth-calls';
 import { SIGNED_OUT_CODES } from '../lib/session-codes';
 import { isUnreachable, UNREACHABLE_MESSAGE } from '../lib/unreachable';
-import { initialTransport, saveTransport } from './transport';
 
 /**
- * The signed-in app is a chunk of its own, so the sign-in form's first load does not wait for it
- * (issue 18: the first chunk's size). Its download starts once the session check has answered:
- * at once for a signed-in user, and behind the sign-in form otherwise (so that it does not share
- * a slow link with the form's own first load, and is there by the time the form is sent).
+ * The signed-in app (the SDK, the chat store and every view) is a chunk of its own, so the
+ * sign-in form's first load does not wait for it: the first chunk is React and this screen
+ * (issue 18). Its download starts once the session check has answered: at once for a signed-in
+ * user, and behind the sign-in form otherwise (so that it does not share a slow link with the
+ * form's own first load, and is there by the time the form is sent).
  */
-let chatViewModule: Promise<typeof import('../chat/ChatView')> | undefined;
-const loadChatView = () => {
-  chatViewModule ??= import('../chat/ChatView');
-  return chatViewModule;
+let signedInModule: Promise<typeof import('./SignedIn')> | undefined;
+const loadSignedIn = () => {
+  signedInModule ??= import('./SignedIn');
+  return signedInModule;
 };
-const ChatView = lazy(() => loadChatView().then((m) => ({ default: m.ChatView })));
+const SignedIn = lazy(() => loadSignedIn().then((m) => ({ default: m.SignedIn })));
 
 const splash = (
   <div className="splash" role="status">
@@ -45,34 +38,8 @@ const OFFLINE_NOTICE = 'You are offline. Confab signs you back in when the netwo
 /** While online but without an answer from the server, the session check is asked again this often (ms). */
 const RECHECK_UNREACHABLE_MS = 5_000;
 
-/**
- * The browser's client: same origin as the page, authenticated by the HttpOnly cookie. Its
- * stream starts once signed in (an anonymous stream would be refused, which ends the client).
- * Signed in, its unsent messages are kept in IndexedDB (one store per user, so another account
- * in this browser never sends them): a message written offline is sent once the app is open
- * and online again, even after the tab was closed.
- */
-function browserClient(transport: TransportPreference, userId?: string): ChatClient {
-  return createChatClient({
-    url: window.location.origin,
-    transport,
-    autoConnect: false,
-    ...(userId && 'indexedDB' in window
-      ? { outboxStore: indexedDbOutboxStore(`confab-outbox-${userId}`) }
-      : {}),
-  });
-}
-
 export function App() {
-  const [transport, setTransport] = useState(initialTransport);
-  // Each client gets its own key: the signed-in view is rebuilt around a new one.
-  const [{ client, key }, setClient] = useState(() => ({
-    client: browserClient(transport),
-    key: 0,
-  }));
   const [session, setSession] = useState<Session>({ state: 'checking' });
-  /** Whose outbox the current client keeps (none before sign-in). */
-  const [outboxOf, setOutboxOf] = useState<string | undefined>(undefined);
 
   // On load: is the cookie session still live? (Only the first answer counts.) Opened offline
   // (the service worker's app shell), it asks again when the browser is back online.
@@ -80,9 +47,9 @@ export function App() {
     let cancelled = false;
     let recheck: ReturnType<typeof setTimeout> | undefined;
     const check = () =>
-      client.api.auth.me.query().then(
+      me().then(
         ({ user }) => {
-          void loadChatView();
+          void loadSignedIn();
           if (cancelled) return;
           setSession((s) =>
             s.state === 'checking' || (s.state === 'signed-out' && s.unreachable)
@@ -92,7 +59,7 @@ export function App() {
         },
         (err: unknown) => {
           // After the form is on screen (this answer shows it).
-          setTimeout(() => void loadChatView().catch(() => {}), 0);
+          setTimeout(() => void loadSignedIn().catch(() => {}), 0);
           if (cancelled) return;
           const signedOut = SIGNED_OUT_CODES.has(errorCodeOf(err));
           const offline = !signedOut && !navigator.onLine;
@@ -122,53 +89,15 @@ export function App() {
       clearTimeout(recheck);
       window.removeEventListener('online', check);
     };
-  }, [client]);
+  }, []);
 
-  // A fresh client per session: a WebSocket authenticates once, when it connects.
   const signedOut = useCallback(
-    (notice: string | null) => {
-      client.close();
-      setSession({ state: 'signed-out', notice });
-      setOutboxOf(undefined);
-      setClient((c) => ({ client: browserClient(transport), key: c.key + 1 }));
-    },
-    [client, transport],
+    (notice: string | null) => setSession({ state: 'signed-out', notice }),
+    [],
   );
-
-  const changeTransport = useCallback(
-    (next: TransportPreference) => {
-      saveTransport(next);
-      setTransport(next);
-      client.close();
-      setClient((c) => ({ client: browserClient(next, outboxOf), key: c.key + 1 }));
-    },
-    [client, outboxOf],
-  );
-
-  const user = session.state === 'signed-in' ? session.user : null;
-
-  // Signed in: a client that keeps this user's unsent messages across reloads (the one that
-  // checked the session or signed in had no user yet). It has not connected: nothing is lost.
-  const userId = user?.id;
-  // The user's own new avatar (saved in settings here, or on another device) reaches the
-  // sidebar with the `profile` event the server sends to every device of theirs.
-  useEffect(() => {
-    if (!userId) return;
-    return client.on('event', (event) => {
-      if (event.type !== 'profile' || event.user.id !== userId) return;
-      setSession((s) => (s.state === 'signed-in' ? { state: 'signed-in', user: event.user } : s));
-    });
-  }, [client, userId]);
-
-  useEffect(() => {
-    if (!userId || outboxOf === userId) return;
-    setOutboxOf(userId);
-    client.close();
-    setClient((c) => ({ client: browserClient(transport, userId), key: c.key + 1 }));
-  }, [userId, outboxOf, client, transport]);
 
   return (
-    <ChatProvider client={client} user={user}>
+    <>
       {session.state === 'checking' && splash}
       {session.state === 'signed-out' && (
         <AuthScreen
@@ -176,16 +105,11 @@ export function App() {
           onSignedIn={(signedIn) => setSession({ state: 'signed-in', user: signedIn })}
         />
       )}
-      {user && outboxOf === user.id && (
+      {session.state === 'signed-in' && (
         <Suspense fallback={splash}>
-          <ChatView
-            key={key}
-            onSignedOut={signedOut}
-            transport={transport}
-            onTransportChange={changeTransport}
-          />
+          <SignedIn key={session.user.id} user={session.user} onSignedOut={signedOut} />
         </Suspense>
       )}
-    </ChatProvider>
+    </>
   );
 }

@@ -1,10 +1,10 @@
 import type { User } from '@confab/contracts';
-import { useChatClient } from '@confab/react';
 import { type FormEvent, useId, useState } from 'react';
 import { TextField } from '../forms/TextField';
 import { useFormAction } from '../forms/use-form-action';
 import { deviceLabel } from '../lib/device-label';
 import { Alert } from '../ui/Alert';
+import { registerWithCookie, signInWithCookie } from './auth-calls';
 
 const FIELDS = ['username', 'displayName', 'password'] as const;
 
@@ -12,7 +12,6 @@ type Mode = 'sign-in' | 'register';
 
 /** Sign in or create an account; the session lives in an HttpOnly cookie, never in the page. */
 export function AuthScreen(props: { notice: string | null; onSignedIn: (user: User) => void }) {
-  const client = useChatClient();
   const [mode, setMode] = useState<Mode>('sign-in');
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
@@ -26,13 +25,8 @@ export function AuthScreen(props: { notice: string | null; onSignedIn: (user: Us
     void run(async () => {
       const device = deviceLabel();
       const result = registering
-        ? await client.api.auth.registerWithCookie.mutate({
-            username,
-            displayName,
-            password,
-            deviceLabel: device,
-          })
-        : await client.api.auth.loginWithCookie.mutate({ username, password, deviceLabel: device });
+        ? await registerWithCookie({ username, displayName, password, deviceLabel: device })
+        : await signInWithCookie({ username, password, deviceLabel: device });
       props.onSignedIn(result.user);
     });
   };
