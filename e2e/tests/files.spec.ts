@@ -148,6 +148,54 @@ test('an uploaded HTML page never runs in the app: its link downloads it', async
   await Promise.all([alice.context.close(), bob.context.close()]);
 });
 
+test('a file sent in a thread shows in the thread; a deleted message shows its files no more', async ({
+  browser,
+}) => {
+  const { alice, bob } = await aliceAndBob(browser);
+  const root = `Agenda? ${uniqueSuffix()}`;
+  await composer(alice.page).fill(root);
+  await composer(alice.page).press('Enter');
+  const rootRow = messageRow(alice.page, root);
+  await rootRow.hover();
+  await rootRow.getByRole('button', { name: 'Reply in thread', exact: true }).click();
+
+  // A reply of only a file, from the thread panel's own paperclip.
+  const panel = alice.page.getByTestId('thread');
+  await panel
+    .getByTestId('attach-input')
+    .setInputFiles([{ name: 'agenda.pdf', mimeType: 'application/pdf', buffer: PDF }]);
+  await expect(panel.getByRole('progressbar', { name: 'agenda.pdf uploaded' })).toBeVisible();
+  await panel.getByRole('button', { name: 'Reply', exact: true }).click();
+  await expect(panel.getByTestId('thread-reply').getByTestId('file-card')).toContainText(
+    'agenda.pdf',
+  );
+
+  await messageRow(bob.page, root).getByTestId('thread-link').click();
+  const bobReply = bob.page.getByTestId('thread').getByTestId('thread-reply');
+  await expect(bobReply.getByTestId('file-card')).toContainText('agenda.pdf');
+
+  // A message with a file, deleted: a tombstone with no file left on either screen.
+  const gone = `Wrong file ${uniqueSuffix()}`;
+  await attachInput(alice.page)
+    .first()
+    .setInputFiles([{ name: 'wrong.pdf', mimeType: 'application/pdf', buffer: PDF }]);
+  await expect(alice.page.getByRole('progressbar', { name: 'wrong.pdf uploaded' })).toBeVisible();
+  await composer(alice.page).fill(gone);
+  await composer(alice.page).press('Enter');
+  await expect(messageRow(bob.page, gone).getByTestId('file-card')).toContainText('wrong.pdf');
+  const row = messageRow(alice.page, gone);
+  await row.hover();
+  await row.getByRole('button', { name: 'Delete message' }).click();
+  await row.getByRole('button', { name: 'Delete', exact: true }).click();
+  for (const page of [alice.page, bob.page]) {
+    const tombstone = messages(page).filter({ hasText: 'This message was deleted' });
+    await expect(tombstone).toHaveCount(1);
+    await expect(tombstone.getByTestId('file-card')).toHaveCount(0);
+    await expect(messages(page).getByText('wrong.pdf')).toHaveCount(0);
+  }
+  await Promise.all([alice.context.close(), bob.context.close()]);
+});
+
 test('a file dropped on the conversation or a pasted image is attached; removing it takes it back', async ({
   browser,
 }) => {

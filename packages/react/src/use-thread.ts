@@ -1,5 +1,5 @@
 import { errorMessageOf } from '@confab/client';
-import { LIMITS } from '@confab/contracts';
+import { type FileInfo, LIMITS } from '@confab/contracts';
 import {
   useCallback,
   useEffect,
@@ -26,9 +26,10 @@ export interface UseThread {
   loadOlder(): Promise<void>;
   /**
    * Posts a reply in this thread through the SDK's outbox, like any send: shown at once as
-   * pending, retried while offline, sent once. `alsoInRoom` shows it in the room's timeline too.
+   * pending, retried while offline, sent once. `alsoInRoom` shows it in the room's timeline too;
+   * `files` are uploads to the room sent with it, in order (`body` may then be empty).
    */
-  send(body: string, options?: { alsoInRoom?: boolean }): void;
+  send(body: string, options?: { alsoInRoom?: boolean; files?: readonly FileInfo[] }): void;
 }
 
 // The outcome of a send shows in the reply's status; the promise itself is not needed.
@@ -93,9 +94,9 @@ export function useThread(roomId: string, threadId: string): UseThread {
   }, [client, roomId, threadId]);
 
   const send = useCallback(
-    (body: string, options: { alsoInRoom?: boolean } = {}) => {
+    (body: string, options: { alsoInRoom?: boolean; files?: readonly FileInfo[] } = {}) => {
       const alsoInRoom = options.alsoInRoom === true ? { alsoInRoom: true } : {};
-      store.outgoing.send(roomId, body, { threadId, ...alsoInRoom }).catch(ignore);
+      store.outgoing.send(roomId, body, { threadId, ...alsoInRoom }, options.files).catch(ignore);
     },
     [store, roomId, threadId],
   );

@@ -1,4 +1,4 @@
-import { LIMITS, MessageBody } from '@confab/contracts';
+import { LIMITS } from '@confab/contracts';
 import { type MessageActions, useCurrentUser } from '@confab/react';
 import {
   type ClipboardEvent,
@@ -10,8 +10,10 @@ import {
   useRef,
   useState,
 } from 'react';
+import { AttachButton } from '../files/AttachButton';
+import { messageToSend } from '../files/message-to-send';
 import { UploadChips } from '../files/UploadChips';
-import { canSend, finishedFiles } from '../files/uploads';
+import { canSend } from '../files/uploads';
 import { useUploads } from '../files/use-uploads';
 import { Icon } from '../ui/Icon';
 import { readDraft, writeDraft } from './drafts';
@@ -39,7 +41,6 @@ export function Composer(props: { roomId: string; roomName: string; actions: Mes
   const errorId = useId();
   const length = [...draft].length;
   const uploads = useUploads(roomId);
-  const picker = useRef<HTMLInputElement>(null);
   const sendable = canSend(uploads.uploads, draft);
 
   /** Attaches files, or says at the composer why not (then nothing is uploaded). */
@@ -143,23 +144,13 @@ export function Composer(props: { roomId: string; roomName: string; actions: Mes
   }, [draft]);
 
   const send = () => {
-    // Files still uploading hold the message back (the send button is off until they are done).
-    if (uploads.uploads.some((upload) => upload.state === 'uploading')) return;
-    const withFiles = finishedFiles(uploads.uploads).length > 0;
-    let body = '';
-    // With files the text may be empty; whatever text there is follows the usual rules.
-    if (draft.trim() || !withFiles) {
-      // The contracts' own rules: the web app refuses what the server would, with its words.
-      const parsed = MessageBody.safeParse(draft);
-      if (!parsed.success) {
-        // An empty box just does nothing; anything else is explained.
-        setError(draft.trim() ? (parsed.error.issues[0]?.message ?? 'Invalid message') : null);
-        return;
-      }
-      body = parsed.data;
+    const message = messageToSend(draft, uploads.uploads);
+    if (!message.ok) {
+      setError(message.error);
+      return;
     }
     setError(null);
-    actions.send(body, uploads.take());
+    actions.send(message.body, uploads.take());
     setDraft('');
     box.current?.focus();
   };
@@ -187,27 +178,7 @@ export function Composer(props: { roomId: string; roomName: string; actions: Mes
       )}
       <UploadChips uploads={uploads.uploads} onRemove={uploads.remove} />
       <div className="composer-box">
-        <input
-          ref={picker}
-          type="file"
-          multiple
-          hidden
-          data-testid="attach-input"
-          onChange={(event) => {
-            attach([...(event.currentTarget.files ?? [])]);
-            // The same file can be chosen again after its chip was removed.
-            event.currentTarget.value = '';
-          }}
-        />
-        <button
-          type="button"
-          className="icon-button attach"
-          aria-label="Attach files"
-          title="Attach files"
-          onClick={() => picker.current?.click()}
-        >
-          <Icon name="attach" />
-        </button>
+        <AttachButton onFiles={attach} />
         <label className="visually-hidden" htmlFor="composer-input">
           Message
         </label>

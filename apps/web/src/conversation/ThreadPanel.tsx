@@ -1,7 +1,19 @@
-import { MessageBody } from '@confab/contracts';
 import { type ChatMessage, useThread } from '@confab/react';
-import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import {
+  type ClipboardEvent,
+  type FormEvent,
+  type KeyboardEvent,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from 'react';
+import { AttachButton } from '../files/AttachButton';
 import { Attachments } from '../files/Attachments';
+import { messageToSend } from '../files/message-to-send';
+import { UploadChips } from '../files/UploadChips';
+import { canSend } from '../files/uploads';
+import { useUploads } from '../files/use-uploads';
 import { formatTime } from '../lib/format';
 import { Alert } from '../ui/Alert';
 import { Icon } from '../ui/Icon';
@@ -73,14 +85,24 @@ export function ThreadPanel(props: { roomId: string; threadId: string; onClose: 
     if (count > 0) end.current?.scrollIntoView({ block: 'nearest' });
   }, [count]);
 
+  // Files attach here as in the room's composer (the button or a paste), for this reply.
+  const uploads = useUploads(props.roomId);
+  const attach = (files: readonly File[]) => setError(uploads.add(files));
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = [...event.clipboardData.files];
+    if (files.length === 0) return;
+    event.preventDefault();
+    attach(files);
+  };
+
   const send = () => {
-    const parsed = MessageBody.safeParse(draft);
-    if (!parsed.success) {
-      setError(draft.trim() ? (parsed.error.issues[0]?.message ?? 'Invalid message') : null);
+    const message = messageToSend(draft, uploads.uploads);
+    if (!message.ok) {
+      setError(message.error);
       return;
     }
     setError(null);
-    thread.send(parsed.data, { alsoInRoom });
+    thread.send(message.body, { alsoInRoom, files: uploads.take() });
     setDraft('');
     box.current?.focus();
   };
@@ -170,8 +192,11 @@ export function ThreadPanel(props: { roomId: string; threadId: string; onClose: 
             if (error) setError(null);
           }}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
         />
+        <UploadChips uploads={uploads.uploads} onRemove={uploads.remove} />
         <div className="thread-composer-row">
+          <AttachButton onFiles={attach} />
           <label className="checkbox">
             <input
               type="checkbox"
@@ -180,7 +205,9 @@ export function ThreadPanel(props: { roomId: string; threadId: string; onClose: 
             />
             Also send to room
           </label>
-          <button type="submit">Reply</button>
+          <button type="submit" disabled={!canSend(uploads.uploads, draft)}>
+            Reply
+          </button>
         </div>
       </form>
     </aside>
