@@ -14,6 +14,7 @@ import { AttachButton } from '../files/AttachButton';
 import { messageToSend } from '../files/message-to-send';
 import { UploadChips } from '../files/UploadChips';
 import { canSend } from '../files/uploads';
+import { useFileDrop } from '../files/use-file-drop';
 import { useUploads } from '../files/use-uploads';
 import { Icon } from '../ui/Icon';
 import { readDraft, writeDraft } from './drafts';
@@ -48,51 +49,8 @@ export function Composer(props: { roomId: string; roomName: string; actions: Mes
     const refusal = uploads.add(files);
     setError(refusal);
   };
-  const attachRef = useRef(attach);
-  attachRef.current = attach;
-
-  // Files dropped anywhere on the conversation are attached here. Listened for on the
-  // conversation's element (found from the box) so the uploads stay in the composer.
-  useEffect(() => {
-    const area = box.current?.closest<HTMLElement>('.conversation');
-    if (!area) return;
-    const hasFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') === true;
-    const over = (event: DragEvent) => {
-      if (!hasFiles(event)) return;
-      event.preventDefault(); // Allows the drop (the browser would open the file instead).
-      area.classList.add('dropping');
-    };
-    const leave = (event: DragEvent) => {
-      if (event.relatedTarget instanceof Node && area.contains(event.relatedTarget)) return;
-      area.classList.remove('dropping');
-    };
-    const drop = (event: DragEvent) => {
-      area.classList.remove('dropping');
-      if (!hasFiles(event)) return;
-      event.preventDefault();
-      attachRef.current([...(event.dataTransfer?.files ?? [])]);
-    };
-    // Elsewhere (the sidebar, a side panel) a dropped file would replace the app with itself:
-    // it is ignored instead.
-    const ignore = (event: DragEvent) => {
-      if (!hasFiles(event) || event.defaultPrevented) return;
-      event.preventDefault();
-      if (event.dataTransfer) event.dataTransfer.dropEffect = 'none'; // The "no drop" cursor.
-    };
-    area.addEventListener('dragover', over);
-    area.addEventListener('dragleave', leave);
-    area.addEventListener('drop', drop);
-    window.addEventListener('dragover', ignore);
-    window.addEventListener('drop', ignore);
-    return () => {
-      area.removeEventListener('dragover', over);
-      area.removeEventListener('dragleave', leave);
-      area.removeEventListener('drop', drop);
-      window.removeEventListener('dragover', ignore);
-      window.removeEventListener('drop', ignore);
-      area.classList.remove('dropping');
-    };
-  }, []);
+  // The whole conversation takes dropped files, not just the box.
+  useFileDrop(box, '.conversation', attach);
 
   // A pasted image (a screenshot) is attached; pasted text goes into the box as always.
   const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
