@@ -16,8 +16,11 @@ const APP_SHELL = { version: '', files: [] };
 const SHELL_CACHE_PREFIX = 'confab-shell-';
 const SHELL_CACHE = `${SHELL_CACHE_PREFIX}${APP_SHELL.version}`;
 const SHELL_ASSETS = new Set(APP_SHELL.files.filter((path) => path.startsWith('/assets/')));
-/** Paths the server answers itself (API, health, metrics): never from a cache. */
-const API_PATHS = /^\/(trpc|healthz|livez|readyz|metrics)(\/|$)/;
+/**
+ * Paths the server answers itself (API, files and avatars, health, metrics): never from a cache,
+ * and a file opened in a tab is the server's download, never the app's page.
+ */
+const API_PATHS = /^\/(trpc|media|healthz|livez|readyz|metrics)(\/|$)/;
 
 /**
  * This deployment's shell, fetched past the HTTP cache. A failure leaves no partial cache (and
