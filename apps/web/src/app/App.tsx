@@ -29,7 +29,13 @@ const splash = (
 type Session =
   | { state: 'checking' }
   /** `unreachable`: the check failed for want of a server (offline), not for a dead session. */
-  | { state: 'signed-out'; notice: string | null; unreachable?: boolean }
+  | {
+      state: 'signed-out';
+      notice: string | null;
+      unreachable?: boolean;
+      /** Shown before the check answered: no sign-in hint cookie, so most likely signed out. */
+      guessed?: boolean;
+    }
   | { state: 'signed-in'; user: User };
 
 /** Shown instead of the browser's "Failed to fetch" when the app was opened offline. */
@@ -38,8 +44,20 @@ const OFFLINE_NOTICE = 'You are offline. Confab signs you back in when the netwo
 /** While online but without an answer from the server, the session check is asked again this often (ms). */
 const RECHECK_UNREACHABLE_MS = 5_000;
 
+/**
+ * Whether this browser was signed in here: the server sets a page-readable hint cookie beside
+ * the HttpOnly session cookie (packages/server/src/http/cookies.ts). Without it the sign-in form
+ * shows at once, rather than after a round trip to ask the server (issue 18); the check still
+ * runs, and signs in a session set before the hint existed.
+ */
+const hintedSignedIn = () => document.cookie.split(/;\s*/).includes('confab_signed_in=1');
+
+/** What is shown before the session check answers. */
+const firstSession = (): Session =>
+  hintedSignedIn() ? { state: 'checking' } : { state: 'signed-out', notice: null, guessed: true };
+
 export function App() {
-  const [session, setSession] = useState<Session>({ state: 'checking' });
+  const [session, setSession] = useState<Session>(firstSession);
 
   // On load: is the cookie session still live? (Only the first answer counts.) Opened offline
   // (the service worker's app shell), it asks again when the browser is back online.
@@ -52,7 +70,7 @@ export function App() {
           void loadSignedIn();
           if (cancelled) return;
           setSession((s) =>
-            s.state === 'checking' || (s.state === 'signed-out' && s.unreachable)
+            s.state === 'checking' || (s.state === 'signed-out' && (s.unreachable || s.guessed))
               ? { state: 'signed-in', user }
               : s,
           );
@@ -78,7 +96,9 @@ export function App() {
                 ? UNREACHABLE_MESSAGE
                 : errorMessageOf(err);
           setSession((s) =>
-            s.state === 'checking' ? { state: 'signed-out', notice, unreachable: !signedOut } : s,
+            s.state === 'checking' || (s.state === 'signed-out' && s.guessed)
+              ? { state: 'signed-out', notice, unreachable: !signedOut }
+              : s,
           );
         },
       );

@@ -34,10 +34,12 @@ describe('browser sessions in an HttpOnly cookie', () => {
       displayName: 'Browser',
       password: 'correct horse battery',
     });
-    const setCookie = response.headers.get('set-cookie') ?? '';
+    const [setCookie = '', hint] = response.headers.getSetCookie();
     expect(setCookie).toMatch(
       /^confab_session=[A-Za-z0-9_-]{43}; Max-Age=2592000; Path=\/; HttpOnly; SameSite=Lax$/,
     );
+    // Beside it, a hint the page can read (no token in it), with the same lifetime.
+    expect(hint).toBe('confab_signed_in=1; Max-Age=2592000; Path=/; SameSite=Lax');
     expect(JSON.stringify(body)).not.toContain('token');
     const cookie = setCookie.split(';')[0] ?? '';
 
@@ -67,7 +69,9 @@ describe('browser sessions in an HttpOnly cookie', () => {
 
     // Logging out clears it, and the old cookie no longer works.
     const out = await call(server.url, 'auth.logout', {}, cookie);
-    expect(out.response.headers.get('set-cookie')).toMatch(/^confab_session=; Max-Age=0;/);
+    const cleared = out.response.headers.getSetCookie();
+    expect(cleared[0]).toMatch(/^confab_session=; Max-Age=0;/);
+    expect(cleared[1]).toMatch(/^confab_signed_in=; Max-Age=0;/);
     const after = await fetch(`${server.url}/trpc/auth.me`, { headers: { Cookie: cookie } });
     expect(after.status).toBe(401);
     expect(
@@ -96,10 +100,11 @@ describe('browser sessions in an HttpOnly cookie', () => {
         displayName: 'HTTPS',
         password: 'correct horse battery',
       });
-      const setCookie = response.headers.get('set-cookie') ?? '';
+      const [setCookie = '', hint] = response.headers.getSetCookie();
       expect(setCookie).toMatch(
         /^__Host-confab_session=[A-Za-z0-9_-]{43}; Max-Age=2592000; Path=\/; HttpOnly; SameSite=Lax; Secure$/,
       );
+      expect(hint).toBe('confab_signed_in=1; Max-Age=2592000; Path=/; SameSite=Lax; Secure');
       expect(response.headers.get('strict-transport-security')).toBe(
         'max-age=31536000; includeSubDomains',
       );

@@ -54,4 +54,15 @@ export function writeSessionCookie(
     'Set-Cookie',
     `${sessionCookieName(secure)}=${token ?? ''}; Max-Age=${maxAge}; ${attributes.join('; ')}`,
   );
+  // Beside it, with the same lifetime, a hint the page can read (it holds nothing secret):
+  // without it the web app shows the sign-in form at once instead of first asking the server
+  // who is signed in, a round trip a new visitor on a slow link would wait for (issue 18).
+  const hint = ['Path=/', 'SameSite=Lax', ...(secure ? ['Secure'] : [])].join('; ');
+  res.appendHeader(
+    'Set-Cookie',
+    `${SIGNED_IN_HINT_COOKIE}=${token === null ? '' : '1'}; Max-Age=${maxAge}; ${hint}`,
+  );
 }
+
+/** The page-readable "a session cookie was set here" hint (see writeSessionCookie). */
+export const SIGNED_IN_HINT_COOKIE = 'confab_signed_in';
