@@ -9,6 +9,7 @@ export * from './ids.js';
 export * from './inputs.js';
 export * from './limits.js';
 export * from './message-fields.js';
+export * from './message-gist.js';
 export * from './models.js';
 export * from './notifications.js';
 export * from './outputs.js';

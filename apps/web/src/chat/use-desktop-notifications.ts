@@ -1,8 +1,7 @@
 import type { Message } from '@confab/contracts';
-import { NOTIFICATION_LIMITS } from '@confab/contracts';
+import { messageGist, NOTIFICATION_LIMITS } from '@confab/contracts';
 import { useChatClient, useChatEvent, useNotificationLevels, useRoomsReader } from '@confab/react';
 import { useMemo, useRef } from 'react';
-import { messageGist } from '../files/message-gist';
 import { isolateText } from '../lib/bidi';
 import { previewText, roomTitle } from '../lib/format';
 import { routeHref } from '../lib/use-route';

@@ -1,5 +1,5 @@
+import { messageGist } from '@confab/contracts';
 import { usePins } from '@confab/react';
-import { messageGist } from '../files/message-gist';
 import { formatShort } from '../lib/format';
 import { Alert } from '../ui/Alert';
 import { excerptOf } from './conversation-tools';

@@ -1,5 +1,5 @@
+import { messageGist } from '@confab/contracts';
 import type { ChatMessage } from '@confab/react';
-import { messageGist } from '../files/message-gist';
 import { Icon } from '../ui/Icon';
 import { excerptOf } from './conversation-tools';
 

@@ -1,4 +1,4 @@
-import { messageGist } from '../files/message-gist';
+import { messageGist } from '@confab/contracts';
 import { excerptOf, useConversationTools } from './conversation-tools';
 import { useQuotedMessage } from './use-quoted-message';
 

@@ -1,7 +1,7 @@
 import type { PresenceStatus, RoomSummary } from '@confab/contracts';
+import { messageGist } from '@confab/contracts';
 import { useCurrentUser } from '@confab/react';
 import type { ReactNode } from 'react';
-import { messageGist } from '../files/message-gist';
 import { formatShort, roomTitle } from '../lib/format';
 import { routeHref } from '../lib/use-route';
 import { Avatar } from '../ui/Avatar';

@@ -1,4 +1,4 @@
-import type { Message, Room } from '@confab/contracts';
+import { type Message, messageGist, type Room } from '@confab/contracts';
 import type { PushWindowUpdate } from '../ports/store.js';
 
 /** What one member's push for one room will say: stored with its window in the outbox. */
@@ -64,6 +64,12 @@ export function collectPushWindows() {
 }
 
 function pick(message: Message): PendingPush['last'] {
-  return { id: message.id, seq: message.seq, body: message.body, createdAt: message.createdAt };
+  // A message of files only is previewed as "📎 name" (what the web app's lines say too).
+  return {
+    id: message.id,
+    seq: message.seq,
+    body: messageGist(message),
+    createdAt: message.createdAt,
+  };
 }
 export type PushWindows = ReturnType<typeof collectPushWindows>;

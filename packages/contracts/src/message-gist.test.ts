@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messageGist } from './message-gist';
+import { messageGist } from './message-gist.js';
 
 const file = (name: string) => ({ id: name, name, size: 1, type: 'text/plain' });
 
