@@ -113,6 +113,11 @@ function fieldValues(fx: FuzzFixture): Record<string, fc.Arbitrary<unknown>> {
     replyToId: mix(fc.constantFrom(...t.messageIds)),
     threadId: mix(fc.constantFrom(...t.messageIds)),
     alsoInRoom: boolean,
+    // Files a send carries: ids of no upload (refused FILE_NOT_FOUND), repeats, too many.
+    attachments: mix(
+      fc.array(fc.constantFrom(...t.messageIds, 'f-none', 'f/../x'), { maxLength: 3 }),
+      fc.constant(Array(11).fill('f-none')),
+    ),
     messageIds: mix(
       fc.array(fc.constantFrom(...t.messageIds), { minLength: 1, maxLength: 5 }),
       fc.constant(Array(101).fill(t.messageIds[0])),

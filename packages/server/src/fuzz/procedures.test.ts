@@ -63,6 +63,7 @@ describe('fuzz: every procedure, any input, HTTP and WebSocket', () => {
       'roomId',
       'clientMsgId',
       'body',
+      'attachments',
       'replyToId',
       'threadId',
       'alsoInRoom',
