@@ -174,7 +174,7 @@ test('a credentialed fetch from another port reads nothing and signs nobody in',
       {
         method: 'GET',
         url: mine,
-        cookies: ['confab_session'],
+        cookies: ['confab_session', 'confab_signed_in'],
         origin: attacker.origin,
         site: 'same-site',
         status: 401,
@@ -193,7 +193,13 @@ test('a credentialed fetch from another port reads nothing and signs nobody in',
   await expect
     .poll(() => network.requestsTo(noCors))
     .toEqual([
-      { method: 'GET', url: noCors, cookies: ['confab_session'], site: 'same-site', status: 401 },
+      {
+        method: 'GET',
+        url: noCors,
+        cookies: ['confab_session', 'confab_signed_in'],
+        site: 'same-site',
+        status: 401,
+      },
     ]);
 
   // Login CSRF: signing the victim's browser into the attacker's account. As text/plain the
@@ -229,7 +235,7 @@ test('a credentialed fetch from another port reads nothing and signs nobody in',
       {
         method: 'POST',
         url: login,
-        cookies: ['confab_session'],
+        cookies: ['confab_session', 'confab_signed_in'],
         origin: attacker.origin,
         site: 'same-site',
         status: 415,
@@ -257,7 +263,7 @@ test('an EventSource from another port gets an error, not the victim’s events'
       {
         method: 'GET',
         url: stream,
-        cookies: ['confab_session'],
+        cookies: ['confab_session', 'confab_signed_in'],
         origin: attacker.origin,
         site: 'same-site',
         status: 200,
