@@ -6,7 +6,6 @@ import type { Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
 import type { Presence, PresenceChangedEvent, StreamHandle } from './presence.js';
 import { type ResumePoint, type ResumePoints, resumePoints } from './resume-points.js';
-import { sharedEventsAfter } from './shared-backfill.js';
 
 /** Backfill reads the log in pages of this many events. */
 const BACKFILL_PAGE = 500;
@@ -348,7 +347,7 @@ export class DeviceSession implements StreamHandle {
       if (this.closed || from === undefined || from >= untilSeq) return;
       const limit = await this.pageLimit();
       if (this.closed || limit <= 0) return;
-      const page = await sharedEventsAfter(this.deps.store, roomId, from, limit);
+      const page = await this.deps.store.eventsAfter(roomId, from, limit);
       if (this.deps.metrics) this.deps.metrics.hot.backfillPages += 1;
       if (this.closed || !this.delivered.has(roomId)) return;
       // The log is contiguous but for its front, which retention deletes: a page that does not
