@@ -33,7 +33,14 @@ async function bundleAll(): Promise<void> {
     target: 'node20',
     format: 'esm',
     // Native addons load their binding from their own folder; ws's optional ones may be absent.
-    external: ['better-sqlite3', 'pg-native', 'bufferutil', 'utf-8-validate', '@node-rs/argon2'],
+    external: [
+      'better-sqlite3',
+      'pg-native',
+      'bufferutil',
+      'utf-8-validate',
+      '@node-rs/argon2',
+      'sharp',
+    ],
     // Bundled CommonJS dependencies call require() for Node built-ins.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
