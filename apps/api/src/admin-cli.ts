@@ -82,6 +82,32 @@ export function defineCommand<S extends z.ZodType>(spec: {
   };
 }
 
+/**
+ * The arguments as parseArgs should read them. Ids are base64url, so one may start with "-" (a
+ * session id copied from `sessions list`), which parseArgs would take for short options and
+ * refuse: no command has short options, so such a word is an argument. Long options (and the
+ * value of one that takes a value) stay as they are; the arguments follow "--", in order.
+ */
+export function withArgumentsLast(argv: readonly string[], options: Options): string[] {
+  const flags: string[] = [];
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--') {
+      args.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--')) {
+      args.push(arg);
+      continue;
+    }
+    flags.push(arg);
+    const option = options[arg.slice(2)];
+    if (option?.type === 'string' && i + 1 < argv.length) flags.push(argv[++i] ?? '');
+  }
+  return [...flags, '--', ...args];
+}
+
 function parsed(
   argv: string[],
   options: Options,
@@ -90,7 +116,11 @@ function parsed(
   let values: Record<string, unknown>;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: argv, options, allowPositionals: true }));
+    ({ values, positionals } = parseArgs({
+      args: withArgumentsLast(argv, options),
+      options,
+      allowPositionals: true,
+    }));
   } catch (error) {
     // parseArgs' own messages name the option ("Unknown option '--pasword'").
     throw new CliError(error instanceof Error ? error.message : String(error), EXIT.usage);
