@@ -11,12 +11,11 @@ import {
 import { type AnyRouter, TRPCError } from '@trpc/server';
 import { AppError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
-import { reportError } from '../report.js';
 import { AVATAR_CONTENT_TYPE, normalizeAvatar } from '../services/avatar-image.js';
 import { announceProfile } from '../services/profile-news.js';
 import type { Services } from '../trpc.js';
+import { answering, decodedSegment } from './media-answer.js';
 import { readBodyUpTo } from './read-limited-body.js';
-import { refuseRequest } from './refuse.js';
 
 /** A year: the longest cache lifetime browsers honour; a new picture has a new URL. */
 const IMMUTABLE = 'private, max-age=31536000, immutable';
@@ -42,15 +41,6 @@ const tooLarge = () =>
 /** The media type of a Content-Type header, lower-cased, without parameters. */
 function mediaTypeOf(header: string | undefined): string {
   return header?.split(';')[0]?.trim().toLowerCase() ?? '';
-}
-
-/** A URL path segment decoded, or '' when its escapes are malformed (`%zz`). */
-function decodedSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return '';
-  }
 }
 
 function answerJson(res: ServerResponse, status: number, body: unknown): void {
@@ -177,14 +167,7 @@ export function createAvatarRoutes(deps: {
     },
     /** Answers the request; never throws (every failure is answered as a refusal). */
     handle(req: IncomingMessage, res: ServerResponse, path: string): void {
-      answer(req, res, path).catch((error: unknown) => {
-        if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') {
-          refuseRequest(res, router, error);
-          return;
-        }
-        reportError(`avatar ${req.method ?? ''} ${path}`, error, log);
-        refuseRequest(res, router, new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error }));
-      });
+      answering(`avatar ${path}`, { router, log }, req, res, answer(req, res, path));
     },
   };
 }

@@ -4,10 +4,9 @@ import { pipeline } from 'node:stream/promises';
 import { FILE_ROUTES, FileId, IMAGE_TYPES, RoomId } from '@confab/contracts';
 import { type AnyRouter, TRPCError } from '@trpc/server';
 import type { Logger } from '../observability/logger.js';
-import { reportError } from '../report.js';
 import type { Authenticated } from '../services/accounts.js';
 import type { Services } from '../trpc.js';
-import { refuseRequest } from './refuse.js';
+import { answering, decodedSegment } from './media-answer.js';
 
 /**
  * Files may be fetched again later by whoever still may: the browser keeps its own copy a day
@@ -39,15 +38,6 @@ export function fileHeaders(file: { name: string; type: string; image?: unknown 
     'Cross-Origin-Resource-Policy': 'same-origin',
     'Cache-Control': CACHE,
   };
-}
-
-/** A URL path segment decoded, or '' when its escapes are malformed (`%zz`). */
-function segment(value: string | undefined): string {
-  try {
-    return decodeURIComponent(value ?? '');
-  } catch {
-    return '';
-  }
 }
 
 const notSupported = (path: string, allowed: readonly string[]) =>
@@ -142,7 +132,7 @@ export function createFileRoutes(deps: {
       await upload(req, res, auth);
       return;
     }
-    const id = FileId.safeParse(segment(rawId));
+    const id = FileId.safeParse(decodedSegment(rawId));
     if (!id.success) throw new TRPCError({ code: 'BAD_REQUEST', message: 'Not a file id' });
     if (method === 'DELETE') {
       await services.limits.take('uploadPerUser', auth.user.id);
@@ -163,16 +153,7 @@ export function createFileRoutes(deps: {
      * short) ends the connection, so the client sees an incomplete body, never a wrong one.
      */
     handle(req: IncomingMessage, res: ServerResponse, path: string): void {
-      answer(req, res, path).catch((error: unknown) => {
-        if (error instanceof TRPCError && error.code !== 'INTERNAL_SERVER_ERROR') {
-          refuseRequest(res, router, error);
-          return;
-        }
-        // The client went away mid-upload or mid-download: nobody is left to answer.
-        if (req.destroyed || res.destroyed) return;
-        reportError(`file ${req.method ?? ''} ${path}`, error, log);
-        refuseRequest(res, router, new TRPCError({ code: 'INTERNAL_SERVER_ERROR', cause: error }));
-      });
+      answering(`file ${path}`, { router, log }, req, res, answer(req, res, path));
     },
   };
 }
