@@ -88,7 +88,7 @@ export function createFiles(deps: {
     });
   }
 
-  async function store_(
+  async function storeChunks(
     id: string,
     body: AsyncIterable<Uint8Array>,
   ): Promise<{ size: number; chunks: number }> {
@@ -166,7 +166,7 @@ export function createFiles(deps: {
             { retryAfterMs: 60_000 },
           );
         try {
-          const { size, chunks } = await store_(id, body);
+          const { size, chunks } = await storeChunks(id, body);
           const image = await thumbnailOf({ id, name, size, type, chunks });
           return await store.finishUpload(id, size, image);
         } catch (error) {
