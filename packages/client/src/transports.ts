@@ -1,4 +1,4 @@
-import type { Cursors, StreamEvent } from '@confab/contracts';
+import { type Cursors, expandEvent, type StreamEvent } from '@confab/contracts';
 import type { AppRouter } from '@confab/server';
 import {
   createTRPCClient,
@@ -74,16 +74,21 @@ export function isServerRestart(error: unknown): boolean {
   return data?.code === 'SERVICE_UNAVAILABLE';
 }
 
-type Subscribable = TRPCClient<AppRouter>['events']['onEvent'];
+type Subscribable = TRPCClient<AppRouter>['events']['live'];
 
-function subscribe(onEvent: Subscribable, request: StreamRequest, handlers: StreamHandlers) {
+/**
+ * Subscribes to `events.live` (stream format 2: untracked, `message.created` slimmed): the
+ * client resumes from its own cursors, so it needs no tracked ids, and each event is expanded
+ * back to the StreamEvent the app sees.
+ */
+function subscribe(live: Subscribable, request: StreamRequest, handlers: StreamHandlers) {
   let started = false;
-  return onEvent.subscribe(request, {
+  return live.subscribe(request, {
     onStarted: () => {
       started = true;
       handlers.onStarted();
     },
-    onData: (tracked) => handlers.onEvent(tracked.data),
+    onData: (event) => handlers.onEvent(expandEvent(event)),
     onError: (error) => handlers.onFailure(error),
     onComplete: () => handlers.onFailure(new TransportError('The stream ended')),
     // The link would reconnect on its own, resuming from the cursors it started with; the
@@ -114,7 +119,7 @@ function openWebSocket(
     onClose: (cause) => handlers.onFailure(new TransportError('WebSocket closed', cause?.code)),
   });
   const api = createTRPCClient<AppRouter>({ links: [wsLink({ client })] });
-  const subscription = subscribe(api.events.onEvent, request, handlers);
+  const subscription = subscribe(api.events.live, request, handlers);
   return {
     close() {
       subscription.unsubscribe();
@@ -139,7 +144,7 @@ function openEventSource(
       }),
     ],
   });
-  const subscription = subscribe(api.events.onEvent, request, handlers);
+  const subscription = subscribe(api.events.live, request, handlers);
   return { close: () => subscription.unsubscribe() };
 }
 

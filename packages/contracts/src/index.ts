@@ -8,6 +8,7 @@ export * from './identity.js';
 export * from './ids.js';
 export * from './inputs.js';
 export * from './limits.js';
+export * from './live-event.js';
 export * from './message-fields.js';
 export * from './message-gist.js';
 export * from './models.js';

@@ -59,7 +59,7 @@ export async function startProxy(targetPort: number): Promise<FaultyProxy> {
         client.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
       if (proxy.blockWebSocket && /^upgrade:\s*websocket/im.test(head))
         return refuse('403 Forbidden');
-      if (proxy.blockSse && /^GET \/trpc\/events\.onEvent/.test(head))
+      if (proxy.blockSse && /^GET \/trpc\/events\.(onEvent|live)/.test(head))
         return refuse('502 Bad Gateway');
       const upstream = connect(targetPort, '127.0.0.1');
       sockets.add(upstream);

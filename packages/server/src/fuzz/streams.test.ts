@@ -65,6 +65,7 @@ describe('fuzz: SSE and long-poll URLs (inputs, cursors, lastEventId, pollId, wa
       );
       const call = fc.record({
         kind: fc.constantFrom('sse', 'poll'),
+        format: fc.constantFrom('events.onEvent', 'events.live'),
         streamInput: jsonishText(streamInput),
         pollInput,
         who: identity,
@@ -90,7 +91,7 @@ describe('fuzz: SSE and long-poll URLs (inputs, cursors, lastEventId, pollId, wa
             if (c.lastEventIdIn === 'query')
               query.push(`lastEventId=${encodeURIComponent(c.lastEventId)}`);
             if (c.lastEventIdIn === 'header') headers['Last-Event-ID'] = c.lastEventId;
-            path = '/trpc/events.onEvent';
+            path = `/trpc/${c.format}`;
           } else {
             const input = {
               ...c.pollInput,

@@ -31,6 +31,8 @@ export function serverRestarting(): TRPCError {
   return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Server restarting: reconnect' });
 }
 
+const STREAM_PROCEDURES = new Set(['events.onEvent', 'events.live', 'events.poll']);
+
 /** Whether a request opens a device stream or a poll: refused while the server drains. */
 export function opensStream(path: string, trpcPath: string): boolean {
   if (!path.startsWith(`${trpcPath}/`)) return false;
@@ -38,7 +40,7 @@ export function opensStream(path: string, trpcPath: string): boolean {
   return path
     .slice(trpcPath.length + 1)
     .split(',')
-    .some((procedure) => procedure === 'events.onEvent' || procedure === 'events.poll');
+    .some((procedure) => STREAM_PROCEDURES.has(procedure));
 }
 
 /**

@@ -1,31 +1,6 @@
 import type { Duplex } from 'node:stream';
-import type { StreamEvent } from '@confab/contracts';
 import type { WebSocket } from 'ws';
-import { eventId } from '../services/stream.js';
 import { beforeWrite } from './write-coalescing.js';
-
-/**
- * An event encoded once for every transport and connection that carries it: its JSON and
- * tracked id, the WebSocket frames per subscription id and the SSE message. Kept as long as the
- * event object lives (the bus publishes one object to every device).
- */
-interface Encoded {
-  id: string;
-  json: string;
-  /** WebSocket frames by prefix (wsLink numbers subscriptions per client: most devices share a few). */
-  ws: Map<string, SharedFrame> | undefined;
-  sse: Buffer | undefined;
-}
-const encodings = new WeakMap<StreamEvent, Encoded>();
-
-function encoded(event: StreamEvent): Encoded {
-  let entry = encodings.get(event);
-  if (!entry) {
-    entry = { id: eventId(event), json: JSON.stringify(event), ws: undefined, sse: undefined };
-    encodings.set(event, entry);
-  }
-  return entry;
-}
 
 /** An event's JSON (`payload`) and the whole WebSocket frame carrying it (`wire`). */
 export interface SharedFrame {
@@ -60,61 +35,6 @@ function writeHeader(wire: Buffer, length: number): void {
     wire[1] = 127;
     wire.writeBigUInt64BE(BigInt(length), 2);
   }
-}
-
-/**
- * A tracked subscription event as a WebSocket frame, in tRPC's shape:
- * `{"id":<sub>,"result":{"type":"data","data":{"id":"<roomId:seq>","data":<event>},"id":"<roomId:seq>"}}`.
- */
-export function eventFrame(event: StreamEvent, prefix: string): SharedFrame {
-  const entry = encoded(event);
-  entry.ws ??= new Map();
-  let frame = entry.ws.get(prefix);
-  if (!frame) {
-    frame = textFrame(trackedJson(prefix, entry.id, entry.json));
-    entry.ws.set(prefix, frame);
-  }
-  return frame;
-}
-
-/** The JSON of a tracked subscription event in tRPC's shape (see eventFrame). */
-function trackedJson(prefix: string, eventId: string, json: string): string {
-  const id = JSON.stringify(eventId);
-  return `${prefix}"result":{"type":"data","data":{"id":${id},"data":${json}},"id":${id}}}`;
-}
-
-/**
- * The JSON of an event only one connection gets (its `sync` point, its presence snapshot), for
- * sendText: nothing is cached, since no other connection will ask for it.
- */
-export function ownEventJson(event: StreamEvent, prefix: string): string {
-  return trackedJson(prefix, eventId(event), JSON.stringify(event));
-}
-
-/**
- * A tracked subscription event as a server-sent event, in the bytes tRPC's SSE producer writes
- * (`data:` then `id:`, then the blank lines): the same for every device.
- */
-export function sseEventFrame(event: StreamEvent): Buffer {
-  const entry = encoded(event);
-  entry.sse ??= Buffer.from(sseData(entry.json, entry.id));
-  return entry.sse;
-}
-
-/**
- * An event only one SSE stream gets (see ownEventJson), in the same bytes as sseEventFrame, left
- * a string: Node frees a string write's memory once it is written, not at the next GC.
- */
-export function ownSseEvent(event: StreamEvent): string {
-  return sseData(JSON.stringify(event), eventId(event));
-}
-
-/** A tracked event's SSE message as tRPC writes it: `data:`, then `id:`, then the blank lines. */
-const sseData = (json: string, id: string) => `data: ${json}\nid: ${id}\n\n\n`;
-
-/** A server-sent event with a name (`connected`, `ping`, `serialized-error`...), as tRPC writes it. */
-export function sseNamedFrame(name: string, data: string): string {
-  return `event: ${name}\ndata: ${data}\n\n\n`;
 }
 
 /** Frames are JSON text even when handed over as a Buffer. */
@@ -192,4 +112,9 @@ export function sendText(ws: WebSocket, json: string): void {
 /** The start of every frame answering request `id` (with `"jsonrpc":"2.0"` when it had one). */
 export function framePrefix(id: string | number, jsonrpc: boolean): string {
   return `{"id":${JSON.stringify(id)},${jsonrpc ? '"jsonrpc":"2.0",' : ''}`;
+}
+
+/** A server-sent event with a name (`connected`, `ping`, `serialized-error`...), as tRPC writes it. */
+export function sseNamedFrame(name: string, data: string): string {
+  return `event: ${name}\ndata: ${data}\n\n\n`;
 }

@@ -50,6 +50,7 @@ import { createRpcHandler } from './rpc-handler.js';
 import { setApiSecurityHeaders } from './security-headers.js';
 import { createSseHandler } from './sse-handler.js';
 import { createStaticHandler } from './static.js';
+import { streamFormatOf } from './stream-formats.js';
 import { attachWebSocketHandler, WsBackpressure } from './ws-handler.js';
 
 export interface ChatServerConfig {
@@ -319,8 +320,8 @@ export function createChatServer(deps: {
     // still open), and the client's next one opens a connection: behind a proxy, to another node.
     if (draining) res.setHeader('Connection', 'close');
     if (draining && opensStream(path, TRPC_PATH)) {
-      if (req.method === 'GET' && path === `${TRPC_PATH}/events.onEvent`)
-        sseHandler.refuse(res, serverRestarting());
+      if (req.method === 'GET' && streamFormatOf(path.slice(TRPC_PATH.length + 1)))
+        sseHandler.refuse(res, path, serverRestarting());
       else refuseRequest(res, appRouter, serverRestarting());
       return;
     }

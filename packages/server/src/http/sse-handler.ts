@@ -4,16 +4,13 @@ import { getErrorShape, getTRPCErrorFromUnknown, TRPCError } from '@trpc/server'
 import { logIfInternal } from '../observability/internal-errors.js';
 import { fallbackLogger, type Logger } from '../observability/logger.js';
 import { reportError } from '../report.js';
-import { OnEventInput } from '../routers/events.js';
 import type { AppRouter } from '../routers/root.js';
 import { DeviceSession, type DeviceSink } from '../services/device-session.js';
-import { streamStart } from '../services/stream.js';
 import type { Context } from '../trpc.js';
 import type { StreamCounter } from './connection-limits.js';
-import { ownSseEvent, sseEventFrame, sseNamedFrame } from './frames.js';
+import { sseNamedFrame } from './frames.js';
+import { type StreamFormat, streamFormatOf, TRACKED_FORMAT } from './stream-formats.js';
 import { beforeWrite } from './write-coalescing.js';
-
-const ON_EVENT = 'events.onEvent';
 
 /** The response headers tRPC sends with an SSE subscription. */
 const SSE_HEADERS = {
@@ -34,13 +31,14 @@ class SseStream implements DeviceSink {
 
   constructor(
     private readonly res: ServerResponse,
+    readonly format: StreamFormat,
     private readonly errorFrame: (stream: SseStream, error: unknown) => string,
   ) {}
 
   deliver(event: StreamEvent, own?: boolean): void {
     this.wrote = true;
     beforeWrite(this.res);
-    this.res.write(own ? ownSseEvent(event) : sseEventFrame(event));
+    this.res.write(own ? this.format.ownSse(event) : this.format.sseFrame(event));
   }
 
   /** Ends the stream with tRPC's `serialized-error` event: the client reports the error. */
@@ -113,7 +111,7 @@ function parseInput(req: IncomingMessage, url: URL): unknown {
 }
 
 /**
- * `events.onEvent` over SSE on a fast path, as the WebSocket one: tRPC's own SSE response runs
+ * `events.onEvent` and `events.live` over SSE on a fast path, as the WebSocket one: tRPC's own SSE response runs
  * an async generator and a chain of web streams per subscriber and encodes every event for each
  * of them (about 350 µs of server CPU per delivery); here a bus publish writes each event's
  * shared bytes straight to the responses of the devices that are caught up. The bytes are those
@@ -147,7 +145,7 @@ export function createSseHandler(opts: {
       config,
       error: getTRPCErrorFromUnknown(cause),
       type: 'subscription',
-      path: ON_EVENT,
+      path: stream.format.path,
       input: stream.input,
       ctx: stream.ctx,
     });
@@ -165,8 +163,13 @@ export function createSseHandler(opts: {
       : undefined;
   keepAlive?.unref();
 
-  async function serve(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const stream = new SseStream(res, errorFrame);
+  async function serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    format: StreamFormat,
+  ): Promise<void> {
+    const stream = new SseStream(res, format, errorFrame);
     res.writeHead(200, SSE_HEADERS);
     res.write(connected);
     streams.add(stream);
@@ -179,8 +182,7 @@ export function createSseHandler(opts: {
       const ctx = opts.createContext(req, res, params);
       stream.ctx = ctx;
       stream.input = parseInput(req, url);
-      const input = OnEventInput.safeParse(stream.input);
-      if (!input.success) throw new TRPCError({ code: 'BAD_REQUEST', cause: input.error });
+      const startFor = format.accept(stream.input);
       // As authedProcedure does: the token must name a live session.
       const auth = await ctx.services.accounts.authenticate(ctx.token);
       if (ctx.requestLog) ctx.requestLog.userId = auth.user.id;
@@ -196,7 +198,7 @@ export function createSseHandler(opts: {
         ctx.services,
         auth,
         {
-          ...streamStart(auth.session.id, input.data),
+          ...startFor(auth.session.id),
           limits: ctx.services.streamLimits,
           // A vanished SSE client is indistinguishable from a quiet one: it must send heartbeats.
           needsHeartbeat: true,
@@ -209,13 +211,17 @@ export function createSseHandler(opts: {
   }
 
   return {
-    /** Takes a GET of `<trpc>/events.onEvent` (not batched); false for anything else. */
+    /**
+     * Takes a GET of `<trpc>/events.onEvent` or `<trpc>/events.live` (not batched); false for
+     * anything else.
+     */
     handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-      if (req.method !== 'GET' || !path.endsWith(`/${ON_EVENT}`)) return false;
+      const format = streamFormatOf(path.slice(path.lastIndexOf('/') + 1));
+      if (req.method !== 'GET' || !format) return false;
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.searchParams.has('batch')) return false;
       // serve() answers its own errors on the stream; this is only for a throw it did not expect.
-      serve(req, res, url).catch((error: unknown) => {
+      serve(req, res, url, format).catch((error: unknown) => {
         reportError('sse stream', error, log);
         res.destroy();
       });
@@ -231,8 +237,9 @@ export function createSseHandler(opts: {
       return [...streams].map((stream) => () => stream.fail(reason()));
     },
     /** Answers a stream opened while draining with that goodbye alone. */
-    refuse(res: ServerResponse, reason: unknown): void {
-      const stream = new SseStream(res, errorFrame);
+    refuse(res: ServerResponse, path: string, reason: unknown): void {
+      const format = streamFormatOf(path.slice(path.lastIndexOf('/') + 1)) ?? TRACKED_FORMAT;
+      const stream = new SseStream(res, format, errorFrame);
       res.writeHead(200, { ...SSE_HEADERS, Connection: 'close' });
       stream.fail(reason);
     },

@@ -12,13 +12,13 @@ import { AppError } from '../errors.js';
 import { logIfInternal } from '../observability/internal-errors.js';
 import { fallbackLogger, type Logger } from '../observability/logger.js';
 import { reportError } from '../report.js';
-import { OnEventInput } from '../routers/events.js';
 import type { AppRouter } from '../routers/root.js';
 import { DeviceSession, type DeviceSink } from '../services/device-session.js';
-import { type Backpressure, streamStart } from '../services/stream.js';
+import type { Backpressure } from '../services/stream.js';
 import type { Context } from '../trpc.js';
 import type { ConnectionLimits, StreamCounter } from './connection-limits.js';
-import { eventFrame, framePrefix, ownEventJson, sendShared, sendText, socketOf } from './frames.js';
+import { framePrefix, sendShared, sendText, socketOf } from './frames.js';
+import { type StreamFormat, streamFormatOf } from './stream-formats.js';
 
 /** WebSocket close code sent to a device cut off for not reading fast enough. */
 export const SLOW_CONSUMER_CLOSE_CODE = 4008;
@@ -28,7 +28,6 @@ export const AUTH_TIMEOUT_CLOSE_CODE = 1008;
 export const IDLE_CLOSE_CODE = 4000;
 /** Close code of a draining server's goodbye (RFC 6455 "Service Restart"): reconnect elsewhere. */
 export const SERVICE_RESTART_CLOSE_CODE = 1012;
-const ON_EVENT = 'events.onEvent';
 /** A frame may batch at most this many requests. */
 const MAX_BATCH = 100;
 
@@ -102,6 +101,7 @@ class WsDeviceSink extends WsBackpressure implements DeviceSink {
     private readonly requestId: RequestId,
     private readonly jsonrpc: boolean,
     private readonly prefix: string,
+    private readonly format: StreamFormat,
     private readonly failed: (c: Connection, request: ErrorTarget, error: unknown) => void,
   ) {
     super(c.ws);
@@ -109,8 +109,8 @@ class WsDeviceSink extends WsBackpressure implements DeviceSink {
 
   deliver(event: StreamEvent, own?: boolean): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
-    if (own) sendText(this.ws, ownEventJson(event, this.prefix));
-    else sendShared(this.ws, eventFrame(event, this.prefix));
+    if (own) sendText(this.ws, this.format.ownWsJson(event, this.prefix));
+    else sendShared(this.ws, this.format.wsFrame(event, this.prefix));
   }
 
   cork(): void {
@@ -125,7 +125,8 @@ class WsDeviceSink extends WsBackpressure implements DeviceSink {
     // close() also frees the user's stream slot.
     this.c.subscriptions.get(this.requestId)?.close();
     this.c.subscriptions.delete(this.requestId);
-    this.failed(this.c, { id: this.requestId, jsonrpc: this.jsonrpc, path: ON_EVENT }, error);
+    const target = { id: this.requestId, jsonrpc: this.jsonrpc, path: this.format.path };
+    this.failed(this.c, target, error);
   }
 }
 
@@ -217,12 +218,16 @@ export function attachWebSocketHandler(opts: {
   const failSubscription = (c: Connection, request: ErrorTarget, error: unknown) =>
     sendError(c, request, 'subscription', error);
 
-  async function subscribeToEvents(c: Connection, ctx: Context, request: Request) {
-    const input = OnEventInput.safeParse({
+  async function subscribeToEvents(
+    c: Connection,
+    ctx: Context,
+    request: Request,
+    format: StreamFormat,
+  ) {
+    const startFor = format.accept({
       ...(request.input as object),
       lastEventId: request.lastEventId,
     });
-    if (!input.success) throw new TRPCError({ code: 'BAD_REQUEST', cause: input.error });
     const auth = await ctx.services.accounts.authenticate(ctx.token);
     if (ctx.requestLog) ctx.requestLog.userId = auth.user.id;
     if (c.ws.readyState !== c.ws.OPEN || c.subscriptions.has(request.id)) return;
@@ -242,7 +247,7 @@ export function attachWebSocketHandler(opts: {
       ctx.services,
       auth,
       {
-        ...streamStart(auth.session.id, input.data),
+        ...startFor(auth.session.id),
         limits: ctx.services.streamLimits,
         needsHeartbeat: false,
       },
@@ -251,6 +256,7 @@ export function attachWebSocketHandler(opts: {
         request.id,
         request.jsonrpc,
         framePrefix(request.id, request.jsonrpc),
+        format,
         failSubscription,
       ),
     );
@@ -338,10 +344,10 @@ export function attachWebSocketHandler(opts: {
         if (!settled) c.pendingSubscriptions -= 1;
         settled = true;
       };
-      const run =
-        request.path === ON_EVENT
-          ? subscribeToEvents(c, ctx, request)
-          : subscribeGeneric(c, ctx, request, settle);
+      const format = streamFormatOf(request.path);
+      const run = format
+        ? subscribeToEvents(c, ctx, request, format)
+        : subscribeGeneric(c, ctx, request, settle);
       run.then(settle, (error: unknown) => {
         settle();
         c.subscriptions.get(request.id)?.close();

@@ -1,4 +1,4 @@
-import { PollInput, StreamInput } from '@confab/contracts';
+import { PollInput, StreamInput, slimEvent } from '@confab/contracts';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import { deviceStream, eventId, streamStart } from '../services/stream.js';
@@ -9,11 +9,14 @@ export const OnEventInput = StreamInput.and(
   z.object({ lastEventId: z.string().max(200).nullish() }),
 );
 
+// The WebSocket and SSE handlers serve both subscriptions on a fast path (http/stream-formats.ts)
+// with the same bytes; these generators serve them anywhere else (tRPC's own adapters).
 export const eventsRouter = router({
   /**
-   * Every event of every room the user is in, plus the user's live signals: backfilled from
-   * `cursors`, then live. Each event is tracked as `roomId:seq~position` (room events) or
-   * `-type~position`; a reconnect's `lastEventId` resumes every room (see streamStart).
+   * Stream format 1: every event of every room the user is in, plus the user's live signals:
+   * backfilled from `cursors`, then live. Each event is tracked as `roomId:seq~position` (room
+   * events) or `-type~position`; a reconnect's `lastEventId` resumes every room (see
+   * streamStart). For clients that rely on tRPC's own reconnect.
    */
   onEvent: authedProcedure.input(OnEventInput).subscription(async function* ({
     ctx,
@@ -28,6 +31,22 @@ export const eventsRouter = router({
       needsHeartbeat: ctx.transport === 'http',
     });
     for await (const event of stream) yield tracked(eventId(event), event);
+  }),
+
+  /**
+   * Stream format 2: the same events, untracked, with `message.created` slimmed (LiveEvent;
+   * `expandEvent` restores it). For clients that keep their own cursors and reconnect with
+   * them (the SDK does): a reconnect of tRPC's own starts again from the original input.
+   */
+  live: authedProcedure.input(StreamInput).subscription(async function* ({ ctx, input, signal }) {
+    const stream = deviceStream(ctx.services, ctx.auth, {
+      ...input,
+      signal,
+      limits: ctx.services.streamLimits,
+      backpressure: ctx.backpressure,
+      needsHeartbeat: ctx.transport === 'http',
+    });
+    for await (const event of stream) yield slimEvent(event);
   }),
 
   /** Long polling: the same events as onEvent, one batch per call. */

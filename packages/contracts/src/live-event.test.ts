@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { expandEvent, slimEvent } from './live-event.js';
+import type { Message } from './models.js';
+import { StreamEvent } from './stream.js';
+
+const at = 1_733_420_000_000;
+const created = (message: Partial<Message> = {}, envelope: { actorId?: string } = {}) =>
+  StreamEvent.parse({
+    type: 'message.created',
+    roomId: 'room1',
+    seq: 42,
+    actorId: envelope.actorId ?? 'ann',
+    at,
+    message: {
+      id: 'msg1',
+      roomId: 'room1',
+      seq: 42,
+      authorId: 'ann',
+      clientMsgId: 'c-1',
+      body: 'hello',
+      createdAt: at,
+      editedAt: null,
+      deletedAt: null,
+      ...message,
+    },
+  });
+
+describe('stream format 2 (events.live)', () => {
+  it('sends a new message without what its envelope already says', () => {
+    expect(slimEvent(created())).toEqual({
+      type: 'message.created',
+      roomId: 'room1',
+      seq: 42,
+      at,
+      message: { id: 'msg1', authorId: 'ann', clientMsgId: 'c-1', body: 'hello' },
+    });
+  });
+
+  it('keeps what differs from the envelope: a backfilled edit and deletion, another actor', () => {
+    const event = created(
+      { editedAt: at + 5, deletedAt: at + 9, body: '', createdAt: at - 1 },
+      { actorId: 'bot' },
+    );
+    expect(slimEvent(event)).toMatchObject({
+      actorId: 'bot',
+      message: { createdAt: at - 1, editedAt: at + 5, deletedAt: at + 9, body: '' },
+    });
+  });
+
+  it('expands every slimmed message.created back to the event it was made from', () => {
+    const id = fc.stringMatching(/^[A-Za-z0-9_-]{1,24}$/);
+    const time = fc.integer({ min: 0, max: 4_102_444_800_000 });
+    const message = fc.record(
+      {
+        authorId: id,
+        createdAt: time,
+        editedAt: fc.option(time, { nil: null }),
+        deletedAt: fc.option(time, { nil: null }),
+        body: fc.string({ maxLength: 40 }),
+        threadId: id,
+        replyToId: id,
+        mentions: fc.array(id, { maxLength: 3 }),
+        mentionsRoom: fc.constant(true as const),
+      },
+      { requiredKeys: ['authorId', 'createdAt', 'editedAt', 'deletedAt', 'body'] },
+    );
+    fc.assert(
+      fc.property(message, fc.option(id, { nil: undefined }), (fields, actorId) => {
+        const event = created(fields, actorId ? { actorId } : {});
+        const slim = slimEvent(event);
+        // Through JSON, as on the wire: nothing the event says is lost or changed.
+        expect(expandEvent(JSON.parse(JSON.stringify(slim)))).toEqual(event);
+      }),
+    );
+  });
+
+  it('carries every other event as format 1 does', () => {
+    const edited = StreamEvent.parse({
+      type: 'message.edited',
+      roomId: 'room1',
+      seq: 43,
+      actorId: 'ann',
+      at,
+      messageId: 'msg1',
+      body: 'hello again',
+    });
+    const sync = StreamEvent.parse({ type: 'sync', cursors: { room1: 43 } });
+    for (const event of [edited, sync]) {
+      expect(slimEvent(event)).toBe(event);
+      expect(expandEvent(slimEvent(event))).toBe(event);
+    }
+  });
+
+  it('makes a plain message.created at least 25% smaller', () => {
+    const event = created({ body: 'x'.repeat(120), clientMsgId: crypto.randomUUID() });
+    const format1 = JSON.stringify(event).length;
+    expect(JSON.stringify(slimEvent(event)).length).toBeLessThan(format1 * 0.75);
+  });
+});

@@ -1,0 +1,208 @@
+import { expandEvent, type LiveEvent, type StreamEvent, slimEvent } from '@confab/contracts';
+import {
+  createTRPCClient,
+  createWSClient,
+  httpSubscriptionLink,
+  TRPCClientError,
+  wsLink,
+} from '@trpc/client';
+import { EventSource } from 'eventsource';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
+import { signUp, startServer, type TestServer } from '../__tests__/server.js';
+import type { AppRouter } from '../routers/root.js';
+import { resumePoints } from '../services/resume-points.js';
+
+/**
+ * A subscription over a bare WebSocket, keeping every frame's text as it came: what a client
+ * that reads the wire (or counts its bytes) sees.
+ */
+async function rawSubscription(url: string, token: string, path: string, roomId: string) {
+  const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/trpc`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  const frames: string[] = [];
+  let wake: () => void = () => {};
+  ws.on('message', (data) => {
+    frames.push(String(data));
+    wake();
+  });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const input = { cursors: { [roomId]: 1 }, resume: true };
+  ws.send(JSON.stringify({ id: 1, method: 'subscription', params: { path, input } }));
+  /** The text of the next frame whose data has `type` (each frame is parsed, as a client does). */
+  const next = async (type: string): Promise<string> => {
+    for (let seen = 0; ; ) {
+      for (; seen < frames.length; seen++) {
+        const text = frames[seen] ?? '';
+        const parsed = JSON.parse(text) as { result?: { data?: unknown } };
+        const data = parsed.result?.data as { type?: string; data?: { type?: string } } | undefined;
+        if (data?.type === type || data?.data?.type === type) {
+          frames.splice(0, seen + 1);
+          return text;
+        }
+      }
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  };
+  return { next, close: () => ws.close() };
+}
+
+describe('stream format 2: events.live', () => {
+  let db: TestDatabase;
+  let server: TestServer;
+  beforeAll(async () => {
+    db = sqliteDatabase();
+    server = await startServer(db.url);
+  });
+  afterAll(async () => {
+    await server.close();
+    await db.drop();
+  });
+
+  it('sends each message untracked and slim: the format 1 event, field for field, in fewer bytes, and keeps no resume point', async () => {
+    const ann = await signUp(server.url, 'ann');
+    const room = await ann.api.room.create.mutate({ kind: 'private', name: 'formats' });
+    const opened = vi.spyOn(resumePoints, 'open');
+    const format1 = await rawSubscription(server.url, ann.token, 'events.onEvent', room.id);
+    await format1.next('sync');
+    const format2 = await rawSubscription(server.url, ann.token, 'events.live', room.id);
+    await format2.next('sync');
+    // Only the tracked stream is remembered for tRPC's reconnect.
+    expect(opened).toHaveBeenCalledTimes(1);
+    opened.mockRestore();
+    const body = `1:${'x'.repeat(118)}`;
+    await ann.api.message.send.mutate({ roomId: room.id, clientMsgId: crypto.randomUUID(), body });
+
+    const tracked = await format1.next('message.created');
+    const live = await format2.next('message.created');
+    const event = (JSON.parse(tracked) as { result: { data: { data: StreamEvent } } }).result.data
+      .data;
+    // Format 2's whole frame: tRPC's data result with the slim event, and no tracked id.
+    expect(JSON.parse(live)).toEqual({ id: 1, result: { type: 'data', data: slimEvent(event) } });
+    expect(expandEvent((JSON.parse(live) as { result: { data: LiveEvent } }).result.data)).toEqual(
+      event,
+    );
+    // 120 characters of body: ~640 bytes in format 1, ~400 in format 2.
+    expect(Buffer.byteLength(live)).toBeLessThan(Buffer.byteLength(tracked) * 0.65);
+    format1.close();
+    format2.close();
+    ann.close();
+  });
+
+  it('serializes an event once for all the format 2 connections it reaches', async () => {
+    const ann = await signUp(server.url, 'ann');
+    const room = await ann.api.room.create.mutate({ kind: 'private', name: 'once' });
+    const devices = await Promise.all(
+      [1, 2, 3].map(() => rawSubscription(server.url, ann.token, 'events.live', room.id)),
+    );
+    await Promise.all(devices.map((d) => d.next('sync')));
+    const stringify = vi.spyOn(JSON, 'stringify');
+    await ann.api.message.send.mutate({ roomId: room.id, clientMsgId: 'c1', body: 'to three' });
+    const frames = await Promise.all(devices.map((d) => d.next('message.created')));
+    const ofTheEvent = stringify.mock.calls.filter(
+      ([value]) => (value as { type?: string } | null)?.type === 'message.created',
+    );
+    stringify.mockRestore();
+    // Once for the room's log in the store, once for the three WebSocket frames.
+    expect(ofTheEvent).toHaveLength(2);
+    expect(new Set(frames).size).toBe(1);
+    for (const d of devices) d.close();
+    ann.close();
+  });
+
+  it('works with the unmodified wsLink and httpSubscriptionLink, and refuses a bad input as format 1 does', async () => {
+    const ann = await signUp(server.url, 'ann');
+    const room = await ann.api.room.create.mutate({ kind: 'private', name: 'links' });
+    const socket = createWSClient({
+      url: `${server.url.replace('http', 'ws')}/trpc`,
+      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+      connectionParams: { token: ann.token },
+    });
+    const overWs = createTRPCClient<AppRouter>({ links: [wsLink({ client: socket })] });
+    const overSse = createTRPCClient<AppRouter>({
+      links: [
+        httpSubscriptionLink({
+          url: `${server.url}/trpc`,
+          EventSource: EventSource as unknown as typeof globalThis.EventSource,
+          connectionParams: { token: ann.token },
+        }),
+      ],
+    });
+    /** The first message.created a link's events.live delivers, expanded. */
+    const firstMessage = (api: typeof overWs, synced: () => void) =>
+      new Promise<{ event: StreamEvent; stop(): void }>((resolve, reject) => {
+        const subscription = api.events.live.subscribe(
+          { cursors: { [room.id]: 1 }, resume: true },
+          {
+            onData: (live) => {
+              if (live.type === 'sync') synced();
+              if (live.type === 'message.created')
+                resolve({ event: expandEvent(live), stop: () => subscription.unsubscribe() });
+            },
+            onError: reject,
+          },
+        );
+      });
+    let syncs = 0;
+    let bothSynced: () => void = () => {};
+    const ready = new Promise<void>((resolve) => {
+      bothSynced = resolve;
+    });
+    const synced = () => {
+      syncs += 1;
+      if (syncs === 2) bothSynced();
+    };
+    const streams = [firstMessage(overWs, synced), firstMessage(overSse, synced)];
+    await ready;
+    expect(server.server.stats().sseStreams).toBe(1);
+    const sent = await ann.api.message.send.mutate({
+      roomId: room.id,
+      clientMsgId: 'links-1',
+      body: 'to both links',
+    });
+    const [ws, sse] = await Promise.all(streams);
+    const expected = {
+      type: 'message.created',
+      roomId: room.id,
+      seq: sent.seq,
+      actorId: ann.user.id,
+      message: {
+        roomId: room.id,
+        seq: sent.seq,
+        authorId: ann.user.id,
+        clientMsgId: 'links-1',
+        body: 'to both links',
+        editedAt: null,
+        deletedAt: null,
+      },
+    };
+    expect(ws?.event).toMatchObject(expected);
+    expect(sse?.event).toEqual(ws?.event);
+    ws?.stop();
+    sse?.stop();
+
+    const refusal = (api: typeof overWs, path: 'live' | 'onEvent') =>
+      new Promise<unknown>((resolve) => {
+        const input = { cursors: { [room.id]: -5 }, resume: 'yes' } as unknown as {
+          cursors: Record<string, number>;
+        };
+        const handlers = { onData: () => {}, onError: resolve };
+        if (path === 'live') api.events.live.subscribe(input, handlers);
+        else api.events.onEvent.subscribe(input, handlers);
+      });
+    for (const api of [overWs, overSse]) {
+      const live = await refusal(api, 'live');
+      expect(live).toBeInstanceOf(TRPCClientError);
+      expect(live).toMatchObject({ data: { appCode: 'VALIDATION', path: 'events.live' } });
+      expect((live as TRPCClientError<AppRouter>).message).toBe(
+        ((await refusal(api, 'onEvent')) as TRPCClientError<AppRouter>).message,
+      );
+    }
+    await socket.close();
+    ann.close();
+  });
+});

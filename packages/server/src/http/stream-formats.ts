@@ -1,0 +1,144 @@
+import { type StreamEvent, StreamInput, slimEvent } from '@confab/contracts';
+import { TRPCError } from '@trpc/server';
+import { OnEventInput } from '../routers/events.js';
+import { eventId, streamStart } from '../services/stream.js';
+import { type SharedFrame, textFrame } from './frames.js';
+
+/**
+ * How a device stream's events are written, in one of the two stream formats:
+ *
+ * - format 1, `events.onEvent`: every event tracked (`roomId:seq~position`), so the unmodified
+ *   tRPC client's own reconnect resumes from the last id it saw (see ResumePoints);
+ * - format 2, `events.live`: events untracked and `message.created` slimmed (LiveEvent in the
+ *   contracts), for clients that resume from cursors they keep, as the SDK does. About 40% fewer
+ *   bytes per message delivered, and no resume point kept per stream.
+ *
+ * Each event is encoded once per format and shared by every connection that carries it.
+ */
+export interface StreamFormat {
+  /** The subscription procedure that streams in this format. */
+  readonly path: 'events.onEvent' | 'events.live';
+  /**
+   * Checks a stream's raw input (tRPC's `lastEventId` folded in), refusing a malformed one with
+   * BAD_REQUEST; returns where the stream starts, once its session is known.
+   */
+  accept(rawInput: unknown): (sessionId: string) => StreamStartPoint;
+  /** An event every connection of this format may share, as a WebSocket frame after `prefix`. */
+  wsFrame(event: StreamEvent, prefix: string): SharedFrame;
+  /** The JSON of an event only one connection gets (its sync point, its presence snapshot). */
+  ownWsJson(event: StreamEvent, prefix: string): string;
+  /** A shared event as a server-sent event, in the bytes tRPC's SSE producer writes. */
+  sseFrame(event: StreamEvent): Buffer;
+  /** An event only one SSE stream gets, left a string (Node frees it once written). */
+  ownSse(event: StreamEvent): string;
+}
+
+/** Where a stream starts; a tracked stream also has its key in ResumePoints. */
+export interface StreamStartPoint {
+  cursors: Record<string, number>;
+  resume: boolean;
+  resumeKey?: string;
+}
+
+/** An event's JSON in one format, and its frames once a transport asked for them. */
+interface Encoded {
+  json: string;
+  /** Tracked format: the id every device gets (its position is stamped once, when encoded). */
+  id: string;
+  /** WebSocket frames by prefix (wsLink numbers subscriptions per client: most devices share a few). */
+  ws: Map<string, SharedFrame> | undefined;
+  sse: Buffer | undefined;
+}
+
+/** The encodings of each event, kept as long as the event object lives (one per bus publish). */
+function encodingCache(encode: (event: StreamEvent) => { json: string; id: string }) {
+  const encodings = new WeakMap<StreamEvent, Encoded>();
+  return (event: StreamEvent): Encoded => {
+    let entry = encodings.get(event);
+    if (!entry) {
+      entry = { ...encode(event), ws: undefined, sse: undefined };
+      encodings.set(event, entry);
+    }
+    return entry;
+  };
+}
+
+function wsFrameOf(entry: Encoded, prefix: string, json: (entry: Encoded) => string) {
+  entry.ws ??= new Map();
+  let frame = entry.ws.get(prefix);
+  if (!frame) {
+    frame = textFrame(`${prefix}${json(entry)}`);
+    entry.ws.set(prefix, frame);
+  }
+  return frame;
+}
+
+/** A data result in tRPC's shape after the frame's `{"id":…,` prefix; tracked when `id` is set. */
+function resultJson(json: string, id: string): string {
+  if (!id) return `"result":{"type":"data","data":${json}}}`;
+  const quoted = JSON.stringify(id);
+  return `"result":{"type":"data","data":{"id":${quoted},"data":${json}},"id":${quoted}}}`;
+}
+
+/** An SSE message as tRPC writes it: `data:`, then `id:` when tracked, then the blank lines. */
+const sseData = (json: string, id: string) =>
+  id ? `data: ${json}\nid: ${id}\n\n\n` : `data: ${json}\n\n\n`;
+
+function format(
+  path: StreamFormat['path'],
+  accept: StreamFormat['accept'],
+  encode: (event: StreamEvent) => { json: string; id: string },
+): StreamFormat {
+  const encoded = encodingCache(encode);
+  const result = (entry: Encoded) => resultJson(entry.json, entry.id);
+  return {
+    path,
+    accept,
+    wsFrame: (event, prefix) => wsFrameOf(encoded(event), prefix, result),
+    ownWsJson: (event, prefix) => {
+      const { json, id } = encode(event);
+      return `${prefix}${resultJson(json, id)}`;
+    },
+    sseFrame: (event) => {
+      const entry = encoded(event);
+      entry.sse ??= Buffer.from(sseData(entry.json, entry.id));
+      return entry.sse;
+    },
+    ownSse: (event) => {
+      const { json, id } = encode(event);
+      return sseData(json, id);
+    },
+  };
+}
+
+function parsed<T>(result: { success: true; data: T } | { success: false; error: unknown }): T {
+  if (!result.success) throw new TRPCError({ code: 'BAD_REQUEST', cause: result.error });
+  return result.data;
+}
+
+/** Format 1: `events.onEvent`, tracked, as tRPC's own adapters would write it. */
+export const TRACKED_FORMAT = format(
+  'events.onEvent',
+  (raw) => {
+    const input = parsed(OnEventInput.safeParse(raw));
+    return (sessionId) => streamStart(sessionId, input);
+  },
+  (event) => ({ json: JSON.stringify(event), id: eventId(event) }),
+);
+
+/** Format 2: `events.live`, untracked and slim (LiveEvent). */
+export const LIVE_FORMAT = format(
+  'events.live',
+  (raw) => {
+    const input = parsed(StreamInput.safeParse(raw));
+    return () => input;
+  },
+  (event) => ({ json: JSON.stringify(slimEvent(event)), id: '' }),
+);
+
+/** The stream format of a subscription path, or undefined for any other procedure. */
+export function streamFormatOf(path: string): StreamFormat | undefined {
+  if (path === TRACKED_FORMAT.path) return TRACKED_FORMAT;
+  if (path === LIVE_FORMAT.path) return LIVE_FORMAT;
+  return undefined;
+}
