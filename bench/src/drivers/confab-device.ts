@@ -47,7 +47,8 @@ export interface ConfabDeviceOptions {
 }
 
 /**
- * One Confab device: `events.onEvent` over tRPC's WebSocket protocol with its session token in
+ * One Confab device as the SDK opens it: `events.live` (stream format 2: untracked events,
+ * `message.created` slimmed) over tRPC's WebSocket protocol with its session token in
  * connectionParams. Resolves once the `sync` event arrived, i.e. after any backfill.
  */
 export function openConfabDevice(options: ConfabDeviceOptions): Promise<WebSocket> {
@@ -55,7 +56,7 @@ export function openConfabDevice(options: ConfabDeviceOptions): Promise<WebSocke
   return trpcSubscription({
     url: `ws://127.0.0.1:${options.port}/trpc`,
     connectionParams: { token: options.token },
-    path: 'events.onEvent',
+    path: 'events.live',
     input: { cursors: options.cursors, resume: options.resume },
     what: `device ${subscriber}`,
     fail: sink.fail,

@@ -39,7 +39,7 @@ export interface Resumed {
 }
 
 /**
- * A device coming back as the SDK does: `events.onEvent` with `cursors` {room: last seq} and
+ * A device coming back as the SDK does: `events.live` with `cursors` {room: last seq} and
  * `resume: true`; an attempt that fails, or that the server has not accepted within the SDK's
  * connect timeout, is dropped and tried again after the SDK's backoff, from the last seq
  * received, until `deadline`. Deliveries of a dropped attempt are ignored, so the sink sees

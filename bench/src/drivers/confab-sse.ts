@@ -14,18 +14,18 @@ import { openMany, waitFor } from './ws-util.js';
 const HEARTBEAT_INTERVAL_MS = 15_000;
 
 /**
- * `events.onEvent` as tRPC's httpSubscriptionLink requests it: GET with the session token in
+ * `events.live` as the SDK's httpSubscriptionLink requests it: GET with the session token in
  * `connectionParams` (an EventSource cannot send headers) and the input as JSON, both in the URL.
  */
-function onEventUrl(port: number, token: string): string {
+function liveUrl(port: number, token: string): string {
   const params = encodeURIComponent(JSON.stringify({ token }));
   const input = encodeURIComponent(JSON.stringify({ cursors: {}, resume: false }));
-  return `http://127.0.0.1:${port}/trpc/events.onEvent?connectionParams=${params}&input=${input}`;
+  return `http://127.0.0.1:${port}/trpc/events.live?connectionParams=${params}&input=${input}`;
 }
 
 /**
  * One new Confab device over SSE. tRPC's stream says `connected`, then sends each event as
- * `data: <json>` (tracked ones with an `id:`), `ping`s while idle, and `serialized-error` or
+ * `data: <json>` (stream format 2: untracked, so no `id:`), `ping`s while idle, and `serialized-error` or
  * `return` when the subscription ends. Resolves once the `sync` event arrived (live).
  */
 async function openSseDevice(
@@ -61,7 +61,7 @@ async function openSseDevice(
   // A refused or dropped stream rejects `synced` through sink.fail; openEventStream rejects
   // when the request itself fails. Either way the first rejection wins.
   const stream = await openEventStream({
-    url: onEventUrl(port, token),
+    url: liveUrl(port, token),
     what,
     fail: sink.fail,
     closing,

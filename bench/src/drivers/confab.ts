@@ -30,7 +30,7 @@ export const confabFixture = (): ConfabFixture & { databasePath: string } => ({
 });
 
 /**
- * Confab through its real path: devices subscribe to `events.onEvent` over tRPC's WebSocket
+ * Confab through its real path: devices subscribe to `events.live` (as the SDK does) over tRPC's WebSocket
  * protocol with their session token in connectionParams (live once the `sync` event arrives);
  * messages are posted with `message.send` over HTTP, round-robin over the room's members (the
  * server allows each user 10 sends/s).

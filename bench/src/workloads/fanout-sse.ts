@@ -5,7 +5,7 @@ import type { Workload } from './types.js';
 
 /**
  * Confab's fan-out at saturation with its devices on SSE instead of WebSocket: the same room,
- * closed-loop publisher and sizes as `fanout`, each subscriber an `events.onEvent` stream over
+ * closed-loop publisher and sizes as `fanout`, each subscriber an `events.live` stream over
  * tRPC's SSE protocol (its own HTTP connection, heartbeats per session). The peers have no SSE
  * path: the ratio columns divide by their WebSocket fan-out.
  */
