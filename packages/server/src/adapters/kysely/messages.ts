@@ -3,6 +3,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Observer } from '../../observability/observer.js';
 import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
 import { createAppendBatcher } from './append-batch.js';
+import { createEventDecoder } from './decoded-events.js';
 import { AttachmentRefused, claimAttachments, deleteFilesOf } from './files.js';
 import { appendEvent, lockRoom } from './log.js';
 import { insertMentions } from './mentions.js';
@@ -43,6 +44,8 @@ export function messagesStore(
   /** The server observing the store (group-commit sizes, a failed group commit's log line). */
   observed: { current?: Observer | undefined } = {},
 ): MessagesPart {
+  const decodeEvent = createEventDecoder();
+
   async function byClientMsgId(
     authorId: string,
     clientMsgId: string,
@@ -250,7 +253,7 @@ export function messagesStore(
         .orderBy('seq')
         .limit(limit + 1)
         .execute();
-      return { events: rows.slice(0, limit).map(toEvent), hasMore: rows.length > limit };
+      return { events: rows.slice(0, limit).map(decodeEvent), hasMore: rows.length > limit };
     },
   };
 }

@@ -601,6 +601,8 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
         }),
       ).toEqual({ status: 'not-found' });
 
+      // Read (and decoded) before the scrub: the entries read after it must not be those.
+      expect((await log(r.id)).some((e) => e.type === 'message.edited')).toBe(true);
       const deletedAt = tick();
       const deletion = await store.deleteMessage({
         roomId: r.id,
