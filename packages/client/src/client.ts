@@ -11,7 +11,13 @@ import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF, restartDelayMs } 
 import { Emitter } from './emitter.js';
 import { errorCodeOf, SESSION_ENDED_CODES, ValidationError } from './errors.js';
 import { createFileApi } from './files.js';
-import { Outbox, type OutboxEntry, type ReplyOptions, replyOptionsOf } from './outbox.js';
+import {
+  Outbox,
+  type OutboxEntry,
+  type ReplyOptions,
+  replyOptionsOf,
+  type Send,
+} from './outbox.js';
 import type { OutboxStore } from './outbox-store.js';
 import { Sequencer } from './sequencer.js';
 import { createTokenSource, type TokenOption } from './token-source.js';
@@ -195,7 +201,23 @@ export function createChatClient(options: ChatClientOptions) {
     },
   );
 
-  const outbox = new Outbox((input) => api.message.send.mutate(input), {
+  /**
+   * How the outbox sends: over the stream's WebSocket while it is open (no HTTP request per
+   * message), else over HTTP. A socket opened with a token that has since run out refuses with a
+   * renewable code: the HTTP path renews the token and sends. Any other failure is the outbox's
+   * to judge; its retry goes whichever way is open then (the clientMsgId keeps it one message).
+   */
+  const sendMessage: Send = (input) => {
+    const overSocket = current?.sendMessage?.(input);
+    if (!overSocket) return api.message.send.mutate(input);
+    return overSocket.catch((error: unknown) => {
+      const code = errorCodeOf(error);
+      if (code && tokens.renewable(code)) return api.message.send.mutate(input);
+      throw error;
+    });
+  };
+
+  const outbox = new Outbox(sendMessage, {
     retryDelayMs: (attempt) => backoffDelayMs(attempt, backoff),
     serverErrorAttempts: Math.max(1, options.serverErrorAttempts ?? 5),
     changed: (entries) => emitter.emit('outbox', entries),

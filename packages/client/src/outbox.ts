@@ -22,7 +22,7 @@ type Entry = OutboxEntry & {
   settle?: { resolve(r: SendResult): void; reject(e: unknown): void };
 };
 
-type Send = (
+export type Send = (
   input: { roomId: string; clientMsgId: string; body: string } & ReplyOptions,
 ) => Promise<SendResult>;
 

@@ -8,6 +8,7 @@ import {
   type TRPCClient,
   wsLink,
 } from '@trpc/client';
+import type { Send } from './outbox.js';
 
 export type Transport = 'ws' | 'sse' | 'poll';
 
@@ -46,6 +47,11 @@ export interface TransportContext {
 
 export interface OpenStream {
   close(): void;
+  /**
+   * Sends a message over the stream's own connection: a WebSocket, once the server accepted the
+   * stream. Undefined when it cannot (another transport, not started yet, closed): then HTTP.
+   */
+  sendMessage?(input: Parameters<Send>[0]): ReturnType<Send> | undefined;
 }
 
 /** A failure of the transport itself, not a refusal by the server. */
@@ -101,6 +107,52 @@ function subscribe(live: Subscribable, request: StreamRequest, handlers: StreamH
   });
 }
 
+/** tRPC's keep-alive: a PING after 2 s without a message; the server answers PONG at once. */
+const KEEP_ALIVE = { enabled: true, intervalMs: 2_000, pongTimeoutMs: 2_000 } as const;
+
+interface Listening {
+  addEventListener(type: 'open' | 'message' | 'close', listener: () => void): void;
+}
+
+/**
+ * The WebSocket class, with each socket watched for silence: `silent` is called once a socket
+ * that opened has heard nothing (no event, no PONG) for `silentMs`. tRPC's keep-alive closes a
+ * socket whose pong did not come, but a close waits for the peer's closing handshake, which a
+ * dead network never sends (`ws` in Node waits up to 30 s; in a test the server's own ping
+ * dropped the socket after ~17 s): the link says nothing until then. Told at the deadline
+ * instead, the client reconnects at once, and a message sent into the dead socket goes again.
+ */
+function silenceWatched(Base: WebSocketClass, silentMs: number, silent: () => void) {
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const Watched = function Watched(url: string, protocols?: string | string[]) {
+    const socket = new Base(url, protocols) as Listening;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stop = () => {
+      clearTimeout(timer);
+      if (timer) timers.delete(timer);
+    };
+    const arm = () => {
+      stop();
+      timer = setTimeout(silent, silentMs);
+      timers.add(timer);
+    };
+    socket.addEventListener('open', arm);
+    socket.addEventListener('message', arm);
+    socket.addEventListener('close', stop);
+    return socket;
+  } as unknown as WebSocketClass;
+  // Its statics are the real class's: tRPC reads `WebSocket.OPEN` and the like from it.
+  Object.setPrototypeOf(Watched, Base);
+  return {
+    Watched,
+    /** Stops watching every socket (the client is closing them itself). */
+    stop: () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}
+
 function openWebSocket(
   context: TransportContext,
   request: StreamRequest,
@@ -108,23 +160,56 @@ function openWebSocket(
 ): OpenStream {
   if (!context.WebSocket)
     throw new TransportError('No WebSocket implementation (pass `WebSocket` in Node)');
+  // A ping goes out after intervalMs of quiet; its pong is due pongTimeoutMs later.
+  const silentMs = KEEP_ALIVE.intervalMs + KEEP_ALIVE.pongTimeoutMs + 500;
+  const watch = silenceWatched(context.WebSocket, silentMs, () =>
+    handlers.onFailure(new TransportError('No answer to ping')),
+  );
   const client = createWSClient({
     url: context.endpoint.replace(/^http/, 'ws'),
-    WebSocket: context.WebSocket as typeof globalThis.WebSocket,
+    WebSocket: watch.Watched as typeof globalThis.WebSocket,
     connectionParams: context.token ? { token: context.token } : null,
-    // Ping every 2 s; no pong within 2 s means the server is gone: noticed within ~4 s.
-    keepAlive: { enabled: true, intervalMs: 2_000, pongTimeoutMs: 2_000 },
+    // Ping every 2 s of quiet; no pong within 2 s means the server is gone: noticed within
+    // ~4.5 s (by the watch above: tRPC's own close of the socket can take much longer).
+    keepAlive: KEEP_ALIVE,
     // The client's own loop reconnects; keep the link from racing it.
     retryDelayMs: () => 3_600_000,
     onClose: (cause) => handlers.onFailure(new TransportError('WebSocket closed', cause?.code)),
   });
   const api = createTRPCClient<AppRouter>({ links: [wsLink({ client })] });
-  const subscription = subscribe(api.events.live, request, handlers);
+  // Sends go over the socket once the server accepted the stream: a frame on a connection that
+  // is open and authenticated, not an HTTP request of its own.
+  let usable = false;
+  const subscription = subscribe(api.events.live, request, {
+    ...handlers,
+    onStarted: () => {
+      usable = true;
+      handlers.onStarted();
+    },
+  });
+  // A send whose answer has not come when the stream closes is given up here: tRPC would settle
+  // it only when the socket has closed, which on a dead network takes as long as noticing it
+  // did without the watch. The outbox sends it again (the clientMsgId keeps it one message).
+  const unanswered = new Set<(error: Error) => void>();
+  const sendMessage = (input: Parameters<Send>[0]) =>
+    new Promise<Awaited<ReturnType<Send>>>((resolve, reject) => {
+      unanswered.add(reject);
+      api.message.send
+        .mutate(input)
+        .then(resolve, reject)
+        .finally(() => unanswered.delete(reject));
+    });
   return {
     close() {
+      usable = false;
+      watch.stop();
+      for (const reject of unanswered)
+        reject(new TransportError('WebSocket closed before the answer'));
+      unanswered.clear();
       subscription.unsubscribe();
       void client.close();
     },
+    sendMessage: (input) => (usable ? sendMessage(input) : undefined),
   };
 }
 
