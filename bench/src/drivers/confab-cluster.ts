@@ -1,7 +1,7 @@
 import type { BenchConfig } from '../config.js';
 import { createRoomOf, registerUsers } from './confab-fixture.js';
-import { httpPublisher } from './confab-publisher.js';
 import { startConfabServer } from './confab-server.js';
+import { wsPublisher } from './confab-ws-publisher.js';
 import { type BenchDatabase, createPostgresDatabase } from './postgres.js';
 import type { ServerHandle } from './process.js';
 import { type BenchRedis, startBenchRedis } from './redis.js';
@@ -110,7 +110,7 @@ export function clusterPublisher(
   tokens: readonly string[],
   sink: Sink,
 ): Publisher {
-  return httpPublisher(
+  return wsPublisher(
     nodes.map((n) => n.port),
     roomId,
     (index) => tokens[index % tokens.length] ?? '',

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectConfabDevices } from './confab-device.js';
 import { type ConfabFixture, createFixture } from './confab-fixture.js';
-import { httpPublisher } from './confab-publisher.js';
 import { startConfabServer } from './confab-server.js';
+import { wsPublisher } from './confab-ws-publisher.js';
 import type { Driver } from './types.js';
 
 let dir: string | undefined;
@@ -30,10 +30,10 @@ export const confabFixture = (): ConfabFixture & { databasePath: string } => ({
 });
 
 /**
- * Confab through its real path: devices subscribe to `events.live` (as the SDK does) over tRPC's WebSocket
- * protocol with their session token in connectionParams (live once the `sync` event arrives);
- * messages are posted with `message.send` over HTTP, round-robin over the room's members (the
- * server allows each user 10 sends/s).
+ * Confab through its real path, as the SDK takes it: devices subscribe to `events.live` over
+ * tRPC's WebSocket protocol with their session token in connectionParams (live once the `sync`
+ * event arrives); messages are sent with `message.send` over a WebSocket of the sender's,
+ * round-robin over the room's members (the server allows each user 10 sends/s).
  */
 export const confabDriver: Driver = {
   name: 'confab',
@@ -58,7 +58,7 @@ export const confabDriver: Driver = {
     const { roomId, tokens } = prepared();
     // Each send as the next user (the per-user send limit), whatever its index.
     let next = 0;
-    return httpPublisher([server.port], roomId, () => tokens[next++ % tokens.length] ?? '', sink);
+    return wsPublisher([server.port], roomId, () => tokens[next++ % tokens.length] ?? '', sink);
   },
 
   async dispose() {

@@ -22,13 +22,19 @@ export interface SendRun {
   clientMsgIds: string[][];
 }
 
+/** What the loops send through: mutations as one user (`token`), answered with the data. */
+export interface Mutations {
+  mutation(path: string, input: unknown, token: string): Promise<unknown>;
+}
+
 /**
- * Every sender in a closed loop: `message.send` (HTTP, keep-alive), await the acknowledgement
+ * Every sender in a closed loop: `message.send` (as the SDK sends: over a WebSocket of the
+ * sender's; see confab-ws-calls.ts), await the acknowledgement
  * (the seq, returned once the message is committed), send the next. Counts acknowledgements in
  * the window after the warm-up, and the CPU the server and the load generator used meanwhile.
  */
 export async function measureSends(
-  http: ConfabHttp,
+  calls: Mutations,
   server: Pick<ServerHandle, 'cpuMicros'>,
   senders: readonly Sender[],
   window: LoopWindow,
@@ -42,7 +48,7 @@ export async function measureSends(
     if (!sender) throw new Error(`No sender ${s}`);
     const clientMsgId = `${nonce}.${s}.${k}`;
     clientMsgIds[s]?.push(clientMsgId);
-    const result = await http.mutation(
+    const result = await calls.mutation(
       'message.send',
       { roomId: sender.roomId, clientMsgId, body: makeBody(k, bodyChars) },
       sender.token,

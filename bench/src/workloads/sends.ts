@@ -2,6 +2,7 @@ import type { BenchConfig } from '../config.js';
 import { createRoomOf } from '../drivers/confab-fixture.js';
 import { confabHttp, confabMutation, stringField } from '../drivers/confab-http.js';
 import { startConfabServer } from '../drivers/confab-server.js';
+import { confabWsCalls } from '../drivers/confab-ws-calls.js';
 import { forEachLimit } from '../drivers/ws-util.js';
 import { rawPostgresInserts, rawSqliteInserts } from './raw-inserts.js';
 import { type Engine, SendDatabases } from './send-databases.js';
@@ -48,6 +49,7 @@ async function runEngine(engine: Engine, config: BenchConfig): Promise<WorkloadR
   const database = await databases.database(engine);
   const server = await startConfabServer({ databaseUrl: database.url, sendRate: UNLIMITED });
   const http = confabHttp(server.port, senders);
+  const sockets = confabWsCalls(server.port);
   const metrics: Record<string, number> = {};
   let failure: string | undefined;
   try {
@@ -55,7 +57,7 @@ async function runEngine(engine: Engine, config: BenchConfig): Promise<WorkloadR
     const tokens = await databases.users(engine, baseUrl, senders);
     const measure = async (place: typeof oneRoom) => {
       const placed = await place(baseUrl, tokens);
-      const run = await measureSends(http, server, placed, window, config.bodyChars);
+      const run = await measureSends(sockets, server, placed, window, config.bodyChars);
       failure ??= await verifySends(http, placed, run);
       return run;
     };
@@ -67,6 +69,7 @@ async function runEngine(engine: Engine, config: BenchConfig): Promise<WorkloadR
     failure ??= server.exitReason();
   } finally {
     http.close();
+    await sockets.close();
     await server.stop();
   }
   const raw = { loops: senders, bodyChars: config.bodyChars, ...window };
@@ -119,7 +122,7 @@ function engineMetrics(engine: Engine): Metric[] {
 
 /**
  * Acknowledged sends per second: `senders` users each in a closed loop of `message.send` over
- * HTTP (keep-alive), on SQLite and on PostgreSQL, beside the raw driver's insert rate for
+ * a WebSocket of their own (as the SDK sends), on SQLite and on PostgreSQL, beside the raw driver's insert rate for
  * messages of the same shape. Confab only: the peers store nothing.
  */
 export const sends: Workload = {
