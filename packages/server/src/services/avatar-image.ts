@@ -1,6 +1,7 @@
 import { ERROR_CODES, LIMITS } from '@confab/contracts';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import { AppError } from '../errors.js';
+import { loadSharp } from './sharp-loader.js';
 
 /** What every stored avatar is: a square WebP of LIMITS.avatarSizePx. */
 export const AVATAR_CONTENT_TYPE = 'image/webp';
@@ -24,6 +25,7 @@ const invalid = (message: string) => new AppError(ERROR_CODES.IMAGE_INVALID, mes
  * allocated. An animated GIF or WebP keeps its first frame.
  */
 export async function normalizeAvatar(upload: Uint8Array): Promise<Uint8Array> {
+  const sharp = await loadSharp();
   let metadata: Metadata;
   try {
     // The header only (no pixels are decoded), without the pixel limit: so that an image over

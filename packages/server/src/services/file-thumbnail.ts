@@ -1,5 +1,5 @@
 import { type IMAGE_TYPES, LIMITS } from '@confab/contracts';
-import sharp from 'sharp';
+import { loadSharp } from './sharp-loader.js';
 
 /** What decoding an uploaded image found: its size upright, and a WebP thumbnail. */
 export interface ImageFacts {
@@ -28,6 +28,7 @@ export async function imageFacts(type: string, bytes: Uint8Array): Promise<Image
   const format = FORMAT_OF_TYPE[type as keyof typeof FORMAT_OF_TYPE];
   if (!format) return undefined;
   const options = { limitInputPixels: LIMITS.imageMaxPixels, failOn: 'error' } as const;
+  const sharp = await loadSharp();
   try {
     const image = sharp(bytes, { ...options, autoOrient: true });
     const metadata = await image.metadata();
