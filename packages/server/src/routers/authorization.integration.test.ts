@@ -174,6 +174,7 @@ describe('authorization', () => {
       'message.context': { roomId, messageId },
       'message.byIds': { roomId, messageIds: [messageId] },
       'events.onEvent': { cursors: {} },
+      'events.live': { cursors: {} },
       'events.poll': { cursors: {}, waitMs: 0 },
       'auth.settings': undefined,
       'auth.updateSettings': { shareReadReceipts: true },
