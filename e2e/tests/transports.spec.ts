@@ -16,7 +16,7 @@ for (const { transport, label } of cases) {
     await expect(messageBodies(a.page)).toHaveText([...bodies, `Still ${label}`]);
     for (const { page, connections } of [a, b]) {
       await expect(connectionStatus(page)).toHaveText(`Connected via ${label}`);
-      const streamed = connections.eventStreams.filter((u) => u.includes('/trpc/events.onEvent'));
+      const streamed = connections.eventStreams.filter((u) => u.includes('/trpc/events.live'));
       expect({
         websocket: connections.sockets.length > 0,
         sse: streamed.length > 0,
