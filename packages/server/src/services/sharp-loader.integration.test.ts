@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, buildApiBundle, startApi } from '../__tests__/api-process.js';
-import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
+import { describe, expect, it } from 'vitest';
+import { builtApiOnSqlite } from '../__tests__/built-api.js';
 import { pngOf, uploadFile } from '../__tests__/files-http.js';
-import { freeLoopbackPort } from '../__tests__/redis-server.js';
 import { signUp } from '../__tests__/server.js';
 
 /** Whether the process has libvips (sharp's image library) mapped into its memory. */
@@ -12,28 +10,11 @@ const hasLibvips = (pid: number) => readFileSync(`/proc/${pid}/maps`, 'utf8').in
 // On the built process: a server that has handled no image never loads sharp (about 23 MiB of
 // resident memory); the first image loads it and is thumbnailed as before.
 describe('the image library', () => {
-  let db: TestDatabase;
-  let api: ApiProcess | undefined;
-  let bundle: Awaited<ReturnType<typeof buildApiBundle>>;
-
-  beforeAll(async () => {
-    db = sqliteDatabase();
-    bundle = await buildApiBundle('sharp-loader');
-    api = await startApi(bundle.path, {
-      PORT: String(await freeLoopbackPort()),
-      DATABASE_URL: db.url,
-    });
-  }, 120_000);
-  afterAll(async () => {
-    api?.child.kill('SIGTERM');
-    await api?.exited;
-    bundle?.remove();
-    await db?.drop();
-  });
+  const built = builtApiOnSqlite('sharp-loader');
 
   it('is loaded at the first image, not at start', async () => {
-    if (!api?.child.pid) throw new Error('no API process');
-    const pid = api.child.pid;
+    const api = built.api();
+    const pid = api.child.pid ?? 0;
     const ann = await signUp(api.url, 'ann');
     const room = await ann.api.room.create.mutate({ kind: 'private', name: 'pictures' });
     const text = { name: 'notes.txt', type: 'text/plain', bytes: Buffer.from('no image') };
