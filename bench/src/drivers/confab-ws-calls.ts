@@ -1,5 +1,6 @@
 import type WebSocket from 'ws';
 import { isRecord } from '../payload.js';
+import { errorMessage } from './trpc-ws.js';
 import { openSocket, textOf } from './ws-util.js';
 
 /** tRPC mutations over WebSocket: what the SDK does once its stream is on a socket. */
@@ -24,9 +25,6 @@ interface Socket {
 /** Longest a call may take before it fails the run. */
 const CALL_TIMEOUT_MS = 30_000;
 
-const errorText = (value: unknown) =>
-  isRecord(value) && typeof value.message === 'string' ? value.message : JSON.stringify(value);
-
 /**
  * One WebSocket per user (its token in connectionParams) to the server on `port`: each call is
  * a tRPC mutation frame, answered on the same socket, as the SDK's outbox sends. The server's
@@ -49,7 +47,7 @@ export function confabWsCalls(port: number): ConfabWsCalls {
       const call = socket.pending.get(frame.id);
       if (!call) return;
       socket.pending.delete(frame.id);
-      if (frame.error !== undefined) call.reject(new Error(errorText(frame.error)));
+      if (frame.error !== undefined) call.reject(new Error(errorMessage(frame.error)));
       else call.resolve(isRecord(frame.result) ? frame.result.data : undefined);
     });
     ws.on('close', () => {

@@ -27,7 +27,8 @@ export interface TrpcSubscriptionOptions {
   onData: (item: unknown) => boolean | undefined;
 }
 
-function errorMessage(value: unknown): string {
+/** The message of a tRPC error frame's `error`, or the value as JSON. */
+export function errorMessage(value: unknown): string {
   return isRecord(value) && typeof value.message === 'string'
     ? value.message
     : JSON.stringify(value);

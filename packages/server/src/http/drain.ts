@@ -1,5 +1,6 @@
 import type { Server, ServerResponse } from 'node:http';
 import { TRPCError } from '@trpc/server';
+import { streamFormatOf } from './stream-formats.js';
 
 /** How `close()` drains (see docs/scaling.md, "Graceful drain"). */
 export interface DrainOptions {
@@ -31,8 +32,6 @@ export function serverRestarting(): TRPCError {
   return new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: 'Server restarting: reconnect' });
 }
 
-const STREAM_PROCEDURES = new Set(['events.onEvent', 'events.live', 'events.poll']);
-
 /** Whether a request opens a device stream or a poll: refused while the server drains. */
 export function opensStream(path: string, trpcPath: string): boolean {
   if (!path.startsWith(`${trpcPath}/`)) return false;
@@ -40,7 +39,7 @@ export function opensStream(path: string, trpcPath: string): boolean {
   return path
     .slice(trpcPath.length + 1)
     .split(',')
-    .some((procedure) => STREAM_PROCEDURES.has(procedure));
+    .some((procedure) => procedure === 'events.poll' || streamFormatOf(procedure) !== undefined);
 }
 
 /**

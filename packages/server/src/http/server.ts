@@ -50,7 +50,7 @@ import { createRpcHandler } from './rpc-handler.js';
 import { setApiSecurityHeaders } from './security-headers.js';
 import { createSseHandler } from './sse-handler.js';
 import { createStaticHandler } from './static.js';
-import { streamFormatOf } from './stream-formats.js';
+import { streamFormatAt } from './stream-formats.js';
 import { attachWebSocketHandler, WsBackpressure } from './ws-handler.js';
 
 export interface ChatServerConfig {
@@ -320,7 +320,7 @@ export function createChatServer(deps: {
     // still open), and the client's next one opens a connection: behind a proxy, to another node.
     if (draining) res.setHeader('Connection', 'close');
     if (draining && opensStream(path, TRPC_PATH)) {
-      if (req.method === 'GET' && streamFormatOf(path.slice(TRPC_PATH.length + 1)))
+      if (req.method === 'GET' && streamFormatAt(path))
         sseHandler.refuse(res, path, serverRestarting());
       else refuseRequest(res, appRouter, serverRestarting());
       return;

@@ -9,7 +9,7 @@ import { DeviceSession, type DeviceSink } from '../services/device-session.js';
 import type { Context } from '../trpc.js';
 import type { StreamCounter } from './connection-limits.js';
 import { sseNamedFrame } from './frames.js';
-import { type StreamFormat, streamFormatOf, TRACKED_FORMAT } from './stream-formats.js';
+import { type StreamFormat, streamFormatAt, TRACKED_FORMAT } from './stream-formats.js';
 import { beforeWrite } from './write-coalescing.js';
 
 /** The response headers tRPC sends with an SSE subscription. */
@@ -216,7 +216,7 @@ export function createSseHandler(opts: {
      * anything else.
      */
     handle(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-      const format = streamFormatOf(path.slice(path.lastIndexOf('/') + 1));
+      const format = streamFormatAt(path);
       if (req.method !== 'GET' || !format) return false;
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.searchParams.has('batch')) return false;
@@ -238,7 +238,7 @@ export function createSseHandler(opts: {
     },
     /** Answers a stream opened while draining with that goodbye alone. */
     refuse(res: ServerResponse, path: string, reason: unknown): void {
-      const format = streamFormatOf(path.slice(path.lastIndexOf('/') + 1)) ?? TRACKED_FORMAT;
+      const format = streamFormatAt(path) ?? TRACKED_FORMAT;
       const stream = new SseStream(res, format, errorFrame);
       res.writeHead(200, { ...SSE_HEADERS, Connection: 'close' });
       stream.fail(reason);

@@ -63,16 +63,6 @@ function encodingCache(encode: (event: StreamEvent) => { json: string; id: strin
   };
 }
 
-function wsFrameOf(entry: Encoded, prefix: string, json: (entry: Encoded) => string) {
-  entry.ws ??= new Map();
-  let frame = entry.ws.get(prefix);
-  if (!frame) {
-    frame = textFrame(`${prefix}${json(entry)}`);
-    entry.ws.set(prefix, frame);
-  }
-  return frame;
-}
-
 /** A data result in tRPC's shape after the frame's `{"id":…,` prefix; tracked when `id` is set. */
 function resultJson(json: string, id: string): string {
   if (!id) return `"result":{"type":"data","data":${json}}}`;
@@ -90,11 +80,19 @@ function format(
   encode: (event: StreamEvent) => { json: string; id: string },
 ): StreamFormat {
   const encoded = encodingCache(encode);
-  const result = (entry: Encoded) => resultJson(entry.json, entry.id);
   return {
     path,
     accept,
-    wsFrame: (event, prefix) => wsFrameOf(encoded(event), prefix, result),
+    wsFrame: (event, prefix) => {
+      const entry = encoded(event);
+      entry.ws ??= new Map();
+      let frame = entry.ws.get(prefix);
+      if (!frame) {
+        frame = textFrame(`${prefix}${resultJson(entry.json, entry.id)}`);
+        entry.ws.set(prefix, frame);
+      }
+      return frame;
+    },
     ownWsJson: (event, prefix) => {
       const { json, id } = encode(event);
       return `${prefix}${resultJson(json, id)}`;
@@ -136,9 +134,13 @@ export const LIVE_FORMAT = format(
   (event) => ({ json: JSON.stringify(slimEvent(event)), id: '' }),
 );
 
-/** The stream format of a subscription path, or undefined for any other procedure. */
-export function streamFormatOf(path: string): StreamFormat | undefined {
-  if (path === TRACKED_FORMAT.path) return TRACKED_FORMAT;
-  if (path === LIVE_FORMAT.path) return LIVE_FORMAT;
+/** The stream format of a procedure (`events.live`), or undefined for any other procedure. */
+export function streamFormatOf(procedure: string): StreamFormat | undefined {
+  if (procedure === TRACKED_FORMAT.path) return TRACKED_FORMAT;
+  if (procedure === LIVE_FORMAT.path) return LIVE_FORMAT;
   return undefined;
 }
+
+/** The stream format a request's URL path (`/trpc/events.live`) names, if any. */
+export const streamFormatAt = (urlPath: string): StreamFormat | undefined =>
+  streamFormatOf(urlPath.slice(urlPath.lastIndexOf('/') + 1));

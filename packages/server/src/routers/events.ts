@@ -1,13 +1,29 @@
 import { PollInput, StreamInput, slimEvent } from '@confab/contracts';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import { deviceStream, eventId, streamStart } from '../services/stream.js';
-import { authedProcedure, router } from '../trpc.js';
+import type { Authenticated } from '../services/accounts.js';
+import { deviceStream, eventId, type StreamOptions, streamStart } from '../services/stream.js';
+import { authedProcedure, type Context, router } from '../trpc.js';
 
 /** tRPC adds `lastEventId` to a tracked subscription's input when its client reconnects. */
 export const OnEventInput = StreamInput.and(
   z.object({ lastEventId: z.string().max(200).nullish() }),
 );
+
+/** A device's stream from `start`, through tRPC's own adapters (pulled, heartbeats over HTTP). */
+function deviceStreamOf(
+  ctx: Context & { auth: Authenticated },
+  start: Pick<StreamOptions, 'cursors' | 'resume' | 'resumeKey'>,
+  signal: AbortSignal | undefined,
+) {
+  return deviceStream(ctx.services, ctx.auth, {
+    ...start,
+    signal,
+    limits: ctx.services.streamLimits,
+    backpressure: ctx.backpressure,
+    needsHeartbeat: ctx.transport === 'http',
+  });
+}
 
 // The WebSocket and SSE handlers serve both subscriptions on a fast path (http/stream-formats.ts)
 // with the same bytes; these generators serve them anywhere else (tRPC's own adapters).
@@ -23,13 +39,7 @@ export const eventsRouter = router({
     input,
     signal,
   }) {
-    const stream = deviceStream(ctx.services, ctx.auth, {
-      ...streamStart(ctx.auth.session.id, input),
-      signal,
-      limits: ctx.services.streamLimits,
-      backpressure: ctx.backpressure,
-      needsHeartbeat: ctx.transport === 'http',
-    });
+    const stream = deviceStreamOf(ctx, streamStart(ctx.auth.session.id, input), signal);
     for await (const event of stream) yield tracked(eventId(event), event);
   }),
 
@@ -39,14 +49,7 @@ export const eventsRouter = router({
    * them (the SDK does): a reconnect of tRPC's own starts again from the original input.
    */
   live: authedProcedure.input(StreamInput).subscription(async function* ({ ctx, input, signal }) {
-    const stream = deviceStream(ctx.services, ctx.auth, {
-      ...input,
-      signal,
-      limits: ctx.services.streamLimits,
-      backpressure: ctx.backpressure,
-      needsHeartbeat: ctx.transport === 'http',
-    });
-    for await (const event of stream) yield slimEvent(event);
+    for await (const event of deviceStreamOf(ctx, input, signal)) yield slimEvent(event);
   }),
 
   /** Long polling: the same events as onEvent, one batch per call. */
