@@ -7,6 +7,11 @@ import { openSocket, textOf } from './ws-util.js';
 export interface ConfabWsCalls {
   /** Sends `path` on the socket of `token` (opened at its first call) and resolves with the data. */
   mutation(path: string, input: unknown, token: string): Promise<unknown>;
+  /**
+   * Opens the socket of `token` and resolves once the server has signed it in (it answered a
+   * query on it), as a device's socket is before its user sends.
+   */
+  connect(token: string): Promise<void>;
   /** Waits for every call to be answered, then closes the sockets. */
   close(): Promise<void>;
 }
@@ -58,7 +63,12 @@ export function confabWsCalls(port: number): ConfabWsCalls {
     return socket;
   }
 
-  function mutation(path: string, input: unknown, token: string): Promise<unknown> {
+  function call(
+    method: 'query' | 'mutation',
+    path: string,
+    input: unknown,
+    token: string,
+  ): Promise<unknown> {
     let socket = sockets.get(token);
     if (!socket) {
       socket = open(token);
@@ -83,7 +93,7 @@ export function confabWsCalls(port: number): ConfabWsCalls {
               reject(error);
             },
           });
-          s.ws.send(JSON.stringify({ id, method: 'mutation', params: { path, input } }));
+          s.ws.send(JSON.stringify({ id, method, params: { path, input } }));
         }),
     );
     calls.add(call);
@@ -95,7 +105,10 @@ export function confabWsCalls(port: number): ConfabWsCalls {
   }
 
   return {
-    mutation,
+    mutation: (path, input, token) => call('mutation', path, input, token),
+    async connect(token) {
+      await call('query', 'auth.me', undefined, token);
+    },
     async close() {
       await Promise.allSettled([...calls]);
       closing = true;

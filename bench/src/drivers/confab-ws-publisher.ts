@@ -15,10 +15,23 @@ export function wsPublisher(
   const nodes: ConfabWsCalls[] = ports.map((port) => confabWsCalls(port));
   const nonce = `${process.pid}.${Date.now().toString(36)}`;
   let closing = false;
+  const nodeOf = (index: number): ConfabWsCalls => {
+    const node = nodes[index % nodes.length];
+    if (!node) throw new Error('No nodes');
+    return node;
+  };
   return {
+    async prepare({ from, to }) {
+      const opened = new Map<string, Promise<void>>();
+      for (let index = from; index < to; index++) {
+        const token = tokenFor(index);
+        const key = `${index % nodes.length}\n${token}`;
+        if (!opened.has(key)) opened.set(key, nodeOf(index).connect(token));
+      }
+      await Promise.all(opened.values());
+    },
     publish(index, body) {
-      const node = nodes[index % nodes.length];
-      if (!node) throw new Error('No nodes');
+      const node = nodeOf(index);
       const clientMsgId = `${nonce}.${index}`;
       node
         .mutation('message.send', { roomId, clientMsgId, body }, tokenFor(index))

@@ -56,9 +56,8 @@ export const confabDriver: Driver = {
 
   async publisher(server, sink) {
     const { roomId, tokens } = prepared();
-    // Each send as the next user (the per-user send limit), whatever its index.
-    let next = 0;
-    return wsPublisher([server.port], roomId, () => tokens[next++ % tokens.length] ?? '', sink);
+    // Message i as user i mod users (the per-user send limit).
+    return wsPublisher([server.port], roomId, (index) => tokens[index % tokens.length] ?? '', sink);
   },
 
   async dispose() {

@@ -17,6 +17,12 @@ export interface Connections {
 export interface Publisher extends Connections {
   /** Posts one message; failures go to the sink the publisher was made with. */
   publish(index: number, body: string): void;
+  /**
+   * Opens what publishing messages [from, to) will use (Confab: each sender's socket, signed
+   * in), so that a measurement started after it does not count it: a real sender's socket is
+   * open before it sends. Publishers with one socket opened up front have none.
+   */
+  prepare?(range: { from: number; to: number }): Promise<void>;
 }
 
 /** How the load generator runs one system: its server process and its wire protocol. */

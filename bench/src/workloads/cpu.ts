@@ -39,6 +39,7 @@ export const cpuPerDelivery: Workload = {
     try {
       subs = await subscribeAll(driver, server, subscribers, tracker);
       publisher = await driver.publisher(server, tracker);
+      await publisher.prepare?.({ from: 0, to: warmupMessages + messages });
       await publishPaced(
         publisher,
         tracker,

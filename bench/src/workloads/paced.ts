@@ -37,6 +37,7 @@ export async function measurePaced(
   try {
     subs = await connect(tracker);
     publisher = await driver.publisher(server, tracker);
+    await publisher.prepare?.({ from: 0, to: end });
     const range = { from: 0, to: warmupMessages };
     await publishPaced(publisher, tracker, range, rate, config.bodyChars);
     // The measured messages keep the warm-up's rhythm: one period after its last one.

@@ -34,6 +34,7 @@ export async function measureSaturation(
   try {
     subs = await connect(subscribers, tracker);
     publisher = await driver.publisher(server, tracker);
+    await publisher.prepare?.({ from: 0, to: warmupMessages + maxMessages });
     const common = { window, bodyChars: config.bodyChars, stallTimeoutMs: timeout };
     const warm = await publishSaturating(publisher, tracker, {
       ...common,
