@@ -3,7 +3,7 @@ import { createRoomOf, registerUsers } from './confab-fixture.js';
 import { startConfabServer } from './confab-server.js';
 import { wsPublisher } from './confab-ws-publisher.js';
 import { type BenchDatabase, createPostgresDatabase } from './postgres.js';
-import type { ServerHandle } from './process.js';
+import { type ServerHandle, startAll } from './process.js';
 import { type BenchRedis, startBenchRedis } from './redis.js';
 import type { Publisher, Sink } from './types.js';
 
@@ -76,16 +76,7 @@ export interface NodeOptions {
 
 /** `count` Confab processes on one database (and Redis), started at once. */
 export async function startNodes(count: number, options: NodeOptions): Promise<ServerHandle[]> {
-  const started = await Promise.allSettled(
-    Array.from({ length: count }, () => startConfabServer(options)),
-  );
-  const nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const failed = started.find((s) => s.status === 'rejected');
-  if (failed) {
-    await Promise.all(nodes.map((n) => n.stop()));
-    throw failed.reason;
-  }
-  return nodes;
+  return startAll(count, () => startConfabServer(options));
 }
 
 /** CPU of several processes as one: the sum of their user + system time. */

@@ -109,3 +109,18 @@ export async function startServer(name: string, options: StartOptions): Promise<
     },
   };
 }
+
+/** `count` servers started at once by `start`; if one fails, the others are stopped. */
+export async function startAll(
+  count: number,
+  start: () => Promise<ServerHandle>,
+): Promise<ServerHandle[]> {
+  const started = await Promise.allSettled(Array.from({ length: count }, start));
+  const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(servers.map((s) => s.stop()));
+    throw failed.reason;
+  }
+  return servers;
+}

@@ -1,6 +1,6 @@
 import type WebSocket from 'ws';
 import { indexOfBody, isRecord, PEER_ROOM, readPeerMessage } from '../payload.js';
-import { startServer } from './process.js';
+import { type ServerHandle, startAll, startServer } from './process.js';
 import type { Driver } from './types.js';
 import { closeSockets, guard, openMany, openSocket, textOf, waitFor } from './ws-util.js';
 
@@ -53,3 +53,12 @@ export const rawWsDriver: Driver = {
     };
   },
 };
+
+/**
+ * `count` raw ws servers: one alone broadcasts itself; several share each room through Redis
+ * pub/sub at `redisUrl` (servers/raw-ws.ts `--redis`), the cross-node workload's control.
+ */
+export async function startRawWsNodes(count: number, redisUrl: string): Promise<ServerHandle[]> {
+  const args = count > 1 ? ['--redis', redisUrl] : [];
+  return startAll(count, () => startServer('raw-ws', { cpuFrom: 'ipc', args }));
+}

@@ -9,7 +9,8 @@ import {
 } from '../drivers/confab-cluster.js';
 import { connectConfabDevices } from '../drivers/confab-device.js';
 import type { ServerHandle } from '../drivers/process.js';
-import type { Connections, Publisher } from '../drivers/types.js';
+import { rawWsDriver, startRawWsNodes } from '../drivers/raw-ws.js';
+import type { Connections, Publisher, Sink } from '../drivers/types.js';
 import { percentile } from '../stats.js';
 import { confabOnlyMetric, oneThenTwoNodes } from './cluster-rounds.js';
 import { closeAll, offsetSink, publishPaced, sleep } from './common.js';
@@ -31,6 +32,46 @@ interface Figures {
   idleCpuMsPerSec: number;
 }
 
+/** How the workload runs one system on N nodes (N = 1: no Redis). */
+interface NodesSystem {
+  start(count: number): Promise<ServerHandle[]>;
+  /**
+   * `count` devices on `node`; `sink` already numbers them from `from` (Confab gives device k
+   * the token of user `from + k`, so a user's devices sit on every node).
+   */
+  connect(node: ServerHandle, count: number, sink: Sink, from: number): Promise<Connections>;
+  /** Where message i goes in. */
+  publisher(nodes: readonly ServerHandle[], sink: Sink): Promise<Publisher>;
+}
+
+/** Confab: the fixture's users and room, on its database; two or more nodes through its Redis. */
+const confabNodes = (fixture: ClusterFixture): NodesSystem => ({
+  start: (count) =>
+    startNodes(count, {
+      databaseUrl: fixture.database.url,
+      ...(count > 1 ? { redisUrl: fixture.redis.url } : {}),
+    }),
+  connect: (node, count, sink, from) =>
+    connectConfabDevices(node.port, count, fixture.tokens, sink, from),
+  publisher: async (nodes, sink) => clusterPublisher(nodes, fixture.roomId, fixture.tokens, sink),
+});
+
+/**
+ * The control: bare `ws` broadcast loops, one process alone or two sharing the room through
+ * Redis pub/sub (servers/raw-ws.ts). What it costs the bare loop to split the same devices over
+ * two processes on this machine is the floor under Confab's ratio.
+ */
+const rawWsNodes = (fixture: ClusterFixture): NodesSystem => ({
+  start: (count) => startRawWsNodes(count, fixture.redis.url),
+  connect: (node, count, sink) => rawWsDriver.subscribe(node, count, sink),
+  // Every message through the first node: the nodes share no order (two publishers' messages
+  // can cross in Redis), one publisher keeps the room's. The CPU summed is the same either way.
+  publisher: ([first], sink) => {
+    if (!first) throw new Error('No nodes');
+    return rawWsDriver.publisher(first, sink);
+  },
+});
+
 /**
  * The latency pattern (`crossNode` sizes) on `nodes`: the devices split evenly between them
  * (in contiguous shares; users round-robin, so a user's devices sit on both), message i sent
@@ -39,6 +80,7 @@ interface Figures {
  */
 async function measure(
   nodes: readonly ServerHandle[],
+  system: NodesSystem,
   fixture: ClusterFixture,
   config: BenchConfig,
 ): Promise<{ failure: string | undefined; figures: Figures }> {
@@ -55,10 +97,10 @@ async function measure(
       const from = k * share;
       const count = Math.min(share, subscribers - from);
       if (count <= 0) continue;
-      const sink = offsetSink(tracker, from);
-      devices.push(await connectConfabDevices(node.port, count, fixture.tokens, sink, from));
+      devices.push(await system.connect(node, count, offsetSink(tracker, from), from));
     }
-    publisher = clusterPublisher(nodes, fixture.roomId, fixture.tokens, tracker);
+    publisher = await system.publisher(nodes, tracker);
+    await publisher.prepare?.({ from: 0, to: end });
     const idle = await startCpuMeter(summedCpu(nodes));
     await sleep(config.crossNodeIdleMs);
     const rest = await idle.read();
@@ -90,22 +132,22 @@ async function measure(
   }
 }
 
-/** One node (in-process bus) or `count` nodes through Redis, on the fixture's database. */
-async function onNodes(
-  count: number,
-  fixture: ClusterFixture,
-  config: BenchConfig,
-): Promise<{ failure: string | undefined; figures: Figures }> {
-  const nodes = await startNodes(count, {
-    databaseUrl: fixture.database.url,
-    ...(count > 1 ? { redisUrl: fixture.redis.url } : {}),
-  });
-  try {
-    return await measure(nodes, fixture, config);
-  } finally {
-    await Promise.all(nodes.map((n) => n.stop()));
-  }
-}
+/** `onNodes` of one system: its nodes started, measured and stopped. */
+const onNodesOf =
+  (systemOf: (fixture: ClusterFixture) => NodesSystem) =>
+  async (
+    count: number,
+    fixture: ClusterFixture,
+    config: BenchConfig,
+  ): Promise<{ failure: string | undefined; figures: Figures }> => {
+    const system = systemOf(fixture);
+    const nodes = await system.start(count);
+    try {
+      return await measure(nodes, system, fixture, config);
+    } finally {
+      await Promise.all(nodes.map((n) => n.stop()));
+    }
+  };
 
 const metric = (key: string, label: (c: BenchConfig) => string, digits = 1) =>
   confabOnlyMetric(key, label, digits);
@@ -116,6 +158,8 @@ const rateOf = (c: BenchConfig) => `${c.crossNode.rate} msg/s × ${c.crossNode.s
  * Cross-node cost: the same devices and sends on one Confab process (in-process bus) and on two
  * through Redis, both on PostgreSQL; each round runs one, then two. Goals (issue 13): p99 on two
  * ≤ 1.2× one node's, server CPU per delivery ≤ 1.1×. The ratios are per round, then the median.
+ * Then the same devices and sends on bare `ws` broadcast loops (the control): one process, then
+ * two through Redis.
  */
 export const crossNode: Workload = {
   name: 'cross-node',
@@ -134,11 +178,23 @@ export const crossNode: Workload = {
     metric('redisCpuUs', () => '  Redis CPU per delivery, µs, two nodes (not in the sum)', 2),
     metric('oneIdleCpu', () => '  CPU at rest (devices connected, no sends), ms/s, one node', 2),
     metric('twoIdleCpu', () => '  CPU at rest, ms/s, two nodes (sum of both)', 2),
+    metric('rawOneCpuUs', () => '  control, raw ws: server CPU per delivery, µs, one process ↓'),
+    metric('rawTwoCpuUs', () => '  raw ws: two processes through Redis (sum of both) ↓'),
+    metric('rawCpuRatio', () => '  raw ws: CPU per delivery two ÷ one ↓', 2),
+    metric('rawP99Ratio', () => '  raw ws: p99 two ÷ one ↓', 2),
+    metric('cpuRatioOverRaw', () => "  Confab's CPU ratio ÷ raw ws's ↓", 2),
   ],
   async run(_driver, config): Promise<WorkloadResult> {
-    const { failure, one, two } = await oneThenTwoNodes(config, onNodes);
+    const confab = await oneThenTwoNodes(config, onNodesOf(confabNodes));
+    const raw = await oneThenTwoNodes(config, onNodesOf(rawWsNodes));
+    const { one, two } = confab;
+    const failure = [confab.failure, raw.failure && `raw ws: ${raw.failure}`]
+      .filter(Boolean)
+      .join('; ');
+    const cpuRatio = two.cpuUs / one.cpuUs;
+    const rawCpuRatio = raw.two.cpuUs / raw.one.cpuUs;
     return {
-      failure,
+      failure: failure || undefined,
       metrics: {
         oneP50Ms: one.p50,
         oneP99Ms: one.p99,
@@ -147,10 +203,15 @@ export const crossNode: Workload = {
         p99Ratio: two.p99 / one.p99,
         oneCpuUs: one.cpuUs,
         twoCpuUs: two.cpuUs,
-        cpuRatio: two.cpuUs / one.cpuUs,
+        cpuRatio,
         redisCpuUs: two.redisCpuUs,
         oneIdleCpu: one.idleCpuMsPerSec,
         twoIdleCpu: two.idleCpuMsPerSec,
+        rawOneCpuUs: raw.one.cpuUs,
+        rawTwoCpuUs: raw.two.cpuUs,
+        rawCpuRatio,
+        rawP99Ratio: raw.two.p99 / raw.one.p99,
+        cpuRatioOverRaw: cpuRatio / rawCpuRatio,
       },
     };
   },
