@@ -54,6 +54,18 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
  */
 export function createAddressCounter(max: number) {
   const open = new Map<string, number>();
+  /** The address each counted socket was counted under (read again once it closed). */
+  const counted = new WeakMap<Socket, string>();
+  // One listener for every socket, not a closure per socket with `once`: an idle device holds
+  // its socket for hours, and a once-wrapper with its closure is ~250 bytes of it.
+  function release(this: Socket): void {
+    const address = counted.get(this);
+    if (address === undefined) return;
+    counted.delete(this);
+    const left = (open.get(address) ?? 1) - 1;
+    if (left <= 0) open.delete(address);
+    else open.set(address, left);
+  }
   return {
     /** Counts a new connection; false (and the socket destroyed) when its address is full. */
     admit(socket: Socket): boolean {
@@ -64,11 +76,8 @@ export function createAddressCounter(max: number) {
         return false;
       }
       open.set(address, count + 1);
-      socket.once('close', () => {
-        const left = (open.get(address) ?? 1) - 1;
-        if (left <= 0) open.delete(address);
-        else open.set(address, left);
-      });
+      counted.set(socket, address);
+      socket.on('close', release);
       return true;
     },
     /** Open connections of an address (for tests and metrics). */

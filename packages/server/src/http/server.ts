@@ -11,7 +11,12 @@ import { logIfInternal } from '../observability/internal-errors.js';
 import { fallbackLogger, type Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { answerScrape, bearerMatches, METRICS_PATH } from '../observability/metrics-route.js';
-import { type RequestRecord, requestIdOf, startRequestLog } from '../observability/request-log.js';
+import {
+  newRequestRecord,
+  type RequestRecord,
+  requestIdOf,
+  startRequestLog,
+} from '../observability/request-log.js';
 import type { Bus } from '../ports/bus.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { PresenceDirectory } from '../ports/presence-directory.js';
@@ -221,31 +226,50 @@ export function createChatServer(deps: {
   ) => {
     const cookieOriginAllowed = origins.cookieAllowed(req);
     return {
-      services,
       token: tokenFrom(req, connectionParams, cookieOriginAllowed, cookieName),
       cookieOriginAllowed,
       apiKey: apiKeyFrom(req),
       address: clientAddress(req, trustProxy),
     };
   };
+  /**
+   * A request's (or WebSocket's) context: its caller, and what its transport adds (HTTP can
+   * write the session cookie, for pages that may use it). One object literal naming every
+   * field, not a spread of the caller: once V8 has seen many spreads, each result gets a hidden
+   * class of its own (~300 bytes), and a WebSocket's context lives as long as the socket.
+   */
+  const contextOf = (
+    req: IncomingMessage,
+    connectionParams: Record<string, string | undefined> | null,
+    carrier: Pick<Context, 'requestLog' | 'transport' | 'backpressure'> & {
+      writeSessionCookie: Context['setSessionCookie'];
+    },
+  ): Context => {
+    const caller = callerOf(req, connectionParams);
+    return {
+      services,
+      token: caller.token,
+      cookieOriginAllowed: caller.cookieOriginAllowed,
+      apiKey: caller.apiKey,
+      address: caller.address,
+      requestLog: carrier.requestLog,
+      setSessionCookie: caller.cookieOriginAllowed ? carrier.writeSessionCookie : undefined,
+      transport: carrier.transport,
+      backpressure: carrier.backpressure,
+    };
+  };
   const httpContext = (
     req: IncomingMessage,
     res: ServerResponse,
     connectionParams: Record<string, string | undefined> | null,
-  ): Context => {
-    const caller = callerOf(req, connectionParams);
-    const requestLog = requestRecords.get(req);
-    return {
-      ...caller,
-      ...(requestLog ? { requestLog } : {}),
-      setSessionCookie: caller.cookieOriginAllowed
-        ? (token) => writeSessionCookie(res, token, secure)
-        : undefined,
+  ): Context =>
+    contextOf(req, connectionParams, {
+      requestLog: requestRecords.get(req),
+      writeSessionCookie: (token) => writeSessionCookie(res, token, secure),
       transport: 'http',
       // An SSE stream's unsent bytes sit in the response's write buffer.
       backpressure: { bufferedBytes: () => res.writableLength, cutOff: () => res.destroy() },
-    };
-  };
+    });
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     basePath: `${TRPC_PATH}/`,
@@ -437,13 +461,13 @@ export function createChatServer(deps: {
   const wssHandler = attachWebSocketHandler({
     wss,
     router: appRouter,
-    createContext: (req, ws, connectionParams): Context => ({
-      ...callerOf(req, connectionParams),
-      requestLog: { id: requestIdOf(req, trustProxy) },
-      setSessionCookie: undefined,
-      transport: 'ws',
-      backpressure: new WsBackpressure(ws),
-    }),
+    createContext: (req, ws, connectionParams): Context =>
+      contextOf(req, connectionParams, {
+        requestLog: newRequestRecord(requestIdOf(req, trustProxy)),
+        writeSessionCookie: undefined,
+        transport: 'ws',
+        backpressure: new WsBackpressure(ws),
+      }),
     pingMs: config.wsPingMs ?? 10_000,
     pongWaitMs: config.wsPongWaitMs ?? 5_000,
     limits,
