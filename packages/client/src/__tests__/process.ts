@@ -1,5 +1,4 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -7,14 +6,13 @@ import { fileURLToPath } from 'node:url';
 
 const apiDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../apps/api');
 
-/** Bundles the API process into a folder of this test run's own (inside apps/api, so that
- * better-sqlite3 resolves), so parallel suites never start a half-written bundle. */
+/** Bundles the API process (main.js and its chunks) into a folder of this test run's own
+ * (inside apps/api, so that better-sqlite3 resolves), so parallel suites never start a
+ * half-written bundle. */
 export function buildApi(): string {
   const dir = join(apiDir, 'dist', `test-${process.pid}-${Date.now()}`);
-  mkdirSync(dir, { recursive: true });
-  const entry = join(dir, 'main.js');
-  execFileSync(process.execPath, [join(apiDir, 'build.mjs'), entry], { stdio: 'inherit' });
-  return entry;
+  execFileSync(process.execPath, [join(apiDir, 'build.mjs'), dir], { stdio: 'inherit' });
+  return join(dir, 'main.js');
 }
 
 export async function freePort(): Promise<number> {

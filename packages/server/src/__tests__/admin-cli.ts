@@ -6,16 +6,16 @@ import { promisify } from 'node:util';
 
 const API_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../apps/api');
 
-/** The admin command line bundled for one suite (inside apps/api, so native modules resolve). */
+/**
+ * The admin command line bundled for one suite: admin.js and its chunks in a folder of its own
+ * (inside apps/api, so native modules resolve).
+ */
 export async function buildAdminBundle(name: string): Promise<{ path: string; remove(): void }> {
-  const path = resolve(API_DIR, `dist/test/admin-${name}-${process.pid}.js`);
-  await promisify(execFile)(process.execPath, ['build.mjs', '--admin', path], { cwd: API_DIR });
+  const dir = resolve(API_DIR, `dist/test/admin-${name}-${process.pid}`);
+  await promisify(execFile)(process.execPath, ['build.mjs', '--admin', dir], { cwd: API_DIR });
   return {
-    path,
-    remove() {
-      rmSync(path, { force: true });
-      rmSync(`${path}.map`, { force: true });
-    },
+    path: resolve(dir, 'admin.js'),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 

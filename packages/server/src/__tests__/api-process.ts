@@ -17,25 +17,33 @@ export interface ApiProcess {
 }
 
 /**
- * Bundles the API process for one suite: a bundle of its own (inside apps/api, so the native
- * modules resolve), so that a suite running in parallel, or someone rebuilding dist/main.js,
- * never hands it a half-written file. Returns the path and its removal.
+ * Bundles the API process for one suite: a folder of its own (inside apps/api, so the native
+ * modules resolve) holding main.js and its chunks, so that a suite running in parallel, or
+ * someone rebuilding dist/main.js, never hands it a half-written file. Returns the entry's path,
+ * the folder and its removal.
  */
-export async function buildApiBundle(name: string): Promise<{ path: string; remove(): void }> {
-  const path = resolve(API_DIR, `dist/test/${name}-${process.pid}.js`);
-  await promisify(execFile)(process.execPath, ['build.mjs', path], { cwd: API_DIR });
+export async function buildApiBundle(
+  name: string,
+): Promise<{ path: string; dir: string; remove(): void }> {
+  const dir = resolve(API_DIR, `dist/test/${name}-${process.pid}`);
+  await promisify(execFile)(process.execPath, ['build.mjs', dir], { cwd: API_DIR });
   return {
-    path,
-    remove() {
-      rmSync(path, { force: true });
-      rmSync(`${path}.map`, { force: true });
-    },
+    path: resolve(dir, 'main.js'),
+    dir,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 
-/** Starts the built API process with `env` and resolves once it says it listens. */
-export async function startApi(bundle: string, env: Record<string, string>): Promise<ApiProcess> {
-  const child = spawn(process.execPath, [bundle], {
+/**
+ * Starts the built API process with `env` (and `nodeArgs` before the bundle's path) and
+ * resolves once it says it listens.
+ */
+export async function startApi(
+  bundle: string,
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): Promise<ApiProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, bundle], {
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', WEB_DIST: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

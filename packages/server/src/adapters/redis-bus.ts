@@ -17,7 +17,7 @@
  * committed to the log) should answer its user, and the log still has the message: its counter
  * is spent, so receivers see the hole as a gap and re-read.
  */
-import { createClient, TimeoutError } from 'redis';
+import { loadRedis } from '../lazy-modules.js';
 import { fallbackLogger } from '../observability/logger.js';
 import type { Observer } from '../observability/observer.js';
 import type { Bus, BusHandler, BusMessage, BusTopic } from '../ports/bus.js';
@@ -91,6 +91,7 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
     ((error, context) =>
       (observer?.log ?? fallbackLogger).error({ err: error, context }, `redis bus: ${context}`));
 
+  const { createClient, TimeoutError } = await loadRedis();
   const publisher = createClient({
     url,
     // Exponential from 50 ms, capped, with jitter so that nodes do not reconnect in lockstep

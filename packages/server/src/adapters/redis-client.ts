@@ -1,11 +1,12 @@
-import { createClient } from 'redis';
+import { loadRedis } from '../lazy-modules.js';
 
 /**
  * A node-redis connection for shared counters (rate limits, stream slots), apart from the bus's:
  * a limit check must not queue behind a burst of publishes. While Redis is unreachable, commands
  * fail fast (no offline queue) and callers fall back to this process's memory.
  */
-export function createCounterClient(url: string, connectTimeoutMs = 10_000) {
+export async function createCounterClient(url: string, connectTimeoutMs = 10_000) {
+  const { createClient } = await loadRedis();
   const client = createClient({
     url,
     disableOfflineQueue: true,
@@ -18,7 +19,7 @@ export function createCounterClient(url: string, connectTimeoutMs = 10_000) {
   client.on('error', () => {});
   return client;
 }
-export type RedisCounterClient = ReturnType<typeof createCounterClient>;
+export type RedisCounterClient = Awaited<ReturnType<typeof createCounterClient>>;
 
 /** `promise`, or a rejection with `timeout()` once `ms` passed without an answer; never waits longer. */
 export function answeredWithin<T>(

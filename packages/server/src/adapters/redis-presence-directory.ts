@@ -29,7 +29,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { PresenceStatus } from '@confab/contracts';
-import { createClient } from 'redis';
+import { loadRedis } from '../lazy-modules.js';
 import { fallbackLogger } from '../observability/logger.js';
 import {
   clusterStatus,
@@ -75,6 +75,7 @@ export async function createRedisPresenceDirectory(
     version: `${prefix}version`,
   };
 
+  const { createClient } = await loadRedis();
   const client = createClient({
     url,
     socket: {

@@ -9,7 +9,7 @@ export async function createRedisRateLimitStore(
   url: string,
   options: { connectTimeoutMs?: number } = {},
 ): Promise<RateLimitStore & { close(): Promise<void> }> {
-  const client = createCounterClient(url, options.connectTimeoutMs);
+  const client = await createCounterClient(url, options.connectTimeoutMs);
   await client.connect();
   return {
     redis: client,

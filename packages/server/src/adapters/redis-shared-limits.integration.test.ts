@@ -14,7 +14,7 @@ describe('limits shared through Redis', () => {
   let redis: TestRedisServer;
   const clients: RedisCounterClient[] = [];
   const connect = async () => {
-    const client = createCounterClient(redis.url);
+    const client = await createCounterClient(redis.url);
     await client.connect();
     clients.push(client);
     return client;

@@ -1,6 +1,7 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
+import { loadUndici } from '../lazy-modules.js';
 import { isReservedAddress } from './addresses.js';
 
 /** A destination's host resolved to an address no outbound request may reach. */
@@ -67,10 +68,11 @@ export function checkedLookup(
  * resolve names with checkedLookup. IP-literal hosts never reach a lookup (the socket connects
  * to them as they are), so callers must check those themselves (see isInternalHost).
  */
-export function createGuardedAgent(options: {
+export async function createGuardedAgent(options: {
   lookup: (hostname: string) => Promise<LookupAddress[]>;
   allowPrivateAddresses: boolean;
-}): Agent {
+}): Promise<Agent> {
+  const { Agent } = await loadUndici();
   return new Agent({
     connect: { lookup: checkedLookup(options.lookup, options.allowPrivateAddresses) },
   });

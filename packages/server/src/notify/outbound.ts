@@ -1,4 +1,5 @@
-import { fetch } from 'undici';
+import type { Agent } from 'undici';
+import { loadUndici } from '../lazy-modules.js';
 import type { ResolvedNotifyConfig } from './config.js';
 import { createDestinations } from './destinations.js';
 import { isInternalHost } from './endpoints.js';
@@ -53,10 +54,18 @@ export function createOutbound(deps: {
     onPause: (origin, pauseMs, failures) =>
       telemetry.log({ event: 'destination.paused', origin, pauseMs, failures }),
   });
-  const dispatcher = createGuardedAgent({
-    lookup: config.lookup,
-    allowPrivateAddresses: config.allowPrivateAddresses,
-  });
+  // Made at the first request, and undici loaded with it: most servers never send one.
+  let dispatcher: Promise<Agent> | undefined;
+  const agent = () => {
+    dispatcher ??= createGuardedAgent({
+      lookup: config.lookup,
+      allowPrivateAddresses: config.allowPrivateAddresses,
+    }).catch((error: unknown) => {
+      dispatcher = undefined;
+      throw error;
+    });
+    return dispatcher;
+  };
 
   async function send(
     url: URL,
@@ -74,6 +83,7 @@ export function createOutbound(deps: {
     if (requestSignal.aborted) onShutdown();
     else requestSignal.addEventListener('abort', onShutdown, { once: true });
     try {
+      const [{ fetch }, dispatcher] = await Promise.all([loadUndici(), agent()]);
       const response = await fetch(url, {
         method: 'POST',
         headers: init.headers,
@@ -145,7 +155,13 @@ export function createOutbound(deps: {
     },
 
     /** Closes the connections kept alive (once no request is in flight). */
-    close: (): Promise<void> => dispatcher.close(),
+    close: async (): Promise<void> => {
+      // A load that failed left no connections to close.
+      await dispatcher?.then(
+        (made) => made.close(),
+        () => undefined,
+      );
+    },
   };
 }
 export type Outbound = ReturnType<typeof createOutbound>;

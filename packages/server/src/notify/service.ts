@@ -5,7 +5,7 @@ import {
   type NotificationStats,
   type Room,
 } from '@confab/contracts';
-import webpush from 'web-push';
+import { loadWebPush } from '../lazy-modules.js';
 import type { Notifier } from '../ports/notifier.js';
 import type {
   NewWebhookDelivery,
@@ -97,7 +97,7 @@ export function createNotifications(
   let keys: Promise<VapidKeys> | undefined;
   function vapidKeys(): Promise<VapidKeys> {
     keys ??= store
-      .vapidKeys(() => webpush.generateVAPIDKeys())
+      .vapidKeys(async () => (await loadWebPush()).generateVAPIDKeys())
       .catch((error: unknown) => {
         keys = undefined; // try again next time
         throw error;

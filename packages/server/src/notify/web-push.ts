@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LIMITS, type PushNotificationPayload } from '@confab/contracts';
-import webpush from 'web-push';
+import { loadWebPush } from '../lazy-modules.js';
 import type { PushSubscriptionRecord, Store, VapidKeys } from '../ports/store.js';
 import type { ResolvedNotifyConfig } from './config.js';
 import type { Outbound } from './outbound.js';
@@ -37,6 +37,7 @@ export function createPushSender(deps: {
     topic: string,
     keys: VapidKeys,
   ): Promise<'aborted' | undefined> {
+    const webpush = await loadWebPush();
     const details = webpush.generateRequestDetails(
       {
         endpoint: subscription.endpoint,

@@ -314,8 +314,11 @@ export interface NotificationTarget {
 
 /** Durable state of offline notifications: VAPID keys, push subscriptions, mutes, webhooks. */
 export interface NotificationsStore {
-  /** The stored VAPID keys; the first call stores `generate()`'s, and racing first calls agree. */
-  vapidKeys(generate: () => VapidKeys): Promise<VapidKeys>;
+  /**
+   * The stored VAPID keys; the first call stores `generate()`'s, and racing first calls agree.
+   * `generate` may be async (the key library is loaded only when keys are made).
+   */
+  vapidKeys(generate: () => VapidKeys | Promise<VapidKeys>): Promise<VapidKeys>;
   /**
    * Stores a device's subscription: replaces the session's previous one (a device has one), and
    * takes the endpoint over from whoever held it (a browser shared by two accounts).

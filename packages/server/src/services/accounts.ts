@@ -114,7 +114,7 @@ export function createAccounts(deps: {
       if (!record || !ok)
         throw new AppError(ERROR_CODES.INVALID_CREDENTIALS, 'Wrong username or password');
       // Awaited, so the login that upgrades the hash returns after the new one is stored.
-      if (needsRehash(record.passwordHash)) await rehash(record, input.password);
+      if (await needsRehash(record.passwordHash)) await rehash(record, input.password);
       const { passwordHash: _omit, ...user } = record;
       return openSession(user, input.deviceLabel);
     },

@@ -1,7 +1,7 @@
 import { ERROR_CODES, LIMITS } from '@confab/contracts';
 import type { Metadata } from 'sharp';
 import { AppError } from '../errors.js';
-import { loadSharp } from './sharp-loader.js';
+import { loadSharp } from '../lazy-modules.js';
 
 /** What every stored avatar is: a square WebP of LIMITS.avatarSizePx. */
 export const AVATAR_CONTENT_TYPE = 'image/webp';

@@ -1,3 +1,5 @@
+import { loadCommonLists } from '../lazy-modules.js';
+
 let common: Promise<ReadonlySet<string>> | undefined;
 
 /**
@@ -7,8 +9,12 @@ let common: Promise<ReadonlySet<string>> | undefined;
  * later calls share it.
  */
 function commonPasswords(): Promise<ReadonlySet<string>> {
-  common ??= import('@zxcvbn-ts/language-common').then(
+  common ??= loadCommonLists().then(
     ({ dictionary }) => new Set(dictionary['passwords-common']),
+    (error: unknown) => {
+      common = undefined; // tried again at the next password
+      throw error;
+    },
   );
   return common;
 }

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomFillSync, scrypt, timingSafeEqual } from 'node:crypto';
-import { type Algorithm, hash, parseOptions, type Version, verify } from '@node-rs/argon2';
+import type { Algorithm, Version } from '@node-rs/argon2';
+import { loadArgon2 } from '../lazy-modules.js';
 
 /**
  * Random bytes for ids, drawn 4 KiB at a time: asking the CSPRNG for 12 bytes per message cost
@@ -62,8 +63,8 @@ const ARGON2 = {
 const normalized = (password: string) => password.normalize('NFKC');
 
 /** A PHC string: `$argon2id$v=19$m=19456,t=2,p=1$salt$hash`. The salt is 16 random bytes. */
-export function hashPassword(password: string): Promise<string> {
-  return hash(normalized(password), ARGON2);
+export async function hashPassword(password: string): Promise<string> {
+  return (await loadArgon2()).hash(normalized(password), ARGON2);
 }
 
 /**
@@ -71,7 +72,8 @@ export function hashPassword(password: string): Promise<string> {
  * `scrypt$N$r$p$salt$key`. False for a wrong password or a format this server never wrote.
  */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  if (stored.startsWith('$argon2')) return verify(stored, normalized(password));
+  if (stored.startsWith('$argon2'))
+    return (await loadArgon2()).verify(stored, normalized(password));
   if (stored.startsWith('scrypt$')) return verifyScrypt(password, stored);
   return false;
 }
@@ -80,8 +82,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
  * True when a stored hash was not made with the current algorithm and parameters: after a
  * successful login, the account's hash should be replaced by `hashPassword`'s.
  */
-export function needsRehash(stored: string): boolean {
+export async function needsRehash(stored: string): Promise<boolean> {
   if (!stored.startsWith('$argon2')) return true;
+  const { parseOptions } = await loadArgon2();
   try {
     const used = parseOptions(stored);
     return (

@@ -1,5 +1,5 @@
 import { type IMAGE_TYPES, LIMITS } from '@confab/contracts';
-import { loadSharp } from './sharp-loader.js';
+import { loadSharp } from '../lazy-modules.js';
 
 /** What decoding an uploaded image found: its size upright, and a WebP thumbnail. */
 export interface ImageFacts {

@@ -96,7 +96,7 @@ export function notificationsStore(db: Kysely<Database>): NotificationsStore {
     async vapidKeys(generate) {
       const stored = await storedVapidKeys();
       if (stored) return stored;
-      const keys = generate();
+      const keys = await generate();
       // Two nodes starting on a new database race here: the first insert wins, the other does
       // nothing, and both read back the winner's keys.
       await db

@@ -10,7 +10,7 @@ const hasLibvips = (pid: number) => readFileSync(`/proc/${pid}/maps`, 'utf8').in
 // On the built process: a server that has handled no image never loads sharp (about 23 MiB of
 // resident memory); the first image loads it and is thumbnailed as before.
 describe('the image library', () => {
-  const built = builtApiOnSqlite('sharp-loader');
+  const built = builtApiOnSqlite('image-library');
 
   it('is loaded at the first image, not at start', async () => {
     const api = built.api();
