@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiProcess, buildApiBundle, startApi } from './__tests__/api-process.js';
 import { postgresDatabase, sqliteDatabase, type TestDatabase } from './__tests__/databases.js';
@@ -68,6 +70,19 @@ describe('packages the API process loads', () => {
     api.child.kill('SIGTERM');
     await api.exited;
   };
+
+  it('are bundled in ASCII only files (one other character makes V8 hold a source as UTF-16)', () => {
+    if (!bundle) throw new Error('not built');
+    const files = readdirSync(bundle.dir, { recursive: true, encoding: 'utf8' }).filter((file) =>
+      file.endsWith('.js'),
+    );
+    expect(files).toContain('main.js');
+    expect(files.length).toBeGreaterThan(5); // main.js and its chunks
+    const notAscii = files.filter((file) =>
+      /[\u0080-\u{10ffff}]/u.test(readFileSync(join(bundle?.dir ?? '', file), 'utf8')),
+    );
+    expect(notAscii).toEqual([]);
+  });
 
   it('on SQLite: none of the lazy ones at start; argon2 and the common list at the first sign-up', async () => {
     const db = sqliteDatabase();
