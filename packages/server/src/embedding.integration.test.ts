@@ -11,7 +11,8 @@ import { postgresDatabase, type TestDatabase } from './__tests__/databases.js';
 // SQLite module or the PostgreSQL driver: an app on PostgreSQL should not need better-sqlite3's
 // binding built (or its memory), and one on SQLite has no use for pg. Checked in a fresh Node
 // process on the server bundled the way an app would use it (dependencies left to node_modules),
-// by looking at which CommonJS modules Node has loaded.
+// by looking at which CommonJS modules Node has loaded. Nor do redis, undici, web-push, argon2 or
+// the common-passwords list load before they are used (lazy-modules.ts).
 
 const here = dirname(fileURLToPath(import.meta.url));
 const serverDir = resolve(here, '..');
@@ -21,11 +22,13 @@ const bundle = resolve(serverDir, `dist/test/embedding-${process.pid}.mjs`);
 const CHILD = `
 import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
+const OPTIONAL = ['@redis/client', 'undici', 'web-push', '@node-rs/argon2', '@zxcvbn-ts/language-common'];
 const loaded = () => {
   const paths = Object.keys(require.cache);
   return {
     betterSqlite3: paths.some((p) => p.includes('/node_modules/better-sqlite3/')),
     pg: paths.some((p) => p.includes('/node_modules/pg/')),
+    optional: OPTIONAL.filter((name) => paths.some((p) => p.includes('/node_modules/' + name + '/'))),
   };
 };
 const server = await import(process.env.BUNDLE);
@@ -83,9 +86,9 @@ describe('@confab/server embedded in another Node app', () => {
     );
     expect(JSON.parse(stdout)).toEqual({
       exports: 'function',
-      afterImport: { betterSqlite3: false, pg: false },
-      afterSqliteStore: { betterSqlite3: true, pg: false },
-      afterPostgresStore: { betterSqlite3: true, pg: true },
+      afterImport: { betterSqlite3: false, pg: false, optional: [] },
+      afterSqliteStore: { betterSqlite3: true, pg: false, optional: [] },
+      afterPostgresStore: { betterSqlite3: true, pg: true, optional: [] },
     });
   }, 120_000);
 });
