@@ -68,7 +68,7 @@ export function checkedLookup(
  * resolve names with checkedLookup. IP-literal hosts never reach a lookup (the socket connects
  * to them as they are), so callers must check those themselves (see isInternalHost).
  */
-export async function createGuardedAgent(options: {
+async function createGuardedAgent(options: {
   lookup: (hostname: string) => Promise<LookupAddress[]>;
   allowPrivateAddresses: boolean;
 }): Promise<Agent> {
@@ -76,4 +76,32 @@ export async function createGuardedAgent(options: {
   return new Agent({
     connect: { lookup: checkedLookup(options.lookup, options.allowPrivateAddresses) },
   });
+}
+
+/**
+ * A guarded agent made at its first use, undici loaded with it: most servers never send a
+ * request. A failed load is tried again at the next use.
+ */
+export function lazyGuardedAgent(options: Parameters<typeof createGuardedAgent>[0]): {
+  agent(): Promise<Agent>;
+  /** Closes the agent's kept-alive connections, if it was made. */
+  close(): Promise<void>;
+} {
+  let made: Promise<Agent> | undefined;
+  return {
+    agent() {
+      made ??= createGuardedAgent(options).catch((error: unknown) => {
+        made = undefined;
+        throw error;
+      });
+      return made;
+    },
+    async close() {
+      // A load that failed left no connections to close.
+      await made?.then(
+        (agent) => agent.close(),
+        () => undefined,
+      );
+    },
+  };
 }

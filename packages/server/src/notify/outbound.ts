@@ -1,9 +1,8 @@
-import type { Agent } from 'undici';
 import { loadUndici } from '../lazy-modules.js';
 import type { ResolvedNotifyConfig } from './config.js';
 import { createDestinations } from './destinations.js';
 import { isInternalHost } from './endpoints.js';
-import { createGuardedAgent, isRefusedAddress } from './guarded-agent.js';
+import { isRefusedAddress, lazyGuardedAgent } from './guarded-agent.js';
 import { createLimiter, describeError } from './tasks.js';
 import type { Telemetry } from './telemetry.js';
 
@@ -54,18 +53,10 @@ export function createOutbound(deps: {
     onPause: (origin, pauseMs, failures) =>
       telemetry.log({ event: 'destination.paused', origin, pauseMs, failures }),
   });
-  // Made at the first request, and undici loaded with it: most servers never send one.
-  let dispatcher: Promise<Agent> | undefined;
-  const agent = () => {
-    dispatcher ??= createGuardedAgent({
-      lookup: config.lookup,
-      allowPrivateAddresses: config.allowPrivateAddresses,
-    }).catch((error: unknown) => {
-      dispatcher = undefined;
-      throw error;
-    });
-    return dispatcher;
-  };
+  const dispatcher = lazyGuardedAgent({
+    lookup: config.lookup,
+    allowPrivateAddresses: config.allowPrivateAddresses,
+  });
 
   async function send(
     url: URL,
@@ -83,14 +74,14 @@ export function createOutbound(deps: {
     if (requestSignal.aborted) onShutdown();
     else requestSignal.addEventListener('abort', onShutdown, { once: true });
     try {
-      const [{ fetch }, dispatcher] = await Promise.all([loadUndici(), agent()]);
+      const [{ fetch }, agent] = await Promise.all([loadUndici(), dispatcher.agent()]);
       const response = await fetch(url, {
         method: 'POST',
         headers: init.headers,
         body: init.body,
         redirect: 'manual',
         signal: controller.signal,
-        dispatcher,
+        dispatcher: agent,
       });
       // The body is not needed, but the timeout covers it: a peer that sends headers and then
       // trickles (or never ends) a body is cut off too.
@@ -155,13 +146,7 @@ export function createOutbound(deps: {
     },
 
     /** Closes the connections kept alive (once no request is in flight). */
-    close: async (): Promise<void> => {
-      // A load that failed left no connections to close.
-      await dispatcher?.then(
-        (made) => made.close(),
-        () => undefined,
-      );
-    },
+    close: (): Promise<void> => dispatcher.close(),
   };
 }
 export type Outbound = ReturnType<typeof createOutbound>;

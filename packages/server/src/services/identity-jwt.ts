@@ -9,11 +9,10 @@ import {
   type JWTVerifyGetKey,
   jwtVerify,
 } from 'jose';
-import type { Agent } from 'undici';
 import { AppError } from '../errors.js';
 import { loadUndici } from '../lazy-modules.js';
 import { isInternalHost } from '../notify/endpoints.js';
-import { createGuardedAgent } from '../notify/guarded-agent.js';
+import { lazyGuardedAgent } from '../notify/guarded-agent.js';
 
 /** How Confab checks JWTs an app signs for its users (see docs/security.md). */
 export interface JwtConfig {
@@ -61,30 +60,22 @@ function remoteKeys(config: JwtConfig & { jwksUrl: string }): JWTVerifyGetKey {
   // IP literals never reach the guarded lookup: refuse internal ones here (see endpoints.ts).
   if (!allowPrivate && isInternalHost(url.hostname))
     throw new Error('JWT_JWKS_URL names an internal address');
-  // Made at the first fetch of the JWKS, and undici loaded with it, not at start.
-  let dispatcher: Promise<Agent> | undefined;
-  const agent = () => {
-    dispatcher ??= createGuardedAgent({
-      lookup: config.lookup ?? ((hostname) => dns.lookup(hostname, { all: true })),
-      allowPrivateAddresses: allowPrivate,
-    }).catch((error: unknown) => {
-      dispatcher = undefined;
-      throw error;
-    });
-    return dispatcher;
-  };
+  const dispatcher = lazyGuardedAgent({
+    lookup: config.lookup ?? ((hostname) => dns.lookup(hostname, { all: true })),
+    allowPrivateAddresses: allowPrivate,
+  });
   return createRemoteJWKSet(url, {
     timeoutDuration: JWKS_TIMEOUT_MS,
     // jose's fetch through the guarded agent (Node's global fetch ignores an undici Agent);
     // redirects are refused, as for webhooks: one could point anywhere.
     [customFetch]: async (input, init) => {
-      const [{ fetch }, dispatcher] = await Promise.all([loadUndici(), agent()]);
+      const [{ fetch }, agent] = await Promise.all([loadUndici(), dispatcher.agent()]);
       const answer = await fetch(input, {
         method: 'GET',
         headers: Object.fromEntries(new Headers(init.headers).entries()),
         redirect: 'error',
         signal: init.signal,
-        dispatcher,
+        dispatcher: agent,
       });
       return new Response(await answer.arrayBuffer(), {
         status: answer.status,
