@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type ApiProcess, buildApiBundle, startApi } from './__tests__/api-process.js';
 import { postgresDatabase, sqliteDatabase, type TestDatabase } from './__tests__/databases.js';
 import { type PackageLog, packageLog } from './__tests__/loaded-packages.js';
@@ -10,6 +10,10 @@ import {
   type TestRedisServer,
 } from './__tests__/redis-server.js';
 import { connect, signUp } from './__tests__/server.js';
+import { API_KEY, connectWithApiKey } from './notify/__tests__/fixtures.js';
+import { startWebhookReceiver } from './notify/__tests__/webhook-receiver.js';
+
+const WEBHOOK_SECRET = 'whsec-lazy-0123456789abcdef';
 
 /** Loaded at first use only (lazy-modules.ts, the store's driver): none of them at start. */
 const LAZY = [
@@ -84,7 +88,7 @@ describe('packages the API process loads', () => {
     expect(notAscii).toEqual([]);
   });
 
-  it('on SQLite: none of the lazy ones at start; argon2 and the common list at the first sign-up', async () => {
+  it('on SQLite: none of the lazy ones at start; argon2 and the common list at the first sign-up, undici at the first webhook', async () => {
     const db = sqliteDatabase();
     databases.push(db);
     // The first start on a new database makes the VAPID keys, with web-push.
@@ -93,7 +97,12 @@ describe('packages the API process loads', () => {
     expect(first.loaded()).toContain('web-push');
     await stop(first.api);
 
-    const { api, loaded } = await start({ DATABASE_URL: db.url });
+    const { api, loaded } = await start({
+      DATABASE_URL: db.url,
+      API_KEYS: API_KEY,
+      // The webhook receiver listens on 127.0.0.1.
+      ALLOW_PRIVATE_ADDRESSES: 'true',
+    });
     const atStart = loaded();
     // The log does see the process's packages: the SQLite store's are there.
     expect(atStart).toContain('kysely');
@@ -113,8 +122,38 @@ describe('packages the API process loads', () => {
     anonymous.close();
     expect(refused).toBe('Password is one of the most common passwords; choose another');
     ann.close();
-    const afterSignUp = loaded();
-    expect(without(afterSignUp, LAZY)).toEqual(['@node-rs/argon2', '@zxcvbn-ts/language-common']);
+    expect(without(loaded(), LAZY)).toEqual(['@node-rs/argon2', '@zxcvbn-ts/language-common']);
+
+    // A message for an offline member goes to the webhook: the first outgoing request.
+    const receiver = await startWebhookReceiver(WEBHOOK_SECRET);
+    try {
+      await connectWithApiKey(api.url).notifications.registerWebhook.mutate({
+        url: receiver.url,
+        secret: WEBHOOK_SECRET,
+      });
+      const bob = await signUp(api.url, 'bob');
+      const owner = await signUp(api.url, 'owner');
+      const room = await owner.api.room.create.mutate({ kind: 'private', name: 'hooks' });
+      await owner.api.room.invite.mutate({ roomId: room.id, username: bob.username });
+      bob.close();
+      await owner.api.message.send.mutate({ roomId: room.id, clientMsgId: 'h1', body: 'for bob' });
+      owner.close();
+      await vi.waitFor(() => expect(receiver.received).toHaveLength(1), { timeout: 10_000 });
+      const delivery = receiver.received[0];
+      expect(delivery?.status).toBe(200);
+      expect(delivery?.verified).toMatchObject({ ok: true });
+      expect(JSON.parse(delivery?.rawBody ?? '{}')).toMatchObject({
+        type: 'message.created',
+        message: { body: 'for bob' },
+      });
+    } finally {
+      await receiver.close();
+    }
+    expect(without(loaded(), LAZY)).toEqual([
+      '@node-rs/argon2',
+      '@zxcvbn-ts/language-common',
+      'undici',
+    ]);
   });
 
   it('on PostgreSQL with REDIS_URL: pg and redis at start (not better-sqlite3), and the bus works', async () => {
