@@ -60,6 +60,23 @@ export interface NewRoom {
   directKey?: string;
 }
 
+/** One of a user's rooms as a stream starting or resuming reads it (Store.roomSeqsOf). */
+export interface RoomHead {
+  id: string;
+  /** The seq of the room's newest event. */
+  lastSeq: number;
+  /** The seq of the user's own member.joined. */
+  joinedSeq: number;
+  /**
+   * Moves whenever the room's member set may have changed: the seq of the newest entry of its
+   * log that carries no message (a join, leave and removal are such entries, appended in the
+   * transaction that changes the set; so are room and role changes, which only cost a re-read).
+   * Seqs only grow: a member set read after a version was read is at least that new. Null when
+   * retention deleted every such entry: then it tells nothing.
+   */
+  membersVersion: number | null;
+}
+
 export interface NewMessage {
   id: string;
   roomId: string;
@@ -167,7 +184,9 @@ export interface Store
   /** Everyone who shares at least one room with the user (not the user): who sees their presence. */
   peersOf(userId: string): Promise<string[]>;
   /** The user's rooms with the seq of each one's newest event: what a resuming stream compares. */
-  roomSeqsOf(userId: string): Promise<{ id: string; lastSeq: number; joinedSeq: number }[]>;
+  roomSeqsOf(userId: string): Promise<RoomHead[]>;
+  /** Every member (the user included) of each of the user's rooms, by room id. */
+  memberSetsOf(userId: string): Promise<Map<string, string[]>>;
 
   addMember(
     roomId: string,

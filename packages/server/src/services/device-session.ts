@@ -2,7 +2,7 @@ import { ERROR_CODES, LIMITS, type RoomEvent, type StreamEvent } from '@confab/c
 import { AppError } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Bus, BusMessage } from '../ports/bus.js';
-import type { Store } from '../ports/store.js';
+import type { RoomHead, Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
 import type { Presence, PresenceChangedEvent, StreamHandle } from './presence.js';
 import { type ResumePoint, type ResumePoints, resumePoints } from './resume-points.js';
@@ -216,7 +216,7 @@ export class DeviceSession implements StreamHandle {
     // after the first read whose bus message went out before its room's subscription was live
     // reaches this session only through this read (the next event would show the gap, but
     // there may be no next event).
-    await this.catchUp();
+    const heads = await this.catchUp();
     if (this.closed) return;
     const synced = Object.fromEntries(this.delivered);
     // Recorded before the sync point is stamped, so ids after it are known to follow it.
@@ -226,21 +226,17 @@ export class DeviceSession implements StreamHandle {
     if (presence && !this.closed) {
       // This device now counts as present; and it learns who else is.
       presence.attach(this.auth, this);
-      const peers = await store.peersOf(this.auth.user.id);
-      if (!this.closed)
-        this.emit(
-          { type: 'presence.snapshot', users: presence.present(peers, LIMITS.presenceSnapshotMax) },
-          true,
-        );
+      const users = await presence.snapshot(this.auth.user.id, heads, LIMITS.presenceSnapshotMax);
+      if (!this.closed) this.emit({ type: 'presence.snapshot', users }, true);
     }
   }
 
   /**
    * Backfills every room whose head is past what was delivered, and starts the rooms joined
    * meanwhile from their join; a room left meanwhile gets its events up to the leave (which
-   * ends its subscription, see accept).
+   * ends its subscription, see accept). Resolves with the heads it read.
    */
-  private async catchUp(): Promise<void> {
+  private async catchUp(): Promise<RoomHead[]> {
     const heads = await this.deps.store.roomSeqsOf(this.auth.user.id);
     const member = new Set<string>();
     const subscribed: Promise<void>[] = [];
@@ -250,13 +246,14 @@ export class DeviceSession implements StreamHandle {
     }
     await Promise.all(subscribed);
     for (const { id, lastSeq } of heads) {
-      if (this.closed) return;
+      if (this.closed) return heads;
       if ((this.delivered.get(id) ?? lastSeq) < lastSeq) await this.backfill(id);
     }
     for (const roomId of [...this.delivered.keys()]) {
-      if (this.closed) return;
+      if (this.closed) return heads;
       if (!member.has(roomId)) await this.backfill(roomId);
     }
+    return heads;
   }
 
   /**

@@ -11,6 +11,7 @@ import type { PresenceChange, PresenceDirectory } from '../ports/presence-direct
 import type { Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
 import { PresenceView } from './presence-view.js';
+import { RoomMemberSets, type VersionedRoom } from './room-member-sets.js';
 
 /** What a peer's device is told when someone's presence changes. */
 export type PresenceChangedEvent = Extract<StreamEvent, { type: 'presence' }>;
@@ -63,11 +64,14 @@ export function createPresence(deps: {
   heartbeatTtlMs?: number;
   /** @default this process alone (createMemoryPresenceDirectory) */
   directory?: PresenceDirectory;
+  /** Who shares a room with whom, for snapshots. @default new RoomMemberSets(store) */
+  memberSets?: RoomMemberSets;
 }) {
   const { store, bus, now } = deps;
   const log = deps.log ?? fallbackLogger;
   const heartbeatTtlMs = deps.heartbeatTtlMs ?? LIMITS.heartbeatTtlMs;
   const directory = deps.directory ?? createMemoryPresenceDirectory();
+  const memberSets = deps.memberSets ?? new RoomMemberSets(store);
   const view = new PresenceView();
   const devices = new Map<string, Device>();
   const devicesOfUser = new Map<string, Set<string>>();
@@ -263,6 +267,17 @@ export function createPresence(deps: {
   }, heartbeatTtlMs / 3);
   sweep.unref();
 
+  /** Who among these users is online or away (at most `max`); no I/O. */
+  function present(userIds: readonly string[], max: number): PresenceState[] {
+    const states: PresenceState[] = [];
+    for (const id of userIds) {
+      if (states.length >= max) break;
+      const status = view.statusOf(id);
+      if (status !== 'offline') states.push({ userId: id, status, lastSeenAt: null });
+    }
+    return states;
+  }
+
   return {
     /** A stream of the device opened; `detach` it when it ends. */
     attach(auth: Authenticated, stream: StreamHandle): void {
@@ -313,18 +328,17 @@ export function createPresence(deps: {
     },
 
     /**
-     * Who among these users is online or away (at most `max`): what a new stream's snapshot
-     * carries. Everyone else is offline; `of` tells when they were last seen. No I/O, so a
-     * reconnect storm into a large room stays cheap.
+     * What a new stream's snapshot carries: who among the people sharing `rooms` (the user's,
+     * with the membersVersion the stream read) with the user is online or away, at most `max`.
+     * Everyone else is offline; `of` tells when they were last seen. The members come from
+     * memberSets, so a reconnect storm into a large room reads them about once, not per device.
      */
-    present(userIds: readonly string[], max: number): PresenceState[] {
-      const states: PresenceState[] = [];
-      for (const id of userIds) {
-        if (states.length >= max) break;
-        const status = view.statusOf(id);
-        if (status !== 'offline') states.push({ userId: id, status, lastSeenAt: null });
-      }
-      return states;
+    async snapshot(
+      userId: string,
+      rooms: readonly VersionedRoom[],
+      max: number,
+    ): Promise<PresenceState[]> {
+      return present(await memberSets.peersOf(userId, rooms), max);
     },
 
     /** The presence of these users, with last-seen times from the store for those long gone. */

@@ -1,5 +1,5 @@
 import type { MemberJoined, RoomEvent, RoomSummary } from '@confab/contracts';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Expression, type Kysely, sql, type Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { MembershipRecord, Store } from '../../ports/store.js';
 import { appendEvent } from './log.js';
@@ -19,6 +19,16 @@ function toMembership(
   };
 }
 
+/**
+ * RoomHead.membersVersion of the room `roomId` refers to: the newest seq of its log entries
+ * without a message, the last entry of the partial index `events_notices` (one index probe).
+ */
+function membersVersion(roomId: Expression<string>) {
+  return sql<
+    number | null
+  >`(select max(seq) from events where events.room_id = ${roomId} and events.message_id is null)`;
+}
+
 type RoomsPart = Pick<
   Store,
   | 'createRoom'
@@ -31,6 +41,7 @@ type RoomsPart = Pick<
   | 'roomsOf'
   | 'roomIdsOf'
   | 'roomSeqsOf'
+  | 'memberSetsOf'
   | 'peersOf'
   | 'addMember'
   | 'removeMember'
@@ -283,13 +294,30 @@ export function roomsStore(db: Kysely<Database>): RoomsPart {
         .selectFrom('members')
         .innerJoin('rooms', 'rooms.id', 'members.room_id')
         .select(['rooms.id', 'rooms.last_seq', 'members.joined_seq'])
+        .select((eb) => membersVersion(eb.ref('rooms.id')).as('members_version'))
         .where('members.user_id', '=', userId)
         .execute();
       return rows.map((r) => ({
         id: r.id,
         lastSeq: Number(r.last_seq),
         joinedSeq: Number(r.joined_seq),
+        membersVersion: r.members_version === null ? null : Number(r.members_version),
       }));
+    },
+    async memberSetsOf(userId) {
+      const rows = await db
+        .selectFrom('members as mine')
+        .innerJoin('members as theirs', 'theirs.room_id', 'mine.room_id')
+        .select(['theirs.room_id', 'theirs.user_id'])
+        .where('mine.user_id', '=', userId)
+        .execute();
+      const sets = new Map<string, string[]>();
+      for (const { room_id: roomId, user_id: member } of rows) {
+        const set = sets.get(roomId);
+        if (set) set.push(member);
+        else sets.set(roomId, [member]);
+      }
+      return sets;
     },
     async addMember(roomId, m) {
       try {

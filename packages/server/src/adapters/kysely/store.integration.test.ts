@@ -294,6 +294,60 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
       expect(await store.roomIdsOf(b.id)).toEqual([]);
     });
 
+    it('membersVersion moves with every join, leave, removal and account deletion, not with messages; memberSetsOf reads the sets', async () => {
+      const [a, b, c, d] = [await user('a'), await user('b'), await user('c'), await user('d')];
+      const { room: r } = await room('public', [a.id, b.id]);
+      const { room: other } = await room('private', [a.id, c.id]);
+      const version = async () =>
+        (await store.roomSeqsOf(a.id)).find((h) => h.id === r.id)?.membersVersion;
+      const sets = async (userId: string) =>
+        Object.fromEntries(
+          [...(await store.memberSetsOf(userId))].map(([id, members]) => [id, members.sort()]),
+        );
+      // The newest entry without a message: b's member.joined.
+      expect(await version()).toBe(2);
+      expect(await sets(a.id)).toEqual({
+        [r.id]: [a.id, b.id].sort(),
+        [other.id]: [a.id, c.id].sort(),
+      });
+      await send(r.id, a.id, 'hello');
+      expect(await version()).toBe(2);
+
+      const joined = await store.addMember(r.id, {
+        userId: d.id,
+        role: 'member',
+        via: 'join',
+        actorId: d.id,
+        at: tick(),
+      });
+      expect(joined).toMatchObject({ seq: 4 });
+      expect(await version()).toBe(4);
+      expect(await sets(d.id)).toEqual({ [r.id]: [a.id, b.id, d.id].sort() });
+      await store.removeMember(r.id, {
+        userId: b.id,
+        actorId: b.id,
+        at: tick(),
+        type: 'member.left',
+      });
+      expect(await version()).toBe(5);
+      await store.removeMember(r.id, {
+        userId: d.id,
+        actorId: a.id,
+        at: tick(),
+        type: 'member.removed',
+      });
+      expect(await version()).toBe(6);
+      expect(await sets(a.id)).toEqual({ [r.id]: [a.id], [other.id]: [a.id, c.id].sort() });
+      expect(await store.memberSetsOf(d.id)).toEqual(new Map());
+
+      // Account deletion leaves every room with a member.left.
+      const otherVersion = (await store.roomSeqsOf(a.id)).find((h) => h.id === other.id);
+      expect(otherVersion?.membersVersion).toBe(2);
+      await store.deleteAccount(c.id, tick());
+      expect((await store.roomSeqsOf(a.id)).find((h) => h.id === other.id)?.membersVersion).toBe(3);
+      expect(await sets(a.id)).toEqual({ [r.id]: [a.id], [other.id]: [a.id] });
+    });
+
     it('a user added several times at once joins once, with one event (regression: PostgreSQL raised a duplicate key)', async () => {
       const owner = await user('owner');
       const joiners = [await user('j'), await user('j'), await user('j'), await user('j')];
