@@ -250,6 +250,11 @@ export interface Store
     roomId: string,
     page: { beforeSeq?: number | undefined; afterSeq?: number | undefined; limit: number },
   ): Promise<{ messages: Message[]; hasMore: boolean; notices: RoomNotice[] }>;
+  /**
+   * Up to `limit` events of the room's log after `afterSeq`, oldest first (`hasMore`: newer ones
+   * exist). The read begins after the call; callers asking the same at once may be handed one
+   * answer (adapters/kysely/shared-reads.ts), which nobody may change.
+   */
   eventsAfter(
     roomId: string,
     afterSeq: number,

@@ -11,6 +11,7 @@ import { noticesIn, spanBack, spanForward } from './notices.js';
 import { attachReactions } from './reactions.js';
 import { createdMessage, isUniqueViolation, toEvent, toMessage } from './rows.js';
 import type { Database } from './schema.js';
+import { sharedReads } from './shared-reads.js';
 import { checkReplyAndThread } from './thread-append.js';
 import { inTimeline } from './timeline.js';
 
@@ -45,6 +46,22 @@ export function messagesStore(
   observed: { current?: Observer | undefined } = {},
 ): MessagesPart {
   const decodeEvent = createEventDecoder();
+  // A reconnect storm's devices each read the same page at once: one read serves them all.
+  const eventsAfter = sharedReads(
+    async (roomId: string, afterSeq: number, limit: number) => {
+      const rows = await db
+        .selectFrom('events')
+        .select('payload')
+        .where('room_id', '=', roomId)
+        .where('seq', '>', afterSeq)
+        .orderBy('seq')
+        .limit(limit + 1)
+        .execute();
+      return { events: rows.slice(0, limit).map(decodeEvent), hasMore: rows.length > limit };
+    },
+    // The numbers first: whatever a room id holds, two keys are equal only for equal reads.
+    (roomId, afterSeq, limit) => `${afterSeq} ${limit} ${roomId}`,
+  );
 
   async function byClientMsgId(
     authorId: string,
@@ -244,16 +261,6 @@ export function messagesStore(
         notices: await noticesIn(db, roomId, span),
       };
     },
-    async eventsAfter(roomId, afterSeq, limit) {
-      const rows = await db
-        .selectFrom('events')
-        .select('payload')
-        .where('room_id', '=', roomId)
-        .where('seq', '>', afterSeq)
-        .orderBy('seq')
-        .limit(limit + 1)
-        .execute();
-      return { events: rows.slice(0, limit).map(decodeEvent), hasMore: rows.length > limit };
-    },
+    eventsAfter,
   };
 }

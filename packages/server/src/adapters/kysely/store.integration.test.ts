@@ -795,6 +795,26 @@ describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
         hasMore: false,
       });
     });
+
+    it('eventsAfter asked by many at once runs one query; one asked after a send sees it', async () => {
+      const a = await user('a');
+      const { room: r } = await room('private', [a.id]);
+      await send(r.id, a.id, 'm1');
+      const reads = () => statements.filter((s) => s.includes('"payload" from "events"')).length;
+      const before = reads();
+      const pages = await Promise.all(
+        Array.from({ length: 10 }, () => store.eventsAfter(r.id, 0, 500)),
+      );
+      expect(reads() - before).toBe(1);
+      for (const page of pages)
+        expect(page.events.map((e) => [e.seq, e.type])).toEqual([
+          [1, 'member.joined'],
+          [2, 'message.created'],
+        ]);
+      await send(r.id, a.id, 'm2');
+      expect((await store.eventsAfter(r.id, 0, 500)).events.map((e) => e.seq)).toEqual([1, 2, 3]);
+      expect(reads() - before).toBe(2);
+    });
   });
 
   describe('read markers and my rooms', () => {
