@@ -71,5 +71,7 @@ export function createLossyBus() {
     },
     /** Subscriptions waiting to be made live. */
     waiting: (): number => held.length,
+    /** How many handlers follow `topic` now. */
+    handlers: (topic: BusTopic): number => subscribed.get(topic)?.size ?? 0,
   };
 }

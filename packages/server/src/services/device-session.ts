@@ -95,6 +95,8 @@ export class DeviceSession implements StreamHandle {
    * whose bus topic it is subscribed to.
    */
   private readonly delivered = new Map<string, number>();
+  /** Rooms followed before the store said whether the session carries them (see begin). */
+  private readonly early = new Set<string>();
   private busy = true;
   private closed = false;
   /** A bus gap is waiting in the queue: later gap reports are covered by it. */
@@ -161,7 +163,9 @@ export class DeviceSession implements StreamHandle {
     bus.unsubscribe(`user:${this.auth.user.id}`, this.onMessage);
     bus.unsubscribe('broadcast', this.onMessage);
     for (const roomId of this.delivered.keys()) bus.unsubscribe(`room:${roomId}`, this.onMessage);
+    for (const roomId of this.early) bus.unsubscribe(`room:${roomId}`, this.onMessage);
     this.delivered.clear();
+    this.early.clear();
     this.queue.length = 0;
   }
 
@@ -204,19 +208,34 @@ export class DeviceSession implements StreamHandle {
   }
 
   private async begin(cursors: Record<string, number>, resume: boolean): Promise<void> {
-    const { store } = this.deps;
+    const { store, bus } = this.deps;
+    // The rooms the device names (a resuming device names all of its rooms) are followed before
+    // the store is read, so an event committed after the read reaches this session on the bus.
+    // Until the read says whether the user is a member, their messages only wait in the queue
+    // (apply drops those of rooms the session does not carry).
+    const followed = new Set(Object.keys(cursors));
+    for (const id of followed) this.early.add(id);
+    await Promise.all([...followed].map((id) => bus.subscribe(`room:${id}`, this.onMessage)));
+    if (this.closed) return;
+    const read = await store.roomSeqsOf(this.auth.user.id);
+    if (this.closed) return;
     const subscribed: Promise<void>[] = [];
-    for (const { id, lastSeq, joinedSeq } of await store.roomSeqsOf(this.auth.user.id)) {
+    for (const { id, lastSeq, joinedSeq } of read) {
       const start = resume ? Math.max(0, joinedSeq - 1) : lastSeq;
       subscribed.push(this.track(id, Math.min(cursors[id] ?? start, lastSeq)));
     }
+    for (const id of this.early)
+      if (!this.delivered.has(id)) bus.unsubscribe(`room:${id}`, this.onMessage);
+    this.early.clear();
     await Promise.all(subscribed);
     if (this.closed) return;
-    // The rooms' heads are read again now that every subscription is live: an event committed
-    // after the first read whose bus message went out before its room's subscription was live
-    // reaches this session only through this read (the next event would show the gap, but
-    // there may be no next event).
-    const heads = await this.catchUp();
+    // A room followed only after the read (one the device did not name) may have had an event
+    // committed after the read whose bus message went out before its subscription was live:
+    // the heads are read again now that every subscription is, or this session would see that
+    // event only with the room's next one, if any. When every room was followed before the
+    // read, that read is as good (the second read per device was a tenth of a reconnect
+    // storm's store work).
+    const heads = await this.catchUp(read.every(({ id }) => followed.has(id)) ? read : undefined);
     if (this.closed) return;
     const synced = Object.fromEntries(this.delivered);
     // Recorded before the sync point is stamped, so ids after it are known to follow it.
@@ -234,10 +253,11 @@ export class DeviceSession implements StreamHandle {
   /**
    * Backfills every room whose head is past what was delivered, and starts the rooms joined
    * meanwhile from their join; a room left meanwhile gets its events up to the leave (which
-   * ends its subscription, see accept). Resolves with the heads it read.
+   * ends its subscription, see accept). Reads the heads unless given ones read while every
+   * room they list was followed; resolves with them.
    */
-  private async catchUp(): Promise<RoomHead[]> {
-    const heads = await this.deps.store.roomSeqsOf(this.auth.user.id);
+  private async catchUp(read?: RoomHead[]): Promise<RoomHead[]> {
+    const heads = read ?? (await this.deps.store.roomSeqsOf(this.auth.user.id));
     const member = new Set<string>();
     const subscribed: Promise<void>[] = [];
     for (const { id, joinedSeq } of heads) {
