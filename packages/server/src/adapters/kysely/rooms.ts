@@ -29,6 +29,14 @@ function membersVersion(roomId: Expression<string>) {
   >`(select max(seq) from events where events.room_id = ${roomId} and events.message_id is null)`;
 }
 
+/** A row of roomSeqsOf. */
+interface RoomHeadRow {
+  id: string;
+  last_seq: number;
+  joined_seq: number;
+  members_version: number | null;
+}
+
 type RoomsPart = Pick<
   Store,
   | 'createRoom'
@@ -290,13 +298,13 @@ export function roomsStore(db: Kysely<Database>): RoomsPart {
       return rows.map((r) => r.user_id);
     },
     async roomSeqsOf(userId) {
-      const rows = await db
-        .selectFrom('members')
-        .innerJoin('rooms', 'rooms.id', 'members.room_id')
-        .select(['rooms.id', 'rooms.last_seq', 'members.joined_seq'])
-        .select((eb) => membersVersion(eb.ref('rooms.id')).as('members_version'))
-        .where('members.user_id', '=', userId)
-        .execute();
+      // Every stream that starts runs this (5,000 at once in a reconnect storm). Written as SQL:
+      // building it with the query builder cost twice what SQLite took to run it.
+      const query = sql<RoomHeadRow>`
+        select r.id, r.last_seq, m.joined_seq, ${membersVersion(sql.ref('r.id'))} as members_version
+        from members m inner join rooms r on r.id = m.room_id
+        where m.user_id = ${userId}`;
+      const { rows } = await query.execute(db);
       return rows.map((r) => ({
         id: r.id,
         lastSeq: Number(r.last_seq),
