@@ -3,6 +3,7 @@ import { TRPCError } from '@trpc/server';
 import { OnEventInput } from '../routers/events.js';
 import { eventId, streamStart } from '../services/stream.js';
 import { type SharedFrame, textFrame } from './frames.js';
+import { eventJson } from './snapshot-json.js';
 
 /**
  * How a device stream's events are written, in one of the two stream formats:
@@ -121,7 +122,7 @@ export const TRACKED_FORMAT = format(
     const input = parsed(OnEventInput.safeParse(raw));
     return (sessionId) => streamStart(sessionId, input);
   },
-  (event) => ({ json: JSON.stringify(event), id: eventId(event) }),
+  (event) => ({ json: eventJson(event), id: eventId(event) }),
 );
 
 /** Format 2: `events.live`, untracked and slim (LiveEvent). */
@@ -131,7 +132,10 @@ export const LIVE_FORMAT = format(
     const input = parsed(StreamInput.safeParse(raw));
     return () => input;
   },
-  (event) => ({ json: JSON.stringify(slimEvent(event)), id: '' }),
+  (event) => ({
+    json: event.type === 'message.created' ? JSON.stringify(slimEvent(event)) : eventJson(event),
+    id: '',
+  }),
 );
 
 /** The stream format of a procedure (`events.live`), or undefined for any other procedure. */

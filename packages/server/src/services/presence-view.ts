@@ -1,4 +1,4 @@
-import type { PresenceStatus } from '@confab/contracts';
+import type { PresenceState, PresenceStatus } from '@confab/contracts';
 import type { PresenceChange, PresenceReading } from '../ports/presence-directory.js';
 
 interface Entry {
@@ -6,6 +6,14 @@ interface Entry {
   version: number;
   /** When the user went offline (meaningful while offline). */
   at: number;
+  /** What snapshots list while online or away: one object per entry, shared, never changed. */
+  state: PresenceState | undefined;
+}
+
+function entry(userId: string, status: PresenceStatus, version: number, at: number): Entry {
+  const state =
+    status === 'offline' ? undefined : Object.freeze({ userId, status, lastSeenAt: null });
+  return { status, version, at, state };
 }
 
 /**
@@ -26,6 +34,15 @@ export class PresenceView {
     return this.#entries.get(userId)?.status ?? 'offline';
   }
 
+  /**
+   * The user's state as a snapshot lists it when online or away, else undefined. The same
+   * object until the status moves: a snapshot's JSON reuses each one's encoding
+   * (http/snapshot-json.ts).
+   */
+  presentState(userId: string): PresenceState | undefined {
+    return this.#entries.get(userId)?.state;
+  }
+
   /** When the user went offline, if this node saw it (or rebuilt it). */
   lastSeenOf(userId: string): number | undefined {
     const entry = this.#entries.get(userId);
@@ -41,7 +58,7 @@ export class PresenceView {
     if (change.version <= (known?.version ?? this.#floor)) return false;
     const before = known?.status ?? 'offline';
     const at = change.status === 'offline' && before === 'offline' && known ? known.at : change.at;
-    this.#entries.set(change.userId, { status: change.status, version: change.version, at });
+    this.#entries.set(change.userId, entry(change.userId, change.status, change.version, at));
     return before !== change.status;
   }
 
@@ -59,7 +76,7 @@ export class PresenceView {
       const status = present.get(userId) ?? 'offline';
       const before = known?.status ?? 'offline';
       const seen = status === 'offline' && before === 'offline' && known ? known.at : at;
-      this.#entries.set(userId, { status, version, at: seen });
+      this.#entries.set(userId, entry(userId, status, version, seen));
       if (before !== status) missed.push({ userId, status, version, at });
     }
     return missed;

@@ -267,13 +267,13 @@ export function createPresence(deps: {
   }, heartbeatTtlMs / 3);
   sweep.unref();
 
-  /** Who among these users is online or away (at most `max`); no I/O. */
+  /** Who among these users is online or away (at most `max`), as the view's shared states. */
   function present(userIds: readonly string[], max: number): PresenceState[] {
     const states: PresenceState[] = [];
     for (const id of userIds) {
       if (states.length >= max) break;
-      const status = view.statusOf(id);
-      if (status !== 'offline') states.push({ userId: id, status, lastSeenAt: null });
+      const state = view.presentState(id);
+      if (state) states.push(state);
     }
     return states;
   }

@@ -1,0 +1,71 @@
+import type { PresenceState, StreamEvent } from '@confab/contracts';
+import { describe, expect, it } from 'vitest';
+import { PresenceView } from '../services/presence-view.js';
+import { eventJson } from './snapshot-json.js';
+import { LIVE_FORMAT, TRACKED_FORMAT } from './stream-formats.js';
+
+/** States as the view hands them out: one shared, frozen object per user and status. */
+function viewStates(): PresenceState[] {
+  const view = new PresenceView();
+  const people: [string, 'online' | 'away'][] = [
+    ['u1', 'online'],
+    ['u"2\\', 'away'],
+    ['u3\u2028é', 'online'],
+  ];
+  people.forEach(([userId, status], i) => {
+    view.apply({ userId, status, version: i + 1, at: 1_700_000_000_000 });
+  });
+  return people.flatMap(([userId]) => {
+    const state = view.presentState(userId);
+    return state ? [state] : [];
+  });
+}
+
+describe('presence snapshot JSON', () => {
+  it('is byte for byte what JSON.stringify writes, the first time and from the cached entries', () => {
+    const states = viewStates();
+    expect(states).toHaveLength(3);
+    expect(Object.isFrozen(states[0])).toBe(true);
+    const snapshot: StreamEvent = { type: 'presence.snapshot', users: states };
+    expect(eventJson(snapshot)).toBe(JSON.stringify(snapshot));
+    const again: StreamEvent = { type: 'presence.snapshot', users: [...states].reverse() };
+    expect(eventJson(again)).toBe(JSON.stringify(again));
+    const empty: StreamEvent = { type: 'presence.snapshot', users: [] };
+    expect(eventJson(empty)).toBe(JSON.stringify(empty));
+  });
+
+  it('the view hands out the same state until the status moves, then a new one', () => {
+    const view = new PresenceView();
+    view.apply({ userId: 'u1', status: 'online', version: 1, at: 1 });
+    const online = view.presentState('u1');
+    expect(view.presentState('u1')).toBe(online);
+    view.apply({ userId: 'u1', status: 'away', version: 2, at: 2 });
+    expect(view.presentState('u1')).toEqual({ userId: 'u1', status: 'away', lastSeenAt: null });
+    expect(view.presentState('u1')).not.toBe(online);
+    view.apply({ userId: 'u1', status: 'offline', version: 3, at: 3 });
+    expect(view.presentState('u1')).toBeUndefined();
+  });
+
+  it('encodes states it cannot cache (not frozen) and other events with JSON.stringify', () => {
+    const state: PresenceState = { userId: 'u9', status: 'online', lastSeenAt: null };
+    const snapshot: StreamEvent = { type: 'presence.snapshot', users: [state] };
+    expect(eventJson(snapshot)).toBe(JSON.stringify(snapshot));
+    state.status = 'away';
+    expect(eventJson(snapshot)).toBe(JSON.stringify(snapshot));
+    const sync: StreamEvent = { type: 'sync', cursors: { r1: 4 } };
+    expect(eventJson(sync)).toBe(JSON.stringify(sync));
+  });
+
+  it('is what both stream formats carry for a device, over WebSocket and SSE', () => {
+    const snapshot: StreamEvent = { type: 'presence.snapshot', users: viewStates() };
+    const json = JSON.stringify(snapshot);
+    const live = LIVE_FORMAT.ownWsJson(snapshot, '{"id":7,');
+    expect(live).toBe(`{"id":7,"result":{"type":"data","data":${json}}}`);
+    expect(LIVE_FORMAT.ownSse(snapshot)).toBe(`data: ${json}\n\n\n`);
+    const tracked = JSON.parse(TRACKED_FORMAT.ownWsJson(snapshot, '{"id":7,')) as {
+      result: { data: { data: unknown } };
+    };
+    expect(tracked.result.data.data).toEqual(snapshot);
+    expect(TRACKED_FORMAT.ownWsJson(snapshot, '{"id":7,')).toContain(`"data":${json}}`);
+  });
+});

@@ -1,0 +1,28 @@
+import type { PresenceState, StreamEvent } from '@confab/contracts';
+
+/** The JSON of each frozen state object a snapshot has listed (shared: see PresenceView). */
+const stateJson = new WeakMap<PresenceState, string>();
+
+/**
+ * An event's JSON, as JSON.stringify writes it. Every device that connects gets a presence
+ * snapshot of its own, often of hundreds of people (a reconnect storm: thousands at once), and
+ * stringifying it was most of what its sync point and snapshot cost. Its entries are the view's
+ * shared state objects, each encoded once here; the snapshot joins their JSON. The bytes are
+ * JSON.stringify's (snapshot-json.test.ts); a snapshot with other fields than `type` and
+ * `users` is left to JSON.stringify.
+ */
+export function eventJson(event: StreamEvent): string {
+  if (event.type !== 'presence.snapshot' || Object.keys(event).length !== 2)
+    return JSON.stringify(event);
+  const parts: string[] = [];
+  for (const state of event.users) {
+    let json = stateJson.get(state);
+    if (json === undefined) {
+      json = JSON.stringify(state);
+      // Only a frozen state is sure to stay as encoded.
+      if (Object.isFrozen(state)) stateJson.set(state, json);
+    }
+    parts.push(json);
+  }
+  return `{"type":"presence.snapshot","users":[${parts.join(',')}]}`;
+}
