@@ -1,28 +1,9 @@
-import type { StreamEvent } from '@confab/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
 import { createLossyBus } from '../__tests__/lossy-bus.js';
+import { bodies, eventsUntil, synced } from '../__tests__/raw-stream-events.js';
 import { signUp, startServer, type TestServer } from '../__tests__/server.js';
 import { openRawSocket, type RawSocket } from '../__tests__/ws-raw.js';
-
-/** The events of subscription 1 on a raw socket, in arrival order, until `until` says stop. */
-async function eventsUntil(
-  socket: RawSocket,
-  until: (events: StreamEvent[]) => boolean,
-): Promise<StreamEvent[]> {
-  const events: StreamEvent[] = [];
-  while (!until(events)) {
-    const frame = await socket.next(1);
-    if (frame.error) throw new Error(`stream failed: ${frame.error.message}`);
-    const data = (frame.result?.data as { data?: StreamEvent } | undefined)?.data;
-    if (data) events.push(data);
-  }
-  return events;
-}
-
-const bodies = (events: StreamEvent[]) =>
-  events.flatMap((e) => (e.type === 'message.created' ? [e.message.body] : []));
-const synced = (events: StreamEvent[]) => events.some((e) => e.type === 'sync');
 
 /** A device's stream on a raw socket, subscribed and caught up (past its sync point). */
 async function openStream(url: string, token: string): Promise<RawSocket> {

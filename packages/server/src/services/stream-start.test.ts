@@ -1,32 +1,13 @@
-import type { StreamEvent } from '@confab/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
 import { createLossyBus } from '../__tests__/lossy-bus.js';
+import { bodies, eventsUntil, synced } from '../__tests__/raw-stream-events.js';
 import { signUp } from '../__tests__/server.js';
 import { openRawSocket, type RawSocket } from '../__tests__/ws-raw.js';
 import { createStoreFromUrl } from '../adapters/kysely/store.js';
 import { type ChatServer, createChatServer } from '../http/server.js';
 import type { Store } from '../ports/store.js';
 import { unreachableRateRules } from './abuse-limits.js';
-
-/** The events of subscription 1 on a raw socket, in arrival order, until `until` says stop. */
-async function eventsUntil(
-  socket: RawSocket,
-  until: (events: StreamEvent[]) => boolean,
-): Promise<StreamEvent[]> {
-  const events: StreamEvent[] = [];
-  while (!until(events)) {
-    const frame = await socket.next(1);
-    if (frame.error) throw new Error(`stream failed: ${frame.error.message}`);
-    const data = (frame.result?.data as { data?: StreamEvent } | undefined)?.data;
-    if (data) events.push(data);
-  }
-  return events;
-}
-
-const bodies = (events: StreamEvent[]) =>
-  events.flatMap((e) => (e.type === 'message.created' ? [e.message.body] : []));
-const synced = (events: StreamEvent[]) => events.some((e) => e.type === 'sync');
 
 /**
  * How a device stream starts (services/device-session.ts, begin): the rooms a resuming device
