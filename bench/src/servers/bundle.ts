@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { build } from 'esbuild';
+import { serverBundleOptions, writeAscii } from '../../../tooling/server-bundle.mjs';
 import { BENCH_DIR } from '../paths.js';
 
 /**
@@ -24,20 +24,15 @@ export async function serverBundle(name: string): Promise<string> {
 
 async function bundleAll(): Promise<void> {
   const result = await build({
+    // As apps/api/build.mjs: split (what the server loads with import() is a chunk parsed only
+    // once imported) and written ASCII only, so the idle process is measured as it runs in
+    // production.
+    ...serverBundleOptions,
     entryPoints: ['confab', 'raw-ws', 'socketio', 'trpc-naive'].map((name) =>
       join(BENCH_DIR, 'src', 'servers', `${name}.ts`),
     ),
     outdir: OUT_DIR,
     outExtension: { '.js': '.mjs' },
-    // As apps/api/build.mjs: what the server loads with import() (redis, pg, undici, web-push...)
-    // becomes a chunk of its own, parsed only once imported, so the idle process is measured
-    // as it runs in production.
-    splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
     // Native addons load their binding from their own folder; ws's optional ones may be absent.
     external: [
       'better-sqlite3',
@@ -47,24 +42,6 @@ async function bundleAll(): Promise<void> {
       '@node-rs/argon2',
       'sharp',
     ],
-    // Bundled CommonJS dependencies call require() for Node built-ins.
-    banner: {
-      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
-    logLevel: 'warning',
-    write: false,
   });
-  // ASCII only, as apps/api/build.mjs writes it: a non-ASCII character esbuild leaves in a
-  // comment would make V8 hold the whole source as UTF-16 (twice the bytes).
-  for (const file of result.outputFiles) {
-    await mkdir(dirname(file.path), { recursive: true });
-    await writeFile(
-      file.path,
-      file.path.endsWith('.mjs') ? escapeNonAscii(file.text) : file.contents,
-    );
-  }
+  await writeAscii(result.outputFiles, (path) => path.endsWith('.mjs'));
 }
-
-/** `text` with each non-ASCII character as a `\u{...}` escape (only comments still hold any). */
-const escapeNonAscii = (text: string) =>
-  text.replace(/[\u0080-\u{10ffff}]/gu, (char) => `\\u{${char.codePointAt(0)?.toString(16)}}`);

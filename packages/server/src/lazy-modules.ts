@@ -10,7 +10,7 @@ import type * as WebPush from 'web-push';
  * a process not using it never needs: measured alone in bare Node, redis ~27 MiB, undici ~21,
  * @node-rs/argon2 ~14, web-push ~12, sharp (libvips) ~23. The api bundle is split by esbuild, so
  * each of these is a chunk of its own that is not even parsed until imported (see
- * apps/api/build.mjs). Types stay static (`import type`); only the values wait.
+ * tooling/server-bundle.mjs). Types stay static (`import type`); only the values wait.
  *
  * One loader per module, each with the literal `import()` the bundler needs to see.
  */

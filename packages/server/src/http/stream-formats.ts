@@ -132,10 +132,7 @@ export const LIVE_FORMAT = format(
     const input = parsed(StreamInput.safeParse(raw));
     return () => input;
   },
-  (event) => ({
-    json: event.type === 'message.created' ? JSON.stringify(slimEvent(event)) : eventJson(event),
-    id: '',
-  }),
+  (event) => ({ json: eventJson(slimEvent(event)), id: '' }),
 );
 
 /** The stream format of a procedure (`events.live`), or undefined for any other procedure. */
