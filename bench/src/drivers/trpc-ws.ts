@@ -68,7 +68,8 @@ export async function trpcSubscription(options: TrpcSubscriptionOptions): Promis
       } else if (result.type === 'started') {
         options.onStarted?.();
         if (options.liveOnStarted) live();
-      } else if (result.type === 'data') {
+      } else if (result.type === 'data' || result.type === undefined) {
+        // A result without a type is data, as tRPC's client reads it (Confab's format 2).
         // tracked(id, data) arrives as { id, data: { id, data } }.
         const tracked = typeof result.id === 'string' && isRecord(result.data);
         if (options.onData(tracked && isRecord(result.data) ? result.data.data : result.data))

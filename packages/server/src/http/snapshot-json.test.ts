@@ -60,7 +60,7 @@ describe('presence snapshot JSON', () => {
     const snapshot: StreamEvent = { type: 'presence.snapshot', users: viewStates() };
     const json = JSON.stringify(snapshot);
     const live = LIVE_FORMAT.ownWsJson(snapshot, '{"id":7,');
-    expect(live).toBe(`{"id":7,"result":{"type":"data","data":${json}}}`);
+    expect(live).toBe(`{"id":7,"result":{"data":${json}}}`);
     expect(LIVE_FORMAT.ownSse(snapshot)).toBe(`data: ${json}\n\n\n`);
     const tracked = JSON.parse(TRACKED_FORMAT.ownWsJson(snapshot, '{"id":7,')) as {
       result: { data: { data: unknown } };

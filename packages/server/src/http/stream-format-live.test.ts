@@ -81,8 +81,9 @@ describe('stream format 2: events.live', () => {
     const live = await format2.next('message.created');
     const event = (JSON.parse(tracked) as { result: { data: { data: StreamEvent } } }).result.data
       .data;
-    // Format 2's whole frame: tRPC's data result with the slim event, and no tracked id.
-    expect(JSON.parse(live)).toEqual({ id: 1, result: { type: 'data', data: slimEvent(event) } });
+    // Format 2's whole frame: tRPC's data result with the slim event, no tracked id, and no
+    // `"type":"data"` (optional in tRPC's protocol; its clients read a result without it as data).
+    expect(JSON.parse(live)).toEqual({ id: 1, result: { data: slimEvent(event) } });
     expect(expandEvent((JSON.parse(live) as { result: { data: LiveEvent } }).result.data)).toEqual(
       event,
     );
