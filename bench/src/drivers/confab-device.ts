@@ -4,12 +4,15 @@ import { trpcSubscription } from './trpc-ws.js';
 import type { Connections, Sink } from './types.js';
 import { closeSockets, openMany } from './ws-util.js';
 
-/** seq and body of a message.created event, else undefined. */
+/**
+ * seq and body of a message.created event, else undefined: format 3's, whose message's fields
+ * are in the event (what the SDK asks for), or format 2's, with a `message` inside.
+ */
 export function readMessageCreated(event: unknown): { seq: number; body: string } | undefined {
   if (!isRecord(event) || event.type !== 'message.created') return undefined;
-  const { seq, message } = event;
-  if (typeof seq !== 'number' || !isRecord(message) || typeof message.body !== 'string')
-    return undefined;
+  const { seq } = event;
+  const message = isRecord(event.message) ? event.message : event;
+  if (typeof seq !== 'number' || typeof message.body !== 'string') return undefined;
   return { seq, body: message.body };
 }
 
@@ -47,9 +50,10 @@ export interface ConfabDeviceOptions {
 }
 
 /**
- * One Confab device as the SDK opens it: `events.live` (stream format 2: untracked events,
- * `message.created` slimmed) over tRPC's WebSocket protocol with its session token in
- * connectionParams. Resolves once the `sync` event arrived, i.e. after any backfill.
+ * One Confab device as the SDK opens it: `events.live` in stream format 3 (untracked events,
+ * `message.created` flat, its clientMsgId only to its author) over tRPC's WebSocket protocol
+ * with its session token in connectionParams. Resolves once the `sync` event arrived, i.e.
+ * after any backfill.
  */
 export function openConfabDevice(options: ConfabDeviceOptions): Promise<WebSocket> {
   const { subscriber, sink } = options;
@@ -57,7 +61,7 @@ export function openConfabDevice(options: ConfabDeviceOptions): Promise<WebSocke
     url: `ws://127.0.0.1:${options.port}/trpc`,
     connectionParams: { token: options.token },
     path: 'events.live',
-    input: { cursors: options.cursors, resume: options.resume },
+    input: { cursors: options.cursors, resume: options.resume, format: 3 },
     what: `device ${subscriber}`,
     fail: sink.fail,
     closing: options.closing,

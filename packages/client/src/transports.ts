@@ -83,28 +83,32 @@ export function isServerRestart(error: unknown): boolean {
 type Subscribable = TRPCClient<AppRouter>['events']['live'];
 
 /**
- * Subscribes to `events.live` (stream format 2: untracked, `message.created` slimmed): the
- * client resumes from its own cursors, so it needs no tracked ids, and each event is expanded
- * back to the StreamEvent the app sees.
+ * Subscribes to `events.live` in stream format 3 (untracked; `message.created` flat, its
+ * clientMsgId only on its author's devices): the client resumes from its own cursors, so it
+ * needs no tracked ids, and each event is expanded back to the StreamEvent the app sees. A
+ * server without format 3 ignores `format` and sends format 2, which expands as well.
  */
 function subscribe(live: Subscribable, request: StreamRequest, handlers: StreamHandlers) {
   let started = false;
-  return live.subscribe(request, {
-    onStarted: () => {
-      started = true;
-      handlers.onStarted();
+  return live.subscribe(
+    { ...request, format: 3 },
+    {
+      onStarted: () => {
+        started = true;
+        handlers.onStarted();
+      },
+      onData: (event) => handlers.onEvent(expandEvent(event)),
+      onError: (error) => handlers.onFailure(error),
+      onComplete: () => handlers.onFailure(new TransportError('The stream ended')),
+      // The link would reconnect on its own, resuming from the cursors it started with; the
+      // client reconnects instead, from the cursors it has now.
+      onConnectionStateChange: (state) => {
+        if (state.state === 'connecting' && (started || state.error)) {
+          handlers.onFailure(state.error ?? new TransportError('Connection lost'));
+        }
+      },
     },
-    onData: (event) => handlers.onEvent(expandEvent(event)),
-    onError: (error) => handlers.onFailure(error),
-    onComplete: () => handlers.onFailure(new TransportError('The stream ended')),
-    // The link would reconnect on its own, resuming from the cursors it started with; the
-    // client reconnects instead, from the cursors it has now.
-    onConnectionStateChange: (state) => {
-      if (state.state === 'connecting' && (started || state.error)) {
-        handlers.onFailure(state.error ?? new TransportError('Connection lost'));
-      }
-    },
-  });
+  );
 }
 
 /** tRPC's keep-alive: a PING after 2 s without a message; the server answers PONG at once. */

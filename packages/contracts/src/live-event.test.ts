@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expandEvent, slimEvent } from './live-event.js';
+import { expandEvent, flatEvent, slimEvent } from './live-event.js';
 import type { Message } from './models.js';
 import { StreamEvent } from './stream.js';
 
@@ -99,5 +99,67 @@ describe('stream format 2 (events.live)', () => {
     });
     const format1 = JSON.stringify(event).length;
     expect(JSON.stringify(slimEvent(event)).length).toBeLessThan(format1 * 0.75);
+  });
+});
+
+describe('stream format 3 (events.live with format 3)', () => {
+  it("puts a message's fields in the event, and its clientMsgId only in its author's copy", () => {
+    const event = created();
+    const others = { type: 'message.created', roomId: 'room1', seq: 42, at, id: 'msg1' };
+    expect(flatEvent(event, false)).toEqual({ ...others, authorId: 'ann', body: 'hello' });
+    expect(flatEvent(event, true)).toEqual({
+      ...others,
+      authorId: 'ann',
+      body: 'hello',
+      clientMsgId: 'c-1',
+    });
+  });
+
+  it("expands the author's copy to the event it was made from, and anyone else's without the key", () => {
+    const id = fc.stringMatching(/^[A-Za-z0-9_-]{1,24}$/);
+    const time = fc.integer({ min: 0, max: 4_102_444_800_000 });
+    const message = fc.record(
+      {
+        authorId: id,
+        createdAt: time,
+        editedAt: fc.option(time, { nil: null }),
+        deletedAt: fc.option(time, { nil: null }),
+        body: fc.string({ maxLength: 40 }),
+        threadId: id,
+        replyToId: id,
+        mentions: fc.array(id, { maxLength: 3 }),
+        mentionsRoom: fc.constant(true as const),
+      },
+      { requiredKeys: ['authorId', 'createdAt', 'editedAt', 'deletedAt', 'body'] },
+    );
+    fc.assert(
+      fc.property(message, fc.option(id, { nil: undefined }), (fields, actorId) => {
+        const event = created(fields, actorId ? { actorId } : {});
+        if (event.type !== 'message.created') throw new Error('not a message');
+        const { clientMsgId: _key, ...withoutKey } = event.message;
+        // Through JSON, as on the wire.
+        const wire = (toAuthor: boolean) => JSON.parse(JSON.stringify(flatEvent(event, toAuthor)));
+        expect(expandEvent(wire(true))).toEqual(event);
+        expect(expandEvent(wire(false))).toEqual({ ...event, message: withoutKey });
+      }),
+    );
+  });
+
+  it('carries every other event as format 1 does', () => {
+    const sync = StreamEvent.parse({ type: 'sync', cursors: { room1: 43 } });
+    expect(flatEvent(sync, true)).toBe(sync);
+    expect(expandEvent(flatEvent(sync, false))).toBe(sync);
+  });
+
+  it("is smaller than format 2 by the message's braces, and for others by the key", () => {
+    const event = created({
+      body: 'x'.repeat(120),
+      clientMsgId: '3b241101-e2bb-4255-8caf-4136c566a962',
+    });
+    const format2 = JSON.stringify(slimEvent(event)).length;
+    const braces = '"message":{}'.length;
+    expect(JSON.stringify(flatEvent(event, true)).length).toBe(format2 - braces);
+    const key = ',"clientMsgId":"3b241101-e2bb-4255-8caf-4136c566a962"'.length;
+    expect(JSON.stringify(flatEvent(event, false)).length).toBe(format2 - braces - key);
   });
 });

@@ -58,10 +58,44 @@ export function slimEvent(event: StreamEvent): LiveEvent {
   return slim;
 }
 
-/** The StreamEvent a LiveEvent was made from (the inverse of slimEvent). */
-export function expandEvent(event: LiveEvent): StreamEvent {
+/**
+ * `message.created` in stream format 3 (`events.live` asked with `format: 3`): format 2's with
+ * the message's own fields in the event itself rather than under `message`, and `clientMsgId`
+ * only on its author's devices (the only ones it means anything to; it is the key the author's
+ * device sent it with). The envelope's fields and a message's never share a name.
+ */
+export type FlatMessageCreated = Omit<LiveMessageCreated, 'message'> & LiveMessage;
+
+/** What `events.live` carries in format 3: FlatMessageCreated, every other event as format 1. */
+export type FlatEvent = FlatMessageCreated | Exclude<StreamEvent, { type: 'message.created' }>;
+
+/** A StreamEvent in stream format 3, for a device of the message's author or of anyone else. */
+export function flatEvent(event: StreamEvent, toAuthor: boolean): FlatEvent {
+  const slim = slimEvent(event);
+  if (slim.type !== 'message.created') return slim;
+  const { message, ...envelope } = slim;
+  const { clientMsgId, ...fields } = message;
+  const flat: FlatMessageCreated = { ...envelope, ...fields };
+  if (toAuthor && clientMsgId !== undefined) flat.clientMsgId = clientMsgId;
+  return flat;
+}
+
+/** A format 3 message.created's message: what is not its envelope. */
+function flatMessage(event: FlatMessageCreated): LiveMessage {
+  const { type: _type, roomId: _room, seq: _seq, at: _at, actorId: _actor, ...message } = event;
+  return message;
+}
+
+/**
+ * The StreamEvent a LiveEvent or a FlatEvent was made from (the inverse of slimEvent and of
+ * flatEvent; a format 3 message reaching someone other than its author has no clientMsgId).
+ * Takes either format, so a client that asked for format 3 also reads a server that only knows
+ * format 2 (which ignores the request's `format`).
+ */
+export function expandEvent(event: LiveEvent | FlatEvent): StreamEvent {
   if (event.type !== 'message.created') return event;
-  const { createdAt, editedAt, deletedAt, ...rest } = event.message;
+  const { createdAt, editedAt, deletedAt, ...rest } =
+    'message' in event ? event.message : flatMessage(event);
   return {
     type: event.type,
     roomId: event.roomId,

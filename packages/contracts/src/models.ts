@@ -62,7 +62,12 @@ export const Message = z.object({
   roomId: RoomId,
   seq: Seq,
   authorId: UserId,
-  clientMsgId: StoredText,
+  /**
+   * The key its author's device sent it with (idempotent per author). Reads carry it; a live
+   * stream in format 3 carries it only to the author's own devices, the only ones it means
+   * anything to (docs/delivery.md, "Stream formats").
+   */
+  clientMsgId: z.optional(StoredText),
   /** Empty once deleted: a deleted message stays in history as a tombstone. */
   body: StoredText,
   createdAt: EpochMs,

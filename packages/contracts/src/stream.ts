@@ -150,6 +150,16 @@ const resumeFields = {
 export const StreamInput = z.object(resumeFields).default({ cursors: {}, resume: false });
 export type StreamInput = z.input<typeof StreamInput>;
 
+/**
+ * `events.live`'s input: StreamInput, and the stream format wanted. Without `format` the stream
+ * is format 2 (LiveEvent); `format: 3` asks for FlatEvent. A server that predates format 3
+ * ignores the field and sends format 2, which `expandEvent` reads as well.
+ */
+export const LiveInput = z
+  .object({ ...resumeFields, format: z.literal(3).optional() })
+  .default({ cursors: {}, resume: false });
+export type LiveInput = z.input<typeof LiveInput>;
+
 export const PollInput = z.object({
   ...resumeFields,
   /** The session the previous poll answered with: its events buffered since then come first. */

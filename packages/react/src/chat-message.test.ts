@@ -42,4 +42,14 @@ describe('mergeOutgoing', () => {
       ['me:c3', 'failed', 'Join the room first'],
     ]);
   });
+
+  it("keys someone else's message by its id, whether or not it came with their clientMsgId", () => {
+    const theirs: Message = { ...sent, id: 'm2', seq: 4, authorId: 'bob', clientMsgId: 'b1' };
+    // A format 3 live stream leaves out the key of someone else's message; history has it.
+    const { clientMsgId: _key, ...live } = theirs;
+    const fromHistory = mergeOutgoing('r', [sent, theirs], [], 'me');
+    const fromStream = mergeOutgoing('r', [sent, live], [], 'me');
+    expect(fromHistory.map((m) => m.key)).toEqual(['me:c1', 'm2']);
+    expect(fromStream.map((m) => m.key)).toEqual(['me:c1', 'm2']);
+  });
 });

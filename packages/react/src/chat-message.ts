@@ -17,22 +17,37 @@ type Conversational = Pick<
 >;
 
 /** A message as a chat view shows it: confirmed by the room's log, or still on its way. */
-export interface ChatMessage extends Conversational {
+export type ChatMessage = SentChatMessage | OutgoingChatMessage;
+
+interface ChatMessageFields extends Conversational {
   /** Stable from "pending" to "sent": the same React key, so the row is updated, not replaced. */
   key: string;
-  /** Null until the server confirmed it. */
-  id: string | null;
-  seq: number | null;
   roomId: string;
   authorId: string;
-  clientMsgId: string;
   /** Empty once deleted. */
   body: string;
   createdAt: number;
   editedAt: number | null;
   deletedAt: number | null;
-  /** sent: in the room's log; pending: queued or in flight; failed: refused (retry or discard). */
-  status: 'sent' | 'pending' | 'failed';
+}
+
+/** In the room's log. */
+export interface SentChatMessage extends ChatMessageFields {
+  status: 'sent';
+  id: string;
+  seq: number;
+  /** Set on the user's own messages; others' may come without it (a format 3 live stream). */
+  clientMsgId?: string;
+  error: null;
+}
+
+/** The user's own, queued or in flight (pending) or refused (failed: retry or discard). */
+export interface OutgoingChatMessage extends ChatMessageFields {
+  status: 'pending' | 'failed';
+  /** Null until the server confirmed it. */
+  id: null;
+  seq: null;
+  clientMsgId: string;
   /** Why it failed. */
   error: string | null;
 }
@@ -48,10 +63,16 @@ function replyFields(entry: ReplyFields): Pick<Message, 'replyToId' | 'threadId'
 
 const keyOf = (authorId: string, clientMsgId: string) => `${authorId}:${clientMsgId}`;
 
-export function fromMessage(message: Message): ChatMessage {
+/**
+ * A confirmed message as shown. The user's own messages are keyed by their clientMsgId, as their
+ * outgoing rows were; anyone else's by id, which every source carries (a live stream sends a
+ * clientMsgId only to its author's devices; ids never contain ':').
+ */
+export function fromMessage(message: Message, meId: string | null): ChatMessage {
+  const own = message.authorId === meId && message.clientMsgId !== undefined;
   return {
     ...message,
-    key: keyOf(message.authorId, message.clientMsgId),
+    key: own ? keyOf(message.authorId, message.clientMsgId ?? '') : message.id,
     status: 'sent',
     error: null,
   };
@@ -70,7 +91,7 @@ export function mergeOutgoing(
   threadId?: string,
 ): ChatMessage[] {
   const confirmed = new Set(messages.filter((m) => m.authorId === meId).map((m) => m.clientMsgId));
-  const shown = messages.map(fromMessage);
+  const shown = messages.map((message) => fromMessage(message, meId));
   if (meId === null) return shown;
   for (const entry of outgoing) {
     if (entry.roomId !== roomId || confirmed.has(entry.clientMsgId)) continue;

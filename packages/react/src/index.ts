@@ -1,4 +1,4 @@
-export type { ChatMessage } from './chat-message.js';
+export type { ChatMessage, OutgoingChatMessage, SentChatMessage } from './chat-message.js';
 export type { MessagesStart } from './history-window.js';
 export { ChatProvider, useChatClient, useCurrentUser } from './provider.js';
 export type { Outgoing } from './store/outgoing.js';

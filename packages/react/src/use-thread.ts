@@ -106,7 +106,7 @@ export function useThread(roomId: string, threadId: string): UseThread {
     () => mergeOutgoing(roomId, view.replies, outgoing, meId, threadId),
     [roomId, view.replies, outgoing, meId, threadId],
   );
-  const root = useMemo(() => (view.root ? fromMessage(view.root) : null), [view.root]);
+  const root = useMemo(() => (view.root ? fromMessage(view.root, meId) : null), [view.root, meId]);
 
   return {
     root,

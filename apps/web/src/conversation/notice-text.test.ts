@@ -95,20 +95,22 @@ describe('noticeText', () => {
 
 describe('buildRows with notices', () => {
   const at = base.at;
-  const message = (seq: number | null, authorId: string, key = `k${seq}`): ChatMessage => ({
-    key,
-    id: seq === null ? null : `m${seq}`,
-    seq,
-    roomId: 'r',
-    authorId,
-    clientMsgId: key,
-    body: 'hi',
-    createdAt: at + (seq ?? 99) * 1000,
-    editedAt: null,
-    deletedAt: null,
-    status: seq === null ? 'pending' : 'sent',
-    error: null,
-  });
+  const message = (seq: number | null, authorId: string, key = `k${seq}`): ChatMessage => {
+    const fields = {
+      key,
+      roomId: 'r',
+      authorId,
+      clientMsgId: key,
+      body: 'hi',
+      createdAt: at + (seq ?? 99) * 1000,
+      editedAt: null,
+      deletedAt: null,
+      error: null,
+    };
+    return seq === null
+      ? { ...fields, id: null, seq: null, status: 'pending' }
+      : { ...fields, id: `m${seq}`, seq, status: 'sent' };
+  };
   const left = (seq: number, userId: string): RoomNotice => ({
     ...base,
     at: at + seq * 1000,

@@ -98,7 +98,8 @@ export function createOutgoingStore(client: ChatClient, me: () => string | null)
     state,
     /** The room's log has it: it is no longer outgoing. */
     confirm(message: Message): void {
-      if (message.authorId !== me()) return;
+      // The author's own devices always get a message's clientMsgId.
+      if (message.authorId !== me() || message.clientMsgId === undefined) return;
       confirmed.add(message.clientMsgId);
       if (confirmed.size > CONFIRMED_MEMORY) {
         const oldest = confirmed.values().next().value;

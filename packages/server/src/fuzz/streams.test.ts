@@ -47,7 +47,14 @@ describe('fuzz: SSE and long-poll URLs (inputs, cursors, lastEventId, pollId, wa
         hostileString,
       );
       const streamInput = fc.record(
-        { cursors, resume: fc.oneof(fc.boolean(), hostileValue), lastEventId, extra: hostileValue },
+        {
+          cursors,
+          resume: fc.oneof(fc.boolean(), hostileValue),
+          lastEventId,
+          // events.live's stream format: 3, or anything else (refused).
+          format: fc.oneof(fc.constantFrom(2, 3, 4, '3'), hostileValue),
+          extra: hostileValue,
+        },
         { requiredKeys: [] },
       );
       const pollInput = fc.record(

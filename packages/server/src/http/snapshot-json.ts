@@ -1,4 +1,4 @@
-import type { LiveEvent, PresenceState, StreamEvent } from '@confab/contracts';
+import type { FlatEvent, LiveEvent, PresenceState, StreamEvent } from '@confab/contracts';
 
 /** The JSON of each frozen state object a snapshot has listed (shared: see PresenceView). */
 const stateJson = new WeakMap<PresenceState, string>();
@@ -11,7 +11,7 @@ const stateJson = new WeakMap<PresenceState, string>();
  * JSON.stringify's (snapshot-json.test.ts); a snapshot with other fields than `type` and
  * `users` is left to JSON.stringify.
  */
-export function eventJson(event: StreamEvent | LiveEvent): string {
+export function eventJson(event: StreamEvent | LiveEvent | FlatEvent): string {
   if (event.type !== 'presence.snapshot' || Object.keys(event).length !== 2)
     return JSON.stringify(event);
   const parts: string[] = [];

@@ -23,6 +23,8 @@ const SSE_HEADERS = {
 /** One device's SSE response, as the sink of its session. */
 class SseStream implements DeviceSink {
   session: DeviceSession | undefined;
+  /** The user the stream is for, once authenticated (format 3 writes their own messages apart). */
+  viewerId = '';
   /** What an error frame is shaped with, once known. */
   ctx: Context | undefined;
   input: unknown;
@@ -31,14 +33,15 @@ class SseStream implements DeviceSink {
 
   constructor(
     private readonly res: ServerResponse,
-    readonly format: StreamFormat,
+    /** The format asked for by the path, then the one the input chose. */
+    public format: StreamFormat,
     private readonly errorFrame: (stream: SseStream, error: unknown) => string,
   ) {}
 
   deliver(event: StreamEvent, own?: boolean): void {
     this.wrote = true;
     beforeWrite(this.res);
-    this.res.write(own ? this.format.ownSse(event) : this.format.sseFrame(event));
+    this.res.write(own ? this.format.ownSse(event) : this.format.sseFrame(event, this.viewerId));
   }
 
   /** Ends the stream with tRPC's `serialized-error` event: the client reports the error. */
@@ -182,10 +185,12 @@ export function createSseHandler(opts: {
       const ctx = opts.createContext(req, res, params);
       stream.ctx = ctx;
       stream.input = parseInput(req, url);
-      const startFor = format.accept(stream.input);
+      const { format: written, startFor } = format.accept(stream.input);
+      stream.format = written;
       // As authedProcedure does: the token must name a live session.
       const auth = await ctx.services.accounts.authenticate(ctx.token);
       if (ctx.requestLog) ctx.requestLog.userId = auth.user.id;
+      stream.viewerId = auth.user.id;
       if (res.destroyed || res.writableEnded) return;
       const release = await opts.streams.acquire(auth.user.id);
       // The slot may be counted in Redis: the client may have gone meanwhile.

@@ -1,4 +1,4 @@
-import { type StreamEvent, StreamInput, slimEvent } from '@confab/contracts';
+import { flatEvent, LiveInput, type StreamEvent, slimEvent } from '@confab/contracts';
 import { TRPCError } from '@trpc/server';
 import { OnEventInput } from '../routers/events.js';
 import { eventId, streamStart } from '../services/stream.js';
@@ -6,32 +6,46 @@ import { type SharedFrame, textFrame } from './frames.js';
 import { eventJson } from './snapshot-json.js';
 
 /**
- * How a device stream's events are written, in one of the two stream formats:
+ * How a device stream's events are written, in one of the three stream formats:
  *
  * - format 1, `events.onEvent`: every event tracked (`roomId:seq~position`), so the unmodified
  *   tRPC client's own reconnect resumes from the last id it saw (see ResumePoints);
  * - format 2, `events.live`: events untracked and `message.created` slimmed (LiveEvent in the
- *   contracts), for clients that resume from cursors they keep, as the SDK does. About 40% fewer
- *   bytes per message delivered, and no resume point kept per stream.
+ *   contracts), for clients that resume from cursors they keep. About 40% fewer bytes per
+ *   message delivered, and no resume point kept per stream;
+ * - format 3, `events.live` asked with `format: 3` (the SDK does): as format 2, with a
+ *   message's fields in the event and its clientMsgId only on its author's devices (FlatEvent).
  *
- * Each event is encoded once per format and shared by every connection that carries it.
+ * Each event is encoded once per format (and, in format 3, once more for its author's devices)
+ * and shared by every connection that carries it.
  */
 export interface StreamFormat {
   /** The subscription procedure that streams in this format. */
   readonly path: 'events.onEvent' | 'events.live';
   /**
    * Checks a stream's raw input (tRPC's `lastEventId` folded in), refusing a malformed one with
-   * BAD_REQUEST; returns where the stream starts, once its session is known.
+   * BAD_REQUEST; returns the format the input asks for (format 3 from `events.live`'s), and
+   * where the stream starts, once its session is known.
    */
-  accept(rawInput: unknown): (sessionId: string) => StreamStartPoint;
-  /** An event every connection of this format may share, as a WebSocket frame after `prefix`. */
-  wsFrame(event: StreamEvent, prefix: string): SharedFrame;
+  accept(rawInput: unknown): AcceptedStream;
+  /**
+   * An event every connection of this format may share, as a WebSocket frame after `prefix`;
+   * `viewerId` is the user the stream is for (format 3 writes a message one way for its
+   * author's devices and another for everyone else's).
+   */
+  wsFrame(event: StreamEvent, prefix: string, viewerId: string): SharedFrame;
   /** The JSON of an event only one connection gets (its sync point, its presence snapshot). */
   ownWsJson(event: StreamEvent, prefix: string): string;
   /** A shared event as a server-sent event, in the bytes tRPC's SSE producer writes. */
-  sseFrame(event: StreamEvent): Buffer;
+  sseFrame(event: StreamEvent, viewerId: string): Buffer;
   /** An event only one SSE stream gets, left a string (Node frees it once written). */
   ownSse(event: StreamEvent): string;
+}
+
+/** A stream's input, checked: the format it is written in, and where it starts. */
+export interface AcceptedStream {
+  format: StreamFormat;
+  startFor(sessionId: string): StreamStartPoint;
 }
 
 /** Where a stream starts; a tracked stream also has its key in ResumePoints. */
@@ -51,13 +65,18 @@ interface Encoded {
   sse: Buffer | undefined;
 }
 
+/** How a format encodes an event, for the author's devices (`toAuthor`) or for everyone's. */
+type Encode = (event: StreamEvent, toAuthor: boolean) => { json: string; id: string };
+
 /** The encodings of each event, kept as long as the event object lives (one per bus publish). */
-function encodingCache(encode: (event: StreamEvent) => { json: string; id: string }) {
-  const encodings = new WeakMap<StreamEvent, Encoded>();
-  return (event: StreamEvent): Encoded => {
+function encodingCache(encode: Encode) {
+  const forAll = new WeakMap<StreamEvent, Encoded>();
+  const forAuthor = new WeakMap<StreamEvent, Encoded>();
+  return (event: StreamEvent, toAuthor: boolean): Encoded => {
+    const encodings = toAuthor ? forAuthor : forAll;
     let entry = encodings.get(event);
     if (!entry) {
-      entry = { ...encode(event), ws: undefined, sse: undefined };
+      entry = { ...encode(event, toAuthor), ws: undefined, sse: undefined };
       encodings.set(event, entry);
     }
     return entry;
@@ -68,7 +87,7 @@ function encodingCache(encode: (event: StreamEvent) => { json: string; id: strin
  * A data result in tRPC's shape after the frame's `{"id":…,` prefix; tracked when `id` is set.
  * An untracked result leaves out `"type":"data"`: tRPC's protocol makes `type` optional on a
  * data result (TRPCResult), and its clients read a result without one as data. That is 14 bytes
- * of every format 2 frame.
+ * of every format 2 and 3 frame.
  */
 function resultJson(json: string, id: string): string {
   if (!id) return `"result":{"data":${json}}}`;
@@ -80,17 +99,24 @@ function resultJson(json: string, id: string): string {
 const sseData = (json: string, id: string) =>
   id ? `data: ${json}\nid: ${id}\n\n\n` : `data: ${json}\n\n\n`;
 
+/**
+ * A format. `byAuthor`: a message reaches its author's devices in other bytes than everyone
+ * else's (format 3), so an event has two shared encodings.
+ */
 function format(
   path: StreamFormat['path'],
-  accept: StreamFormat['accept'],
-  encode: (event: StreamEvent) => { json: string; id: string },
+  accept: (rawInput: unknown, self: StreamFormat) => AcceptedStream,
+  encode: Encode,
+  byAuthor = false,
 ): StreamFormat {
   const encoded = encodingCache(encode);
-  return {
+  const toAuthor = (event: StreamEvent, viewerId: string) =>
+    byAuthor && event.type === 'message.created' && event.message.authorId === viewerId;
+  const self: StreamFormat = {
     path,
-    accept,
-    wsFrame: (event, prefix) => {
-      const entry = encoded(event);
+    accept: (raw) => accept(raw, self),
+    wsFrame: (event, prefix, viewerId) => {
+      const entry = encoded(event, toAuthor(event, viewerId));
       entry.ws ??= new Map();
       let frame = entry.ws.get(prefix);
       if (!frame) {
@@ -99,20 +125,22 @@ function format(
       }
       return frame;
     },
+    // A device's own events (its sync point, its presence snapshot) are never a message.
     ownWsJson: (event, prefix) => {
-      const { json, id } = encode(event);
+      const { json, id } = encode(event, false);
       return `${prefix}${resultJson(json, id)}`;
     },
-    sseFrame: (event) => {
-      const entry = encoded(event);
+    sseFrame: (event, viewerId) => {
+      const entry = encoded(event, toAuthor(event, viewerId));
       entry.sse ??= Buffer.from(sseData(entry.json, entry.id));
       return entry.sse;
     },
     ownSse: (event) => {
-      const { json, id } = encode(event);
+      const { json, id } = encode(event, false);
       return sseData(json, id);
     },
   };
+  return self;
 }
 
 function parsed<T>(result: { success: true; data: T } | { success: false; error: unknown }): T {
@@ -123,19 +151,27 @@ function parsed<T>(result: { success: true; data: T } | { success: false; error:
 /** Format 1: `events.onEvent`, tracked, as tRPC's own adapters would write it. */
 export const TRACKED_FORMAT = format(
   'events.onEvent',
-  (raw) => {
+  (raw, self) => {
     const input = parsed(OnEventInput.safeParse(raw));
-    return (sessionId) => streamStart(sessionId, input);
+    return { format: self, startFor: (sessionId) => streamStart(sessionId, input) };
   },
   (event) => ({ json: eventJson(event), id: eventId(event) }),
 );
 
-/** Format 2: `events.live`, untracked and slim (LiveEvent). */
-export const LIVE_FORMAT = format(
+/** Format 3: `events.live` asked with `format: 3`, untracked and flat (FlatEvent). */
+export const FLAT_FORMAT = format(
   'events.live',
-  (raw) => {
-    const input = parsed(StreamInput.safeParse(raw));
-    return () => input;
+  (raw) => LIVE_FORMAT.accept(raw),
+  (event, toAuthor) => ({ json: eventJson(flatEvent(event, toAuthor)), id: '' }),
+  true,
+);
+
+/** Format 2: `events.live`, untracked and slim (LiveEvent); format 3 when the input asks. */
+export const LIVE_FORMAT: StreamFormat = format(
+  'events.live',
+  (raw, self) => {
+    const { format: wanted, ...start } = parsed(LiveInput.safeParse(raw));
+    return { format: wanted === 3 ? FLAT_FORMAT : self, startFor: () => start };
   },
   (event) => ({ json: eventJson(slimEvent(event)), id: '' }),
 );

@@ -102,6 +102,8 @@ class WsDeviceSink extends WsBackpressure implements DeviceSink {
     private readonly jsonrpc: boolean,
     private readonly prefix: string,
     private readonly format: StreamFormat,
+    /** The user the stream is for (format 3 writes their own messages apart). */
+    private readonly viewerId: string,
     private readonly failed: (c: Connection, request: ErrorTarget, error: unknown) => void,
   ) {
     super(c.ws);
@@ -110,7 +112,7 @@ class WsDeviceSink extends WsBackpressure implements DeviceSink {
   deliver(event: StreamEvent, own?: boolean): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     if (own) sendText(this.ws, this.format.ownWsJson(event, this.prefix));
-    else sendShared(this.ws, this.format.wsFrame(event, this.prefix));
+    else sendShared(this.ws, this.format.wsFrame(event, this.prefix, this.viewerId));
   }
 
   cork(): void {
@@ -224,7 +226,7 @@ export function attachWebSocketHandler(opts: {
     request: Request,
     format: StreamFormat,
   ) {
-    const startFor = format.accept({
+    const { format: written, startFor } = format.accept({
       ...(request.input as object),
       lastEventId: request.lastEventId,
     });
@@ -256,7 +258,8 @@ export function attachWebSocketHandler(opts: {
         request.id,
         request.jsonrpc,
         framePrefix(request.id, request.jsonrpc),
-        format,
+        written,
+        auth.user.id,
         failSubscription,
       ),
     );

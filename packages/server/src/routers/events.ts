@@ -1,4 +1,4 @@
-import { PollInput, StreamInput, slimEvent } from '@confab/contracts';
+import { flatEvent, LiveInput, PollInput, StreamInput, slimEvent } from '@confab/contracts';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import type { Authenticated } from '../services/accounts.js';
@@ -47,9 +47,16 @@ export const eventsRouter = router({
    * Stream format 2: the same events, untracked, with `message.created` slimmed (LiveEvent;
    * `expandEvent` restores it). For clients that keep their own cursors and reconnect with
    * them (the SDK does): a reconnect of tRPC's own starts again from the original input.
+   * `format: 3` in the input asks for format 3 (FlatEvent): a message's fields in the event,
+   * its clientMsgId only to its author's devices.
    */
-  live: authedProcedure.input(StreamInput).subscription(async function* ({ ctx, input, signal }) {
-    for await (const event of deviceStreamOf(ctx, input, signal)) yield slimEvent(event);
+  live: authedProcedure.input(LiveInput).subscription(async function* ({ ctx, input, signal }) {
+    const { format, ...start } = input;
+    const me = ctx.auth.user.id;
+    for await (const event of deviceStreamOf(ctx, start, signal))
+      yield format === 3
+        ? flatEvent(event, event.type === 'message.created' && event.message.authorId === me)
+        : slimEvent(event);
   }),
 
   /** Long polling: the same events as onEvent, one batch per call. */
