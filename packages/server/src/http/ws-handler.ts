@@ -14,6 +14,7 @@ import { fallbackLogger, type Logger } from '../observability/logger.js';
 import { reportError } from '../report.js';
 import type { AppRouter } from '../routers/root.js';
 import { DeviceSession, type DeviceSink } from '../services/device-session.js';
+import { SmallMap } from '../services/small-map.js';
 import type { Backpressure } from '../services/stream.js';
 import type { Context } from '../trpc.js';
 import type { ConnectionLimits, StreamCounter } from './connection-limits.js';
@@ -76,7 +77,8 @@ interface Connection {
   ctx: Context | undefined;
   /** The first message must be connectionParams (the client asked with ?connectionParams=1). */
   awaitingParams: boolean;
-  subscriptions: Map<RequestId, { close(): void }>;
+  /** A SmallMap: a socket almost always has one subscription, its device stream. */
+  subscriptions: SmallMap<RequestId, { close(): void }>;
   /** Subscriptions being set up (authenticating): they count against the socket's cap. */
   pendingSubscriptions: number;
   /** Queries and mutations running. */
@@ -129,6 +131,23 @@ class WsDeviceSink extends WsBackpressure implements DeviceSink {
     this.c.subscriptions.delete(this.requestId);
     const target = { id: this.requestId, jsonrpc: this.jsonrpc, path: this.format.path };
     this.failed(this.c, target, error);
+  }
+}
+
+/**
+ * A socket's device stream as its subscriptions hold it: closing it ends the session and frees
+ * the user's stream slot. A class rather than an object with a closure, which would cost each
+ * idle device ~100 bytes more.
+ */
+class EventStream {
+  constructor(
+    private readonly session: DeviceSession,
+    private readonly release: () => void,
+  ) {}
+
+  close(): void {
+    this.session.close();
+    this.release();
   }
 }
 
@@ -263,12 +282,7 @@ export function attachWebSocketHandler(opts: {
         failSubscription,
       ),
     );
-    c.subscriptions.set(request.id, {
-      close() {
-        session.close();
-        release();
-      },
-    });
+    c.subscriptions.set(request.id, new EventStream(session, release));
   }
 
   /** Any other subscription: the procedure's async iterable, pumped frame by frame. */
@@ -509,7 +523,7 @@ export function attachWebSocketHandler(opts: {
       req: awaitingParams ? req : undefined,
       ctx: awaitingParams ? undefined : opts.createContext(req, ws, null),
       awaitingParams,
-      subscriptions: new Map(),
+      subscriptions: new SmallMap(),
       pendingSubscriptions: 0,
       inFlight: 0,
       lastHeard: now,

@@ -6,6 +6,7 @@ import type { RoomHead, Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
 import type { Presence, PresenceChangedEvent, StreamHandle } from './presence.js';
 import { type ResumePoint, type ResumePoints, resumePoints } from './resume-points.js';
+import { SmallMap } from './small-map.js';
 
 /** Backfill reads the log in pages of this many events. */
 const BACKFILL_PAGE = 500;
@@ -92,11 +93,15 @@ export class DeviceSession implements StreamHandle {
   private readonly queue: BusMessage[] = [];
   /**
    * Highest seq delivered per room; the keys are the rooms this session carries, and the rooms
-   * whose bus topic it is subscribed to.
+   * whose bus topic it is subscribed to. A SmallMap: most devices carry one room, and a Map's
+   * table would cost each idle device ~150 bytes.
    */
-  private readonly delivered = new Map<string, number>();
-  /** Rooms followed before the store said whether the session carries them (see begin). */
-  private readonly early = new Set<string>();
+  private readonly delivered = new SmallMap<string, number>();
+  /**
+   * Rooms followed before the store said whether the session carries them (see begin); only
+   * while the session starts, so that an idle session holds no Set.
+   */
+  private early: Set<string> | undefined;
   private busy = true;
   private closed = false;
   /** A bus gap is waiting in the queue: later gap reports are covered by it. */
@@ -163,9 +168,9 @@ export class DeviceSession implements StreamHandle {
     bus.unsubscribe(`user:${this.auth.user.id}`, this.onMessage);
     bus.unsubscribe('broadcast', this.onMessage);
     for (const roomId of this.delivered.keys()) bus.unsubscribe(`room:${roomId}`, this.onMessage);
-    for (const roomId of this.early) bus.unsubscribe(`room:${roomId}`, this.onMessage);
+    for (const roomId of this.early ?? []) bus.unsubscribe(`room:${roomId}`, this.onMessage);
     this.delivered.clear();
-    this.early.clear();
+    this.early = undefined;
     this.queue.length = 0;
   }
 
@@ -214,7 +219,7 @@ export class DeviceSession implements StreamHandle {
     // Until the read says whether the user is a member, their messages only wait in the queue
     // (apply drops those of rooms the session does not carry).
     const followed = new Set(Object.keys(cursors));
-    for (const id of followed) this.early.add(id);
+    this.early = followed;
     await Promise.all([...followed].map((id) => bus.subscribe(`room:${id}`, this.onMessage)));
     if (this.closed) return;
     const read = await store.roomSeqsOf(this.auth.user.id);
@@ -224,9 +229,9 @@ export class DeviceSession implements StreamHandle {
       const start = resume ? Math.max(0, joinedSeq - 1) : lastSeq;
       subscribed.push(this.track(id, Math.min(cursors[id] ?? start, lastSeq)));
     }
-    for (const id of this.early)
+    for (const id of followed)
       if (!this.delivered.has(id)) bus.unsubscribe(`room:${id}`, this.onMessage);
-    this.early.clear();
+    this.early = undefined;
     await Promise.all(subscribed);
     if (this.closed) return;
     // A room followed only after the read (one the device did not name) may have had an event
@@ -237,7 +242,7 @@ export class DeviceSession implements StreamHandle {
     // storm's store work).
     const heads = await this.catchUp(read.every(({ id }) => followed.has(id)) ? read : undefined);
     if (this.closed) return;
-    const synced = Object.fromEntries(this.delivered);
+    const synced = Object.fromEntries(this.delivered.entries());
     // Recorded before the sync point is stamped, so ids after it are known to follow it.
     if (this.point) this.points.synced(this.point, synced);
     this.emit({ type: 'sync', cursors: synced }, true);
