@@ -33,6 +33,11 @@ import { roomAdminStore } from './room-admin.js';
 import { roomsStore } from './rooms.js';
 import type { Database } from './schema.js';
 import { searchStore } from './search.js';
+import {
+  type Checkpointer,
+  FALLBACK_AUTOCHECKPOINT_PAGES,
+  startCheckpointer,
+} from './sqlite-checkpointer.js';
 import { threadsStore } from './threads.js';
 
 export interface StoreOptions {
@@ -93,10 +98,13 @@ const STATEMENT_CACHE_MAX = 1000;
  * statement back. Kysely only ever runs one query at a time on this connection, and never
  * leaves a statement mid-iteration, so sharing them is safe.
  */
-function cached(database: BetterSqlite3.Database): SqliteDatabase {
+function cached(database: BetterSqlite3.Database, checkpointer?: Checkpointer): SqliteDatabase {
   const statements = new Map<string, BetterSqlite3.Statement>();
   return {
-    close: () => database.close(),
+    close: () => {
+      checkpointer?.stop();
+      database.close();
+    },
     prepare(sql) {
       let statement = statements.get(sql);
       if (!statement) {
@@ -109,6 +117,30 @@ function cached(database: BetterSqlite3.Database): SqliteDatabase {
       return statement;
     },
   };
+}
+
+/** WAL checkpoints on a worker thread (see sqlite-checkpointer.ts), this connection's as a fallback. */
+function backgroundCheckpoints(
+  database: BetterSqlite3.Database,
+  path: string,
+  observed: { current?: Observer | undefined },
+): Checkpointer {
+  database.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+  return startCheckpointer(path, (message, stopped) => {
+    (observed.current?.log ?? fallbackLogger).warn(
+      { err: message, stopped },
+      stopped
+        ? 'the WAL checkpointer stopped; commits checkpoint again'
+        : 'a WAL checkpoint failed',
+    );
+    if (!stopped) return;
+    try {
+      // SQLite's default: this connection checkpoints inside its commits, as before.
+      if (database.open) database.pragma('wal_autocheckpoint = 1000');
+    } catch {
+      // Closed meanwhile: nothing left to checkpoint for.
+    }
+  });
 }
 
 /**
@@ -129,12 +161,15 @@ export async function createSqliteStore(path: string, options: StoreOptions = {}
   database.function('lower', { deterministic: true }, (value: unknown) =>
     typeof value === 'string' ? value.toLowerCase() : value,
   );
+  const observed: { current?: Observer | undefined } = {};
+  const checkpointer =
+    path === ':memory:' ? undefined : backgroundCheckpoints(database, path, observed);
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: cached(database) }),
+    dialect: new SqliteDialect({ database: cached(database, checkpointer) }),
     ...logOf(options),
   });
   await migrateToLatest(db);
-  return assemble(db, 'sqlite', {});
+  return assemble(db, 'sqlite', observed);
 }
 
 const INT8_OID = 20;
