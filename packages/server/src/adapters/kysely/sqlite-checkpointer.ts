@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
@@ -22,11 +23,15 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
+let failing = false;
 const timer = setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');
+    failing = false;
   } catch (error) {
-    parentPort.postMessage({ error: String(error && error.message ? error.message : error) });
+    // Said once per run of failures, not four times a second.
+    if (!failing) parentPort.postMessage({ error: String(error && error.message ? error.message : error) });
+    failing = true;
   }
 }, workerData.intervalMs);
 parentPort.on('message', () => {
@@ -45,11 +50,11 @@ export interface Checkpointer {
  * Moves WAL checkpoints off the event loop. A checkpoint copies the WAL into the database and
  * syncs both files (with `synchronous = NORMAL`, commits themselves do not sync); SQLite runs it
  * inside the commit that crosses its page threshold, so one group commit in a few stalled every
- * send and stream of the process for the length of two fsyncs. On this thread's connection
- * the threshold is raised to FALLBACK_AUTOCHECKPOINT_PAGES instead. Durability is unchanged: a
+ * send and stream of the process for the length of two fsyncs. Durability is unchanged: a
  * commit is in the WAL either way, and a checkpoint syncs before it copies.
  *
- * `onError` hears a failed checkpoint (the next one tries again) or, with `stopped`, a worker
+ * `onError` hears a failed checkpoint (once until one succeeds; each interval tries again) or,
+ * with `stopped`, a worker
  * that ended (its connection could not open, say): the caller's own connection then has to
  * checkpoint as before.
  */
@@ -74,6 +79,73 @@ export function startCheckpointer(
       if (stopped) return;
       stopped = true;
       worker.postMessage('stop');
+    },
+  };
+}
+
+/** How often the WAL's size is looked at until the checkpointer starts. */
+export const WATCH_INTERVAL_MS = 1_000;
+
+/** The frames after which a commit checkpoints (SQLite's default `wal_autocheckpoint`). */
+const DEFAULT_AUTOCHECKPOINT_PAGES = 1_000;
+
+export interface CheckpointWatch extends Checkpointer {
+  /** One look at the WAL (the timer's step): true once the checkpointer runs. */
+  check(): Promise<boolean>;
+}
+
+/**
+ * Starts the checkpointer only once the database is busy: when the WAL first holds as many
+ * frames as make a commit checkpoint by itself. A worker thread is a second Node environment
+ * (about 10 MiB of RSS): an idle server, or one that writes little, keeps SQLite's own
+ * checkpoints, which cost it nothing noticeable. From then on, `database` checkpoints only past
+ * FALLBACK_AUTOCHECKPOINT_PAGES, and again past SQLite's default if the worker ends.
+ */
+export function checkpointWhenBusy(
+  database: {
+    pragma(source: string, options?: { simple: boolean }): unknown;
+    readonly open: boolean;
+  },
+  path: string,
+  warn: (message: string, stopped: boolean) => void,
+): CheckpointWatch {
+  const pageSize = Number(database.pragma('page_size', { simple: true }));
+  // A frame is a page and its 24-byte header; the file starts with a 32-byte header.
+  const threshold = 32 + DEFAULT_AUTOCHECKPOINT_PAGES * (pageSize + 24);
+  let checkpointer: Checkpointer | undefined;
+  let stopped = false;
+  const start = () => {
+    database.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    checkpointer = startCheckpointer(path, (message, ended) => {
+      warn(message, ended);
+      if (!ended) return;
+      try {
+        if (database.open) database.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+      } catch {
+        // Closed meanwhile: nothing left to checkpoint for.
+      }
+    });
+  };
+  async function check(): Promise<boolean> {
+    if (checkpointer) return true;
+    // No WAL yet (nothing written since it was last removed): not busy.
+    const size = await stat(`${path}-wal`).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (stopped || checkpointer || size < threshold) return checkpointer !== undefined;
+    clearInterval(timer);
+    start();
+    return true;
+  }
+  const timer = setInterval(() => void check(), WATCH_INTERVAL_MS);
+  timer.unref();
+  return {
+    check,
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+      checkpointer?.stop();
     },
   };
 }

@@ -33,11 +33,7 @@ import { roomAdminStore } from './room-admin.js';
 import { roomsStore } from './rooms.js';
 import type { Database } from './schema.js';
 import { searchStore } from './search.js';
-import {
-  type Checkpointer,
-  FALLBACK_AUTOCHECKPOINT_PAGES,
-  startCheckpointer,
-} from './sqlite-checkpointer.js';
+import { type Checkpointer, checkpointWhenBusy } from './sqlite-checkpointer.js';
 import { threadsStore } from './threads.js';
 
 export interface StoreOptions {
@@ -119,30 +115,6 @@ function cached(database: BetterSqlite3.Database, checkpointer?: Checkpointer): 
   };
 }
 
-/** WAL checkpoints on a worker thread (see sqlite-checkpointer.ts), this connection's as a fallback. */
-function backgroundCheckpoints(
-  database: BetterSqlite3.Database,
-  path: string,
-  observed: { current?: Observer | undefined },
-): Checkpointer {
-  database.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
-  return startCheckpointer(path, (message, stopped) => {
-    (observed.current?.log ?? fallbackLogger).warn(
-      { err: message, stopped },
-      stopped
-        ? 'the WAL checkpointer stopped; commits checkpoint again'
-        : 'a WAL checkpoint failed',
-    );
-    if (!stopped) return;
-    try {
-      // SQLite's default: this connection checkpoints inside its commits, as before.
-      if (database.open) database.pragma('wal_autocheckpoint = 1000');
-    } catch {
-      // Closed meanwhile: nothing left to checkpoint for.
-    }
-  });
-}
-
 /**
  * SQLite in WAL mode. `synchronous = NORMAL` with WAL keeps every committed transaction across a
  * crash of the process (only a power loss may drop the last commits), which is what a resolved
@@ -163,7 +135,16 @@ export async function createSqliteStore(path: string, options: StoreOptions = {}
   );
   const observed: { current?: Observer | undefined } = {};
   const checkpointer =
-    path === ':memory:' ? undefined : backgroundCheckpoints(database, path, observed);
+    path === ':memory:'
+      ? undefined
+      : checkpointWhenBusy(database, path, (message, stopped) =>
+          (observed.current?.log ?? fallbackLogger).warn(
+            { err: message, stopped },
+            stopped
+              ? 'the WAL checkpointer stopped; commits checkpoint again'
+              : 'a WAL checkpoint failed',
+          ),
+        );
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: cached(database, checkpointer) }),
     ...logOf(options),
