@@ -2,7 +2,6 @@ import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import { fallbackLogger } from '../../observability/logger.js';
 import type { Observer } from '../../observability/observer.js';
 import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
-import { checkBatch, keyOf, memberKeyOf } from './batch-checks.js';
 import { logRow } from './log.js';
 import { insertMentions } from './mentions.js';
 import { createdMessage, toMessage } from './rows.js';
@@ -21,11 +20,13 @@ interface Pending {
 
 type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
 
+const keyOf = (m: { authorId: string; clientMsgId: string }) => `${m.authorId}\n${m.clientMsgId}`;
+const memberKeyOf = (roomId: string, userId: string) => `${roomId}\n${userId}`;
+
 /**
  * Group commit for sends. While one transaction is running, the sends that arrive wait; the
- * next transaction commits all of them at once: one read checks every send (its clientMsgId,
- * its membership), one seq range per room, one multi-row insert into the log and one into
- * messages (a single statement on PostgreSQL). A send that finds the pipeline idle waits only for the
+ * next transaction commits all of them at once: one seq range per room, one multi-row insert
+ * into the log and one into messages. A send that finds the pipeline idle waits only for the
  * end of the current turn of the event loop. Commits, not sends, were the
  * limit: on PostgreSQL every send held its room's row lock for four round trips.
  *
@@ -144,37 +145,38 @@ async function allocateSeqs(
   return new Map(rows.map((row) => [row.id, Number(row.last_seq)]));
 }
 
-/**
- * The batch's log entries and messages. On PostgreSQL in one statement (the log's insert as a
- * data-modifying CTE): each statement is a round trip made while the batch holds its rooms'
- * locks, which every other send to those rooms waits for. SQLite has no round trips and no
- * DML in a WITH: two statements.
- */
-async function insertCreated(
-  tx: Transaction<Database>,
-  dialect: Dialect,
-  events: readonly Database['events'][],
-  rows: readonly Insertable<Database['messages']>[],
-): Promise<void> {
-  if (dialect === 'postgres') {
-    await tx
-      .with('logged', (db) => db.insertInto('events').values(events))
-      .insertInto('messages')
-      .values(rows)
-      .execute();
-    return;
-  }
-  await tx.insertInto('events').values(events).execute();
-  await tx.insertInto('messages').values(rows).execute();
-}
-
 /** The batch's sends in one transaction; results in the order of `messages`. */
 async function appendAll(
   tx: Transaction<Database>,
   dialect: Dialect,
   messages: NewMessage[],
 ): Promise<AppendResult[]> {
-  const { earlier, members } = await checkBatch(tx, messages);
+  // The pairs themselves, as VALUES lists: one index probe each. (author IN ... AND
+  // clientMsgId IN ... probed every combination: 10,000 for a batch of 100.)
+  const pairs = sql.join(messages.map((m) => sql`(${m.authorId}, ${m.clientMsgId})`));
+  const earlier = new Map(
+    (
+      await tx
+        .selectFrom('messages')
+        .selectAll()
+        .where(sql<boolean>`(author_id, client_msg_id) in (values ${pairs})`)
+        .execute()
+    ).map((row) => [keyOf({ authorId: row.author_id, clientMsgId: row.client_msg_id }), row]),
+  );
+  const memberships = new Map(messages.map((m) => [memberKeyOf(m.roomId, m.authorId), m]));
+  const members = new Set(
+    (
+      await tx
+        .selectFrom('members')
+        .select(['room_id', 'user_id'])
+        .where(
+          sql<boolean>`(room_id, user_id) in (values ${sql.join(
+            [...memberships.values()].map((m) => sql`(${m.roomId}, ${m.authorId})`),
+          )})`,
+        )
+        .execute()
+    ).map((row) => memberKeyOf(row.room_id, row.user_id)),
+  );
 
   const results: (AppendResult | undefined)[] = new Array(messages.length);
   /** The first send of each author + clientMsgId in this batch, by key: later ones repeat it. */
@@ -213,7 +215,8 @@ async function appendAll(
     }
   }
   if (events.length > 0) {
-    await insertCreated(tx, dialect, events, rows);
+    await tx.insertInto('events').values(events).execute();
+    await tx.insertInto('messages').values(rows).execute();
     const mentioning = results.flatMap((r) =>
       r?.status === 'created' && (r.message.mentions || r.message.mentionsRoom) ? [r.message] : [],
     );

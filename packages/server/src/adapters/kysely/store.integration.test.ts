@@ -12,7 +12,7 @@ import type { SessionRecord, Store } from '../../ports/store.js';
 import { createStoreFromUrl } from './store.js';
 
 // One suite, every engine: the Store port promises the same behaviour on SQLite and PostgreSQL.
-describe.each(ENGINES)('Kysely store on $name', ({ name, create }) => {
+describe.each(ENGINES)('Kysely store on $name', ({ create }) => {
   let db: TestDatabase;
   let store: Store;
   /** Every SQL statement the store has run, in order. */
@@ -526,15 +526,6 @@ describe.each(ENGINES)('Kysely store on $name', ({ name, create }) => {
       const seqUpdates = statements.slice(from).filter((sql) => /\bupdate rooms\b/i.test(sql));
       expect(seqUpdates).toHaveLength(1);
       expect(statements.slice(from).filter((sql) => /^commit/i.test(sql))).toHaveLength(1);
-      // The whole batch: begin, one read (every send's clientMsgId and membership), the seqs,
-      // the log and the messages, commit. PostgreSQL first locks the two rooms in order, and
-      // writes the log and the messages in one statement (a round trip fewer under the locks).
-      const batch = statements.slice(from).map((sql) => sql.trim().split(/\s+/, 2).join(' '));
-      expect(batch).toEqual(
-        name === 'postgres'
-          ? ['begin', 'with sends', 'select "id"', 'with batch', 'with "logged"', 'commit']
-          : ['begin', 'with sends', 'with batch', 'insert into', 'insert into', 'commit'],
-      );
       const created = (i: number) => {
         const result = results[i];
         if (result?.status !== 'created') throw new Error(`call ${i}: ${result?.status}`);
