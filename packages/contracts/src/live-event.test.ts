@@ -26,6 +26,24 @@ const created = (message: Partial<Message> = {}, envelope: { actorId?: string } 
     },
   });
 
+const id = fc.stringMatching(/^[A-Za-z0-9_-]{1,24}$/);
+const time = fc.integer({ min: 0, max: 4_102_444_800_000 });
+/** A message's fields that the formats treat apart: times, nulls, an author, the optional ones. */
+const message = fc.record(
+  {
+    authorId: id,
+    createdAt: time,
+    editedAt: fc.option(time, { nil: null }),
+    deletedAt: fc.option(time, { nil: null }),
+    body: fc.string({ maxLength: 40 }),
+    threadId: id,
+    replyToId: id,
+    mentions: fc.array(id, { maxLength: 3 }),
+    mentionsRoom: fc.constant(true as const),
+  },
+  { requiredKeys: ['authorId', 'createdAt', 'editedAt', 'deletedAt', 'body'] },
+);
+
 describe('stream format 2 (events.live)', () => {
   it('sends a new message without what its envelope already says', () => {
     expect(slimEvent(created())).toEqual({
@@ -49,22 +67,6 @@ describe('stream format 2 (events.live)', () => {
   });
 
   it('expands every slimmed message.created back to the event it was made from', () => {
-    const id = fc.stringMatching(/^[A-Za-z0-9_-]{1,24}$/);
-    const time = fc.integer({ min: 0, max: 4_102_444_800_000 });
-    const message = fc.record(
-      {
-        authorId: id,
-        createdAt: time,
-        editedAt: fc.option(time, { nil: null }),
-        deletedAt: fc.option(time, { nil: null }),
-        body: fc.string({ maxLength: 40 }),
-        threadId: id,
-        replyToId: id,
-        mentions: fc.array(id, { maxLength: 3 }),
-        mentionsRoom: fc.constant(true as const),
-      },
-      { requiredKeys: ['authorId', 'createdAt', 'editedAt', 'deletedAt', 'body'] },
-    );
     fc.assert(
       fc.property(message, fc.option(id, { nil: undefined }), (fields, actorId) => {
         const event = created(fields, actorId ? { actorId } : {});
@@ -116,22 +118,6 @@ describe('stream format 3 (events.live with format 3)', () => {
   });
 
   it("expands the author's copy to the event it was made from, and anyone else's without the key", () => {
-    const id = fc.stringMatching(/^[A-Za-z0-9_-]{1,24}$/);
-    const time = fc.integer({ min: 0, max: 4_102_444_800_000 });
-    const message = fc.record(
-      {
-        authorId: id,
-        createdAt: time,
-        editedAt: fc.option(time, { nil: null }),
-        deletedAt: fc.option(time, { nil: null }),
-        body: fc.string({ maxLength: 40 }),
-        threadId: id,
-        replyToId: id,
-        mentions: fc.array(id, { maxLength: 3 }),
-        mentionsRoom: fc.constant(true as const),
-      },
-      { requiredKeys: ['authorId', 'createdAt', 'editedAt', 'deletedAt', 'body'] },
-    );
     fc.assert(
       fc.property(message, fc.option(id, { nil: undefined }), (fields, actorId) => {
         const event = created(fields, actorId ? { actorId } : {});

@@ -5,20 +5,12 @@ import {
   type StreamEvent,
   slimEvent,
 } from '@confab/contracts';
-import {
-  createTRPCClient,
-  createWSClient,
-  httpSubscriptionLink,
-  TRPCClientError,
-  wsLink,
-} from '@trpc/client';
-import { EventSource } from 'eventsource';
+import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
+import { syncedLiveStreams, unmodifiedLinks } from '../__tests__/live-links.js';
 import { rawSubscription } from '../__tests__/raw-subscription.js';
 import { signUp, startServer, type TestServer } from '../__tests__/server.js';
-import type { AppRouter } from '../routers/root.js';
 
 const FORMAT_3 = { format: 3 };
 
@@ -118,45 +110,9 @@ describe('stream format 3: events.live with format 3', () => {
   it('works with the unmodified wsLink and httpSubscriptionLink, and refuses a format it does not know', async () => {
     const ann = await signUp(server.url, 'ann');
     const room = await ann.api.room.create.mutate({ kind: 'private', name: 'links' });
-    const socket = createWSClient({
-      url: `${server.url.replace('http', 'ws')}/trpc`,
-      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-      connectionParams: { token: ann.token },
-    });
-    const overWs = createTRPCClient<AppRouter>({ links: [wsLink({ client: socket })] });
-    const overSse = createTRPCClient<AppRouter>({
-      links: [
-        httpSubscriptionLink({
-          url: `${server.url}/trpc`,
-          EventSource: EventSource as unknown as typeof globalThis.EventSource,
-          connectionParams: { token: ann.token },
-        }),
-      ],
-    });
+    const { socket, overWs, overSse } = unmodifiedLinks(server.url, ann.token);
     const input = { cursors: { [room.id]: 1 }, resume: true, format: 3 as const };
-    /** The first message.created a link's format 3 stream delivers, as it came. */
-    const firstMessage = (api: typeof overWs, synced: () => void) =>
-      new Promise<{ event: unknown; stop(): void }>((resolve, reject) => {
-        const subscription = api.events.live.subscribe(input, {
-          onData: (live) => {
-            if (live.type === 'sync') synced();
-            if (live.type === 'message.created')
-              resolve({ event: live, stop: () => subscription.unsubscribe() });
-          },
-          onError: reject,
-        });
-      });
-    let syncs = 0;
-    let bothSynced: () => void = () => {};
-    const ready = new Promise<void>((resolve) => {
-      bothSynced = resolve;
-    });
-    const synced = () => {
-      syncs += 1;
-      if (syncs === 2) bothSynced();
-    };
-    const streams = [firstMessage(overWs, synced), firstMessage(overSse, synced)];
-    await ready;
+    const streams = await syncedLiveStreams([overWs, overSse], input);
     const sent = await ann.api.message.send.mutate({
       roomId: room.id,
       clientMsgId: 'links-1',

@@ -1,15 +1,8 @@
 import { expandEvent, type LiveEvent, type StreamEvent, slimEvent } from '@confab/contracts';
-import {
-  createTRPCClient,
-  createWSClient,
-  httpSubscriptionLink,
-  TRPCClientError,
-  wsLink,
-} from '@trpc/client';
-import { EventSource } from 'eventsource';
+import { TRPCClientError } from '@trpc/client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
+import { syncedLiveStreams, unmodifiedLinks } from '../__tests__/live-links.js';
 import { rawSubscription } from '../__tests__/raw-subscription.js';
 import { signUp, startServer, type TestServer } from '../__tests__/server.js';
 import type { AppRouter } from '../routers/root.js';
@@ -82,47 +75,9 @@ describe('stream format 2: events.live', () => {
   it('works with the unmodified wsLink and httpSubscriptionLink, and refuses a bad input as format 1 does', async () => {
     const ann = await signUp(server.url, 'ann');
     const room = await ann.api.room.create.mutate({ kind: 'private', name: 'links' });
-    const socket = createWSClient({
-      url: `${server.url.replace('http', 'ws')}/trpc`,
-      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-      connectionParams: { token: ann.token },
-    });
-    const overWs = createTRPCClient<AppRouter>({ links: [wsLink({ client: socket })] });
-    const overSse = createTRPCClient<AppRouter>({
-      links: [
-        httpSubscriptionLink({
-          url: `${server.url}/trpc`,
-          EventSource: EventSource as unknown as typeof globalThis.EventSource,
-          connectionParams: { token: ann.token },
-        }),
-      ],
-    });
-    /** The first message.created a link's events.live delivers, expanded. */
-    const firstMessage = (api: typeof overWs, synced: () => void) =>
-      new Promise<{ event: StreamEvent; stop(): void }>((resolve, reject) => {
-        const subscription = api.events.live.subscribe(
-          { cursors: { [room.id]: 1 }, resume: true },
-          {
-            onData: (live) => {
-              if (live.type === 'sync') synced();
-              if (live.type === 'message.created')
-                resolve({ event: expandEvent(live), stop: () => subscription.unsubscribe() });
-            },
-            onError: reject,
-          },
-        );
-      });
-    let syncs = 0;
-    let bothSynced: () => void = () => {};
-    const ready = new Promise<void>((resolve) => {
-      bothSynced = resolve;
-    });
-    const synced = () => {
-      syncs += 1;
-      if (syncs === 2) bothSynced();
-    };
-    const streams = [firstMessage(overWs, synced), firstMessage(overSse, synced)];
-    await ready;
+    const { socket, overWs, overSse } = unmodifiedLinks(server.url, ann.token);
+    const input = { cursors: { [room.id]: 1 }, resume: true };
+    const streams = await syncedLiveStreams([overWs, overSse], input);
     expect(server.server.stats().sseStreams).toBe(1);
     const sent = await ann.api.message.send.mutate({
       roomId: room.id,
@@ -145,8 +100,9 @@ describe('stream format 2: events.live', () => {
         deletedAt: null,
       },
     };
-    expect(ws?.event).toMatchObject(expected);
-    expect(sse?.event).toEqual(ws?.event);
+    if (!ws || !sse) throw new Error('a stream ended without a message');
+    expect(expandEvent(ws.event)).toMatchObject(expected);
+    expect(sse.event).toEqual(ws.event);
     ws?.stop();
     sse?.stop();
 
