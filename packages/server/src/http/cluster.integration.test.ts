@@ -404,7 +404,11 @@ describe('WORKERS=2: two worker processes on one port', () => {
         interval: 100,
       })
       .toBe(1);
-    expect(api.output()).toContain(`worker ${victim} exited (SIGKILL)`);
+    // The primary says so before it forks the replacement, but its output comes through a pipe
+    // the test reads on its own time: the new worker can be in /proc first.
+    await expect
+      .poll(() => api.output(), { timeout: 5_000, interval: 50 })
+      .toContain(`worker ${victim} exited (SIGKILL)`);
 
     const workers = childrenOf(pid);
     api.child.kill('SIGTERM');
