@@ -5,15 +5,14 @@ import type { Connections, Sink } from './types.js';
 import { closeSockets, openMany } from './ws-util.js';
 
 /**
- * seq and body of a message.created event, else undefined: format 3's, whose message's fields
- * are in the event (what the SDK asks for), or format 2's, with a `message` inside.
+ * seq and body of a message.created event in stream format 3 (the message's fields in the
+ * event itself, as the bench's devices ask for it), else undefined.
  */
 export function readMessageCreated(event: unknown): { seq: number; body: string } | undefined {
   if (!isRecord(event) || event.type !== 'message.created') return undefined;
-  const { seq } = event;
-  const message = isRecord(event.message) ? event.message : event;
-  if (typeof seq !== 'number' || typeof message.body !== 'string') return undefined;
-  return { seq, body: message.body };
+  const { seq, body } = event;
+  if (typeof seq !== 'number' || typeof body !== 'string') return undefined;
+  return { seq, body };
 }
 
 /** The cursors of a `sync` event, else undefined. */

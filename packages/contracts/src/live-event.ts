@@ -69,7 +69,15 @@ export type FlatMessageCreated = Omit<LiveMessageCreated, 'message'> & LiveMessa
 /** What `events.live` carries in format 3: FlatMessageCreated, every other event as format 1. */
 export type FlatEvent = FlatMessageCreated | Exclude<StreamEvent, { type: 'message.created' }>;
 
-/** A StreamEvent in stream format 3, for a device of the message's author or of anyone else. */
+/** Whether `userId`'s devices get the author's copy of `event` in format 3: it is their message. */
+export function isAuthorsCopy(event: StreamEvent, userId: string): boolean {
+  return event.type === 'message.created' && event.message.authorId === userId;
+}
+
+/**
+ * A StreamEvent in stream format 3, for a device of the message's author (`toAuthor`, see
+ * isAuthorsCopy) or of anyone else.
+ */
 export function flatEvent(event: StreamEvent, toAuthor: boolean): FlatEvent {
   const slim = slimEvent(event);
   if (slim.type !== 'message.created') return slim;

@@ -69,10 +69,10 @@ const keyOf = (authorId: string, clientMsgId: string) => `${authorId}:${clientMs
  * clientMsgId only to its author's devices; ids never contain ':').
  */
 export function fromMessage(message: Message, meId: string | null): ChatMessage {
-  const own = message.authorId === meId && message.clientMsgId !== undefined;
+  const { authorId, clientMsgId } = message;
   return {
     ...message,
-    key: own ? keyOf(message.authorId, message.clientMsgId ?? '') : message.id,
+    key: authorId === meId && clientMsgId !== undefined ? keyOf(authorId, clientMsgId) : message.id,
     status: 'sent',
     error: null,
   };

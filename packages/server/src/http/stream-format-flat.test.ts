@@ -14,11 +14,9 @@ import { signUp, startServer, type TestServer } from '../__tests__/server.js';
 
 const FORMAT_3 = { format: 3 };
 
-/** The event a frame carries: format 1's tracked data, or format 2's and 3's plain data. */
-function dataOf(frame: string): unknown {
-  const data = (JSON.parse(frame) as { result: { data: { data?: unknown } } }).result.data;
-  return data;
-}
+/** What a frame's result carries: format 1's tracked envelope, format 2's or 3's event. */
+const dataOf = (frame: string): unknown =>
+  (JSON.parse(frame) as { result: { data: unknown } }).result.data;
 
 describe('stream format 3: events.live with format 3', () => {
   let db: TestDatabase;

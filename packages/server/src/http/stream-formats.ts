@@ -1,4 +1,10 @@
-import { flatEvent, LiveInput, type StreamEvent, slimEvent } from '@confab/contracts';
+import {
+  flatEvent,
+  isAuthorsCopy,
+  LiveInput,
+  type StreamEvent,
+  slimEvent,
+} from '@confab/contracts';
 import { TRPCError } from '@trpc/server';
 import { OnEventInput } from '../routers/events.js';
 import { eventId, streamStart } from '../services/stream.js';
@@ -111,7 +117,7 @@ function format(
 ): StreamFormat {
   const encoded = encodingCache(encode);
   const toAuthor = (event: StreamEvent, viewerId: string) =>
-    byAuthor && event.type === 'message.created' && event.message.authorId === viewerId;
+    byAuthor && isAuthorsCopy(event, viewerId);
   const self: StreamFormat = {
     path,
     accept: (raw) => accept(raw, self),

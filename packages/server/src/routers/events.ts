@@ -1,4 +1,11 @@
-import { flatEvent, LiveInput, PollInput, StreamInput, slimEvent } from '@confab/contracts';
+import {
+  flatEvent,
+  isAuthorsCopy,
+  LiveInput,
+  PollInput,
+  StreamInput,
+  slimEvent,
+} from '@confab/contracts';
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
 import type { Authenticated } from '../services/accounts.js';
@@ -54,9 +61,7 @@ export const eventsRouter = router({
     const { format, ...start } = input;
     const me = ctx.auth.user.id;
     for await (const event of deviceStreamOf(ctx, start, signal))
-      yield format === 3
-        ? flatEvent(event, event.type === 'message.created' && event.message.authorId === me)
-        : slimEvent(event);
+      yield format === 3 ? flatEvent(event, isAuthorsCopy(event, me)) : slimEvent(event);
   }),
 
   /** Long polling: the same events as onEvent, one batch per call. */
