@@ -33,7 +33,6 @@ import { roomAdminStore } from './room-admin.js';
 import { roomsStore } from './rooms.js';
 import type { Database } from './schema.js';
 import { searchStore } from './search.js';
-import { type Checkpointer, checkpointWhenBusy } from './sqlite-checkpointer.js';
 import { threadsStore } from './threads.js';
 
 export interface StoreOptions {
@@ -94,13 +93,10 @@ const STATEMENT_CACHE_MAX = 1000;
  * statement back. Kysely only ever runs one query at a time on this connection, and never
  * leaves a statement mid-iteration, so sharing them is safe.
  */
-function cached(database: BetterSqlite3.Database, checkpointer?: Checkpointer): SqliteDatabase {
+function cached(database: BetterSqlite3.Database): SqliteDatabase {
   const statements = new Map<string, BetterSqlite3.Statement>();
   return {
-    close: () => {
-      checkpointer?.stop();
-      database.close();
-    },
+    close: () => database.close(),
     prepare(sql) {
       let statement = statements.get(sql);
       if (!statement) {
@@ -133,24 +129,12 @@ export async function createSqliteStore(path: string, options: StoreOptions = {}
   database.function('lower', { deterministic: true }, (value: unknown) =>
     typeof value === 'string' ? value.toLowerCase() : value,
   );
-  const observed: { current?: Observer | undefined } = {};
-  const checkpointer =
-    path === ':memory:'
-      ? undefined
-      : checkpointWhenBusy(database, path, (message, stopped) =>
-          (observed.current?.log ?? fallbackLogger).warn(
-            { err: message, stopped },
-            stopped
-              ? 'the WAL checkpointer stopped; commits checkpoint again'
-              : 'a WAL checkpoint failed',
-          ),
-        );
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: cached(database, checkpointer) }),
+    dialect: new SqliteDialect({ database: cached(database) }),
     ...logOf(options),
   });
   await migrateToLatest(db);
-  return assemble(db, 'sqlite', observed);
+  return assemble(db, 'sqlite', {});
 }
 
 const INT8_OID = 20;
