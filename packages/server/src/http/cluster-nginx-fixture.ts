@@ -43,14 +43,29 @@ export async function startNginxCluster(name: string, size = 3) {
     METRICS_TOKEN: METRICS_TOKEN,
   };
   const nodes: ClusterNode[] = [];
-  // One after the other: the first one runs the migrations.
-  for (let i = 0; i < size; i++) {
-    const port = await freeLoopbackPort();
-    nodes.push({ port, process: await startApi(bundle.path, { ...env, PORT: String(port) }) });
+  let nginx: TestNginx | undefined;
+  /** Stops what has started: also when starting fails part way (nginx missing, a node not up). */
+  async function stopAll(): Promise<void> {
+    await nginx?.stop();
+    for (const { process } of nodes)
+      if (process.child.exitCode === null && process.child.signalCode === null)
+        process.child.kill('SIGTERM');
+    await Promise.all(nodes.map(({ process }) => process.exited));
+    await redis.stop();
+    await db.drop();
+    bundle.remove();
   }
-  const nginx: TestNginx = await startNginx({
-    upstreams: nodes.map((node) => `127.0.0.1:${node.port}`),
-  });
+  try {
+    // One after the other: the first one runs the migrations.
+    for (let i = 0; i < size; i++) {
+      const port = await freeLoopbackPort();
+      nodes.push({ port, process: await startApi(bundle.path, { ...env, PORT: String(port) }) });
+    }
+    nginx = await startNginx({ upstreams: nodes.map((node) => `127.0.0.1:${node.port}`) });
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
 
   return {
     nginx,
@@ -92,16 +107,7 @@ export async function startNginxCluster(name: string, size = 3) {
           : 0,
       );
     },
-    async stop(): Promise<void> {
-      await nginx?.stop();
-      for (const { process } of nodes)
-        if (process.child.exitCode === null && process.child.signalCode === null)
-          process.child.kill('SIGTERM');
-      await Promise.all(nodes.map(({ process }) => process.exited));
-      await redis?.stop();
-      await db?.drop();
-      bundle?.remove();
-    },
+    stop: stopAll,
   };
 }
 export type NginxCluster = Awaited<ReturnType<typeof startNginxCluster>>;
