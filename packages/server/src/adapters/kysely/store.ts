@@ -120,21 +120,37 @@ export async function createSqliteStore(path: string, options: StoreOptions = {}
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const { default: Sqlite } = await import('better-sqlite3');
   const database = new Sqlite(path);
-  database.pragma('journal_mode = WAL');
-  database.pragma('synchronous = NORMAL');
-  database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
-  // SQLite's built-in lower() folds ASCII only, so a search for "école" missed "ÉCOLE" (PostgreSQL
-  // found it): replace it with JavaScript's Unicode-aware folding.
-  database.function('lower', { deterministic: true }, (value: unknown) =>
-    typeof value === 'string' ? value.toLowerCase() : value,
-  );
+  try {
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    // SQLite's built-in lower() folds ASCII only, so a search for "école" missed "ÉCOLE"
+    // (PostgreSQL found it): replace it with JavaScript's Unicode-aware folding.
+    database.function('lower', { deterministic: true }, (value: unknown) =>
+      typeof value === 'string' ? value.toLowerCase() : value,
+    );
+  } catch (error) {
+    // Not a database, say: the file is not left open (a process that retries would pile them up).
+    database.close();
+    throw error;
+  }
   const db = new Kysely<Database>({
     dialect: new SqliteDialect({ database: cached(database) }),
     ...logOf(options),
   });
-  await migrateToLatest(db);
+  await migratedOrClosed(db);
   return assemble(db, 'sqlite', {});
+}
+
+/** Runs the migrations; if they fail, closes the connection (file or pool) before rethrowing. */
+async function migratedOrClosed(db: Kysely<Database>): Promise<void> {
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    throw error;
+  }
 }
 
 const INT8_OID = 20;
@@ -171,7 +187,7 @@ export async function createPostgresStore(
     ),
   );
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...logOf(options) });
-  await migrateToLatest(db);
+  await migratedOrClosed(db);
   return assemble(db, 'postgres', observed, pool);
 }
 
