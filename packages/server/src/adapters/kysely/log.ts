@@ -1,8 +1,22 @@
 import type { RoomEvent } from '@confab/contracts';
 import type { Transaction } from 'kysely';
+import { queryTemplate } from './query-template.js';
 import type { Database } from './schema.js';
 
 type Tx = Transaction<Database>;
+
+const bumpSeq = queryTemplate(['roomId', 'at'], (db, v: { roomId: string; at: number }) =>
+  db
+    .updateTable('rooms')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_activity_at: v.at }))
+    .where('id', '=', v.roomId)
+    .returning('last_seq'),
+);
+
+const insertLogRow = queryTemplate(
+  ['room_id', 'seq', 'type', 'message_id', 'payload'],
+  (db, row: Database['events']) => db.insertInto('events').values(row),
+);
 
 /**
  * Allocates the room's next seq. The UPDATE takes the room row's write lock, so concurrent
@@ -10,12 +24,8 @@ type Tx = Transaction<Database>;
  * transaction rolls back on failure, so no seq is ever skipped.
  */
 export async function nextSeq(tx: Tx, roomId: string, at: number): Promise<number> {
-  const row = await tx
-    .updateTable('rooms')
-    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_activity_at: at }))
-    .where('id', '=', roomId)
-    .returning('last_seq')
-    .executeTakeFirstOrThrow();
+  const [row] = (await bumpSeq(tx, { roomId, at })).rows;
+  if (!row) throw new Error(`no room ${roomId} to append to`);
   return Number(row.last_seq);
 }
 
@@ -43,7 +53,7 @@ export async function appendEvent<E extends RoomEvent>(
   messageId: string | null = null,
 ): Promise<E> {
   const event = build(await nextSeq(tx, roomId, at));
-  await tx.insertInto('events').values(logRow(event, messageId)).execute();
+  await insertLogRow(tx, logRow(event, messageId));
   return event;
 }
 

@@ -8,8 +8,16 @@ import { AttachmentRefused, claimAttachments, deleteFilesOf } from './files.js';
 import { appendEvent, lockRoom } from './log.js';
 import { insertMentions } from './mentions.js';
 import { noticesIn, spanBack, spanForward } from './notices.js';
+import { queryTemplate } from './query-template.js';
 import { attachReactions } from './reactions.js';
-import { createdMessage, isUniqueViolation, toEvent, toMessage } from './rows.js';
+import {
+  createdMessage,
+  isUniqueViolation,
+  NEW_MESSAGE_COLUMNS,
+  type NewMessageRow,
+  toEvent,
+  toMessage,
+} from './rows.js';
 import type { Database } from './schema.js';
 import { sharedReads } from './shared-reads.js';
 import { checkReplyAndThread } from './thread-append.js';
@@ -39,6 +47,30 @@ async function changeableMessage(
   return row;
 }
 
+// The statements of a lone send, compiled once (query-template.ts); a group commit's
+// multi-row statements change shape with the batch and stay plain Kysely.
+const sentAs = queryTemplate(
+  ['authorId', 'clientMsgId'],
+  (db, v: { authorId: string; clientMsgId: string }) =>
+    db
+      .selectFrom('messages')
+      .selectAll()
+      .where('author_id', '=', v.authorId)
+      .where('client_msg_id', '=', v.clientMsgId),
+);
+const membership = queryTemplate(
+  ['roomId', 'userId'],
+  (db, v: { roomId: string; userId: string }) =>
+    db
+      .selectFrom('members')
+      .select('user_id')
+      .where('room_id', '=', v.roomId)
+      .where('user_id', '=', v.userId),
+);
+const insertMessage = queryTemplate(NEW_MESSAGE_COLUMNS, (db, row: NewMessageRow) =>
+  db.insertInto('messages').values(row),
+);
+
 export function messagesStore(
   db: Kysely<Database>,
   dialect: Store['dialect'],
@@ -67,12 +99,7 @@ export function messagesStore(
     authorId: string,
     clientMsgId: string,
   ): Promise<Message | undefined> {
-    const row = await db
-      .selectFrom('messages')
-      .selectAll()
-      .where('author_id', '=', authorId)
-      .where('client_msg_id', '=', clientMsgId)
-      .executeTakeFirst();
+    const [row] = (await sentAs(db, { authorId, clientMsgId })).rows;
     return row ? toMessage(row) : undefined;
   }
 
@@ -82,12 +109,7 @@ export function messagesStore(
     if (earlier) return { status: 'duplicate', message: earlier };
     try {
       return await db.transaction().execute(async (tx): Promise<AppendResult> => {
-        const member = await tx
-          .selectFrom('members')
-          .select('user_id')
-          .where('room_id', '=', m.roomId)
-          .where('user_id', '=', m.authorId)
-          .executeTakeFirst();
+        const [member] = (await membership(tx, { roomId: m.roomId, userId: m.authorId })).rows;
         if (!member) return { status: 'not-member' };
         const refusal = await checkReplyAndThread(tx, m);
         if (refusal) return refusal;
@@ -105,7 +127,7 @@ export function messagesStore(
         );
         if (!created) throw new Error('unreachable: appendEvent builds the message');
         const { message, event, messageRow } = created;
-        await tx.insertInto('messages').values(messageRow).execute();
+        await insertMessage(tx, messageRow);
         if (message.mentions || message.mentionsRoom) await insertMentions(tx, [message]);
         return { status: 'created', message, event };
       });

@@ -8,7 +8,7 @@ import type {
   RoomKind,
   User,
 } from '@confab/contracts';
-import type { Insertable, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { NewMessage } from '../../ports/store.js';
 import type { Database } from './schema.js';
 
@@ -117,6 +117,29 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /** A new message at `seq`: the message, its `message.created` event, and its messages row. */
+/** The columns a new message is inserted with: every one set, so its INSERT has one shape. */
+export const NEW_MESSAGE_COLUMNS = [
+  'id',
+  'room_id',
+  'seq',
+  'author_id',
+  'client_msg_id',
+  'body',
+  'created_at',
+  'edited_at',
+  'deleted_at',
+  'reply_to_id',
+  'thread_id',
+  'also_in_room',
+  'mentions',
+  'mentions_room',
+  'attachments',
+] as const;
+export type NewMessageRow = Pick<
+  Selectable<Database['messages']>,
+  (typeof NEW_MESSAGE_COLUMNS)[number]
+>;
+
 /** `files`: the attachments the send claimed (claimAttachments), in order. */
 export function createdMessage(m: NewMessage, seq: number, files?: readonly FileInfo[]) {
   const message: Message = {
@@ -144,7 +167,7 @@ export function createdMessage(m: NewMessage, seq: number, files?: readonly File
     at: m.at,
     message,
   } satisfies RoomEvent;
-  const messageRow: Insertable<Database['messages']> = {
+  const messageRow: NewMessageRow = {
     id: m.id,
     room_id: m.roomId,
     seq,
