@@ -7,6 +7,7 @@ import type {
   VapidKeys,
   WebhookRecord,
 } from '../../ports/store.js';
+import { queryTemplate } from './query-template.js';
 import type { Database } from './schema.js';
 import { inTimeline } from './timeline.js';
 
@@ -32,6 +33,32 @@ function toWebhook(row: Selectable<Database['webhooks']>): WebhookRecord {
 function storedLevel(level: string): RoomLevel['level'] {
   return level === 'mentions' ? 'mentions' : 'none';
 }
+
+/** Members of `roomIds` with a live push subscription, and their level where they set one. */
+function pushTargetsQuery(db: Kysely<Database>, roomIds: readonly string[], activeSince: number) {
+  return db
+    .selectFrom('push_subscriptions as p')
+    .innerJoin('sessions as s', 's.id', 'p.session_id')
+    .innerJoin('members as m', (join) =>
+      join.onRef('m.user_id', '=', 'p.user_id').on('m.room_id', 'in', roomIds),
+    )
+    .leftJoin('room_mutes as r', (join) =>
+      join.onRef('r.room_id', '=', 'm.room_id').onRef('r.user_id', '=', 'm.user_id'),
+    )
+    .select(['m.room_id', 'm.user_id', 'r.level'])
+    .distinct()
+    .where('s.revoked_at', 'is', null)
+    .where('s.last_seen_at', '>=', activeSince)
+    .where((eb) => eb.or([eb('r.level', 'is', null), eb('r.level', '<>', 'none')]))
+    .orderBy('m.room_id')
+    .orderBy('m.user_id');
+}
+
+const pushTargetsOfRoom = queryTemplate(
+  ['roomId', 'activeSince'],
+  (db, v: { roomId: string; activeSince: number }) =>
+    pushTargetsQuery(db, [v.roomId], v.activeSince),
+);
 
 export function notificationsStore(db: Kysely<Database>): NotificationsStore {
   async function setRoomLevel(roomId: string, userId: string, level: NotificationLevel) {
@@ -229,23 +256,12 @@ export function notificationsStore(db: Kysely<Database>): NotificationsStore {
 
     async pushTargets(roomIds, activeSince) {
       if (roomIds.length === 0) return [];
-      const rows = await db
-        .selectFrom('push_subscriptions as p')
-        .innerJoin('sessions as s', 's.id', 'p.session_id')
-        .innerJoin('members as m', (join) =>
-          join.onRef('m.user_id', '=', 'p.user_id').on('m.room_id', 'in', roomIds),
-        )
-        .leftJoin('room_mutes as r', (join) =>
-          join.onRef('r.room_id', '=', 'm.room_id').onRef('r.user_id', '=', 'm.user_id'),
-        )
-        .select(['m.room_id', 'm.user_id', 'r.level'])
-        .distinct()
-        .where('s.revoked_at', 'is', null)
-        .where('s.last_seen_at', '>=', activeSince)
-        .where((eb) => eb.or([eb('r.level', 'is', null), eb('r.level', '<>', 'none')]))
-        .orderBy('m.room_id')
-        .orderBy('m.user_id')
-        .execute();
+      // One room (a lone send's burst) has one shape: compiled once.
+      const [only] = roomIds;
+      const rows =
+        roomIds.length === 1 && only !== undefined
+          ? (await pushTargetsOfRoom(db, { roomId: only, activeSince })).rows
+          : await pushTargetsQuery(db, roomIds, activeSince).execute();
       return rows.map((r) => ({
         roomId: r.room_id,
         userId: r.user_id,
