@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { SessionRecord, Store } from '../../ports/store.js';
+import { queryTemplate } from './query-template.js';
 import { isUniqueViolation, toUser } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -33,6 +34,16 @@ function toSession(row: Database['sessions']): SessionRecord {
     ...(row.expires_at === null ? {} : { expiresAt: Number(row.expires_at) }),
   };
 }
+
+/** Every authenticated call whose session is not cached yet reads it (query-template.ts). */
+const sessionByToken = queryTemplate(['tokenHash'], (db, v: { tokenHash: string }) =>
+  db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .selectAll('s')
+    .select(['u.username', 'u.display_name', 'u.created_at as user_created_at', 'u.avatar_version'])
+    .where('s.token_hash', '=', v.tokenHash),
+);
 
 export function accountsStore(db: Kysely<Database>): AccountsPart {
   return {
@@ -124,18 +135,7 @@ export function accountsStore(db: Kysely<Database>): AccountsPart {
       return row ? toSession(row) : undefined;
     },
     async sessionWithUser(tokenHash) {
-      const row = await db
-        .selectFrom('sessions as s')
-        .innerJoin('users as u', 'u.id', 's.user_id')
-        .selectAll('s')
-        .select([
-          'u.username',
-          'u.display_name',
-          'u.created_at as user_created_at',
-          'u.avatar_version',
-        ])
-        .where('s.token_hash', '=', tokenHash)
-        .executeTakeFirst();
+      const [row] = (await sessionByToken(db, { tokenHash })).rows;
       if (!row) return undefined;
       return {
         session: toSession(row),
