@@ -16,7 +16,7 @@ const placeholder = (key: string) => `\u0000confab-query-template:${key}\u0000`;
  * A statement whose SQL text never changes, built and compiled by Kysely once (per dialect);
  * each call only binds its values. Kysely builds an immutable tree of nodes and compiles it on
  * every run of a query: at a lone send's pace (code and caches cold) that was a third of the
- * server's CPU per send, more than SQLite's own work (bench/RESULTS.md, "Since that run").
+ * server's CPU per send, more than SQLite's own work (bench/RESULTS.md, "After the full run").
  * For the statements every write runs; the rest stay plain Kysely.
  *
  * `build` gets stand-ins for the values and must pass each one through to the query as a value
