@@ -36,7 +36,7 @@ function toSession(row: Database['sessions']): SessionRecord {
 }
 
 /** Every authenticated call whose session is not cached yet reads it (query-template.ts). */
-const sessionByToken = queryTemplate(['tokenHash'], (db, v: { tokenHash: string }) =>
+const sessionWithUserByHash = queryTemplate(['tokenHash'], (db, v: { tokenHash: string }) =>
   db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
@@ -135,7 +135,7 @@ export function accountsStore(db: Kysely<Database>): AccountsPart {
       return row ? toSession(row) : undefined;
     },
     async sessionWithUser(tokenHash) {
-      const [row] = (await sessionByToken(db, { tokenHash })).rows;
+      const [row] = (await sessionWithUserByHash(db, { tokenHash })).rows;
       if (!row) return undefined;
       return {
         session: toSession(row),

@@ -1,5 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { OutboxClaim, OutboxItem, OutboxStore, Store } from '../../ports/store.js';
+import { type Kysely, PostgresAdapter, type Selectable } from 'kysely';
+import type { OutboxClaim, OutboxItem, OutboxStore } from '../../ports/store.js';
 import { queryTemplate } from './query-template.js';
 import type { Database } from './schema.js';
 
@@ -34,35 +34,41 @@ function chunks<T>(rows: readonly T[]): T[][] {
 /** The push window of a member in a room, while it is open (unclaimed). */
 const collapseKey = (userId: string, roomId: string) => `${userId} ${roomId}`;
 
-export function outboxStore(db: Kysely<Database>, dialect: Store['dialect']): OutboxStore {
-  // Every poll of every process runs it (query-template.ts: built and compiled once).
-  const claim = queryTemplate(
-    ['by', 'now', 'until', 'limit'],
-    (db, v: { by: string; now: number; until: number; limit: number }) =>
-      db
-        .updateTable(TABLE)
-        .set((eb) => ({
-          claimed_by: v.by,
-          claims: eb('claims', '+', 1),
-          due_at: v.until,
-          // A message arriving from now on opens a new window: this one is being sent.
-          collapse_key: null,
-        }))
-        .where('id', 'in', (eb) =>
-          eb
-            .selectFrom(TABLE)
-            .select('id')
-            .where('due_at', '<=', v.now)
-            .orderBy('due_at')
-            .limit(v.limit)
-            // PostgreSQL: rows another node is claiming right now are skipped, not waited for.
-            // SQLite has one writer: this statement runs alone.
-            .$if(dialect === 'postgres', (q) => q.forUpdate().skipLocked()),
-        )
-        // Checked again on the locked row, in case it was claimed and renewed meanwhile.
-        .where('due_at', '<=', v.now)
-        .returningAll(),
-  );
+/**
+ * Claims due rows for `by` until `until`. Every poll of every process runs it: built and
+ * compiled once (query-template.ts).
+ */
+const claimDue = queryTemplate(
+  ['by', 'now', 'until', 'limit'],
+  (db, v: { by: string; now: number; until: number; limit: number }) =>
+    db
+      .updateTable(TABLE)
+      .set((eb) => ({
+        claimed_by: v.by,
+        claims: eb('claims', '+', 1),
+        due_at: v.until,
+        // A message arriving from now on opens a new window: this one is being sent.
+        collapse_key: null,
+      }))
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom(TABLE)
+          .select('id')
+          .where('due_at', '<=', v.now)
+          .orderBy('due_at')
+          .limit(v.limit)
+          // PostgreSQL: rows another node is claiming right now are skipped, not waited for.
+          // SQLite has one writer: this statement runs alone.
+          .$if(db.getExecutor().adapter instanceof PostgresAdapter, (q) =>
+            q.forUpdate().skipLocked(),
+          ),
+      )
+      // Checked again on the locked row, in case it was claimed and renewed meanwhile.
+      .where('due_at', '<=', v.now)
+      .returningAll(),
+);
+
+export function outboxStore(db: Kysely<Database>): OutboxStore {
   /** The row, only while this claim holds it. */
   const held = (claim: OutboxClaim) =>
     db
@@ -142,7 +148,7 @@ export function outboxStore(db: Kysely<Database>, dialect: Store['dialect']): Ou
     },
 
     async claimOutbox({ by, now, leaseMs, limit }) {
-      const { rows } = await claim(db, { by, now, until: now + leaseMs, limit });
+      const { rows } = await claimDue(db, { by, now, until: now + leaseMs, limit });
       return rows.map(toItem).sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
     },
 

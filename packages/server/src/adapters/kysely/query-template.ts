@@ -2,11 +2,11 @@ import { type Compilable, CompiledQuery, type Kysely, type QueryResult } from 'k
 import type { Database } from './schema.js';
 
 /** Where a compiled query's parameter comes from: a named value of the call, or a constant. */
-type Slot = { key: string } | { value: unknown };
+type Slot<K> = { key: K } | { value: unknown };
 
-interface Compiled {
+interface Compiled<K> {
   sql: string;
-  slots: Slot[];
+  slots: Slot<K>[];
 }
 
 /** The stand-in for the value named `key` while the query is compiled. */
@@ -28,15 +28,15 @@ export function queryTemplate<K extends string, P extends Record<K, unknown>, R>
   build: (db: Kysely<Database>, values: P) => Compilable<R>,
 ): (db: Kysely<Database>, values: P) => Promise<QueryResult<R>> {
   // By dialect adapter: a transaction shares its database's, and SQLite and PostgreSQL differ.
-  const compiledBy = new WeakMap<object, Compiled>();
+  const compiledBy = new WeakMap<object, Compiled<K>>();
 
-  function compile(db: Kysely<Database>): Compiled {
+  function compile(db: Kysely<Database>): Compiled<K> {
     const standIns = Object.fromEntries(keys.map((key) => [key, placeholder(key)]));
     // The stand-ins are strings where P may say numbers: they only travel into parameters.
     const query = build(db, standIns as P).compile();
     const byPlaceholder = new Map(keys.map((key) => [placeholder(key), key]));
-    const used = new Set<string>();
-    const slots = query.parameters.map((value): Slot => {
+    const used = new Set<K>();
+    const slots = query.parameters.map((value): Slot<K> => {
       const key = typeof value === 'string' ? byPlaceholder.get(value) : undefined;
       if (key !== undefined) {
         used.add(key);
@@ -60,7 +60,7 @@ export function queryTemplate<K extends string, P extends Record<K, unknown>, R>
       compiledBy.set(adapter, compiled);
     }
     const parameters = compiled.slots.map((slot) =>
-      'key' in slot ? values[slot.key as K] : slot.value,
+      'key' in slot ? values[slot.key] : slot.value,
     );
     return db.executeQuery(CompiledQuery.raw(compiled.sql, parameters) as CompiledQuery<R>);
   };

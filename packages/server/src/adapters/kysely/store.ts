@@ -56,7 +56,7 @@ function assemble(
     ...roomAdminStore(db),
     ...messagesStore(db, dialect, observed),
     ...notificationsStore(db),
-    ...outboxStore(db, dialect),
+    ...outboxStore(db),
     ...apiKeysStore(db),
     ...identityStore(db),
     ...retentionStore(db),
