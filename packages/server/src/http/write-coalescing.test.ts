@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { beforeWrite } from './write-coalescing.js';
+import { beforeWrite, holdUntilBurstEnds } from './write-coalescing.js';
 
 /** A stream that records cork and uncork calls. */
 function stream() {
@@ -27,5 +27,25 @@ describe('beforeWrite', () => {
     beforeWrite(a);
     expect(a.calls).toEqual(['cork', 'uncork']);
     await tickEnd();
+  });
+
+  it('holds a stream from its first write when asked, and releases it with the burst', async () => {
+    const a = stream();
+    const b = stream();
+    beforeWrite(b); // another stream opened the burst
+    holdUntilBurstEnds(a); // a's next writes, the first included, are held
+    expect(a.calls).toEqual(['cork']);
+    beforeWrite(a);
+    holdUntilBurstEnds(a);
+    expect(a.calls).toEqual(['cork']); // one cork for the whole burst
+    await tickEnd();
+    expect(a.calls).toEqual(['cork', 'uncork']);
+    expect(b.calls).toEqual([]);
+
+    // Alone in a burst, it still holds, and the burst's end releases it.
+    holdUntilBurstEnds(a);
+    expect(a.calls).toEqual(['cork', 'uncork', 'cork']);
+    await tickEnd();
+    expect(a.calls).toEqual(['cork', 'uncork', 'cork', 'uncork']);
   });
 });

@@ -25,10 +25,31 @@ function release(): void {
  */
 export function beforeWrite(stream: Corkable): void {
   if (!written.has(stream)) {
-    written.add(stream);
-    if (written.size === 1) process.nextTick(release);
+    markWritten(stream);
     return;
   }
+  hold(stream);
+}
+
+/**
+ * Holds every write to `stream` from now until the burst is done, the first one included: for a
+ * burst known to write several frames to one stream. A device stream writes tRPC's `started`
+ * with its first event (ws-handler.ts), in a burst that usually carries its backfill page,
+ * `sync` and presence snapshot too; held from `started` on, they leave in one writev. The
+ * memory held is bounded as before: a backfill that fills the device's buffer waits for it to
+ * drain, which ends the burst and releases the stream.
+ */
+export function holdUntilBurstEnds(stream: Corkable): void {
+  if (!written.has(stream)) markWritten(stream);
+  hold(stream);
+}
+
+function markWritten(stream: Corkable): void {
+  written.add(stream);
+  if (written.size === 1) process.nextTick(release);
+}
+
+function hold(stream: Corkable): void {
   if (held.has(stream)) return;
   stream.cork();
   held.add(stream);

@@ -20,6 +20,7 @@ import type { Context } from '../trpc.js';
 import type { ConnectionLimits, StreamCounter } from './connection-limits.js';
 import { framePrefix, sendShared, sendText, socketOf } from './frames.js';
 import { type StreamFormat, streamFormatOf } from './stream-formats.js';
+import { holdUntilBurstEnds } from './write-coalescing.js';
 
 /** WebSocket close code sent to a device cut off for not reading fast enough. */
 export const SLOW_CONSUMER_CLOSE_CODE = 4008;
@@ -98,6 +99,9 @@ interface Connection {
  * so that an idle device costs little.
  */
 class WsDeviceSink extends WsBackpressure implements DeviceSink {
+  /** Whether tRPC's `started` was written; it goes with the stream's first event (deliver). */
+  private started = false;
+
   constructor(
     private readonly c: Connection,
     private readonly requestId: RequestId,
@@ -113,8 +117,29 @@ class WsDeviceSink extends WsBackpressure implements DeviceSink {
 
   deliver(event: StreamEvent, own?: boolean): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
+    if (!this.started) this.start();
     if (own) sendText(this.ws, this.format.ownWsJson(event, this.prefix));
     else sendShared(this.ws, this.format.wsFrame(event, this.prefix, this.viewerId));
+  }
+
+  /**
+   * Writes `started` and holds the socket until the burst of work is done, so that `started`,
+   * a backfill page, `sync` and the presence snapshot written in it leave in one writev. Written
+   * when the stream was accepted, `started` took a system call of its own (the backfill's
+   * store read waits a turn of the event loop, see sharedReads): a reconnect storm's devices
+   * each got three writes where two do (the upgrade's answer and this one). A
+   * stream's first event follows its acceptance by its store reads; a client waiting for
+   * `started` (tRPC's, the SDK's start timeout) gets it then, before any event, as before.
+   */
+  private start(): void {
+    this.started = true;
+    const socket = socketOf(this.ws);
+    if (socket) holdUntilBurstEnds(socket);
+    const { requestId: id, jsonrpc } = this;
+    sendText(
+      this.ws,
+      JSON.stringify({ id, ...(jsonrpc ? { jsonrpc: '2.0' } : {}), result: { type: 'started' } }),
+    );
   }
 
   cork(): void {
@@ -259,11 +284,7 @@ export function attachWebSocketHandler(opts: {
       return;
     }
     c.subscriptions.set(request.id, { close: release });
-    send(c, {
-      id: request.id,
-      ...(request.jsonrpc ? { jsonrpc: '2.0' } : {}),
-      result: { type: 'started' },
-    });
+    // `started` is written by the sink, with the stream's first event (WsDeviceSink.start).
     const session = new DeviceSession(
       ctx.services,
       auth,
