@@ -287,8 +287,9 @@ export function createChatClient(options: ChatClientOptions) {
             context,
             { cursors: sequencer.snapshot(), resume: sequencer.resuming },
             {
-              // The server accepted the stream: the connect timeout is met. It counts as
-              // connected at its first sync point, which may come after a long backfill: timing
+              // The server accepted the stream (on a WebSocket, `started` comes with its first
+              // event: the first backfill page, or `sync`): the connect timeout is met. It counts
+              // as connected at its first sync point, which may come after a long backfill: timing
               // that out would start the same backfill again, and again, on a loaded server.
               onStarted: () => clearTimeout(timeout),
               onEvent: (event) => {

@@ -149,3 +149,65 @@ describe('stream format 3 (events.live with format 3)', () => {
     expect(JSON.stringify(flatEvent(event, false)).length).toBe(format2 - braces - key);
   });
 });
+
+describe('stream format 3: presence.snapshot', () => {
+  const snapshot = (users: { userId: string; status: string; lastSeenAt: number | null }[]) =>
+    StreamEvent.parse({ type: 'presence.snapshot', users });
+
+  it('lists who is online and who is away by id', () => {
+    const event = snapshot([
+      { userId: 'ann', status: 'online', lastSeenAt: null },
+      { userId: 'bob', status: 'away', lastSeenAt: null },
+      { userId: 'cy', status: 'online', lastSeenAt: null },
+    ]);
+    expect(flatEvent(event, false)).toEqual({
+      type: 'presence.snapshot',
+      online: ['ann', 'cy'],
+      away: ['bob'],
+    });
+  });
+
+  it('expands to the same people, those online first, each in the order they came', () => {
+    const state = fc.record({
+      userId: id,
+      status: fc.constantFrom('online' as const, 'away' as const),
+      lastSeenAt: fc.constant(null),
+    });
+    fc.assert(
+      fc.property(fc.array(state, { maxLength: 30 }), (users) => {
+        const event = snapshot(users);
+        const wire = JSON.parse(JSON.stringify(flatEvent(event, true)));
+        expect(expandEvent(wire)).toEqual({
+          type: 'presence.snapshot',
+          users: [
+            ...users.filter((u) => u.status === 'online'),
+            ...users.filter((u) => u.status === 'away'),
+          ],
+        });
+      }),
+    );
+  });
+
+  it('keeps a snapshot that lists someone offline as format 1 does (nothing is lost)', () => {
+    for (const odd of [
+      { userId: 'bob', status: 'offline', lastSeenAt: at },
+      { userId: 'bob', status: 'away', lastSeenAt: at },
+    ]) {
+      const event = snapshot([{ userId: 'ann', status: 'online', lastSeenAt: null }, odd]);
+      expect(flatEvent(event, false)).toBe(event);
+      expect(expandEvent(flatEvent(event, false))).toBe(event);
+    }
+  });
+
+  it('takes under 40% of the bytes of format 1 for 200 people online', () => {
+    const event = snapshot(
+      Array.from({ length: 200 }, (_, n) => ({
+        userId: `user-${String(n).padStart(17, '0')}`, // 22 characters, as a UserId
+        status: n % 10 === 0 ? 'away' : 'online',
+        lastSeenAt: null,
+      })),
+    );
+    const format1 = JSON.stringify(event).length;
+    expect(JSON.stringify(flatEvent(event, false)).length).toBeLessThan(format1 * 0.4);
+  });
+});

@@ -2,6 +2,7 @@ import {
   expandEvent,
   type FlatEvent,
   flatEvent,
+  type PresenceState,
   type StreamEvent,
   slimEvent,
 } from '@confab/contracts';
@@ -103,6 +104,52 @@ describe('stream format 3: events.live with format 3', () => {
     for (const d of devices) d.close();
     ann.close();
     bob.close();
+  });
+
+  it("writes a stream's presence snapshot as the ids of who is online and who is away, which expand to format 1's", async () => {
+    const ann = await signUp(server.url, 'ann');
+    const bob = await signUp(server.url, 'bob');
+    const cy = await signUp(server.url, 'cy');
+    const room = await ann.api.room.create.mutate({ kind: 'public', name: 'who is here' });
+    await bob.api.room.join.mutate({ roomId: room.id });
+    await cy.api.room.join.mutate({ roomId: room.id });
+    // Bob and Cy have a device each; Cy's is idle (away).
+    const bobDevice = await rawSubscription(
+      server.url,
+      bob.token,
+      'events.live',
+      room.id,
+      FORMAT_3,
+    );
+    const cyDevice = await rawSubscription(server.url, cy.token, 'events.live', room.id, FORMAT_3);
+    await Promise.all([bobDevice, cyDevice].map((d) => d.next('sync')));
+    await cy.api.presence.setActive.mutate({ active: false });
+
+    const tracked = await rawSubscription(server.url, ann.token, 'events.onEvent', room.id);
+    const flat = await rawSubscription(server.url, ann.token, 'events.live', room.id, FORMAT_3);
+    const format1 = (dataOf(await tracked.next('presence.snapshot')) as { data: StreamEvent }).data;
+    const format3 = dataOf(await flat.next('presence.snapshot'));
+    expect(format3).toEqual({
+      type: 'presence.snapshot',
+      online: [bob.user.id],
+      away: [cy.user.id],
+    });
+    // Expanded: format 1's people (in format 1 they come in the order presence holds them;
+    // expanded, those online come first).
+    const byId = (users: PresenceState[]) =>
+      [...users].sort((x, y) => x.userId.localeCompare(y.userId));
+    const expanded = expandEvent(format3 as FlatEvent);
+    if (format1.type !== 'presence.snapshot' || expanded.type !== 'presence.snapshot')
+      throw new Error('not a snapshot');
+    expect(byId(expanded.users)).toEqual(
+      byId([
+        { userId: bob.user.id, status: 'online', lastSeenAt: null },
+        { userId: cy.user.id, status: 'away', lastSeenAt: null },
+      ]),
+    );
+    expect(byId(expanded.users)).toEqual(byId(format1.users));
+    for (const s of [bobDevice, cyDevice, tracked, flat]) s.close();
+    for (const user of [ann, bob, cy]) user.close();
   });
 
   it('works with the unmodified wsLink and httpSubscriptionLink, and refuses a format it does not know', async () => {
