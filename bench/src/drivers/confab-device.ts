@@ -50,9 +50,9 @@ export interface ConfabDeviceOptions {
 
 /**
  * One Confab device as the SDK opens it: `events.live` in stream format 3 (untracked events,
- * `message.created` flat, its clientMsgId only to its author) over tRPC's WebSocket protocol
- * with its session token in connectionParams. Resolves once the `sync` event arrived, i.e.
- * after any backfill.
+ * `message.created` flat, its clientMsgId only to its author, the presence snapshot as ids)
+ * over tRPC's WebSocket protocol with its session token in connectionParams. Resolves once the
+ * `sync` event arrived, i.e. after any backfill.
  */
 export function openConfabDevice(options: ConfabDeviceOptions): Promise<WebSocket> {
   const { subscriber, sink } = options;
@@ -60,7 +60,7 @@ export function openConfabDevice(options: ConfabDeviceOptions): Promise<WebSocke
     url: `ws://127.0.0.1:${options.port}/trpc`,
     connectionParams: { token: options.token },
     path: 'events.live',
-    input: { cursors: options.cursors, resume: options.resume, format: 3 },
+    input: { cursors: options.cursors, resume: options.resume, format: 3, snapshot: 'ids' },
     what: `device ${subscriber}`,
     fail: sink.fail,
     closing: options.closing,

@@ -19,7 +19,9 @@ const HEARTBEAT_INTERVAL_MS = 15_000;
  */
 function liveUrl(port: number, token: string): string {
   const params = encodeURIComponent(JSON.stringify({ token }));
-  const input = encodeURIComponent(JSON.stringify({ cursors: {}, resume: false, format: 3 }));
+  const input = encodeURIComponent(
+    JSON.stringify({ cursors: {}, resume: false, format: 3, snapshot: 'ids' }),
+  );
   return `http://127.0.0.1:${port}/trpc/events.live?connectionParams=${params}&input=${input}`;
 }
 

@@ -1,5 +1,6 @@
 import type { PresenceState } from '@confab/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import type { FaultyProxy } from './__tests__/proxy.js';
 import { type Recorder, record } from './__tests__/recorder.js';
 import {
@@ -107,6 +108,60 @@ describe('presence, typing and read receipts', () => {
       'online again',
     );
   });
+
+  // On a stream (format 3) the server writes the snapshot as two lists of ids, as the SDK asks
+  // (`snapshot: 'ids'`); the app gets PresenceStates, those online first. (Long polling is
+  // format 1: the snapshot whole, in the order presence holds people.)
+  it.each(['ws', 'sse'] as const)(
+    'gives a device that connects, over %s, who is online and who is away',
+    async (transport) => {
+      const { alice, bob, room, watcher } = await pair();
+      const carol = await register(server.url, 'carol');
+      const setup = device(server.url, alice.token, { autoConnect: false });
+      clients.push(setup);
+      await setup.api.room.invite.mutate({ roomId: room.id, username: carol.username });
+      const aliceDevice = open(server.url, alice.token);
+      const carolDevice = open(server.url, carol.token);
+      const statusOf = (userId: string) => lastPresence(watcher.seen, userId)?.status;
+      await watcher.seen.until(
+        () => statusOf(alice.userId) === 'online' && statusOf(carol.userId) === 'online',
+        'alice and carol online',
+      );
+      await carolDevice.client.setActive(false);
+      await watcher.seen.until(() => statusOf(carol.userId) === 'away', 'carol away');
+
+      // The frames as they came, to see what the SDK asked for (over ws; SSE is the same input).
+      const frames: string[] = [];
+      class Recording extends WebSocket {
+        constructor(...args: ConstructorParameters<typeof WebSocket>) {
+          super(...args);
+          this.on('message', (data) => frames.push(String(data)));
+        }
+      }
+      const late = open(server.url, bob.token, { transport, WebSocket: Recording });
+      await late.seen.until(
+        () => late.seen.events.some((e) => e.type === 'presence.snapshot'),
+        'the snapshot',
+      );
+      const snapshot = late.seen.events.find((e) => e.type === 'presence.snapshot');
+      expect(snapshot).toEqual({
+        type: 'presence.snapshot',
+        users: [
+          { userId: alice.userId, status: 'online', lastSeenAt: null },
+          { userId: carol.userId, status: 'away', lastSeenAt: null },
+        ],
+      });
+      if (transport === 'ws') {
+        const wire = frames.find((f) => f.includes('"presence.snapshot"'));
+        expect(JSON.parse(wire ?? '{}')).toMatchObject({
+          result: {
+            data: { type: 'presence.snapshot', online: [alice.userId], away: [carol.userId] },
+          },
+        });
+      }
+      for (const d of [aliceDevice, carolDevice, late]) d.client.close();
+    },
+  );
 
   it('turns a device that vanished without closing offline within the ping bound', async () => {
     const { alice, watcher } = await pair();

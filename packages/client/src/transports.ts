@@ -84,14 +84,15 @@ type Subscribable = TRPCClient<AppRouter>['events']['live'];
 
 /**
  * Subscribes to `events.live` in stream format 3 (untracked; `message.created` flat, its
- * clientMsgId only on its author's devices): the client resumes from its own cursors, so it
- * needs no tracked ids, and each event is expanded back to the StreamEvent the app sees. A
- * server without format 3 ignores `format` and sends format 2, which expands as well.
+ * clientMsgId only on its author's devices; the presence snapshot as two lists of ids): the
+ * client resumes from its own cursors, so it needs no tracked ids, and each event is expanded
+ * back to the StreamEvent the app sees. A server without format 3 ignores `format` and sends
+ * format 2, and one without `snapshot: 'ids'` sends the snapshot whole: both expand as well.
  */
 function subscribe(live: Subscribable, request: StreamRequest, handlers: StreamHandlers) {
   let started = false;
   return live.subscribe(
-    { ...request, format: 3 },
+    { ...request, format: 3, snapshot: 'ids' },
     {
       onStarted: () => {
         started = true;

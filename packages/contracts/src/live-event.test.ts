@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expandEvent, flatEvent, slimEvent } from './live-event.js';
+import { expandEvent, flatEvent, idsSnapshot, slimEvent } from './live-event.js';
 import type { Message } from './models.js';
 import { StreamEvent } from './stream.js';
 
@@ -150,21 +150,25 @@ describe('stream format 3 (events.live with format 3)', () => {
   });
 });
 
-describe('stream format 3: presence.snapshot', () => {
+describe("stream format 3 with snapshot: 'ids': presence.snapshot", () => {
   const snapshot = (users: { userId: string; status: string; lastSeenAt: number | null }[]) =>
     StreamEvent.parse({ type: 'presence.snapshot', users });
+  const people = snapshot([
+    { userId: 'ann', status: 'online', lastSeenAt: null },
+    { userId: 'bob', status: 'away', lastSeenAt: null },
+    { userId: 'cy', status: 'online', lastSeenAt: null },
+  ]);
 
   it('lists who is online and who is away by id', () => {
-    const event = snapshot([
-      { userId: 'ann', status: 'online', lastSeenAt: null },
-      { userId: 'bob', status: 'away', lastSeenAt: null },
-      { userId: 'cy', status: 'online', lastSeenAt: null },
-    ]);
-    expect(flatEvent(event, false)).toEqual({
+    expect(idsSnapshot(flatEvent(people, false))).toEqual({
       type: 'presence.snapshot',
       online: ['ann', 'cy'],
       away: ['bob'],
     });
+  });
+
+  it('is asked for: format 3 alone keeps the snapshot whole, for clients from before it', () => {
+    expect(flatEvent(people, false)).toBe(people);
   });
 
   it('expands to the same people, those online first, each in the order they came', () => {
@@ -175,8 +179,7 @@ describe('stream format 3: presence.snapshot', () => {
     });
     fc.assert(
       fc.property(fc.array(state, { maxLength: 30 }), (users) => {
-        const event = snapshot(users);
-        const wire = JSON.parse(JSON.stringify(flatEvent(event, true)));
+        const wire = JSON.parse(JSON.stringify(idsSnapshot(flatEvent(snapshot(users), true))));
         expect(expandEvent(wire)).toEqual({
           type: 'presence.snapshot',
           users: [
@@ -188,15 +191,20 @@ describe('stream format 3: presence.snapshot', () => {
     );
   });
 
-  it('keeps a snapshot that lists someone offline as format 1 does (nothing is lost)', () => {
+  it('keeps a snapshot that lists someone offline or a last-seen time whole (nothing is lost)', () => {
     for (const odd of [
       { userId: 'bob', status: 'offline', lastSeenAt: at },
       { userId: 'bob', status: 'away', lastSeenAt: at },
     ]) {
       const event = snapshot([{ userId: 'ann', status: 'online', lastSeenAt: null }, odd]);
-      expect(flatEvent(event, false)).toBe(event);
-      expect(expandEvent(flatEvent(event, false))).toBe(event);
+      expect(idsSnapshot(flatEvent(event, false))).toBe(event);
+      expect(expandEvent(idsSnapshot(flatEvent(event, false)))).toBe(event);
     }
+  });
+
+  it('leaves every other event as it is', () => {
+    const sync = StreamEvent.parse({ type: 'sync', cursors: { room1: 43 } });
+    expect(idsSnapshot(flatEvent(sync, false))).toBe(sync);
   });
 
   it('takes under 40% of the bytes of format 1 for 200 people online', () => {
@@ -208,6 +216,6 @@ describe('stream format 3: presence.snapshot', () => {
       })),
     );
     const format1 = JSON.stringify(event).length;
-    expect(JSON.stringify(flatEvent(event, false)).length).toBeLessThan(format1 * 0.4);
+    expect(JSON.stringify(idsSnapshot(flatEvent(event, false))).length).toBeLessThan(format1 * 0.4);
   });
 });

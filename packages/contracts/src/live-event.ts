@@ -2,7 +2,7 @@
 // the server slims every event it sends on `events.live`.
 import type { EpochMs, RoomId, Seq, UserId } from './ids.js';
 import type { Message } from './models.js';
-import type { PresenceState, StreamEvent } from './stream.js';
+import type { StreamEvent } from './stream.js';
 
 /**
  * A message as `events.live` carries it inside `message.created`: what its envelope already
@@ -67,27 +67,28 @@ export function slimEvent(event: StreamEvent): LiveEvent {
 export type FlatMessageCreated = Omit<LiveMessageCreated, 'message'> & LiveMessage;
 
 /**
- * `presence.snapshot` in stream format 3: who is online and who is away, as two lists of ids,
- * rather than a PresenceState each. A snapshot lists only people online or away, whose
- * `lastSeenAt` is null, so nothing is lost but the order between the two lists: expanded, the
- * people online come first. Every device gets one when its stream starts (up to
- * LIMITS.presenceSnapshotMax people), so it is often the largest frame a connection reads: in a
- * room of 200 people online, ~5 KB instead of ~13.
+ * `presence.snapshot` in stream format 3 asked with `snapshot: 'ids'` (LiveInput): who is online
+ * and who is away, as two lists of ids, rather than a PresenceState each. A snapshot lists only
+ * people online or away, whose `lastSeenAt` is null, so nothing is lost but the order between
+ * the two lists: expanded, the people online come first. Every device gets one when its stream
+ * starts (up to LIMITS.presenceSnapshotMax people), so it is often the largest frame a
+ * connection reads: in a room of 200 people online, ~5 KB instead of ~13. Asked for, not
+ * implied by format 3, so that a client from before it (a browser tab left open across a
+ * deploy) keeps getting the snapshot it reads.
  */
-export interface FlatPresenceSnapshot {
+export interface IdsPresenceSnapshot {
   type: 'presence.snapshot';
   online: UserId[];
   away: UserId[];
 }
 
 /**
- * What `events.live` carries in format 3: FlatMessageCreated, FlatPresenceSnapshot (a snapshot
- * is sent as a PresenceSnapshot only if it lists someone offline, which the server's do not),
- * every other event as format 1.
+ * What `events.live` carries in format 3: FlatMessageCreated, every other event as format 1;
+ * with `snapshot: 'ids'`, the presence snapshot as an IdsPresenceSnapshot.
  */
 export type FlatEvent =
   | FlatMessageCreated
-  | FlatPresenceSnapshot
+  | IdsPresenceSnapshot
   | Exclude<StreamEvent, { type: 'message.created' }>;
 
 /** Whether `userId`'s devices get the author's copy of `event` in format 3: it is their message. */
@@ -100,7 +101,6 @@ export function isAuthorsCopy(event: StreamEvent, userId: string): boolean {
  * isAuthorsCopy) or of anyone else.
  */
 export function flatEvent(event: StreamEvent, toAuthor: boolean): FlatEvent {
-  if (event.type === 'presence.snapshot') return flatSnapshot(event.users) ?? event;
   const slim = slimEvent(event);
   if (slim.type !== 'message.created') return slim;
   const { message, ...envelope } = slim;
@@ -110,18 +110,23 @@ export function flatEvent(event: StreamEvent, toAuthor: boolean): FlatEvent {
   return flat;
 }
 
-/** A snapshot's people as FlatPresenceSnapshot, or undefined if one of them is offline. */
-function flatSnapshot(users: readonly PresenceState[]): FlatPresenceSnapshot | undefined {
-  const flat: FlatPresenceSnapshot = { type: 'presence.snapshot', online: [], away: [] };
-  for (const { userId, status, lastSeenAt } of users) {
-    if (status === 'offline' || lastSeenAt !== null) return undefined;
-    flat[status].push(userId);
+/**
+ * A format 3 event as format 3 asked with `snapshot: 'ids'` writes it: a presence snapshot as an
+ * IdsPresenceSnapshot, unless it lists someone offline or a last-seen time (the server's never
+ * do); any other event as it is.
+ */
+export function idsSnapshot(event: FlatEvent): FlatEvent {
+  if (event.type !== 'presence.snapshot' || !('users' in event)) return event;
+  const ids: IdsPresenceSnapshot = { type: 'presence.snapshot', online: [], away: [] };
+  for (const { userId, status, lastSeenAt } of event.users) {
+    if (status === 'offline' || lastSeenAt !== null) return event;
+    ids[status].push(userId);
   }
-  return flat;
+  return ids;
 }
 
-/** A FlatPresenceSnapshot's people as PresenceStates: those online, then those away. */
-function expandSnapshot(event: FlatPresenceSnapshot): StreamEvent {
+/** An IdsPresenceSnapshot's people as PresenceStates: those online, then those away. */
+function expandSnapshot(event: IdsPresenceSnapshot): StreamEvent {
   const state = (status: 'online' | 'away') => (userId: UserId) => ({
     userId,
     status,

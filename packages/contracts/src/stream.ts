@@ -153,10 +153,16 @@ export type StreamInput = z.input<typeof StreamInput>;
 /**
  * `events.live`'s input: StreamInput, and the stream format wanted. Without `format` the stream
  * is format 2 (LiveEvent); `format: 3` asks for FlatEvent. A server that predates format 3
- * ignores the field and sends format 2, which `expandEvent` reads as well.
+ * ignores the field and sends format 2, which `expandEvent` reads as well. With format 3,
+ * `snapshot: 'ids'` asks for the presence snapshot as two lists of ids (IdsPresenceSnapshot); a
+ * server that predates it ignores the field and sends the snapshot whole.
  */
 export const LiveInput = z
-  .object({ ...resumeFields, format: z.literal(3).optional() })
+  .object({
+    ...resumeFields,
+    format: z.literal(3).optional(),
+    snapshot: z.literal('ids').optional(),
+  })
   .default({ cursors: {}, resume: false });
 export type LiveInput = z.input<typeof LiveInput>;
 

@@ -12,7 +12,7 @@ const stateJson = new WeakMap<PresenceState, string>();
  * `users` is left to JSON.stringify.
  */
 export function eventJson(event: StreamEvent | LiveEvent | FlatEvent): string {
-  // Format 3's snapshot is two lists of ids (FlatPresenceSnapshot): JSON.stringify's own work.
+  // A snapshot as two lists of ids (IdsPresenceSnapshot): JSON.stringify's own work.
   if (event.type !== 'presence.snapshot' || !('users' in event) || Object.keys(event).length !== 2)
     return JSON.stringify(event);
   const parts: string[] = [];

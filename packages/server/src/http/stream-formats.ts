@@ -1,5 +1,6 @@
 import {
   flatEvent,
+  idsSnapshot,
   isAuthorsCopy,
   LiveInput,
   type StreamEvent,
@@ -20,7 +21,8 @@ import { eventJson } from './snapshot-json.js';
  *   contracts), for clients that resume from cursors they keep. About 40% fewer bytes per
  *   message delivered, and no resume point kept per stream;
  * - format 3, `events.live` asked with `format: 3` (the SDK does): as format 2, with a
- *   message's fields in the event and its clientMsgId only on its author's devices (FlatEvent).
+ *   message's fields in the event and its clientMsgId only on its author's devices (FlatEvent);
+ *   asked with `snapshot: 'ids'` too (the SDK does), the presence snapshot as two lists of ids.
  *
  * Each event is encoded once per format (and, in format 3, once more for its author's devices)
  * and shared by every connection that carries it.
@@ -172,12 +174,27 @@ export const FLAT_FORMAT = format(
   true,
 );
 
+/** A device's own event in format 3 asked with `snapshot: 'ids'` (IdsPresenceSnapshot). */
+const idsJson = (event: StreamEvent) => eventJson(idsSnapshot(flatEvent(event, false)));
+
+/**
+ * Format 3 asked with `snapshot: 'ids'`: format 3, with the presence snapshot as two lists of
+ * ids. Only a device's own events differ (the snapshot is one), so the events devices share keep
+ * format 3's one encoding whichever a device asked for.
+ */
+const FLAT_IDS_FORMAT: StreamFormat = {
+  ...FLAT_FORMAT,
+  ownWsJson: (event, prefix) => `${prefix}${resultJson(idsJson(event), '')}`,
+  ownSse: (event) => sseData(idsJson(event), ''),
+};
+
 /** Format 2: `events.live`, untracked and slim (LiveEvent); format 3 when the input asks. */
 export const LIVE_FORMAT: StreamFormat = format(
   'events.live',
   (raw, self) => {
-    const { format: wanted, ...start } = parsed(LiveInput.safeParse(raw));
-    return { format: wanted === 3 ? FLAT_FORMAT : self, startFor: () => start };
+    const { format: wanted, snapshot, ...start } = parsed(LiveInput.safeParse(raw));
+    const flat = snapshot === 'ids' ? FLAT_IDS_FORMAT : FLAT_FORMAT;
+    return { format: wanted === 3 ? flat : self, startFor: () => start };
   },
   (event) => ({ json: eventJson(slimEvent(event)), id: '' }),
 );

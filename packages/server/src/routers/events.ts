@@ -1,5 +1,6 @@
 import {
   flatEvent,
+  idsSnapshot,
   isAuthorsCopy,
   LiveInput,
   PollInput,
@@ -55,13 +56,17 @@ export const eventsRouter = router({
    * `expandEvent` restores it). For clients that keep their own cursors and reconnect with
    * them (the SDK does): a reconnect of tRPC's own starts again from the original input.
    * `format: 3` in the input asks for format 3 (FlatEvent): a message's fields in the event,
-   * its clientMsgId only to its author's devices.
+   * its clientMsgId only to its author's devices; with `snapshot: 'ids'`, the presence snapshot
+   * as two lists of ids.
    */
   live: authedProcedure.input(LiveInput).subscription(async function* ({ ctx, input, signal }) {
-    const { format, ...start } = input;
+    const { format, snapshot, ...start } = input;
     const me = ctx.auth.user.id;
-    for await (const event of deviceStreamOf(ctx, start, signal))
-      yield format === 3 ? flatEvent(event, isAuthorsCopy(event, me)) : slimEvent(event);
+    for await (const event of deviceStreamOf(ctx, start, signal)) {
+      if (format !== 3) yield slimEvent(event);
+      else if (snapshot === 'ids') yield idsSnapshot(flatEvent(event, isAuthorsCopy(event, me)));
+      else yield flatEvent(event, isAuthorsCopy(event, me));
+    }
   }),
 
   /** Long polling: the same events as onEvent, one batch per call. */
