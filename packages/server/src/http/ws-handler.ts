@@ -125,11 +125,11 @@ class WsDeviceSink extends WsBackpressure implements DeviceSink {
   /**
    * Writes `started` and holds the socket until the burst of work is done, so that `started`,
    * a backfill page, `sync` and the presence snapshot written in it leave in one writev. Written
-   * when the stream was accepted, `started` took a system call of its own (the backfill's
-   * store read waits a turn of the event loop, see sharedReads): a reconnect storm's devices
-   * each got three writes where two do (the upgrade's answer and this one). A
-   * stream's first event follows its acceptance by its store reads; a client waiting for
-   * `started` (tRPC's, the SDK's start timeout) gets it then, before any event, as before.
+   * when the stream was accepted, `started` took a system call of its own (the backfill's store
+   * read waits a turn of the event loop, see sharedReads): a reconnect storm's devices each got
+   * three writes where two do (the upgrade's answer and this one). A stream's first event
+   * follows its acceptance by its store reads; a client waiting for `started` (tRPC's, the
+   * SDK's start timeout) gets it then, before any event, as before.
    */
   private start(): void {
     this.started = true;
