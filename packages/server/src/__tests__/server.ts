@@ -6,6 +6,7 @@ import {
   type TRPCClient,
   wsLink,
 } from '@trpc/client';
+import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import { createStoreFromUrl } from '../adapters/kysely/store.js';
 import { createMemoryBus } from '../adapters/memory-bus.js';
@@ -13,6 +14,7 @@ import { type ChatServer, type ChatServerConfig, createChatServer } from '../htt
 import type { Bus } from '../ports/bus.js';
 import type { AppRouter } from '../routers/root.js';
 import { unreachableRateRules } from '../services/abuse-limits.js';
+import { sqliteDatabase, type TestDatabase } from './databases.js';
 
 export interface TestServer {
   url: string;
@@ -36,6 +38,36 @@ export async function startServer(
   });
   const url = await server.listen(0);
   return { url, server, close: () => server.close() };
+}
+
+/**
+ * A server on a SQLite database of its own for the tests of one describe block: started before
+ * them, closed and its database dropped after. Its `url` and `server` are read in the tests.
+ */
+export function serverForSuite(): TestServer {
+  let db: TestDatabase | undefined;
+  let started: TestServer | undefined;
+  beforeAll(async () => {
+    db = sqliteDatabase();
+    started = await startServer(db.url);
+  });
+  afterAll(async () => {
+    await started?.close();
+    await db?.drop();
+  });
+  const running = (): TestServer => {
+    if (!started) throw new Error('The suite server starts in beforeAll');
+    return started;
+  };
+  return {
+    get url() {
+      return running().url;
+    },
+    get server() {
+      return running().server;
+    },
+    close: () => running().close(),
+  };
 }
 
 export interface TestClient {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
-import { startServer, type TestServer } from '../__tests__/server.js';
+import { sqliteDatabase } from '../__tests__/databases.js';
+import { serverForSuite, startServer } from '../__tests__/server.js';
 
 /** What a browser does: POST a mutation, keep the cookie, send it with later requests. */
 async function call(url: string, path: string, input: unknown, cookie?: string) {
@@ -17,16 +17,7 @@ async function call(url: string, path: string, input: unknown, cookie?: string) 
 }
 
 describe('browser sessions in an HttpOnly cookie', () => {
-  let db: TestDatabase;
-  let server: TestServer;
-  beforeAll(async () => {
-    db = sqliteDatabase();
-    server = await startServer(db.url);
-  });
-  afterAll(async () => {
-    await server.close();
-    await db.drop();
-  });
+  const server = serverForSuite();
 
   it('sets the cookie, keeps the token out of the body, and authenticates HTTP and WebSocket with it', async () => {
     const { response, body } = await call(server.url, 'auth.registerWithCookie', {

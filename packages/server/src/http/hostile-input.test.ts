@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
+import { describe, expect, it } from 'vitest';
 import { errorOf, rawRequest } from '../__tests__/raw.js';
-import { signUp, startServer, type TestServer } from '../__tests__/server.js';
+import { serverForSuite, signUp } from '../__tests__/server.js';
 import { openRawSocket } from '../__tests__/ws-raw.js';
 
 /** Cookie values that are not valid percent-encoding (decodeURIComponent throws on each). */
@@ -10,16 +9,7 @@ const BROKEN_COOKIES = ['%', '%zz', '%ED%A0%80', '%E0%A4%A'];
 const json = { 'Content-Type': 'application/json' };
 
 describe('hostile input never takes the server down (finding 1)', () => {
-  let db: TestDatabase;
-  let server: TestServer;
-  beforeAll(async () => {
-    db = sqliteDatabase();
-    server = await startServer(db.url);
-  });
-  afterAll(async () => {
-    await server.close();
-    await db.drop();
-  });
+  const server = serverForSuite();
 
   /** A cookie session, as the web app opens one. */
   async function cookieSession(name: string): Promise<string> {

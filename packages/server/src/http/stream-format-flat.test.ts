@@ -7,11 +7,10 @@ import {
   slimEvent,
 } from '@confab/contracts';
 import { TRPCClientError } from '@trpc/client';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
+import { describe, expect, it, vi } from 'vitest';
 import { syncedLiveStreams, unmodifiedLinks } from '../__tests__/live-links.js';
 import { rawSubscription } from '../__tests__/raw-subscription.js';
-import { signUp, startServer, type TestServer } from '../__tests__/server.js';
+import { serverForSuite, signUp } from '../__tests__/server.js';
 
 const FORMAT_3 = { format: 3 };
 
@@ -20,16 +19,7 @@ const dataOf = (frame: string): unknown =>
   (JSON.parse(frame) as { result: { data: unknown } }).result.data;
 
 describe('stream format 3: events.live with format 3', () => {
-  let db: TestDatabase;
-  let server: TestServer;
-  beforeAll(async () => {
-    db = sqliteDatabase();
-    server = await startServer(db.url);
-  });
-  afterAll(async () => {
-    await server.close();
-    await db.drop();
-  });
+  const server = serverForSuite();
 
   it("writes a message flat, with its clientMsgId only on its author's devices, and loses nothing else", async () => {
     const ann = await signUp(server.url, 'ann');

@@ -1,24 +1,14 @@
 import { expandEvent, type LiveEvent, type StreamEvent, slimEvent } from '@confab/contracts';
 import { TRPCClientError } from '@trpc/client';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
+import { describe, expect, it, vi } from 'vitest';
 import { syncedLiveStreams, unmodifiedLinks } from '../__tests__/live-links.js';
 import { rawSubscription } from '../__tests__/raw-subscription.js';
-import { signUp, startServer, type TestServer } from '../__tests__/server.js';
+import { serverForSuite, signUp } from '../__tests__/server.js';
 import type { AppRouter } from '../routers/root.js';
 import { resumePoints } from '../services/resume-points.js';
 
 describe('stream format 2: events.live', () => {
-  let db: TestDatabase;
-  let server: TestServer;
-  beforeAll(async () => {
-    db = sqliteDatabase();
-    server = await startServer(db.url);
-  });
-  afterAll(async () => {
-    await server.close();
-    await db.drop();
-  });
+  const server = serverForSuite();
 
   it('sends each message untracked and slim: the format 1 event, field for field, in fewer bytes, and keeps no resume point', async () => {
     const ann = await signUp(server.url, 'ann');

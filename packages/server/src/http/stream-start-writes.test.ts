@@ -1,8 +1,7 @@
 import { Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
+import { describe, expect, it } from 'vitest';
 import { rawSubscription } from '../__tests__/raw-subscription.js';
-import { signUp, startServer, type TestServer } from '../__tests__/server.js';
+import { serverForSuite, signUp } from '../__tests__/server.js';
 
 type WriteMethod = (this: Socket, ...args: unknown[]) => unknown;
 interface SocketWrites {
@@ -59,16 +58,7 @@ function kindOf(text: string): string {
 }
 
 describe('a device stream that starts', () => {
-  let db: TestDatabase;
-  let server: TestServer;
-  beforeAll(async () => {
-    db = sqliteDatabase();
-    server = await startServer(db.url);
-  });
-  afterAll(async () => {
-    await server.close();
-    await db.drop();
-  });
+  const server = serverForSuite();
 
   /** The frames the server wrote while `open` ran, one list per write after the upgrade. */
   async function writesDuring(open: () => Promise<void>): Promise<string[][]> {

@@ -1,7 +1,6 @@
 import type { StreamEvent } from '@confab/contracts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
-import { connect, signUp, startServer, type TestServer } from '../__tests__/server.js';
+import { describe, expect, it } from 'vitest';
+import { connect, serverForSuite, signUp } from '../__tests__/server.js';
 import { refusal } from '../notify/__tests__/fixtures.js';
 
 const PASSWORD = 'correct horse battery';
@@ -35,16 +34,7 @@ function stream(api: ReturnType<typeof connect>['api']) {
 }
 
 describe('account export and deletion', () => {
-  let db: TestDatabase;
-  let server: TestServer;
-  beforeAll(async () => {
-    db = sqliteDatabase();
-    server = await startServer(db.url);
-  });
-  afterAll(async () => {
-    await server?.close();
-    await db?.drop();
-  });
+  const server = serverForSuite();
 
   it('the export holds the profile, settings, sessions, rooms, own messages and push subscriptions, and no secret', async () => {
     const ann = await signUp(server.url, 'ann');
