@@ -53,6 +53,8 @@ describe('fuzz: SSE and long-poll URLs (inputs, cursors, lastEventId, pollId, wa
           lastEventId,
           // events.live's stream format: 3, or anything else (refused).
           format: fc.oneof(fc.constantFrom(2, 3, 4, '3'), hostileValue),
+          // With format 3, the presence snapshot as ids: 'ids', or anything else (refused).
+          snapshot: fc.oneof(fc.constantFrom('ids', 'names', 'IDS'), hostileValue),
           extra: hostileValue,
         },
         { requiredKeys: [] },
