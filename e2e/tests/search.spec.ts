@@ -120,3 +120,54 @@ test('a match near the end of a long message is shown, cut around it', async ({ 
   expect(text.length).toBe(282);
   expect(text.indexOf(word)).toBeLessThan(80);
 });
+
+test('when the filters change while a search runs, the results answer the filters on screen, whatever order the answers come in', async ({
+  page,
+}) => {
+  const suffix = uniqueSuffix();
+  const dee = await apiUser(`dee_${suffix}`, 'Dee');
+  const eli = await apiUser(`eli_${suffix}`, 'Eli');
+  const { id: roomId } = await mutate<{ id: string }>(
+    'room.create',
+    { kind: 'public', name: `Race ${suffix}` },
+    dee.token,
+  );
+  await mutate('room.join', { roomId }, eli.token);
+  const word = `marmot${suffix}`;
+  await apiSend(dee, roomId, `the ${word} by Dee`);
+
+  // The search with the room filter alone answers late, after the one that also names the
+  // author: the app must not show the late answer.
+  const roomOnly = (url: string) => {
+    const plain = decodeURIComponent(url);
+    return (
+      plain.includes('message.search') && plain.includes(roomId) && !plain.includes('authorId')
+    );
+  };
+  await page.route('**/trpc/message.search**', async (route) => {
+    if (roomOnly(route.request().url())) await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue();
+  });
+
+  await signIn(page, eli);
+  await page.getByRole('link', { name: 'Search messages' }).click();
+  const box = page.getByRole('searchbox', { name: 'Search messages' });
+  await expect(box).toBeFocused();
+  await box.fill(word);
+  await box.press('Enter');
+  const results = page.getByRole('list', { name: 'Search results' }).getByRole('listitem');
+  await expect(results).toHaveCount(1);
+  // Room, then at once From: Me (Eli wrote nothing), before the first answer is back.
+  const lateAnswer = page.waitForResponse((response) => roomOnly(response.url()));
+  await page
+    .getByRole('combobox', { name: 'Room', exact: true })
+    .selectOption({ label: `Race ${suffix}` });
+  await page.getByRole('combobox', { name: 'From', exact: true }).selectOption({ label: 'Me' });
+  await expect(page.getByRole('status').filter({ hasText: 'No message matches' })).toBeVisible();
+  // The late answer (one result) comes; the form is busy until it has been handled...
+  await lateAnswer;
+  await expect(page.getByRole('button', { name: 'Search', exact: true })).toBeEnabled();
+  // ...and what is shown still answers Room and From: Me.
+  await expect(results).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'No message matches' })).toBeVisible();
+});

@@ -2,15 +2,17 @@ import { errorMessageOf } from '@confab/client';
 import { useCallback, useState } from 'react';
 
 /**
- * Runs one server call at a time for a form: `busy` while it runs, and the server's error
- * message when it fails. `run` resolves to false on failure so callers can keep their input.
+ * Runs a form's server calls: `busy` while any of them runs (a call started while another runs,
+ * as a search re-run by a filter, keeps it busy until both have answered), and the server's
+ * error message when one fails. `run` resolves to false on failure so callers can keep their
+ * input.
  */
 export function useAction() {
-  const [busy, setBusy] = useState(false);
+  const [running, setRunning] = useState(0);
   const [error, setError] = useState<string | null>(null);
 
   const run = useCallback(async (action: () => Promise<unknown>): Promise<boolean> => {
-    setBusy(true);
+    setRunning((n) => n + 1);
     setError(null);
     try {
       await action();
@@ -19,9 +21,9 @@ export function useAction() {
       setError(errorMessageOf(err));
       return false;
     } finally {
-      setBusy(false);
+      setRunning((n) => n - 1);
     }
   }, []);
 
-  return { busy, error, setError, run };
+  return { busy: running > 0, error, setError, run };
 }

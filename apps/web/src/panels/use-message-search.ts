@@ -1,6 +1,7 @@
 import type { SearchHit, SearchInput } from '@confab/contracts';
 import { useChatClient } from '@confab/react';
 import { useCallback, useEffect, useState } from 'react';
+import { callTickets } from '../lib/call-tickets';
 import { useAction } from '../lib/use-action';
 
 /** The filters as the form holds them; '' is "any". Dates are the inputs' YYYY-MM-DD. */
@@ -54,37 +55,44 @@ function inputOf(query: string, filters: SearchFilters): SearchInput {
   };
 }
 
-/** message.search with its paging, one request at a time. */
+/**
+ * message.search with its paging. A filter changed while a search runs starts another; only
+ * the latest search's answer (and its next pages) is shown, whatever order the answers come in.
+ */
 export function useMessageSearch() {
   const client = useChatClient();
   const [state, setState] = useState<SearchState>(remembered);
+  const [tickets] = useState(callTickets);
   const action = useAction();
   useEffect(() => {
     remembered = state;
   }, [state]);
 
   const search = useCallback(
-    (query: string, filters: SearchFilters) =>
-      action.run(async () => {
+    (query: string, filters: SearchFilters) => {
+      const ticket = tickets.begin();
+      return action.run(async () => {
         const page = await client.api.message.search.query(inputOf(query, filters));
+        if (!tickets.isLatest(ticket)) return;
         setState({ query, filters, hits: page.hits, hasMore: page.hasMore, searched: true });
-      }),
-    [action.run, client],
+      });
+    },
+    [action.run, client, tickets],
   );
 
-  const more = useCallback(
-    () =>
-      action.run(async () => {
-        const last = state.hits[state.hits.length - 1];
-        if (!last) return;
-        const page = await client.api.message.search.query({
-          ...inputOf(state.query, state.filters),
-          before: last.message.id,
-        });
-        setState((s) => ({ ...s, hits: [...s.hits, ...page.hits], hasMore: page.hasMore }));
-      }),
-    [action.run, client, state],
-  );
+  const more = useCallback(() => {
+    const ticket = tickets.current();
+    return action.run(async () => {
+      const last = state.hits[state.hits.length - 1];
+      if (!last) return;
+      const page = await client.api.message.search.query({
+        ...inputOf(state.query, state.filters),
+        before: last.message.id,
+      });
+      if (!tickets.isLatest(ticket)) return;
+      setState((s) => ({ ...s, hits: [...s.hits, ...page.hits], hasMore: page.hasMore }));
+    });
+  }, [action.run, client, state, tickets]);
 
   return { state, search, more, busy: action.busy, error: action.error };
 }
