@@ -27,6 +27,14 @@ describe('admin command arguments', () => {
     expect(withArgumentsLast(['--pasword', 'sam'], options)).toEqual(['--pasword', '--', 'sam']);
   });
 
+  it('reads a word starting with "--" that cannot be an option name as an argument (an id)', () => {
+    expect(withArgumentsLast(['--lH9hIKFkB7T0nP9F9Tow'], options)).toEqual([
+      '--',
+      '--lH9hIKFkB7T0nP9F9Tow',
+    ]);
+    expect(withArgumentsLast(['--all', '--a_b'], options)).toEqual(['--all', '--', '--a_b']);
+  });
+
   it('takes everything after "--" as arguments', () => {
     expect(withArgumentsLast(['sam', '--', '--all'], options)).toEqual(['--', 'sam', '--all']);
   });

@@ -82,11 +82,17 @@ export function defineCommand<S extends z.ZodType>(spec: {
   };
 }
 
+/** What an option looks like: `--` then lowercase words joined by "-", maybe `=value`. */
+const OPTION_SHAPE = /^--[a-z0-9]+(-[a-z0-9]+)*(=|$)/;
+
 /**
- * The arguments as parseArgs should read them. Ids are base64url, so one may start with "-" (a
- * session id copied from `sessions list`), which parseArgs would take for short options and
- * refuse: no command has short options, so such a word is an argument. Long options (and the
- * value of one that takes a value) stay as they are; the arguments follow "--", in order.
+ * The arguments as parseArgs should read them. Ids are base64url, so one may start with "-" or
+ * "--" (a session or API key id copied from a list: 1 in 4,096 starts with "--"), which parseArgs
+ * would take for options and refuse: no command has short options, so a word starting with one
+ * "-" is an argument, and so is one starting with "--" that cannot be an option's name (it has
+ * an uppercase letter or "_", as nearly every such id has). Long options (and the value of one
+ * that takes a value) stay as they are, a mistyped one too, for parseArgs to refuse by name;
+ * the arguments follow "--", in order.
  */
 export function withArgumentsLast(argv: readonly string[], options: Options): string[] {
   const flags: string[] = [];
@@ -97,7 +103,7 @@ export function withArgumentsLast(argv: readonly string[], options: Options): st
       args.push(...argv.slice(i + 1));
       break;
     }
-    if (!arg.startsWith('--')) {
+    if (!OPTION_SHAPE.test(arg)) {
       args.push(arg);
       continue;
     }

@@ -199,6 +199,12 @@ describe.each(ENGINES)('admin command line on $name', { timeout: 60_000 }, ({ cr
       new RegExp(`^${id}\\trevoked \\d{4}-`, 'm'),
     );
     failed(await confab(['api-key', 'revoke', id]), 1, `no live API key with id ${id}`);
+    // An id may start with "--" (1 in 4,096): it is read as the id, not as an unknown option.
+    failed(
+      await confab(['api-key', 'revoke', '--No_such_key']),
+      1,
+      'no live API key with id --No_such_key',
+    );
     failed(await confab(['api-key', 'create', '']), 2, 'name: name the key');
   });
 
