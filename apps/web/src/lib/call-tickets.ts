@@ -3,7 +3,8 @@
  * calls the server again when its input changes (a search whose filters change) can get the
  * answers back in another order than it asked: an earlier answer arriving last would show
  * results for input that is no longer on screen. `begin()` before a call gives its ticket;
- * `isLatest(ticket)` when it answers says whether a later call began meanwhile.
+ * `latest(ticket, call)` gives the call's answer, or undefined when a later call began
+ * meanwhile (its failure too: only the latest call's error is the form's).
  */
 export function callTickets() {
   let last = 0;
@@ -14,6 +15,14 @@ export function callTickets() {
     },
     /** The current ticket: a call that continues the latest one (the next page) takes it. */
     current: (): number => last,
-    isLatest: (ticket: number): boolean => ticket === last,
+    async latest<T>(ticket: number, call: Promise<T>): Promise<T | undefined> {
+      try {
+        const answer = await call;
+        return ticket === last ? answer : undefined;
+      } catch (error) {
+        if (ticket === last) throw error;
+        return undefined;
+      }
+    },
   };
 }

@@ -72,9 +72,12 @@ export function useMessageSearch() {
     (query: string, filters: SearchFilters) => {
       const ticket = tickets.begin();
       return action.run(async () => {
-        const page = await client.api.message.search.query(inputOf(query, filters));
-        if (!tickets.isLatest(ticket)) return;
-        setState({ query, filters, hits: page.hits, hasMore: page.hasMore, searched: true });
+        const page = await tickets.latest(
+          ticket,
+          client.api.message.search.query(inputOf(query, filters)),
+        );
+        if (page)
+          setState({ query, filters, hits: page.hits, hasMore: page.hasMore, searched: true });
       });
     },
     [action.run, client, tickets],
@@ -85,12 +88,14 @@ export function useMessageSearch() {
     return action.run(async () => {
       const last = state.hits[state.hits.length - 1];
       if (!last) return;
-      const page = await client.api.message.search.query({
-        ...inputOf(state.query, state.filters),
-        before: last.message.id,
-      });
-      if (!tickets.isLatest(ticket)) return;
-      setState((s) => ({ ...s, hits: [...s.hits, ...page.hits], hasMore: page.hasMore }));
+      const page = await tickets.latest(
+        ticket,
+        client.api.message.search.query({
+          ...inputOf(state.query, state.filters),
+          before: last.message.id,
+        }),
+      );
+      if (page) setState((s) => ({ ...s, hits: [...s.hits, ...page.hits], hasMore: page.hasMore }));
     });
   }, [action.run, client, state, tickets]);
 
