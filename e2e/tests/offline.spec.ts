@@ -56,9 +56,12 @@ test('messages sent offline show as pending, then arrive exactly once when back 
   );
   await expect(connectionStatus(a.page)).toHaveText('Connected via WebSocket');
   // The outbox tried while offline and again once back, always with the same two ids; the
-  // server kept each message once (the lists above).
+  // server kept each message once (the lists above). Once back it tries at least once more, not
+  // always twice: an attempt made while offline on a socket the browser had not yet closed can
+  // reach the server and be answered once the network is back, leaving only the other message
+  // to send (seen once in a clean run: 1 attempt once back, both messages there once).
   expect(attempts.filter((attempt) => attempt.offline).length).toBeGreaterThanOrEqual(1);
-  expect(attempts.filter((attempt) => !attempt.offline).length).toBeGreaterThanOrEqual(2);
+  expect(attempts.filter((attempt) => !attempt.offline).length).toBeGreaterThanOrEqual(1);
   expect(new Set(attempts.flatMap((attempt) => attempt.ids)).size).toBe(2);
   await a.context.close();
   await b.context.close();
