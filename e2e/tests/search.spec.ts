@@ -1,7 +1,17 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { apiSend, apiUser, mutate, seedRoom } from '../fixtures/api';
-import { messageRow, signIn, uniqueSuffix } from '../fixtures/chat';
+import { messageRow, signIn, type TestUser, uniqueSuffix } from '../fixtures/chat';
+
+/** Signs `user` in, opens Search from the sidebar (the box takes the focus) and searches `text`. */
+async function searchAs(page: Page, user: TestUser, text: string): Promise<void> {
+  await signIn(page, user);
+  await page.getByRole('link', { name: 'Search messages' }).click();
+  const box = page.getByRole('searchbox', { name: 'Search messages' });
+  await expect(box).toBeFocused();
+  await box.fill(text);
+  await box.press('Enter');
+}
 
 test('search finds a message in a room and not in a room you left; opening a result shows the message', async ({
   page,
@@ -104,12 +114,7 @@ test('a match near the end of a long message is shown, cut around it', async ({ 
   const word = `needle${suffix}`;
   await apiSend(cy, roomId, `${'hay '.repeat(900)}the ${word} is here ${'straw '.repeat(50)}`);
 
-  await signIn(page, cy);
-  await page.getByRole('link', { name: 'Search messages' }).click();
-  const box = page.getByRole('searchbox', { name: 'Search messages' });
-  await expect(box).toBeFocused();
-  await box.fill(word);
-  await box.press('Enter');
+  await searchAs(page, cy, word);
   const body = page.locator('.search-result-body');
   await expect(body).toHaveCount(1);
   await expect(body.locator('mark')).toHaveText([word]);
@@ -149,12 +154,7 @@ test('when the filters change while a search runs, the results answer the filter
     await route.continue();
   });
 
-  await signIn(page, eli);
-  await page.getByRole('link', { name: 'Search messages' }).click();
-  const box = page.getByRole('searchbox', { name: 'Search messages' });
-  await expect(box).toBeFocused();
-  await box.fill(word);
-  await box.press('Enter');
+  await searchAs(page, eli, word);
   const results = page.getByRole('list', { name: 'Search results' }).getByRole('listitem');
   await expect(results).toHaveCount(1);
   // Room, then at once From: Me (Eli wrote nothing), before the first answer is back.
