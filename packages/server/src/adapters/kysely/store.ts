@@ -33,11 +33,21 @@ import { roomAdminStore } from './room-admin.js';
 import { roomsStore } from './rooms.js';
 import type { Database } from './schema.js';
 import { searchStore } from './search.js';
+import {
+  type CheckpointOptions,
+  createCheckpointer,
+  DEFAULT_CHECKPOINT_OPTIONS,
+} from './sqlite-checkpointer.js';
 import { threadsStore } from './threads.js';
 
 export interface StoreOptions {
   /** Hears every SQL statement the store runs (query logging, and tests that count them). */
   onQuery?: (sql: string) => void;
+  /**
+   * SQLite only: when checkpoints move to a worker thread (sqlite-checkpointer.ts); `false`
+   * keeps them on the main connection always.
+   */
+  checkpoints?: Partial<CheckpointOptions> | false;
 }
 
 const logOf = (options: StoreOptions) =>
@@ -140,7 +150,25 @@ export async function createSqliteStore(path: string, options: StoreOptions = {}
     ...logOf(options),
   });
   await migratedOrClosed(db);
-  return assemble(db, 'sqlite', {});
+  const observed: { current?: Observer | undefined } = {};
+  const store = assemble(db, 'sqlite', observed);
+  // In WAL mode only (not in memory, nor where the file system refused WAL).
+  const wal = database.pragma('journal_mode', { simple: true }) === 'wal';
+  if (options.checkpoints === false || !wal) return store;
+  const checkpointer = createCheckpointer(
+    database,
+    path,
+    { ...DEFAULT_CHECKPOINT_OPTIONS, ...options.checkpoints },
+    () => observed.current?.log ?? fallbackLogger,
+  );
+  return {
+    ...store,
+    async close() {
+      // Its connection first: the last one to close checkpoints and removes the log.
+      await checkpointer.close();
+      await store.close();
+    },
+  };
 }
 
 /** Runs the migrations; if they fail, closes the connection (file or pool) before rethrowing. */

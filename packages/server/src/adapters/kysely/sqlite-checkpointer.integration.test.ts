@@ -1,0 +1,175 @@
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { setImmediate as turn } from 'node:timers/promises';
+import Sqlite from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sqliteDatabase, type TestDatabase } from '../../__tests__/databases.js';
+import { fallbackLogger } from '../../observability/logger.js';
+import {
+  type CheckpointEvent,
+  type CheckpointOptions,
+  createCheckpointer,
+} from './sqlite-checkpointer.js';
+import { createSqliteStore } from './store.js';
+
+/*
+ * Checkpoints in a worker thread, on real SQLite files: the worker starts under a write rate,
+ * copies the log while the main connection keeps committing, the log stays bounded (it must
+ * start over now and then, which SQLite allows only at certain moments), every row is there,
+ * and the worker ends when writes stop or the store closes, with the main connection's own
+ * checkpoints back.
+ */
+
+/** Quick to start and to stop, so a test sees the whole life of the worker. */
+const FAST: Omit<CheckpointOptions, 'onEvent'> = {
+  startAtChangesPerSecond: 1,
+  sampleMs: 20,
+  tickMs: 5,
+  idleStopMs: 300,
+  backstopPages: 200,
+};
+
+/** Events as they come, and a way to wait for one. */
+function eventLog() {
+  const events: CheckpointEvent[] = [];
+  const waiters: { test: (e: CheckpointEvent) => boolean; resolve: () => void }[] = [];
+  return {
+    events,
+    onEvent(event: CheckpointEvent) {
+      events.push(event);
+      for (const w of waiters.splice(0)) {
+        if (w.test(event)) w.resolve();
+        else waiters.push(w);
+      }
+    },
+    next(type: CheckpointEvent['type']): Promise<void> {
+      if (events.some((e) => e.type === type)) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ test: (e) => e.type === type, resolve }));
+    },
+  };
+}
+
+function openFilesOn(path: string): string[] {
+  const open: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      if (target.startsWith(path)) open.push(target);
+    } catch {
+      // Closed between the listing and the read.
+    }
+  }
+  return open;
+}
+
+const ROW = 'x'.repeat(400);
+/** SQLite's own wal_autocheckpoint, which the main connection has without the worker. */
+const SQLITE_AUTOCHECKPOINT = 1000;
+
+describe('SQLite checkpoints in a worker thread', () => {
+  let file: TestDatabase | undefined;
+  let database: Sqlite.Database | undefined;
+  afterEach(async () => {
+    database?.close();
+    database = undefined;
+    await file?.drop();
+    file = undefined;
+  });
+
+  function openWal(): Sqlite.Database {
+    file = sqliteDatabase();
+    database = new Sqlite(file.url);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.exec('create table rows (id integer primary key, body text not null)');
+    return database;
+  }
+
+  it('copies the log while writes go on, keeps it bounded, and hands back when they stop', async () => {
+    const db = openWal();
+    const log = eventLog();
+    const checkpointer = createCheckpointer(
+      db,
+      file?.url ?? '',
+      { ...FAST, onEvent: log.onEvent },
+      () => fallbackLogger,
+    );
+    const insert = db.prepare('insert into rows (body) values (?)');
+    const batch = db.transaction(() => {
+      for (let i = 0; i < 50; i++) insert.run(ROW);
+    });
+    let rows = 0;
+    let walBytes = 0;
+    try {
+      // ~40 MB of rows, back to back (the event loop turns between batches, as a server's
+      // does): ten times what the log may hold.
+      for (let round = 0; round < 2000; round++) {
+        batch();
+        rows += 50;
+        walBytes = Math.max(walBytes, statSync(`${file?.url}-wal`).size);
+        await turn();
+      }
+      expect(log.events[0]?.type).toBe('started');
+      // The worker copied (the main connection's backstop copies some too).
+      const copied = log.events.reduce((n, e) => n + (e.type === 'checkpointed' ? e.frames : 0), 0);
+      expect(copied).toBeGreaterThanOrEqual(FAST.backstopPages);
+      // Bounded: the file keeps the largest size the log ever had, and before the worker the
+      // main connection checkpointed at SQLite's 1,000 pages; plus what a few batches add (each
+      // ~6 pages of 4 KiB). A log that never started over would hold all ~40 MB.
+      const pageBytes = 4096 + 24;
+      expect(walBytes).toBeLessThan((SQLITE_AUTOCHECKPOINT + 100) * pageBytes);
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(FAST.backstopPages);
+
+      await log.next('stopped');
+      expect(log.events.at(-1)).toEqual({ type: 'stopped', reason: 'idle' });
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(SQLITE_AUTOCHECKPOINT);
+    } finally {
+      await checkpointer.close();
+    }
+    expect(db.prepare('select count(*) from rows').pluck().get()).toBe(rows);
+  });
+
+  it('stays off while the write rate is below its threshold', async () => {
+    const db = openWal();
+    const log = eventLog();
+    const checkpointer = createCheckpointer(
+      db,
+      file?.url ?? '',
+      { ...FAST, startAtChangesPerSecond: 1_000_000, onEvent: log.onEvent },
+      () => fallbackLogger,
+    );
+    const insert = db.prepare('insert into rows (body) values (?)');
+    for (let i = 0; i < 20; i++) {
+      insert.run(ROW);
+      // A few samples pass.
+      await new Promise((resolve) => setTimeout(resolve, FAST.sampleMs / 2));
+    }
+    await checkpointer.close();
+    expect(log.events).toEqual([]);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(SQLITE_AUTOCHECKPOINT);
+  });
+
+  it('a store closing ends the worker and leaves no file open', async () => {
+    file = sqliteDatabase();
+    const log = eventLog();
+    const store = await createSqliteStore(file.url, {
+      checkpoints: { ...FAST, idleStopMs: 60_000, onEvent: log.onEvent },
+    });
+    // Any write starts it at this threshold: accounts, one after another.
+    for (let i = 0; !log.events.length && i < 1000; i++) {
+      await store.createUser({
+        id: `user-${i}`,
+        username: `user${i}`,
+        displayName: 'User',
+        passwordHash: 'not-a-hash',
+        createdAt: i,
+      });
+      await turn();
+    }
+    await log.next('started');
+    await store.close();
+    expect(log.events.at(-1)).toEqual({ type: 'stopped', reason: 'closed' });
+    expect(openFilesOn(file.url)).toEqual([]);
+    // The last connection to close checkpointed and removed the log.
+    expect(() => statSync(`${file?.url}-wal`)).toThrow();
+  });
+});
