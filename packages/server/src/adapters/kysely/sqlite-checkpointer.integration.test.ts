@@ -24,6 +24,7 @@ const FAST: Omit<CheckpointOptions, 'onEvent'> = {
   startAtChangesPerSecond: 1,
   sampleMs: 20,
   tickMs: 5,
+  minFrames: 50,
   idleStopMs: 300,
   backstopPages: 200,
 };
