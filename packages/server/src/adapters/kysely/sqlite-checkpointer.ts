@@ -73,7 +73,10 @@ const timer = setInterval(() => {
   const frame = u32(16);
   if (frame !== lastFrame) lastWork = Date.now();
   lastFrame = frame;
-  if (frame - u32(96) >= workerData.minFrames) {
+  // At the backstop it is the main connection's turn: its own checkpoint copies what is left
+  // and lets the log start over. Holding the checkpoint lock then would make it fail (quietly)
+  // and the log grow on.
+  if (frame < workerData.backstopPages && frame - u32(96) >= workerData.minFrames) {
     const started = performance.now();
     const before = u32(96);
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
@@ -131,6 +134,7 @@ export function createCheckpointer(
         path,
         tickMs: options.tickMs,
         minFrames: options.minFrames,
+        backstopPages: options.backstopPages,
         idleStopMs: options.idleStopMs,
       },
       // It holds a connection and a timer: a few objects, never more.
