@@ -1,8 +1,9 @@
-import { readdirSync, readlinkSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { setImmediate as turn } from 'node:timers/promises';
 import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../../__tests__/databases.js';
+import { openFilesOn } from '../../__tests__/open-files.js';
 import { fallbackLogger } from '../../observability/logger.js';
 import {
   type CheckpointEvent,
@@ -49,19 +50,6 @@ function eventLog() {
   };
 }
 
-function openFilesOn(path: string): string[] {
-  const open: string[] = [];
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      const target = readlinkSync(`/proc/self/fd/${fd}`);
-      if (target.startsWith(path)) open.push(target);
-    } catch {
-      // Closed between the listing and the read.
-    }
-  }
-  return open;
-}
-
 const ROW = 'x'.repeat(400);
 /** SQLite's own wal_autocheckpoint, which the main connection has without the worker. */
 const SQLITE_AUTOCHECKPOINT = 1000;
@@ -85,15 +73,21 @@ describe('SQLite checkpoints in a worker thread', () => {
     return database;
   }
 
-  it('copies the log while writes go on, keeps it bounded, and hands back when they stop', async () => {
-    const db = openWal();
+  /** A checkpointer on the open database, its events recorded. */
+  function watched(options: Partial<CheckpointOptions> = {}) {
     const log = eventLog();
     const checkpointer = createCheckpointer(
-      db,
+      database as Sqlite.Database,
       file?.url ?? '',
-      { ...FAST, onEvent: log.onEvent },
+      { ...FAST, ...options, onEvent: log.onEvent },
       () => fallbackLogger,
     );
+    return { log, checkpointer };
+  }
+
+  it('copies the log while writes go on, keeps it bounded, and hands back when they stop', async () => {
+    const db = openWal();
+    const { log, checkpointer } = watched();
     const insert = db.prepare('insert into rows (body) values (?)');
     const batch = db.transaction(() => {
       for (let i = 0; i < 50; i++) insert.run(ROW);
@@ -131,13 +125,7 @@ describe('SQLite checkpoints in a worker thread', () => {
 
   it('stays off while the write rate is below its threshold', async () => {
     const db = openWal();
-    const log = eventLog();
-    const checkpointer = createCheckpointer(
-      db,
-      file?.url ?? '',
-      { ...FAST, startAtChangesPerSecond: 1_000_000, onEvent: log.onEvent },
-      () => fallbackLogger,
-    );
+    const { log, checkpointer } = watched({ startAtChangesPerSecond: 1_000_000 });
     const insert = db.prepare('insert into rows (body) values (?)');
     for (let i = 0; i < 20; i++) {
       insert.run(ROW);

@@ -1,4 +1,4 @@
-import { readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import {
   TEST_POSTGRES_URL,
   type TestDatabase,
 } from '../../__tests__/databases.js';
+import { openFilesOn } from '../../__tests__/open-files.js';
 import { createStoreFromUrl } from './store.js';
 
 /*
@@ -15,20 +16,6 @@ import { createStoreFromUrl } from './store.js';
  * leaves nothing open behind it: a supervisor that retries the start would otherwise pile up
  * file handles or PostgreSQL connections until the process or the server ran out.
  */
-
-/** Files of this process open on `path` (its SQLite file, -wal and -shm included). */
-function openFilesOn(path: string): string[] {
-  const open: string[] = [];
-  for (const fd of readdirSync('/proc/self/fd')) {
-    try {
-      const target = readlinkSync(`/proc/self/fd/${fd}`);
-      if (target.startsWith(path)) open.push(target);
-    } catch {
-      // Closed between the listing and the read (readdir's own descriptor, say).
-    }
-  }
-  return open;
-}
 
 /** A migration the code does not know, recorded as done: Kysely's migrator refuses to go on. */
 const UNKNOWN_MIGRATION = '9999_from_a_newer_confab';
