@@ -3,6 +3,7 @@ import { setImmediate as turn } from 'node:timers/promises';
 import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../../__tests__/databases.js';
+import { captureLogs } from '../../__tests__/log-capture.js';
 import { openFilesOn } from '../../__tests__/open-files.js';
 import { fallbackLogger } from '../../observability/logger.js';
 import {
@@ -135,6 +136,20 @@ describe('SQLite checkpoints in a worker thread', () => {
     await checkpointer.close();
     expect(log.events).toEqual([]);
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(SQLITE_AUTOCHECKPOINT);
+  });
+
+  it('a sample that fails (the connection closed under it) is logged, and nothing is thrown', async () => {
+    const db = openWal();
+    const logs = captureLogs('info');
+    const checkpointer = createCheckpointer(db, file?.url ?? '', FAST, () => logs.logger);
+    db.close();
+    database = undefined;
+    // A throw from the sampler's timer would be an uncaught exception, failing this test.
+    const line = await logs.waitFor(
+      (l) => l.msg === 'SQLite write-rate sample or checkpoint worker start failed',
+    );
+    expect(line.level).toBe(40);
+    await checkpointer.close();
   });
 
   it('a store closing ends the worker and leaves no file open', async () => {

@@ -119,10 +119,15 @@ export function createCheckpointer(
   let closed = false;
 
   const sampler = setInterval(() => {
-    const changes = Number(totalChanges.get());
-    const perSecond = ((changes - lastChanges) * 1000) / options.sampleMs;
-    lastChanges = changes;
-    if (!worker && perSecond >= options.startAtChangesPerSecond) start(perSecond);
+    // A timer's throw would end the process: a worker that cannot start costs only speed.
+    try {
+      const changes = Number(totalChanges.get());
+      const perSecond = ((changes - lastChanges) * 1000) / options.sampleMs;
+      lastChanges = changes;
+      if (!worker && perSecond >= options.startAtChangesPerSecond) start(perSecond);
+    } catch (error) {
+      log().warn({ err: error }, 'SQLite write-rate sample or checkpoint worker start failed');
+    }
   }, options.sampleMs);
   sampler.unref();
 
