@@ -7,8 +7,10 @@ import {
   TEST_POSTGRES_URL,
   type TestDatabase,
 } from '../../__tests__/databases.js';
+import { captureLogs } from '../../__tests__/log-capture.js';
 import { openStore, testClock } from '../../__tests__/store.js';
 import type { SessionRecord, Store } from '../../ports/store.js';
+import { hearConnectionLoss } from './pg-connection-loss.js';
 import { createStoreFromUrl } from './store.js';
 
 // One suite, every engine: the Store port promises the same behaviour on SQLite and PostgreSQL.
@@ -956,6 +958,34 @@ describe('Kysely store on postgres, when the server ends its connections', () =>
       expect(await store.userById('u1')).toMatchObject({ username: 'after' });
     } finally {
       await store.close();
+      await db.drop();
+    }
+  });
+
+  it('hears a connection ended while checked out (regression: PostgreSQL stopped under a test crashed the run)', async () => {
+    const db = await postgresDatabase();
+    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    const logs = captureLogs('info');
+    hearConnectionLoss(pool, () => logs.logger);
+    try {
+      // Checked out and between queries, as Kysely holds one across a transaction's awaits.
+      const client = await pool.connect();
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+      await admin.connect();
+      await admin.query('SELECT pg_terminate_backend($1, 5000)', [rows[0]?.pid]);
+      await admin.end();
+      // Unheard, this 'error' would have ended the test process.
+      const lost = await logs.waitFor(
+        (l) => l.msg === 'PostgreSQL ended a connection; the pool replaces it',
+      );
+      expect(JSON.stringify(lost.err)).toContain('57P01');
+      // Its holder's next query fails to it; given back, the pool drops it for a new one.
+      await expect(client.query('SELECT 1')).rejects.toThrow();
+      client.release();
+      expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
       await db.drop();
     }
   });

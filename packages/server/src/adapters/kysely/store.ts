@@ -26,6 +26,7 @@ import { messagesStore } from './messages.js';
 import { migrateToLatest } from './migrations.js';
 import { notificationsStore } from './notifications.js';
 import { outboxStore } from './outbox.js';
+import { hearConnectionLoss } from './pg-connection-loss.js';
 import { pinsStore } from './pins.js';
 import { reactionsStore } from './reactions.js';
 import { retentionStore } from './retention.js';
@@ -204,16 +205,8 @@ export async function createPostgresStore(
     max: maxConnections,
     types: pgTypes(driver.types),
   });
-  // An idle pooled connection that the server ends (restart, failover, idle timeout) is emitted
-  // as the pool's 'error'; unheard, that event crashed the process. The pool has already dropped
-  // the connection and the next query opens a new one, so there is nothing else to do.
   const observed: { current?: Observer | undefined } = {};
-  pool.on('error', (error) =>
-    (observed.current?.log ?? fallbackLogger).warn(
-      { err: error },
-      'PostgreSQL closed an idle connection',
-    ),
-  );
+  hearConnectionLoss(pool, () => observed.current?.log ?? fallbackLogger);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...logOf(options) });
   await migratedOrClosed(db);
   return assemble(db, 'postgres', observed, pool);
