@@ -36,7 +36,7 @@ export interface CheckpointOptions {
 
 export type CheckpointEvent =
   | { type: 'started'; changesPerSecond: number }
-  | { type: 'checkpointed'; frames: number; ms: number }
+  | { type: 'checkpointed'; frames: number }
   | { type: 'stopped'; reason: 'idle' | 'closed' | 'failed' };
 
 export const DEFAULT_CHECKPOINT_OPTIONS: CheckpointOptions = {
@@ -76,15 +76,10 @@ const timer = setInterval(() => {
   // At the backstop it is the main connection's turn: its own checkpoint copies what is left
   // and lets the log start over. Holding the checkpoint lock then would make it fail (quietly)
   // and the log grow on.
-  if (frame < workerData.backstopPages && frame - u32(96) >= workerData.minFrames) {
-    const started = performance.now();
-    const before = u32(96);
+  const copied = u32(96);
+  if (frame < workerData.backstopPages && frame - copied >= workerData.minFrames) {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({
-      type: 'checkpointed',
-      frames: Math.max(0, result.checkpointed - before),
-      ms: performance.now() - started,
-    });
+    parentPort.postMessage({ type: 'checkpointed', frames: Math.max(0, result.checkpointed - copied) });
   } else if (Date.now() - lastWork > workerData.idleStopMs) stop('idle');
 }, workerData.tickMs);
 function stop(reason) {
