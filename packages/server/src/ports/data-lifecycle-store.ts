@@ -70,10 +70,15 @@ export interface DeletedAccount {
 /** Reading all of one user's data (export) and deleting their account. */
 export interface AccountDataStore {
   membershipsOf(userId: string): Promise<MembershipExport[]>;
-  /** The user's messages, oldest first, after `after` (keyset pagination), at most `limit`. */
+  /**
+   * The user's messages in the order of their clientMsgIds, after the clientMsgId `after`
+   * (keyset pagination), at most `limit`. That order is the idempotency index's, which every
+   * send writes anyway: an index by time as well would be one more page per author in every
+   * group commit, for the export alone (which sorts what it read).
+   */
   messagesBy(
     userId: string,
-    page: { after: { createdAt: number; id: string } | undefined; limit: number },
+    page: { after: string | undefined; limit: number },
   ): Promise<Message[]>;
   /** Every push subscription the user holds, whichever session made it. */
   pushSubscriptionsOwnedBy(

@@ -148,6 +148,24 @@ describe('account export and deletion', () => {
     for (const u of [ann, bob]) u.close();
   });
 
+  it('the export lists messages oldest first, whatever their clientMsgIds', async () => {
+    const ann = await signUp(server.url, 'ann');
+    const room = await ann.api.room.create.mutate({ kind: 'private', name: 'order' });
+    // The store reads them in clientMsgId order (z, m, a reversed); the export sorts by time.
+    const sent: [string, string][] = [];
+    for (const clientMsgId of ['z', 'm', 'a']) {
+      const { id } = await ann.api.message.send.mutate({
+        roomId: room.id,
+        clientMsgId,
+        body: clientMsgId,
+      });
+      sent.push([clientMsgId, id]);
+    }
+    const exported = await ann.api.account.export.query();
+    expect(exported.messages.map((m) => [m.clientMsgId, m.id])).toEqual(sent);
+    ann.close();
+  });
+
   it('deletion needs the password; then every session ends, others see member.left, messages stay as "Deleted user"', async () => {
     const ann = await signUp(server.url, 'ann');
     const bob = await signUp(server.url, 'bob');

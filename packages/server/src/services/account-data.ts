@@ -21,16 +21,29 @@ type Deps = Pick<Services, 'store' | 'bus' | 'rooms' | 'accounts'>;
 export function accountData(deps: Deps, now: () => number = Date.now) {
   const { store, bus, rooms, accounts } = deps;
 
+  /** Every message the user wrote, oldest first (the store pages them by clientMsgId). */
   async function allMessages(userId: string): Promise<Message[]> {
     const messages: Message[] = [];
-    let after: { createdAt: number; id: string } | undefined;
+    let after: string | undefined;
     for (;;) {
       const page = await store.messagesBy(userId, { after, limit: EXPORT_PAGE });
       messages.push(...page);
       const last = page.at(-1);
-      if (!last || page.length < EXPORT_PAGE) return messages;
-      after = { createdAt: last.createdAt, id: last.id };
+      if (!last || page.length < EXPORT_PAGE) break;
+      // Always set on a stored message (optional in Message for others' live streams).
+      if (last.clientMsgId === undefined) throw new Error('unreachable: no clientMsgId to page by');
+      after = last.clientMsgId;
     }
+    // Ids are time-ordered: they order messages sent within one millisecond.
+    return messages.sort((a, b) =>
+      a.createdAt !== b.createdAt
+        ? a.createdAt - b.createdAt
+        : a.id < b.id
+          ? -1
+          : a.id > b.id
+            ? 1
+            : 0,
+    );
   }
 
   return {

@@ -48,15 +48,8 @@ export function accountDataStore(db: Kysely<Database>): AccountDataStore {
     },
     async messagesBy(userId, { after, limit }) {
       let query = db.selectFrom('messages').selectAll().where('author_id', '=', userId);
-      if (after) {
-        query = query.where((eb) =>
-          eb.or([
-            eb('created_at', '>', after.createdAt),
-            eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)]),
-          ]),
-        );
-      }
-      const rows = await query.orderBy('created_at').orderBy('id').limit(limit).execute();
+      if (after !== undefined) query = query.where('client_msg_id', '>', after);
+      const rows = await query.orderBy('client_msg_id').limit(limit).execute();
       return rows.map(toMessage);
     },
     async pushSubscriptionsOwnedBy(userId) {
