@@ -108,11 +108,13 @@ describe('SQLite checkpoints in a worker thread', () => {
       // The worker copied (the main connection's backstop copies some too).
       const copied = log.events.reduce((n, e) => n + (e.type === 'checkpointed' ? e.frames : 0), 0);
       expect(copied).toBeGreaterThanOrEqual(FAST.backstopPages);
-      // Bounded: the file keeps the largest size the log ever had, and before the worker the
-      // main connection checkpointed at SQLite's 1,000 pages; plus what a few batches add (each
-      // ~6 pages of 4 KiB). A log that never started over would hold all ~40 MB.
+      // Bounded: the file keeps the largest size the log ever had. Before the worker the main
+      // connection checkpointed at SQLite's 1,000 pages (8 runs beside two busy cores peaked at
+      // 633-1,000), but one of its checkpoints can fall while the worker starts and cannot
+      // restart the log: a clean run of the whole suite saw 1,240 pages. Twice SQLite's interval
+      // allows for that; a log that never started over would hold all ~40 MB (~10,000 pages).
       const pageBytes = 4096 + 24;
-      expect(walBytes).toBeLessThan((SQLITE_AUTOCHECKPOINT + 100) * pageBytes);
+      expect(walBytes).toBeLessThan(2 * SQLITE_AUTOCHECKPOINT * pageBytes);
       expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(FAST.backstopPages);
 
       await log.next('stopped');
