@@ -28,3 +28,20 @@ export function testClock() {
     },
   };
 }
+
+/** A user written straight to the store (a placeholder password hash); `name_<id>` its username. */
+export async function createStoreUser(
+  store: Store,
+  clock: Pick<ReturnType<typeof testClock>, 'tick' | 'nextId'>,
+  name: string,
+): Promise<string> {
+  const id = clock.nextId('u');
+  await store.createUser({
+    id,
+    username: `${name}_${id}`,
+    displayName: name,
+    createdAt: clock.tick(),
+    passwordHash: 'x',
+  });
+  return id;
+}

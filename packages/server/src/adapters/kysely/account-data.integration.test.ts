@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestDatabase } from '../../__tests__/databases.js';
-import { openStore, testClock } from '../../__tests__/store.js';
+import { createStoreUser, openStore, testClock } from '../../__tests__/store.js';
 import type { Store } from '../../ports/store.js';
 
 /** Each index on `messages` as its columns, from the engine's own catalogue. */
@@ -39,7 +39,7 @@ async function messagesIndexes(engine: string, url: string): Promise<string[][]>
 
 // The data export's read of a user's messages (messagesBy), on both engines: pages through the
 // idempotency index, so messages carries no index by author and time of its own.
-describe.each(ENGINES)('a user’s messages for the export on $name', ({ name, create }) => {
+describe.each(ENGINES)('messages for the data export on $name', ({ name, create }) => {
   let db: TestDatabase;
   let store: Store;
   const { tick, nextId } = testClock();
@@ -51,19 +51,9 @@ describe.each(ENGINES)('a user’s messages for the export on $name', ({ name, c
     await db?.drop();
   });
 
-  async function user(label: string): Promise<string> {
-    const id = nextId('u');
-    await store.createUser({
-      id,
-      username: `${label}_${id}`,
-      displayName: label,
-      createdAt: tick(),
-      passwordHash: 'x',
-    });
-    return id;
-  }
+  const user = (name: string) => createStoreUser(store, { tick, nextId }, name);
 
-  it('pages by clientMsgId with a keyset, each message once, only the author’s', async () => {
+  it("pages by clientMsgId with a keyset, each message once, only the author's", async () => {
     const [ann, bob] = [await user('ann'), await user('bob')];
     const { room } = await store.createRoom(
       { id: nextId('r'), kind: 'public', name: 'export', topic: '', createdAt: tick() },

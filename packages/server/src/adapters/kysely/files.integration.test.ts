@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestDatabase } from '../../__tests__/databases.js';
-import { openStore, testClock } from '../../__tests__/store.js';
+import { createStoreUser, openStore, testClock } from '../../__tests__/store.js';
 import type { Store } from '../../ports/store.js';
 
 // The file store on every engine: chunks come back in order and byte for byte, an upload is its
@@ -21,17 +21,8 @@ describe.each(ENGINES)('the file store on $name', ({ create }) => {
 
   async function setup() {
     const users = [];
-    for (const name of ['alice', 'bob', 'carol']) {
-      const id = nextId('u');
-      await store.createUser({
-        id,
-        username: `${name}_${id}`,
-        displayName: name,
-        createdAt: tick(),
-        passwordHash: 'x',
-      });
-      users.push(id);
-    }
+    for (const name of ['alice', 'bob', 'carol'])
+      users.push(await createStoreUser(store, { tick, nextId }, name));
     const [alice = '', bob = '', carol = ''] = users;
     const { room } = await store.createRoom(
       { id: nextId('r'), kind: 'private', name: 'room', topic: '', createdAt: tick() },

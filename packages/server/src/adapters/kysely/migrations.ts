@@ -403,9 +403,9 @@ const migrations: Record<string, Migration> = {
   '0014_no_author_time_index': {
     async up(db: Kysely<unknown>) {
       // A group commit writes one page of an index keyed by author per author in the batch:
-      // with 100 people sending, this index (0006, read only by the data export) cost a sixth
-      // of SQLite's sends/s (bench/RESULTS.md). The export now pages through the idempotency
-      // index (author_id, client_msg_id) and sorts what it read.
+      // with 100 people sending, dropping this one (0006, read only by the data export) raised
+      // SQLite's sends/s by ~13% (bench/RESULTS.md). The export now pages through the
+      // idempotency index (author_id, client_msg_id) and sorts what it read.
       await db.schema.dropIndex('messages_author_created').execute();
     },
   },

@@ -1,7 +1,7 @@
 import { LIMITS, type Message, type RoomEvent } from '@confab/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestDatabase } from '../../__tests__/databases.js';
-import { openStore, testClock } from '../../__tests__/store.js';
+import { createStoreUser, openStore, testClock } from '../../__tests__/store.js';
 import type { Store } from '../../ports/store.js';
 
 // Notices (joins, leaves, removals, room and role changes) come with history and context pages,
@@ -19,17 +19,7 @@ describe.each(ENGINES)('notices in history pages on $name', ({ create }) => {
 
   const { tick, nextId } = testClock();
 
-  async function user(name: string) {
-    const id = nextId('u');
-    await store.createUser({
-      id,
-      username: `${name}_${id}`,
-      displayName: name,
-      createdAt: tick(),
-      passwordHash: 'x',
-    });
-    return id;
-  }
+  const user = (name: string) => createStoreUser(store, { tick, nextId }, name);
 
   async function send(roomId: string, authorId: string, threadId?: string): Promise<Message> {
     const at = tick();

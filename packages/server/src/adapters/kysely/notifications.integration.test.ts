@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestDatabase } from '../../__tests__/databases.js';
-import { openStore, testClock } from '../../__tests__/store.js';
+import { createStoreUser, openStore, testClock } from '../../__tests__/store.js';
 import type { Store } from '../../ports/store.js';
 import { createStoreFromUrl } from './store.js';
 
@@ -18,17 +18,7 @@ describe.each(ENGINES)('notifications store on $name', ({ create }) => {
 
   const { now, tick, nextId } = testClock();
 
-  async function user(name: string) {
-    const id = nextId('u');
-    await store.createUser({
-      id,
-      username: `${name}_${id}`,
-      displayName: name,
-      createdAt: tick(),
-      passwordHash: 'x',
-    });
-    return id;
-  }
+  const user = (name: string) => createStoreUser(store, { tick, nextId }, name);
 
   async function session(userId: string, lastSeenAt = tick()) {
     const id = nextId('s');

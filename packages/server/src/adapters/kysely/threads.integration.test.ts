@@ -1,7 +1,7 @@
 import type { Message } from '@confab/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type TestDatabase } from '../../__tests__/databases.js';
-import { openStore, testClock } from '../../__tests__/store.js';
+import { createStoreUser, openStore, testClock } from '../../__tests__/store.js';
 import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
 
 // Replies, threads and message links, on every engine: the send checks and the thread summary
@@ -19,17 +19,7 @@ describe.each(ENGINES)('threads and message links on $name', ({ create }) => {
 
   const { tick, nextId } = testClock();
 
-  async function user(name: string) {
-    const id = nextId('u');
-    await store.createUser({
-      id,
-      username: `${name}_${id}`,
-      displayName: name,
-      createdAt: tick(),
-      passwordHash: 'x',
-    });
-    return id;
-  }
+  const user = (name: string) => createStoreUser(store, { tick, nextId }, name);
 
   /** A room of alice and bob (and a user who is in no room, carol), fresh for each test. */
   async function setup() {
