@@ -79,7 +79,7 @@ export interface AccountDataStore {
   messagesBy(
     userId: string,
     page: { after: string | undefined; limit: number },
-  ): Promise<Message[]>;
+  ): Promise<(Message & { clientMsgId: string })[]>;
   /** Every push subscription the user holds, whichever session made it. */
   pushSubscriptionsOwnedBy(
     userId: string,

@@ -30,20 +30,10 @@ export function accountData(deps: Deps, now: () => number = Date.now) {
       messages.push(...page);
       const last = page.at(-1);
       if (!last || page.length < EXPORT_PAGE) break;
-      // Always set on a stored message (optional in Message for others' live streams).
-      if (last.clientMsgId === undefined) throw new Error('unreachable: no clientMsgId to page by');
       after = last.clientMsgId;
     }
     // Ids are time-ordered: they order messages sent within one millisecond.
-    return messages.sort((a, b) =>
-      a.createdAt !== b.createdAt
-        ? a.createdAt - b.createdAt
-        : a.id < b.id
-          ? -1
-          : a.id > b.id
-            ? 1
-            : 0,
-    );
+    return messages.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   }
 
   return {

@@ -46,13 +46,16 @@ export function toRoom(row: Selectable<Database['rooms']>): Room {
   };
 }
 
+/** A message as stored: its clientMsgId always there (optional in Message for others' streams). */
+export type StoredMessage = Message & { clientMsgId: string };
+
 /**
  * A messages row as the contracts' Message, with its thread summary and pin (reactions are read
  * separately). Optional fields are set only when they say something, so a plain message stays
  * as small on the wire as it was before replies, threads and mentions existed.
  */
-export function toMessage(row: Selectable<Database['messages']>): Message {
-  const message: Message = {
+export function toMessage(row: Selectable<Database['messages']>): StoredMessage {
+  const message: StoredMessage = {
     id: row.id,
     roomId: row.room_id,
     seq: Number(row.seq),
