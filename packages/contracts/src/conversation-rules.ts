@@ -4,18 +4,29 @@
 import { LIMITS } from './limits.js';
 
 const EMOJI_CHAR = /\p{Extended_Pictographic}|\p{Regional_Indicator}|[#*0-9]\uFE0F?\u20E3/u;
-const segmenter =
-  typeof Intl !== 'undefined' && 'Segmenter' in Intl
-    ? new Intl.Segmenter(undefined, { granularity: 'grapheme' })
-    : undefined;
+/**
+ * Made on the first emoji checked, not at import: a grapheme segmenter loads ICU's break rules,
+ * which stay resident (~1 MiB in a bare Node process), and a server that never sees a reaction,
+ * or a page of the web app that shows none, would carry them for nothing. `null` where Intl has
+ * no Segmenter.
+ */
+let segmenter: Intl.Segmenter | null | undefined;
+function graphemeSegmenter(): Intl.Segmenter | null {
+  segmenter ??=
+    typeof Intl !== 'undefined' && 'Segmenter' in Intl
+      ? new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+      : null;
+  return segmenter;
+}
 
 /** One emoji: a single grapheme (flags, skin tones and ZWJ families included) that is pictographic. */
 export function isEmoji(value: string): boolean {
   if (value.length === 0 || value.length > LIMITS.emojiMaxUnits) return false;
   if (!EMOJI_CHAR.test(value)) return false;
-  if (!segmenter) return true;
-  let graphemes = 0;
-  for (const _ of segmenter.segment(value)) if (++graphemes > 1) return false;
+  const graphemes = graphemeSegmenter();
+  if (!graphemes) return true;
+  let count = 0;
+  for (const _ of graphemes.segment(value)) if (++count > 1) return false;
   return true;
 }
 

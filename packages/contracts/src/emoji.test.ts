@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { canonicalEmoji, Emoji, isEmoji, ReactInput } from './conversation.js';
 
 const parsed = (emoji: string) => Emoji.parse(emoji);
@@ -31,5 +31,30 @@ describe('reaction emoji', () => {
       ReactInput.safeParse({ roomId: 'r', messageId: 'm', emoji: 'x', on: true }).error?.issues[0]
         ?.message,
     ).toBe('Reaction must be a single emoji');
+  });
+
+  it('makes its grapheme segmenter on the first emoji checked, not at import', async () => {
+    const Original = Intl.Segmenter;
+    let made = 0;
+    const replace = (value: typeof Original) =>
+      Object.defineProperty(Intl, 'Segmenter', { value, configurable: true, writable: true });
+    replace(
+      class extends Original {
+        constructor(...args: ConstructorParameters<typeof Original>) {
+          super(...args);
+          made += 1;
+        }
+      },
+    );
+    try {
+      vi.resetModules();
+      const rules = await import('./conversation-rules.js');
+      expect(made).toBe(0);
+      expect(rules.isEmoji('👍')).toBe(true);
+      expect(rules.isEmoji('👍👍')).toBe(false);
+      expect(made).toBe(1);
+    } finally {
+      replace(Original);
+    }
   });
 });

@@ -413,9 +413,18 @@ const migrations: Record<string, Migration> = {
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
+/**
+ * Migration names in code-unit order, which for these names ('0001_...', zero-padded) is their
+ * number's. Kysely's default comparator is `localeCompare`, which makes every start load ICU's
+ * collation data into a process that otherwise never collates (it stays resident: idle RSS).
+ */
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const migratorOf = (db: Kysely<Database>) => new Migrator({ db, provider, nameComparator: byName });
+
 /** Brings the schema up to date; throws with the failing migration's error. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider });
+  const migrator = migratorOf(db);
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
@@ -425,6 +434,6 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
 
 /** Brings the schema up to migration `name` only: tests of a migration over rows stored before it. */
 export async function migrateTo(db: Kysely<Database>, name: string): Promise<void> {
-  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  const { error } = await migratorOf(db).migrateTo(name);
   if (error) throw error;
 }

@@ -149,7 +149,11 @@ export function outboxStore(db: Kysely<Database>): OutboxStore {
 
     async claimOutbox({ by, now, leaseMs, limit }) {
       const { rows } = await claimDue(db, { by, now, until: now + leaseMs, limit });
-      return rows.map(toItem).sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));
+      // Ties in code-unit order: deterministic on both engines, and no ICU collation (see
+      // migrations.ts, byName).
+      return rows
+        .map(toItem)
+        .sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
 
     async renewOutboxClaims(by, ids, until) {
