@@ -1,4 +1,5 @@
-import type { Message, Role, Room, RoomEvent } from '@confab/contracts';
+import type { Role, Room, RoomEvent } from '@confab/contracts';
+import type { StoredMessage } from './store.js';
 
 /** One step of retention in one room: what it deleted and where the room's log now begins. */
 export interface TruncateResult {
@@ -79,7 +80,7 @@ export interface AccountDataStore {
   messagesBy(
     userId: string,
     page: { after: string | undefined; limit: number },
-  ): Promise<(Message & { clientMsgId: string })[]>;
+  ): Promise<StoredMessage[]>;
   /** Every push subscription the user holds, whichever session made it. */
   pushSubscriptionsOwnedBy(
     userId: string,

@@ -77,6 +77,9 @@ export interface RoomHead {
   membersVersion: number | null;
 }
 
+/** A message as stored: its clientMsgId always there (optional in Message for others' streams). */
+export type StoredMessage = Message & { clientMsgId: string };
+
 export interface NewMessage {
   id: string;
   roomId: string;

@@ -1,4 +1,5 @@
 import { type AccountExport, ERROR_CODES, type Message } from '@confab/contracts';
+import { byCodeUnits } from '../code-units.js';
 import { AppError } from '../errors.js';
 import type { Services } from '../trpc.js';
 import type { Authenticated } from './accounts.js';
@@ -33,7 +34,7 @@ export function accountData(deps: Deps, now: () => number = Date.now) {
       after = last.clientMsgId;
     }
     // Ids are time-ordered: they order messages sent within one millisecond.
-    return messages.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    return messages.sort((a, b) => a.createdAt - b.createdAt || byCodeUnits(a.id, b.id));
   }
 
   return {

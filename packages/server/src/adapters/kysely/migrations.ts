@@ -1,5 +1,6 @@
 import { type Kysely, PostgresAdapter, sql } from 'kysely';
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import { byCodeUnits } from '../../code-units.js';
 import type { Database } from './schema.js';
 import { PG_SEARCH_DOCUMENT } from './search-document.js';
 
@@ -415,12 +416,11 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /**
  * Migration names in code-unit order, which for these names ('0001_...', zero-padded) is their
- * number's. Kysely's default comparator is `localeCompare`, which makes every start load ICU's
- * collation data into a process that otherwise never collates (it stays resident: idle RSS).
+ * number's. Kysely's default comparator is `localeCompare`, which would make every start load
+ * ICU's collation data (code-units.ts).
  */
-const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-const migratorOf = (db: Kysely<Database>) => new Migrator({ db, provider, nameComparator: byName });
+const migratorOf = (db: Kysely<Database>) =>
+  new Migrator({ db, provider, nameComparator: byCodeUnits });
 
 /** Brings the schema up to date; throws with the failing migration's error. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {

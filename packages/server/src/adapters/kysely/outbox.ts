@@ -1,4 +1,5 @@
 import { type Kysely, PostgresAdapter, type Selectable } from 'kysely';
+import { byCodeUnits } from '../../code-units.js';
 import type { OutboxClaim, OutboxItem, OutboxStore } from '../../ports/store.js';
 import { queryTemplate } from './query-template.js';
 import type { Database } from './schema.js';
@@ -149,11 +150,8 @@ export function outboxStore(db: Kysely<Database>): OutboxStore {
 
     async claimOutbox({ by, now, leaseMs, limit }) {
       const { rows } = await claimDue(db, { by, now, until: now + leaseMs, limit });
-      // Ties in code-unit order: deterministic on both engines, and no ICU collation (see
-      // migrations.ts, byName).
-      return rows
-        .map(toItem)
-        .sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      // Ties in code-unit order: deterministic on both engines.
+      return rows.map(toItem).sort((a, b) => a.dueAt - b.dueAt || byCodeUnits(a.id, b.id));
     },
 
     async renewOutboxClaims(by, ids, until) {

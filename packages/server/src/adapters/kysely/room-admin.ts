@@ -1,5 +1,6 @@
 import type { RoomEvent } from '@confab/contracts';
 import type { Kysely } from 'kysely';
+import { byCodeUnits } from '../../code-units.js';
 import type { Store } from '../../ports/store.js';
 import { appendEvent } from './log.js';
 import { formerMembersNamed } from './notices.js';
@@ -80,7 +81,7 @@ export function roomAdminStore(db: Kysely<Database>): RoomAdminPart {
       const former = await formerMembersNamed(db, roomId, rest);
       if (former.length === 0) return rows.map(toUser);
       const more = await db.selectFrom('users').select(columns).where('id', 'in', former).execute();
-      return [...rows, ...more].sort((a, b) => (a.id < b.id ? -1 : 1)).map(toUser);
+      return [...rows, ...more].sort((a, b) => byCodeUnits(a.id, b.id)).map(toUser);
     },
   };
 }

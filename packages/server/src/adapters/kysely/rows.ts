@@ -9,7 +9,7 @@ import type {
   User,
 } from '@confab/contracts';
 import type { Selectable } from 'kysely';
-import type { NewMessage } from '../../ports/store.js';
+import type { NewMessage, StoredMessage } from '../../ports/store.js';
 import type { Database } from './schema.js';
 
 // Row -> domain mappers. PostgreSQL returns bigint columns as strings unless told otherwise; the
@@ -45,9 +45,6 @@ export function toRoom(row: Selectable<Database['rooms']>): Room {
     lastActivityAt: Number(row.last_activity_at),
   };
 }
-
-/** A message as stored: its clientMsgId always there (optional in Message for others' streams). */
-export type StoredMessage = Message & { clientMsgId: string };
 
 /**
  * A messages row as the contracts' Message, with its thread summary and pin (reactions are read
