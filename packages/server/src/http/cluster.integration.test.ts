@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { StreamEvent } from '@confab/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAdminBundle, runAdmin } from '../__tests__/admin-cli.js';
 import { type ApiCluster, startApiCluster } from '../__tests__/api-cluster.js';
 import { type ApiProcess, buildApiBundle, startApi } from '../__tests__/api-process.js';
 import { postgresDatabase, type TestDatabase } from '../__tests__/databases.js';
@@ -95,7 +96,7 @@ describe('two API processes on PostgreSQL and Redis', () => {
 
   async function user(node: ApiProcess, name: string) {
     const anonymous = connect(node.url);
-    const { token } = await anonymous.api.auth.register.mutate({
+    const { token, session } = await anonymous.api.auth.register.mutate({
       username: name,
       displayName: name,
       password: 'correct horse battery',
@@ -103,7 +104,39 @@ describe('two API processes on PostgreSQL and Redis', () => {
     anonymous.close();
     const client = connect(node.url, token);
     clients.push(client);
-    return { client, token };
+    return { client, token, sessionId: session.id };
+  }
+
+  /** A device's stream on `node`, open and past its `sync` event; `ended` is its error's code. */
+  async function syncedStream(node: ApiProcess, token: string) {
+    const socket = await openRawSocket(node.url, { Authorization: `Bearer ${token}` });
+    sockets.push(socket);
+    socket.ws.send(
+      JSON.stringify({
+        id: 1,
+        method: 'subscription',
+        params: { path: 'events.onEvent', input: {} },
+      }),
+    );
+    let frame = await socket.next(1);
+    while ((frame.result?.data as { data?: StreamEvent } | undefined)?.data?.type !== 'sync')
+      frame = await socket.next(1);
+    return {
+      /** Resolves with the app code of the error that ends the stream. */
+      async ended(): Promise<string | undefined> {
+        while (!frame.error) frame = await socket.next(1);
+        return frame.error.data?.appCode;
+      },
+    };
+  }
+
+  /** A client on `node` whose session cache holds the session (two calls made with it). */
+  async function cachedOn(node: ApiProcess, token: string) {
+    const client = connect(node.url, token);
+    clients.push(client);
+    await client.api.auth.me.query();
+    await client.api.auth.me.query();
+    return client;
   }
 
   async function device(node: ApiProcess, token: string) {
@@ -177,30 +210,53 @@ describe('two API processes on PostgreSQL and Redis', () => {
   it('signing out on one node ends the session’s stream on the other at once', async () => {
     const [a, b] = nodes as [ApiProcess, ApiProcess];
     const fay = await user(a, 'fay_cluster');
-    const socket = await openRawSocket(b.url, { Authorization: `Bearer ${fay.token}` });
-    sockets.push(socket);
-    socket.ws.send(
-      JSON.stringify({
-        id: 1,
-        method: 'subscription',
-        params: { path: 'events.onEvent', input: {} },
-      }),
-    );
-    let frame = await socket.next(1);
-    while ((frame.result?.data as { data?: StreamEvent } | undefined)?.data?.type !== 'sync')
-      frame = await socket.next(1);
+    const stream = await syncedStream(b, fay.token);
     // A call on node B first: its session cache now holds the session.
-    const onB = connect(b.url, fay.token);
-    clients.push(onB);
-    await onB.api.auth.me.query();
-    await onB.api.auth.me.query();
+    const onB = await cachedOn(b, fay.token);
     await fay.client.api.auth.logout.mutate();
-    while (!frame.error) frame = await socket.next(1);
-    expect(frame.error.data?.appCode).toBe('SESSION_REVOKED');
+    expect(await stream.ended()).toBe('SESSION_REVOKED');
     await expect(onB.api.auth.me.query()).rejects.toMatchObject({
       data: { appCode: 'SESSION_REVOKED' },
     });
   });
+
+  it('`confab sessions revoke` (the admin command line, with REDIS_URL) ends the session on both nodes at once', async () => {
+    const [a, b] = nodes as [ApiProcess, ApiProcess];
+    const hal = await user(a, 'hal_cluster');
+    const other = await user(b, 'jo_cluster');
+    const room = await other.client.api.room.create.mutate({ kind: 'public', name: 'still' });
+    const streams = [await syncedStream(a, hal.token), await syncedStream(b, hal.token)];
+    const otherDevice = await device(b, other.token);
+    // Both nodes hold the session in their caches, which they would trust for up to a minute.
+    const cached = [await cachedOn(a, hal.token), await cachedOn(b, hal.token)];
+    const bundle = await buildAdminBundle('cluster');
+    try {
+      const run = await runAdmin(
+        bundle.path,
+        { DATABASE_URL: cluster?.db.url ?? '', REDIS_URL: redis.url },
+        ['sessions', 'revoke', 'hal_cluster', hal.sessionId],
+      );
+      expect(run).toEqual({
+        code: 0,
+        stdout: `1 session(s) of hal_cluster revoked\n`,
+        stderr: '',
+      });
+    } finally {
+      bundle.remove();
+    }
+    expect(await Promise.all(streams.map((s) => s.ended()))).toEqual([
+      'SESSION_REVOKED',
+      'SESSION_REVOKED',
+    ]);
+    for (const client of cached)
+      await expect(client.api.auth.me.query()).rejects.toMatchObject({
+        data: { appCode: 'SESSION_REVOKED' },
+      });
+    // Another user's session and stream are untouched.
+    await other.client.api.message.send.mutate({ roomId: room.id, clientMsgId: 'c1', body: 'hi' });
+    await otherDevice.received(1);
+    expect(otherDevice.bodies).toEqual(['hi']);
+  }, 60_000);
 
   it('long polls that alternate between the nodes get every message once, in order', async () => {
     const [a, b] = nodes as [ApiProcess, ApiProcess];
