@@ -23,10 +23,10 @@ function graphemeSegmenter(): Intl.Segmenter | null {
 export function isEmoji(value: string): boolean {
   if (value.length === 0 || value.length > LIMITS.emojiMaxUnits) return false;
   if (!EMOJI_CHAR.test(value)) return false;
-  const graphemes = graphemeSegmenter();
-  if (!graphemes) return true;
-  let count = 0;
-  for (const _ of graphemes.segment(value)) if (++count > 1) return false;
+  const splitter = graphemeSegmenter();
+  if (!splitter) return true;
+  let graphemes = 0;
+  for (const _ of splitter.segment(value)) if (++graphemes > 1) return false;
   return true;
 }
 

@@ -14,7 +14,10 @@ import {
 import { connect, type TestClient } from '../__tests__/server.js';
 import { openRawSocket, type RawSocket } from '../__tests__/ws-raw.js';
 
-/** A device's stream on a raw socket: every message.created body in arrival order. */
+/**
+ * A device's stream on a raw socket: every message.created body in arrival order, and the app
+ * code of the error that ends it, if one does.
+ */
 function deviceStream(socket: RawSocket) {
   const bodies: string[] = [];
   const seqs: number[] = [];
@@ -22,11 +25,22 @@ function deviceStream(socket: RawSocket) {
   const ready = new Promise<void>((resolve) => {
     synced = resolve;
   });
-  const waiters: { count: number; resolve: () => void }[] = [];
+  let endedWith: (appCode: string | undefined) => void = () => {};
+  const ended = new Promise<string | undefined>((resolve) => {
+    endedWith = resolve;
+  });
+  let endError: Error | undefined;
+  const waiters: { count: number; resolve: () => void; reject: (e: Error) => void }[] = [];
   void (async () => {
     for (;;) {
       const frame = await socket.next(1);
-      if (frame.error) throw new Error(frame.error.message);
+      if (frame.error) {
+        // The stream is over: whoever still waits for messages hears why.
+        endError = new Error(frame.error.message);
+        for (const w of waiters.splice(0)) w.reject(endError);
+        endedWith(frame.error.data?.appCode);
+        return;
+      }
       const event = (frame.result?.data as { data?: StreamEvent } | undefined)?.data;
       if (event?.type === 'sync') synced();
       if (event?.type === 'message.created') {
@@ -50,11 +64,15 @@ function deviceStream(socket: RawSocket) {
     bodies,
     seqs,
     ready,
-    /** Resolves once `count` messages have arrived. */
+    /** Resolves with the app code of the error that ends the stream. */
+    ended: () => ended,
+    /** Resolves once `count` messages have arrived; rejects if the stream ends first. */
     received: (count: number) =>
       bodies.length >= count
         ? Promise.resolve()
-        : new Promise<void>((resolve) => waiters.push({ count, resolve })),
+        : endError
+          ? Promise.reject(endError)
+          : new Promise<void>((resolve, reject) => waiters.push({ count, resolve, reject })),
   };
 }
 
@@ -105,29 +123,6 @@ describe('two API processes on PostgreSQL and Redis', () => {
     const client = connect(node.url, token);
     clients.push(client);
     return { client, token, sessionId: session.id };
-  }
-
-  /** A device's stream on `node`, open and past its `sync` event; `ended` is its error's code. */
-  async function syncedStream(node: ApiProcess, token: string) {
-    const socket = await openRawSocket(node.url, { Authorization: `Bearer ${token}` });
-    sockets.push(socket);
-    socket.ws.send(
-      JSON.stringify({
-        id: 1,
-        method: 'subscription',
-        params: { path: 'events.onEvent', input: {} },
-      }),
-    );
-    let frame = await socket.next(1);
-    while ((frame.result?.data as { data?: StreamEvent } | undefined)?.data?.type !== 'sync')
-      frame = await socket.next(1);
-    return {
-      /** Resolves with the app code of the error that ends the stream. */
-      async ended(): Promise<string | undefined> {
-        while (!frame.error) frame = await socket.next(1);
-        return frame.error.data?.appCode;
-      },
-    };
   }
 
   /** A client on `node` whose session cache holds the session (two calls made with it). */
@@ -210,7 +205,7 @@ describe('two API processes on PostgreSQL and Redis', () => {
   it('signing out on one node ends the session’s stream on the other at once', async () => {
     const [a, b] = nodes as [ApiProcess, ApiProcess];
     const fay = await user(a, 'fay_cluster');
-    const stream = await syncedStream(b, fay.token);
+    const stream = await device(b, fay.token);
     // A call on node B first: its session cache now holds the session.
     const onB = await cachedOn(b, fay.token);
     await fay.client.api.auth.logout.mutate();
@@ -225,7 +220,7 @@ describe('two API processes on PostgreSQL and Redis', () => {
     const hal = await user(a, 'hal_cluster');
     const other = await user(b, 'jo_cluster');
     const room = await other.client.api.room.create.mutate({ kind: 'public', name: 'still' });
-    const streams = [await syncedStream(a, hal.token), await syncedStream(b, hal.token)];
+    const streams = [await device(a, hal.token), await device(b, hal.token)];
     const otherDevice = await device(b, other.token);
     // Both nodes hold the session in their caches, which they would trust for up to a minute.
     const cached = [await cachedOn(a, hal.token), await cachedOn(b, hal.token)];
