@@ -249,8 +249,7 @@ export class DeviceSession implements StreamHandle {
     const { presence } = this.deps;
     if (presence && !this.closed) {
       // This device now counts as present; and it learns who else is.
-      presence.attach(this.auth, this);
-      const users = await presence.snapshot(this.auth.user.id, heads, LIMITS.presenceSnapshotMax);
+      const users = await presence.attach(this.auth, this, heads, LIMITS.presenceSnapshotMax);
       if (!this.closed) this.emit({ type: 'presence.snapshot', users }, true);
     }
   }

@@ -77,6 +77,12 @@ export function createPresence(deps: {
   const devicesOfUser = new Map<string, Set<string>>();
   /** The status this node last recorded in the directory per user (absent: offline). */
   const recorded = new Map<string, PresenceStatus>();
+  /**
+   * Streams attached whose snapshot is not yet in force. A change's telling waits for a store
+   * query, so one the view took before a snapshot read it can reach the stream after that
+   * snapshot: it is in the snapshot already, and told again it would be a duplicate.
+   */
+  const awaitingSnapshot = new Set<StreamHandle>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
   let closed = false;
 
@@ -158,7 +164,7 @@ export function createPresence(deps: {
         for (const peer of await store.peersOf(change.userId))
           for (const sessionId of devicesOfUser.get(peer) ?? [])
             for (const stream of devices.get(sessionId)?.streams ?? [])
-              stream.presenceChanged(event);
+              if (!awaitingSnapshot.has(stream)) stream.presenceChanged(event);
       })
       .catch((error: unknown) => log.warn({ err: error }, 'presence: could not tell devices'));
   }
@@ -279,12 +285,37 @@ export function createPresence(deps: {
   }
 
   return {
-    /** A stream of the device opened; `detach` it when it ends. */
-    attach(auth: Authenticated, stream: StreamHandle): void {
+    /**
+     * A stream of the device opened (`detach` it when it ends): the device counts as present,
+     * and the stream gets its snapshot, who among the people sharing `rooms` (the user's, with
+     * the membersVersion the stream read) with the user is online or away, at most `max`.
+     * Everyone else is offline; `of` tells when they were last seen. The members come from
+     * memberSets, so a reconnect storm into a large room reads them about once, not per device.
+     * From then on the stream hears exactly the changes the snapshot does not show.
+     */
+    async attach(
+      auth: Authenticated,
+      stream: StreamHandle,
+      rooms: readonly VersionedRoom[],
+      max: number,
+    ): Promise<PresenceState[]> {
       const device = deviceOf(auth);
       device.streams.add(stream);
       device.lastHeartbeat = now();
+      awaitingSnapshot.add(stream);
       report(auth.user.id);
+      try {
+        const users = present(await memberSets.peersOf(auth.user.id, rooms), max);
+        // Read in the same turn as this link is queued: the tellings ahead of it are of changes
+        // the snapshot shows, those behind it of changes it does not.
+        telling = telling.then(() => {
+          awaitingSnapshot.delete(stream);
+        });
+        return users;
+      } catch (error) {
+        awaitingSnapshot.delete(stream);
+        throw error;
+      }
     },
 
     /**
@@ -294,6 +325,7 @@ export function createPresence(deps: {
     detach(auth: Authenticated, stream: StreamHandle): void {
       const device = devices.get(auth.session.id);
       if (!device?.streams.delete(stream)) return;
+      awaitingSnapshot.delete(stream);
       forget(auth.session.id, device);
       report(auth.user.id);
     },
@@ -325,20 +357,6 @@ export function createPresence(deps: {
     /** Whether any device of the user, on any node, has a live stream (offline notifications). */
     isConnected(userId: string): boolean {
       return view.statusOf(userId) !== 'offline';
-    },
-
-    /**
-     * What a new stream's snapshot carries: who among the people sharing `rooms` (the user's,
-     * with the membersVersion the stream read) with the user is online or away, at most `max`.
-     * Everyone else is offline; `of` tells when they were last seen. The members come from
-     * memberSets, so a reconnect storm into a large room reads them about once, not per device.
-     */
-    async snapshot(
-      userId: string,
-      rooms: readonly VersionedRoom[],
-      max: number,
-    ): Promise<PresenceState[]> {
-      return present(await memberSets.peersOf(userId, rooms), max);
     },
 
     /** The presence of these users, with last-seen times from the store for those long gone. */
