@@ -2,9 +2,11 @@ import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
 import { fallbackLogger } from '../../observability/logger.js';
 import type { Observer } from '../../observability/observer.js';
 import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
+import { planBatch, readBatch, settleBatch } from './append-batch-plan.js';
+import { appendAllPostgres } from './append-batch-postgres.js';
 import { logRow } from './log.js';
 import { insertMentions } from './mentions.js';
-import { createdMessage, toMessage } from './rows.js';
+import { createdMessage } from './rows.js';
 import type { Database } from './schema.js';
 
 type Dialect = Store['dialect'];
@@ -20,15 +22,16 @@ interface Pending {
 
 type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
 
-const keyOf = (m: { authorId: string; clientMsgId: string }) => `${m.authorId}\n${m.clientMsgId}`;
-const memberKeyOf = (roomId: string, userId: string) => `${roomId}\n${userId}`;
-
 /**
  * Group commit for sends. While one transaction is running, the sends that arrive wait; the
  * next transaction commits all of them at once: one seq range per room, one multi-row insert
  * into the log and one into messages. A send that finds the pipeline idle waits only for the
  * end of the current turn of the event loop. Commits, not sends, were the
  * limit: on PostgreSQL every send held its room's row lock for four round trips.
+ *
+ * On SQLite a batch is a transaction of a few statements (each runs at once: the driver is
+ * synchronous). On PostgreSQL it is one write statement after its reads
+ * (append-batch-postgres.ts), a lone send included: every statement is a round trip.
  *
  * Each send's result is exactly what `appendOne` would give it. If a batch fails (another
  * process committed one of its clientMsgIds in between, say), it is rolled back whole and its
@@ -45,14 +48,18 @@ export function createAppendBatcher(
   let running = false;
 
   async function commit(batch: NewMessage[]): Promise<Outcome[]> {
-    if (batch.length > 1) {
+    if (batch.length > 1 || dialect === 'postgres') {
       try {
-        const results = await db.transaction().execute((tx) => appendAll(tx, dialect, batch));
+        const results =
+          dialect === 'postgres'
+            ? await appendAllPostgres(db, batch)
+            : await db.transaction().execute((tx) => appendAllSqlite(tx, batch));
         observed.current?.metrics.batchCommitted(batch.length);
         return results.map((result) => ({ ok: true, result }));
       } catch (error) {
         // Rolled back whole: retried one by one below, each with its own answer. Said once, as
-        // a batch that keeps failing (a bug in appendAll) would otherwise pass for slow commits.
+        // a batch that keeps failing (a bug in its statements) would otherwise pass for slow
+        // commits.
         (observed.current?.log ?? fallbackLogger).warn(
           { err: error, sends: batch.length },
           'group commit failed; its sends are retried one by one',
@@ -107,28 +114,15 @@ export function createAppendBatcher(
 /**
  * Moves each room's last_seq past its new messages (and its last activity to the newest of
  * them), in one statement however many rooms the batch touches: a batch of 100 direct rooms
- * made 100 round trips. Returns each room's last_seq after the batch.
+ * made 100 statements. Returns each room's last_seq after the batch. (SQLite has one writer at
+ * a time: no lock order to keep.)
  */
 async function allocateSeqs(
   tx: Transaction<Database>,
-  dialect: Dialect,
   toCreate: ReadonlyMap<string, readonly number[]>,
   messages: readonly NewMessage[],
 ): Promise<Map<string, number>> {
-  // Rooms in a fixed order, so concurrent batches (other processes) lock them without deadlock.
-  const roomIds = [...toCreate.keys()].sort();
-  if (roomIds.length === 0) return new Map();
-  // An UPDATE ... FROM locks rows in whatever order its join takes: take the locks first, in
-  // order. (SQLite has one writer at a time: nothing to order.)
-  if (dialect === 'postgres' && roomIds.length > 1) {
-    await tx
-      .selectFrom('rooms')
-      .select('id')
-      .where('id', 'in', roomIds)
-      .orderBy('id')
-      .forUpdate()
-      .execute();
-  }
+  const roomIds = [...toCreate.keys()];
   const values = sql.join(
     roomIds.map((roomId) => {
       const indexes = toCreate.get(roomId) ?? [];
@@ -145,63 +139,17 @@ async function allocateSeqs(
   return new Map(rows.map((row) => [row.id, Number(row.last_seq)]));
 }
 
-/** The batch's sends in one transaction; results in the order of `messages`. */
-async function appendAll(
+/** The batch's sends in one SQLite transaction; results in the order of `messages`. */
+async function appendAllSqlite(
   tx: Transaction<Database>,
-  dialect: Dialect,
   messages: NewMessage[],
 ): Promise<AppendResult[]> {
-  // The pairs themselves, as VALUES lists: one index probe each. (author IN ... AND
-  // clientMsgId IN ... probed every combination: 10,000 for a batch of 100.)
-  const pairs = sql.join(messages.map((m) => sql`(${m.authorId}, ${m.clientMsgId})`));
-  const earlier = new Map(
-    (
-      await tx
-        .selectFrom('messages')
-        .selectAll()
-        .where(sql<boolean>`(author_id, client_msg_id) in (values ${pairs})`)
-        .execute()
-    ).map((row) => [keyOf({ authorId: row.author_id, clientMsgId: row.client_msg_id }), row]),
-  );
-  const memberships = new Map(messages.map((m) => [memberKeyOf(m.roomId, m.authorId), m]));
-  const members = new Set(
-    (
-      await tx
-        .selectFrom('members')
-        .select(['room_id', 'user_id'])
-        .where(
-          sql<boolean>`(room_id, user_id) in (values ${sql.join(
-            [...memberships.values()].map((m) => sql`(${m.roomId}, ${m.authorId})`),
-          )})`,
-        )
-        .execute()
-    ).map((row) => memberKeyOf(row.room_id, row.user_id)),
-  );
-
-  const results: (AppendResult | undefined)[] = new Array(messages.length);
-  /** The first send of each author + clientMsgId in this batch, by key: later ones repeat it. */
-  const firstOf = new Map<string, number>();
-  const toCreate = new Map<string, number[]>(); // room → indexes, in arrival order
-  for (const [i, m] of messages.entries()) {
-    const key = keyOf(m);
-    const row = earlier.get(key);
-    if (row) {
-      results[i] = { status: 'duplicate', message: toMessage(row) };
-    } else if (firstOf.has(key)) {
-    } else if (!members.has(memberKeyOf(m.roomId, m.authorId))) {
-      firstOf.set(key, i);
-      results[i] = { status: 'not-member' };
-    } else {
-      firstOf.set(key, i);
-      const indexes = toCreate.get(m.roomId);
-      if (indexes) indexes.push(i);
-      else toCreate.set(m.roomId, [i]);
-    }
-  }
-
+  const plan = planBatch(messages, await readBatch(tx, messages));
+  const { results, toCreate } = plan;
+  if (toCreate.size === 0) return settleBatch(messages, plan);
   const events: Database['events'][] = [];
   const rows: Insertable<Database['messages']>[] = [];
-  const lastSeqs = await allocateSeqs(tx, dialect, toCreate, messages);
+  const lastSeqs = await allocateSeqs(tx, toCreate, messages);
   for (const [roomId, indexes] of toCreate) {
     let seq = (lastSeqs.get(roomId) ?? 0) - indexes.length;
     for (const i of indexes) {
@@ -214,24 +162,11 @@ async function appendAll(
       rows.push(created.messageRow);
     }
   }
-  if (events.length > 0) {
-    await tx.insertInto('events').values(events).execute();
-    await tx.insertInto('messages').values(rows).execute();
-    const mentioning = results.flatMap((r) =>
-      r?.status === 'created' && (r.message.mentions || r.message.mentionsRoom) ? [r.message] : [],
-    );
-    if (mentioning.length > 0) await insertMentions(tx, mentioning);
-  }
-
-  // A repeat within the batch gets what a retry after the first would have got.
-  for (const [i, m] of messages.entries()) {
-    if (results[i]) continue;
-    const first = results[firstOf.get(keyOf(m)) ?? -1];
-    results[i] =
-      first?.status === 'created' ? { status: 'duplicate', message: first.message } : first;
-  }
-  return results.map((result) => {
-    if (!result) throw new Error('unreachable: every send has a result');
-    return result;
-  });
+  await tx.insertInto('events').values(events).execute();
+  await tx.insertInto('messages').values(rows).execute();
+  const mentioning = results.flatMap((r) =>
+    r?.status === 'created' && (r.message.mentions || r.message.mentionsRoom) ? [r.message] : [],
+  );
+  if (mentioning.length > 0) await insertMentions(tx, mentioning);
+  return settleBatch(messages, plan);
 }

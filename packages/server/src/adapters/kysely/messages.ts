@@ -147,11 +147,15 @@ export function messagesStore(
   const batched = createAppendBatcher(db, dialect, appendOne, observed);
 
   return {
-    // Replies and thread replies check other rows (and move a thread's root), and sends with
-    // files claim them, in their own transaction; plain sends, the common case, keep the group
-    // commit.
+    // Replies and thread replies check other rows (and move a thread's root), sends with files
+    // claim them, and an @room send mentions the members there are once it holds the room's
+    // lock (PostgreSQL's batch statement reads them before): each in its own transaction. Plain
+    // sends, the common case, keep the group commit.
     appendMessage: (m) =>
-      m.replyToId !== undefined || m.threadId !== undefined || (m.attachments?.length ?? 0) > 0
+      m.replyToId !== undefined ||
+      m.threadId !== undefined ||
+      (m.attachments?.length ?? 0) > 0 ||
+      m.mentionsRoom === true
         ? appendOne(m)
         : batched(m),
     async editMessage(change) {
