@@ -1,12 +1,9 @@
-import { type Insertable, type Kysely, sql, type Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { fallbackLogger } from '../../observability/logger.js';
 import type { Observer } from '../../observability/observer.js';
 import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
-import { planBatch, readBatch, settleBatch } from './append-batch-plan.js';
 import { appendAllPostgres } from './append-batch-postgres.js';
-import { logRow } from './log.js';
-import { insertMentions } from './mentions.js';
-import { createdMessage } from './rows.js';
+import { appendAllSqlite } from './append-batch-sqlite.js';
 import type { Database } from './schema.js';
 
 type Dialect = Store['dialect'];
@@ -29,9 +26,9 @@ type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown 
  * end of the current turn of the event loop. Commits, not sends, were the
  * limit: on PostgreSQL every send held its room's row lock for four round trips.
  *
- * On SQLite a batch is a transaction of a few statements (each runs at once: the driver is
- * synchronous). On PostgreSQL it is one write statement after its reads
- * (append-batch-postgres.ts), a lone send included: every statement is a round trip.
+ * On SQLite a batch is a transaction of a few statements (append-batch-sqlite.ts). On
+ * PostgreSQL, where every statement is a round trip, it is one statement
+ * (append-batch-postgres.ts), and a lone send takes it too.
  *
  * Each send's result is exactly what `appendOne` would give it. If a batch fails (another
  * process committed one of its clientMsgIds in between, say), it is rolled back whole and its
@@ -109,64 +106,4 @@ export function createAppendBatcher(
       // they are all queued and commit together; a lone send waits only for that.
       setImmediate(() => void drain());
     });
-}
-
-/**
- * Moves each room's last_seq past its new messages (and its last activity to the newest of
- * them), in one statement however many rooms the batch touches: a batch of 100 direct rooms
- * made 100 statements. Returns each room's last_seq after the batch. (SQLite has one writer at
- * a time: no lock order to keep.)
- */
-async function allocateSeqs(
-  tx: Transaction<Database>,
-  toCreate: ReadonlyMap<string, readonly number[]>,
-  messages: readonly NewMessage[],
-): Promise<Map<string, number>> {
-  const roomIds = [...toCreate.keys()];
-  const values = sql.join(
-    roomIds.map((roomId) => {
-      const indexes = toCreate.get(roomId) ?? [];
-      const at = Math.max(...indexes.map((i) => messages[i]?.at ?? 0));
-      return sql`(${roomId}, cast(${indexes.length} as bigint), cast(${at} as bigint))`;
-    }),
-  );
-  const { rows } = await sql<{ id: string; last_seq: number | string }>`
-    with batch (id, n, at) as (values ${values})
-    update rooms set last_seq = rooms.last_seq + batch.n, last_activity_at = batch.at
-    from batch where rooms.id = batch.id
-    returning rooms.id, rooms.last_seq`.execute(tx);
-  if (rows.length !== roomIds.length) throw new Error('a room of the batch does not exist');
-  return new Map(rows.map((row) => [row.id, Number(row.last_seq)]));
-}
-
-/** The batch's sends in one SQLite transaction; results in the order of `messages`. */
-async function appendAllSqlite(
-  tx: Transaction<Database>,
-  messages: NewMessage[],
-): Promise<AppendResult[]> {
-  const plan = planBatch(messages, await readBatch(tx, messages));
-  const { results, toCreate } = plan;
-  if (toCreate.size === 0) return settleBatch(messages, plan);
-  const events: Database['events'][] = [];
-  const rows: Insertable<Database['messages']>[] = [];
-  const lastSeqs = await allocateSeqs(tx, toCreate, messages);
-  for (const [roomId, indexes] of toCreate) {
-    let seq = (lastSeqs.get(roomId) ?? 0) - indexes.length;
-    for (const i of indexes) {
-      const m = messages[i];
-      if (!m) continue;
-      seq += 1;
-      const created = createdMessage(m, seq);
-      results[i] = { status: 'created', message: created.message, event: created.event };
-      events.push(logRow(created.event, m.id));
-      rows.push(created.messageRow);
-    }
-  }
-  await tx.insertInto('events').values(events).execute();
-  await tx.insertInto('messages').values(rows).execute();
-  const mentioning = results.flatMap((r) =>
-    r?.status === 'created' && (r.message.mentions || r.message.mentionsRoom) ? [r.message] : [],
-  );
-  if (mentioning.length > 0) await insertMentions(tx, mentioning);
-  return settleBatch(messages, plan);
 }
