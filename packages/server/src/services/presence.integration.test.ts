@@ -121,7 +121,7 @@ describe('presence: a new stream hears each change once, in its snapshot or afte
   const roomsOf = (auth: Authenticated) => store.roomSeqsOf(auth.user.id);
 
   it('a change told after the snapshot read it: the snapshot lists it, the stream is not told it again', async () => {
-    // Ann comes online; telling bob's node's devices waits at the store.
+    // Ann comes online; telling the node's devices of it waits at the store.
     const telling = peers.hold(ann.user.id);
     const annStream = stream();
     await presence.attach(ann, annStream.handle, await roomsOf(ann), 100);

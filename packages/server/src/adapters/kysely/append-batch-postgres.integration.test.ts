@@ -50,7 +50,10 @@ describe('group commit on PostgreSQL, as one statement', () => {
       at: clock.tick(),
     });
 
-  /** Resolves once a statement of the store waits for a row lock (bounded: 10 s). */
+  /**
+   * Resolves once a statement of the store waits for a row lock (bounded: 10 s). PostgreSQL
+   * tells no one when a backend starts waiting, so its activity view is polled.
+   */
   async function waitingForLock(observer: pg.Client): Promise<void> {
     for (let i = 0; i < 1000; i += 1) {
       const { rows } = await observer.query(
