@@ -92,15 +92,19 @@ select i, 'duplicate', null, row_to_json(earlier) from earlier
 union all
 select i, 'not-member', null, null from refused`;
 
-/** The row of the batch's send `i`. */
-function rowOf(m: NewMessage, i: number): Row {
-  const { messageRow, event } = createdMessage(m, 0);
+/**
+ * The row of the batch's send `i`, and its message and event as created with seq 0: the seq the
+ * statement gives it is set on them afterwards.
+ */
+function rowOf(m: NewMessage, i: number): { row: Row; created: ReturnType<typeof createdMessage> } {
+  const created = createdMessage(m, 0);
+  const { messageRow, event } = created;
   const parts = JSON.stringify(event).split(SEQ_SLOT);
   const [p1, p2, p3] = parts;
   if (parts.length !== 3 || p1 === undefined || p2 === undefined || p3 === undefined) {
     throw new Error('unreachable: a created event carries two seqs');
   }
-  return {
+  const row: Row = {
     i,
     id: m.id,
     room_id: m.roomId,
@@ -113,6 +117,7 @@ function rowOf(m: NewMessage, i: number): Row {
     p2: `,${p2}"seq":`,
     p3: `,${p3}`,
   };
+  return { row, created };
 }
 
 /**
@@ -131,19 +136,24 @@ export async function appendAllPostgres(
 ): Promise<AppendResult[]> {
   const firstOf = firstOfEach(messages);
   const rows: Row[] = [];
+  const created = new Map<number, ReturnType<typeof createdMessage>>();
   for (const i of firstOf.values()) {
     const m = messages[i];
-    if (m) rows.push(rowOf(m, i));
+    if (!m) continue;
+    const built = rowOf(m, i);
+    rows.push(built.row);
+    created.set(i, built.created);
   }
   const { rows: answers } = await db.executeQuery<Answer>(
     CompiledQuery.raw(STATEMENT, [JSON.stringify(rows)]),
   );
   const plan: BatchPlan = { results: new Array(messages.length), firstOf };
   for (const { i, status, seq, earlier } of answers) {
-    const m = messages[i];
-    if (!m) continue;
-    if (status === 'created') {
-      const { message, event } = createdMessage(m, Number(seq));
+    const built = created.get(i);
+    if (status === 'created' && built) {
+      const { message, event } = built;
+      message.seq = Number(seq);
+      event.seq = message.seq;
       plan.results[i] = { status, message, event };
     } else if (status === 'duplicate' && earlier) {
       plan.results[i] = { status, message: toMessage(earlier) };

@@ -108,8 +108,9 @@ export async function appendAllSqlite(tx: Tx, messages: NewMessage[]): Promise<A
     }
     await tx.insertInto('events').values(events).execute();
     await tx.insertInto('messages').values(rows).execute();
+    // @room sends do not come here (messages.ts): only @username mentions.
     const mentioning = results.flatMap((r) =>
-      r?.status === 'created' && (r.message.mentions || r.message.mentionsRoom) ? [r.message] : [],
+      r?.status === 'created' && r.message.mentions ? [r.message] : [],
     );
     if (mentioning.length > 0) await insertMentions(tx, mentioning);
   }
