@@ -38,7 +38,8 @@ async function messagesIndexes(engine: string, url: string): Promise<string[][]>
 }
 
 // The data export's read of a user's messages (messagesBy), on both engines: pages through the
-// idempotency index, so messages carries no index by author and time of its own.
+// idempotency index (clientMsgId, then author), so messages carries no index led by the author:
+// each would cost every group commit a page per author (migrations 0014 and 0015).
 describe.each(ENGINES)('messages for the data export on $name', ({ name, create }) => {
   let db: TestDatabase;
   let store: Store;
@@ -95,10 +96,11 @@ describe.each(ENGINES)('messages for the data export on $name', ({ name, create 
     expect(pages).toEqual([['a', 'b'], ['c', 'd'], ['e'], []]);
   });
 
-  it('messages has one index led by the author: the idempotency key', async () => {
+  it('messages has no index led by the author; the idempotency key leads with the clientMsgId', async () => {
     const indexes = await messagesIndexes(name, db.url);
-    expect(indexes.filter((columns) => columns[0] === 'author_id')).toEqual([
-      ['author_id', 'client_msg_id'],
+    expect(indexes.filter((columns) => columns[0] === 'author_id')).toEqual([]);
+    expect(indexes.filter((columns) => columns[0] === 'client_msg_id')).toEqual([
+      ['client_msg_id', 'author_id'],
     ]);
   });
 });

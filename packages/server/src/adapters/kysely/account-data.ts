@@ -46,6 +46,10 @@ export function accountDataStore(db: Kysely<Database>): AccountDataStore {
         lastReadSeq: Number(r.last_read_seq),
       }));
     },
+    // Walks the idempotency index (client_msg_id, author_id) in clientMsgId order, keeping the
+    // user's: the whole index once over an export's pages. No index starts with the author (each
+    // would cost a send's commit one more page per author, migration 0015), and exports are
+    // few (the exportPerUser rate rule).
     async messagesBy(userId, { after, limit }) {
       let query = db.selectFrom('messages').selectAll().where('author_id', '=', userId);
       if (after !== undefined) query = query.where('client_msg_id', '>', after);

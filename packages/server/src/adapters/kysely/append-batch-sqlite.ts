@@ -16,11 +16,12 @@ const memberKeyOf = (roomId: string, userId: string) => `${roomId}\n${userId}`;
  * AND clientMsgId IN ... probed every combination: 10,000 for a batch of 100.)
  */
 async function readBatch(tx: Tx, messages: readonly NewMessage[]) {
-  const pairs = sql.join(messages.map((m) => sql`(${m.authorId}, ${m.clientMsgId})`));
+  // In the idempotency index's column order, so that each pair is one probe of it.
+  const pairs = sql.join(messages.map((m) => sql`(${m.clientMsgId}, ${m.authorId})`));
   const earlier = await tx
     .selectFrom('messages')
     .selectAll()
-    .where(sql<boolean>`(author_id, client_msg_id) in (values ${pairs})`)
+    .where(sql<boolean>`(client_msg_id, author_id) in (values ${pairs})`)
     .execute();
   const memberships = new Map(messages.map((m) => [memberKeyOf(m.roomId, m.authorId), m]));
   const authors = sql.join([...memberships.values()].map((m) => sql`(${m.roomId}, ${m.authorId})`));

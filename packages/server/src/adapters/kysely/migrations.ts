@@ -410,7 +410,74 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropIndex('messages_author_created').execute();
     },
   },
+  '0015_idempotency_by_client_id': {
+    async up(db: Kysely<unknown>) {
+      // The idempotency key's columns swap: (client_msg_id, author_id). Every send writes its
+      // entry; keyed by author first, a group commit of 50 senders wrote ~50 leaves of this
+      // index (and split them as they filled), most of the pages the commit wrote. The SDK's
+      // clientMsgIds are time-ordered, so keyed by them first the entries of a batch land on
+      // the index's last leaf or two (bench/RESULTS.md). Lookups give both columns either way.
+      if (db.getExecutor().adapter instanceof PostgresAdapter) {
+        await sql`alter table messages drop constraint messages_idempotency`.execute(db);
+        await sql`alter table messages add constraint messages_idempotency unique (client_msg_id, author_id)`.execute(
+          db,
+        );
+        return;
+      }
+      await swapSqliteIdempotencyKey(db);
+    },
+  },
 };
+
+/**
+ * SQLite cannot drop a table's UNIQUE constraint: `messages` is rebuilt with the swapped one, as
+ * SQLite's documented table rebuild does it (foreign keys off, a copy with the same rowids, so
+ * the full-text index's rows still match, then the old table's indexes and triggers again). Done
+ * already (a crash after the rebuild, before Kysely recorded it): nothing to do.
+ */
+async function swapSqliteIdempotencyKey(db: Kysely<unknown>): Promise<void> {
+  const before = '"messages_idempotency" unique ("author_id", "client_msg_id")';
+  const after = '"messages_idempotency" unique ("client_msg_id", "author_id")';
+  const { rows: tables } = await sql<{ sql: string }>`
+    select sql from sqlite_schema where type = 'table' and name = 'messages'`.execute(db);
+  const table = tables[0]?.sql ?? '';
+  if (table.includes(after)) return;
+  // SQLite keeps the statement as written, its first words in capitals.
+  const head = /^create table "messages" \(/i;
+  if (!table.includes(before) || !head.test(table)) {
+    throw new Error(`messages is not as migration 0001 made it: ${table}`);
+  }
+  const rebuilt = table.replace(head, 'create table "messages_rebuilt" (').replace(before, after);
+  const { rows: dependents } = await sql<{ sql: string }>`
+    select sql from sqlite_schema
+    where tbl_name = 'messages' and type in ('index', 'trigger') and sql is not null
+    order by type, name`.execute(db);
+  const { rows: columns } = await sql<{ name: string }>`
+    select name from pragma_table_info('messages')`.execute(db);
+  const list = sql.join(columns.map((c) => sql.ref(c.name)));
+  // Inside a transaction the pragma is a no-op: it goes first, and back on after.
+  await sql`pragma foreign_keys = off`.execute(db);
+  try {
+    await sql`begin immediate`.execute(db);
+    try {
+      await sql.raw(rebuilt).execute(db);
+      await sql`insert into messages_rebuilt (rowid, ${list}) select rowid, ${list} from messages`.execute(
+        db,
+      );
+      await sql`drop table messages`.execute(db);
+      await sql`alter table messages_rebuilt rename to messages`.execute(db);
+      for (const { sql: statement } of dependents) await sql.raw(statement).execute(db);
+      const { rows: broken } = await sql`pragma foreign_key_check`.execute(db);
+      if (broken.length > 0) throw new Error(`foreign keys broken: ${JSON.stringify(broken)}`);
+      await sql`commit`.execute(db);
+    } catch (error) {
+      await sql`rollback`.execute(db);
+      throw error;
+    }
+  } finally {
+    await sql`pragma foreign_keys = on`.execute(db);
+  }
+}
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

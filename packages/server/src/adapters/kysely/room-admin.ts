@@ -55,27 +55,22 @@ export function roomAdminStore(db: Kysely<Database>): RoomAdminPart {
         .select(columns)
         .where('id', 'in', [...userIds])
         .where((eb) =>
-          eb.or([
-            eb.exists(
-              eb
-                .selectFrom('members')
-                .select('user_id')
-                .where('room_id', '=', roomId)
-                .whereRef('user_id', '=', 'users.id'),
-            ),
-            eb.exists(
-              eb
-                .selectFrom('messages')
-                .select('id')
-                .where('room_id', '=', roomId)
-                .whereRef('author_id', '=', 'users.id'),
-            ),
-          ]),
+          eb.exists(
+            eb
+              .selectFrom('members')
+              .select('user_id')
+              .where('room_id', '=', roomId)
+              .whereRef('user_id', '=', 'users.id'),
+          ),
         )
         .orderBy('id')
         .execute();
-      // Not members and never wrote: those the log names as former members (a notice line's
-      // "Cat left") keep their name too. Only asked for when some are left over.
+      // Not members: those the log names as former members keep their name (a notice line's
+      // "Cat left", and the messages they wrote). Everyone who wrote in a room and is not in it
+      // any more left, was removed or deleted their account, and each of those is logged; no
+      // index finds a room's messages by author (the idempotency key starts with the
+      // clientMsgId, migration 0015), so their messages are not searched for them. Only asked
+      // for when some are left over.
       const found = new Set(rows.map((r) => r.id));
       const rest = [...new Set(userIds)].filter((id) => !found.has(id));
       const former = await formerMembersNamed(db, roomId, rest);
