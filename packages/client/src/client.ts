@@ -8,6 +8,7 @@ import {
 import type { AppRouter } from '@confab/server';
 import { createTRPCClient, httpBatchLink, type TRPCClient } from '@trpc/client';
 import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF, restartDelayMs } from './backoff.js';
+import { newClientMsgId } from './client-msg-id.js';
 import { Emitter } from './emitter.js';
 import { errorCodeOf, SESSION_ENDED_CODES, ValidationError } from './errors.js';
 import { createFileApi } from './files.js';
@@ -33,14 +34,6 @@ import {
 
 export type { EventSourceClass, Transport, WebSocketClass } from './transports.js';
 
-/** A fresh clientMsgId. randomUUID exists only in secure contexts (HTTPS or localhost). */
-function randomId(): string {
-  const c = globalThis.crypto;
-  if (typeof c.randomUUID === 'function') return c.randomUUID();
-  return Array.from(c.getRandomValues(new Uint8Array(16)), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
-}
 export type TransportPreference = Transport | 'auto';
 
 /** Typing signals go out at most this often per room. */
@@ -467,7 +460,9 @@ export function createChatClient(options: ChatClientOptions) {
      * `replyToId` quotes a message of the room; `threadId` posts in that message's thread
      * (`alsoInRoom` shows it in the room's timeline too). `attachments` are the ids of files
      * uploaded to the room for it (FILE_ROUTES.upload), in order; the body may then be empty.
-     * They are kept with the queued message.
+     * They are kept with the queued message. Without a `clientMsgId` the SDK makes one
+     * ({@link newClientMsgId}: time-ordered, which the server's idempotency index writes most
+     * cheaply).
      *
      * An input the contracts refuse (an empty body, a NUL, alsoInRoom without threadId...) is
      * never queued: the promise rejects at once with a {@link ValidationError}, code
@@ -476,7 +471,7 @@ export function createChatClient(options: ChatClientOptions) {
     send(
       input: { roomId: string; body: string; clientMsgId?: string } & ReplyOptions,
     ): Promise<SendResult> {
-      const clientMsgId = input.clientMsgId ?? randomId();
+      const clientMsgId = input.clientMsgId ?? newClientMsgId();
       const fields = {
         roomId: input.roomId,
         clientMsgId,

@@ -13,6 +13,7 @@ export {
   type Transport,
   type TransportPreference,
 } from './client.js';
+export { newClientMsgId } from './client-msg-id.js';
 export {
   errorCodeOf,
   errorMessageOf,

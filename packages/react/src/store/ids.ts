@@ -1,9 +1,5 @@
 /**
- * A fresh idempotency key for a send. `crypto.randomUUID` exists only in secure contexts (HTTPS,
- * localhost); on plain HTTP from another host the same 122 random bits come from getRandomValues.
+ * A fresh idempotency key for a send: the SDK's, time-ordered (UUID version 7), which the
+ * server's idempotency index writes most cheaply.
  */
-export function newClientMsgId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
+export { newClientMsgId } from '@confab/client';
