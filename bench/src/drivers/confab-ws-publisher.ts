@@ -1,3 +1,4 @@
+import { newClientMsgId } from '@confab/client';
 import { type ConfabWsCalls, confabWsCalls } from './confab-ws-calls.js';
 import type { Publisher, Sink } from './types.js';
 
@@ -13,7 +14,6 @@ export function wsPublisher(
   sink: Sink,
 ): Publisher {
   const nodes: ConfabWsCalls[] = ports.map((port) => confabWsCalls(port));
-  const nonce = `${process.pid}.${Date.now().toString(36)}`;
   let closing = false;
   const nodeOf = (index: number): ConfabWsCalls => {
     const node = nodes[index % nodes.length];
@@ -32,7 +32,7 @@ export function wsPublisher(
     },
     publish(index, body) {
       const node = nodeOf(index);
-      const clientMsgId = `${nonce}.${index}`;
+      const clientMsgId = newClientMsgId();
       node
         .mutation('message.send', { roomId, clientMsgId, body }, tokenFor(index))
         .catch((error: unknown) => {

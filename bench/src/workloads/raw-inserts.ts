@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { newClientMsgId } from '@confab/client';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { makeBody } from '../payload.js';
@@ -9,7 +9,8 @@ import { closedLoops, type LoopWindow } from './closed-loop.js';
 
 /**
  * The shape of Confab's messages table (see packages/server/src/adapters/kysely/migrations.ts),
- * with its unique indexes: (author_id, client_msg_id) for idempotent sends, (room_id, seq).
+ * with its unique indexes: (client_msg_id, author_id) for idempotent sends, (room_id, seq). The
+ * clientMsgIds are made as the SDK makes them (time-ordered), as the bench's senders do.
  */
 const TABLE = 'raw_messages';
 const COLUMNS =
@@ -18,7 +19,7 @@ const createTable = (int: string) => [
   `CREATE TABLE ${TABLE} (id text PRIMARY KEY, room_id text NOT NULL, seq ${int} NOT NULL,
     author_id text NOT NULL, client_msg_id text NOT NULL, body text NOT NULL,
     created_at ${int} NOT NULL, edited_at ${int}, deleted_at ${int},
-    CONSTRAINT ${TABLE}_idempotency UNIQUE (author_id, client_msg_id))`,
+    CONSTRAINT ${TABLE}_idempotency UNIQUE (client_msg_id, author_id))`,
   `CREATE UNIQUE INDEX ${TABLE}_room_seq ON ${TABLE} (room_id, seq)`,
 ];
 
@@ -30,8 +31,10 @@ export interface RawInsertOptions extends LoopWindow {
 
 /** One row's values: loop `loop`'s k-th message, the room's `seq`-th. */
 function row(loop: number, k: number, seq: number, bodyChars: number): unknown[] {
-  const id = randomBytes(16).toString('base64url');
-  return [id, 'room', seq, `user${loop}`, `${loop}.${k}`, makeBody(k, bodyChars), Date.now()];
+  // Time-ordered, as Confab's message ids are (and a random primary key would cost the raw
+  // driver a random leaf per insert that Confab does not pay).
+  const id = newClientMsgId();
+  return [id, 'room', seq, `user${loop}`, newClientMsgId(), makeBody(k, bodyChars), Date.now()];
 }
 
 /**

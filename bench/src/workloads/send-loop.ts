@@ -1,3 +1,4 @@
+import { newClientMsgId } from '@confab/client';
 import { type ConfabHttp, numberField } from '../drivers/confab-http.js';
 import type { ServerHandle } from '../drivers/process.js';
 import { isRecord, makeBody } from '../payload.js';
@@ -40,13 +41,13 @@ export async function measureSends(
   window: LoopWindow,
   bodyChars: number,
 ): Promise<SendRun> {
-  const nonce = `${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 8)}`;
   const acked = senders.map((): number[] => []);
   const clientMsgIds = senders.map((): string[] => []);
   const loops = closedLoops(senders.length, window, async (s, k) => {
     const sender = senders[s];
     if (!sender) throw new Error(`No sender ${s}`);
-    const clientMsgId = `${nonce}.${s}.${k}`;
+    // Made as the SDK makes them (time-ordered), which is what the server's index expects.
+    const clientMsgId = newClientMsgId();
     clientMsgIds[s]?.push(clientMsgId);
     const result = await calls.mutation(
       'message.send',
