@@ -1,23 +1,16 @@
-import Sqlite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bareKysely } from '../../__tests__/bare-kysely.js';
 import { ENGINES, type TestDatabase } from '../../__tests__/databases.js';
 import type { Store } from '../../ports/store.js';
 import { migrateTo } from './migrations.js';
-import type { Database } from './schema.js';
 import { createStoreFromUrl } from './store.js';
 
 const AT = 1_700_000_000_000;
 
 /** A database that ran up to 0014 (idempotency keyed by author first), with messages in it. */
-async function databaseBefore(name: string, url: string): Promise<void> {
-  const kysely = new Kysely<Database>({
-    dialect:
-      name === 'postgres'
-        ? new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) })
-        : new SqliteDialect({ database: new Sqlite(url) }),
-  });
+async function databaseBefore(name: 'sqlite' | 'postgres', url: string): Promise<void> {
+  const kysely = bareKysely(name, url);
   try {
     await migrateTo(kysely, '0014_no_author_time_index');
     const user = (id: string) => ({
@@ -159,12 +152,7 @@ describe.each(ENGINES)('idempotency key migration on $name', ({ name, create }) 
     store = await createStoreFromUrl(db.url);
     await store.close();
     store = undefined;
-    const kysely = new Kysely<Database>({
-      dialect:
-        name === 'postgres'
-          ? new PostgresDialect({ pool: new pg.Pool({ connectionString: db.url }) })
-          : new SqliteDialect({ database: new Sqlite(db.url) }),
-    });
+    const kysely = bareKysely(name, db.url);
     try {
       if (name === 'postgres') {
         const { rows } = await sql<{ indexdef: string }>`

@@ -1,7 +1,6 @@
-import Sqlite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bareKysely } from '../../__tests__/bare-kysely.js';
 import { postgresDatabase, sqliteDatabase, type TestDatabase } from '../../__tests__/databases.js';
 import { migrateToLatest } from './migrations.js';
 import { queryTemplate } from './query-template.js';
@@ -21,11 +20,7 @@ async function open(name: 'sqlite' | 'postgres'): Promise<Engine> {
   const log = (event: { level: string; query: { sql: string } }) => {
     if (event.level === 'query') statements.push(event.query.sql);
   };
-  const dialect =
-    name === 'sqlite'
-      ? new SqliteDialect({ database: new Sqlite(test.url) })
-      : new PostgresDialect({ pool: new pg.Pool({ connectionString: test.url, max: 2 }) });
-  const db = new Kysely<Database>({ dialect, log });
+  const db = bareKysely(name, test.url, log);
   await migrateToLatest(db);
   return { name, test, db, statements };
 }

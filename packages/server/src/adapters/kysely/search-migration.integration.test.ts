@@ -1,11 +1,8 @@
-import Sqlite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bareKysely } from '../../__tests__/bare-kysely.js';
 import { ENGINES, type TestDatabase } from '../../__tests__/databases.js';
 import type { Store } from '../../ports/store.js';
 import { migrateTo } from './migrations.js';
-import type { Database } from './schema.js';
 import { createStoreFromUrl } from './store.js';
 
 // Migration 0010 indexes the messages stored before it: a database that ran up to 0009 and
@@ -20,12 +17,7 @@ describe.each(ENGINES)('search migration on $name', ({ name, create }) => {
 
   it('indexes the messages already stored; deleted ones stay out', async () => {
     db = await create();
-    const kysely = new Kysely<Database>({
-      dialect:
-        name === 'postgres'
-          ? new PostgresDialect({ pool: new pg.Pool({ connectionString: db.url }) })
-          : new SqliteDialect({ database: new Sqlite(db.url) }),
-    });
+    const kysely = bareKysely(name, db.url);
     await migrateTo(kysely, '0009_reactions_pins');
     const at = 1_700_000_000_000;
     await kysely
