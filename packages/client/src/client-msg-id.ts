@@ -3,7 +3,7 @@
  * idempotency index by clientMsgId first, so ids that grow with time are written at the index's
  * end: a group commit of many senders' messages then writes a page or two of it instead of one
  * per sender (bench/RESULTS.md). Any unique string still works as a clientMsgId; these are also
- * unique across devices (74 random bits per id, and a counter within a millisecond).
+ * unique across devices (62 random bits in each id, beside the time and the counter).
  *
  * Layout: 48 bits of Unix time in ms, the version (7), 12 bits of a counter that starts at a
  * random value below 2048 in each new millisecond (ids made in one millisecond still sort in the
