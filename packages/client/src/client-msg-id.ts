@@ -13,26 +13,19 @@
 let lastMs = 0;
 let counter = 0;
 
-function randomBytes(n: number): Uint8Array {
-  return globalThis.crypto.getRandomValues(new Uint8Array(n));
-}
-
 /** A new time-ordered clientMsgId, in UUID text form. */
 export function newClientMsgId(now: number = Date.now()): string {
+  // One draw per id: bytes 6-7 seed the counter of a new millisecond, 8-15 are the random tail.
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  const seed = (((bytes[6] ?? 0) << 8) | (bytes[7] ?? 0)) & 0x7ff;
   let ms = Math.max(now, lastMs);
-  if (ms === lastMs) {
-    counter += 1;
+  if (ms > lastMs) counter = seed;
+  else if (++counter > 0xfff) {
     // 4096 in one millisecond: borrow the next one (the clock catches up).
-    if (counter > 0xfff) {
-      ms += 1;
-      counter = (randomBytes(2)[0] ?? 0) << 3;
-    }
-  } else {
-    const r = randomBytes(2);
-    counter = (((r[0] ?? 0) << 8) | (r[1] ?? 0)) & 0x7ff;
+    ms += 1;
+    counter = seed;
   }
   lastMs = ms;
-  const bytes = randomBytes(16);
   // 48-bit timestamp, big-endian (ms / 2^8 stays exact: below 2^53).
   let t = ms;
   for (let i = 5; i >= 0; i -= 1) {
