@@ -71,6 +71,14 @@ describe('the environment', () => {
       /RESPONSE_COMPRESSION\.gzipLevel/,
     );
     expect(() => parseEnv({ CONNECTION_LIMITS: '{"nope":1}' })).toThrow(/CONNECTION_LIMITS/);
+    expect(parseEnv({ SEARCH_LIMITS: '{"scanMax":5000,"concurrent":2}' }).SEARCH_LIMITS).toEqual({
+      scanMax: 5000,
+      concurrent: 2,
+    });
+    expect(() => parseEnv({ SEARCH_LIMITS: '{"timeoutMs":0}' })).toThrow(
+      /SEARCH_LIMITS\.timeoutMs/,
+    );
+    expect(() => parseEnv({ SEARCH_LIMITS: '{"scan":1}' })).toThrow(/SEARCH_LIMITS/);
     expect(() => parseEnv({ RATE_LIMITS: '{not json' })).toThrow(/RATE_LIMITS: must be JSON/);
     expect(() => parseEnv({ ALLOWED_ORIGINS: 'https://ok.example/path' })).toThrow(
       /ALLOWED_ORIGINS: each origin is scheme:\/\/host\[:port\]/,

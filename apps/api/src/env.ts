@@ -154,6 +154,22 @@ const Env = z.object({
   /** Connection caps and deadlines to change, as JSON: {"maxStreamsPerUser":50}. */
   CONNECTION_LIMITS: jsonOf(ConnectionLimits),
   /**
+   * What one search may cost and how many run at once, as JSON (docs/delivery.md, "Search"):
+   * {"scanMax":20000,"timeoutMs":2000,"concurrent":4,"concurrentPerUser":2}. `scanMax`: on
+   * SQLite, messages holding the words looked through per call; `timeoutMs`: on PostgreSQL, the
+   * search statement's time limit.
+   */
+  SEARCH_LIMITS: jsonOf(
+    z
+      .strictObject({
+        scanMax: z.number().int().min(100).max(10_000_000),
+        timeoutMs: z.number().int().min(10).max(600_000),
+        concurrent: z.number().int().min(1).max(1_000),
+        concurrentPerUser: z.number().int().min(1).max(1_000),
+      })
+      .partial(),
+  ),
+  /**
    * Compression of API answers, as JSON: {"minBytes":1024,"gzipLevel":6,"brotliQuality":4}.
    * A `minBytes` larger than any answer (e.g. 1e12) turns it off.
    */

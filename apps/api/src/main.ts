@@ -33,7 +33,13 @@ async function main(): Promise<void> {
     return;
   }
   const logger = processLogger(env.LOG_LEVEL, env.LOG_FORMAT);
-  const store = await createStoreFromUrl(env.DATABASE_URL);
+  const { scanMax, timeoutMs, concurrent, concurrentPerUser } = env.SEARCH_LIMITS;
+  const store = await createStoreFromUrl(env.DATABASE_URL, {
+    search: {
+      ...(scanMax !== undefined ? { scanMax } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    },
+  });
   const bus = env.REDIS_URL ? await createRedisBus(env.REDIS_URL) : createMemoryBus();
   // With several processes, rate limits count in Redis so that they hold across all of them.
   const rateLimitStore = env.REDIS_URL ? await createRedisRateLimitStore(env.REDIS_URL) : undefined;
@@ -79,6 +85,10 @@ async function main(): Promise<void> {
       ...(rateLimitStore ? { rateLimitStore } : {}),
       ...(presenceDirectory ? { presenceDirectory } : {}),
       connectionLimits: env.CONNECTION_LIMITS,
+      searchConcurrency: {
+        ...(concurrent !== undefined ? { total: concurrent } : {}),
+        ...(concurrentPerUser !== undefined ? { perUser: concurrentPerUser } : {}),
+      },
       responseCompression: env.RESPONSE_COMPRESSION,
       logger,
       ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),

@@ -57,6 +57,11 @@ export const ERROR_CODES = {
    * (LIMITS.avatarMaxPixels): nothing was stored.
    */
   IMAGE_INVALID: 'IMAGE_INVALID',
+  /**
+   * A search found no hit within what the server allows one call to cost (SEARCH_LIMITS: a word
+   * in a great many messages, in any room): add a word to narrow it.
+   */
+  SEARCH_TOO_BROAD: 'SEARCH_TOO_BROAD',
   /** Something failed on the server; nothing the client sent caused it. */
   INTERNAL: 'INTERNAL',
 } as const;

@@ -1,3 +1,4 @@
+export { DEFAULT_SEARCH_BOUNDS, type SearchBounds } from './adapters/kysely/search.js';
 export {
   createPostgresStore,
   createSqliteStore,
@@ -75,4 +76,5 @@ export {
   type RetentionReport,
   startRetentionJob,
 } from './services/retention.js';
+export { DEFAULT_SEARCH_CONCURRENCY, type SearchConcurrency } from './services/search.js';
 export type { ErrorData } from './trpc.js';

@@ -8,7 +8,11 @@ import { freeLoopbackPort } from './redis-server.js';
  * before the suite's tests and stopped after them, bundle and database removed. The getters are
  * for use inside the tests.
  */
-export function builtApiOnSqlite(name: string): { api(): ApiProcess; db(): TestDatabase } {
+export function builtApiOnSqlite(
+  name: string,
+  /** More settings for the process (SEARCH_LIMITS, say). */
+  env: Record<string, string> = {},
+): { api(): ApiProcess; db(): TestDatabase } {
   let db: TestDatabase | undefined;
   let api: ApiProcess | undefined;
   let bundle: Awaited<ReturnType<typeof buildApiBundle>> | undefined;
@@ -18,6 +22,7 @@ export function builtApiOnSqlite(name: string): { api(): ApiProcess; db(): TestD
     api = await startApi(bundle.path, {
       PORT: String(await freeLoopbackPort()),
       DATABASE_URL: db.url,
+      ...env,
     });
   }, 120_000);
   afterAll(async () => {

@@ -26,6 +26,7 @@ import { appRouter } from '../routers/root.js';
 import type { RateLimitStore, RateRules } from '../services/abuse-limits.js';
 import type { JwtConfig } from '../services/identity-jwt.js';
 import { createServices } from '../services/index.js';
+import type { SearchConcurrency } from '../services/search.js';
 import type { StreamLimits } from '../services/stream.js';
 import type { Context, Services } from '../trpc.js';
 import { createAvatarRoutes } from './avatar-routes.js';
@@ -101,6 +102,8 @@ export interface ChatServerConfig {
    * closes it after the server. @default this process alone
    */
   presenceDirectory?: PresenceDirectory;
+  /** Searches running at once, in all and per user (services/search.ts). */
+  searchConcurrency?: Partial<SearchConcurrency>;
   /** Connection caps and deadlines (see docs/security.md). @default DEFAULT_CONNECTION_LIMITS */
   connectionLimits?: Partial<ConnectionLimits>;
   /**
@@ -197,6 +200,7 @@ export function createChatServer(deps: {
       ...(config.rateLimits ? { rateLimits: config.rateLimits } : {}),
       ...(config.rateLimitStore ? { rateLimitStore: config.rateLimitStore } : {}),
       ...(config.presenceDirectory ? { presenceDirectory: config.presenceDirectory } : {}),
+      ...(config.searchConcurrency ? { searchConcurrency: config.searchConcurrency } : {}),
       polling: {
         maxPollSessionsPerDevice: limits.maxPollSessionsPerDevice,
         maxPollSessionsPerUser: limits.maxPollSessionsPerUser,

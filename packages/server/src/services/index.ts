@@ -24,7 +24,7 @@ import { createPush } from './push.js';
 import { createRateLimiter, createRedisRateLimiter } from './rate-limit.js';
 import { createReactions } from './reactions.js';
 import { createRooms } from './rooms.js';
-import { createSearch } from './search.js';
+import { createSearch, type SearchConcurrency } from './search.js';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream.js';
 import { createThreads } from './threads.js';
 import { createTyping } from './typing.js';
@@ -52,6 +52,8 @@ export interface ServicesConfig {
    * ports/presence-directory.ts). @default this process alone
    */
   presenceDirectory?: PresenceDirectory;
+  /** Searches running at once, in all and per user. @default DEFAULT_SEARCH_CONCURRENCY */
+  searchConcurrency?: Partial<SearchConcurrency>;
   now?: () => number;
 }
 
@@ -105,7 +107,11 @@ export function createServices(
     messages,
     reactions: createReactions({ store, rooms, takeWriteToken: messages.takeWriteToken, now }),
     threads: createThreads({ store, rooms }),
-    search: createSearch({ store, rooms }),
+    search: createSearch({
+      store,
+      rooms,
+      ...(config.searchConcurrency ? { concurrency: config.searchConcurrency } : {}),
+    }),
     files: createFiles({ store, rooms, now, log }),
     mentions: createMentions({ store }),
     push: createPush({ store, bus, rooms, notifier, apiKeys: config.apiKeys ?? [], now }),

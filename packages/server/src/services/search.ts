@@ -1,12 +1,55 @@
-import type { SearchPage } from '@confab/contracts';
+import { ERROR_CODES, type SearchPage } from '@confab/contracts';
+import { AppError } from '../errors.js';
 import type { Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
 import type { Rooms } from './rooms.js';
 import { highlight, searchTerms } from './search-terms.js';
 
-/** Full-text search over the messages of the caller's rooms. */
-export function createSearch(deps: { store: Store; rooms: Rooms }) {
+/** Searches running at once in this process; past either cap a search is refused. */
+export interface SearchConcurrency {
+  /** In all. @default 4 */
+  total: number;
+  /** Of one user. @default 2 */
+  perUser: number;
+}
+
+export const DEFAULT_SEARCH_CONCURRENCY: SearchConcurrency = { total: 4, perUser: 2 };
+
+const busy = (message: string) =>
+  new AppError(ERROR_CODES.RATE_LIMITED, message, { retryAfterMs: 1_000 });
+
+/**
+ * Full-text search over the messages of the caller's rooms. Each call's cost is bounded by the
+ * store (SearchBounds); how many run at once is bounded here, so that searches never hold more
+ * than a few of the database's connections (or, on SQLite, of the event loop's turns) whoever
+ * asks, and one user cannot take them all.
+ */
+export function createSearch(deps: {
+  store: Store;
+  rooms: Rooms;
+  concurrency?: Partial<SearchConcurrency>;
+}) {
   const { store, rooms } = deps;
+  const caps = { ...DEFAULT_SEARCH_CONCURRENCY, ...deps.concurrency };
+  let running = 0;
+  const runningByUser = new Map<string, number>();
+
+  async function bounded<T>(userId: string, run: () => Promise<T>): Promise<T> {
+    const mine = runningByUser.get(userId) ?? 0;
+    if (mine >= caps.perUser)
+      throw busy(`At most ${caps.perUser} of your searches run at once; wait for one to finish`);
+    if (running >= caps.total) throw busy('Many searches are running; try again in a moment');
+    running++;
+    runningByUser.set(userId, mine + 1);
+    try {
+      return await run();
+    } finally {
+      running--;
+      const left = (runningByUser.get(userId) ?? 1) - 1;
+      if (left > 0) runningByUser.set(userId, left);
+      else runningByUser.delete(userId);
+    }
+  }
 
   return {
     async messages(
@@ -27,15 +70,17 @@ export function createSearch(deps: { store: Store; rooms: Rooms }) {
       const terms = searchTerms(input.query);
       // A query of punctuation alone ("***", "()") has no word to look for: nothing matches.
       if (terms.length === 0) return { hits: [], hasMore: false };
-      const page = await store.searchMessages(auth.user.id, {
-        terms,
-        roomId: input.roomId,
-        authorId: input.authorId,
-        from: input.from,
-        to: input.to,
-        beforeId: input.before,
-        limit: input.limit,
-      });
+      const page = await bounded(auth.user.id, () =>
+        store.searchMessages(auth.user.id, {
+          terms,
+          roomId: input.roomId,
+          authorId: input.authorId,
+          from: input.from,
+          to: input.to,
+          beforeId: input.before,
+          limit: input.limit,
+        }),
+      );
       return {
         hits: page.hits.map((hit) => ({ ...hit, segments: highlight(hit.message.body, terms) })),
         hasMore: page.hasMore,

@@ -1,64 +1,180 @@
-import type { RoomKind } from '@confab/contracts';
-import { type Kysely, type SqlBool, sql } from 'kysely';
-import type { SearchStore } from '../../ports/search-store.js';
+import { ERROR_CODES, type RoomKind, type SearchPage } from '@confab/contracts';
+import { type Kysely, type RawBuilder, type Selectable, type SqlBool, sql } from 'kysely';
+import { AppError } from '../../errors.js';
+import type { MessageSearch, SearchStore } from '../../ports/search-store.js';
 import type { Store } from '../../ports/store.js';
 import { fts5Query, pgTsQuery } from '../../services/search-terms.js';
 import { toMessage } from './rows.js';
 import type { Database } from './schema.js';
 import { pgSearchDocument } from './search-document.js';
 
-/** Search through each engine's own full-text index (migration 0010). */
-export function searchStore(db: Kysely<Database>, dialect: Store['dialect']): SearchStore {
+/**
+ * How much one search call may cost. Both engines' indexes find every message that holds the
+ * words, in every room: a word in most messages would otherwise cost a call in proportion to
+ * the whole database, and a user could spend it twice a second (docs/delivery.md, "Search").
+ */
+export interface SearchBounds {
+  /**
+   * SQLite: index entries (messages holding the words, in any room) one call reads, newest
+   * first. Past it the call answers with the hits it found (`hasMore`), or SEARCH_TOO_BROAD when
+   * it found none. @default 20000
+   */
+  scanMax: number;
+  /** SQLite: entries read per step; between steps the event loop runs. @default 2000 */
+  scanStep: number;
+  /**
+   * PostgreSQL: the search statement's timeout, in ms (its index cannot be read newest first,
+   * so the bound is time); past it, SEARCH_TOO_BROAD. @default 2000
+   */
+  timeoutMs: number;
+}
+
+export const DEFAULT_SEARCH_BOUNDS: SearchBounds = {
+  scanMax: 20_000,
+  scanStep: 2_000,
+  timeoutMs: 2_000,
+};
+
+type HitRow = Selectable<Database['messages']> & { room_name: string; room_kind: string };
+
+const tooBroad = (how: string) =>
+  new AppError(
+    ERROR_CODES.SEARCH_TOO_BROAD,
+    `This search ${how}; add a word to narrow it`,
+  );
+
+/** PostgreSQL's SQLSTATE for a statement cancelled by its statement_timeout. */
+const QUERY_CANCELED = '57014';
+
+/** Search through each engine's own full-text index (migration 0010), within `bounds`. */
+export function searchStore(
+  db: Kysely<Database>,
+  dialect: Store['dialect'],
+  bounds: SearchBounds = DEFAULT_SEARCH_BOUNDS,
+): SearchStore {
+  /**
+   * The caller's hits among the messages `among` names: only the rooms the user is in now (a
+   * room they left, or were removed from, is no longer searched), never deleted messages.
+   */
+  function hits(
+    q: Kysely<Database>,
+    userId: string,
+    search: MessageSearch,
+    among: RawBuilder<SqlBool>,
+  ) {
+    let query = q
+      .selectFrom('messages as x')
+      .innerJoin('members as mb', (join) =>
+        join.onRef('mb.room_id', '=', 'x.room_id').on('mb.user_id', '=', userId),
+      )
+      .innerJoin('rooms as r', 'r.id', 'x.room_id')
+      .selectAll('x')
+      .select(['r.name as room_name', 'r.kind as room_kind'])
+      .where(among)
+      .where('x.deleted_at', 'is', null);
+    if (search.roomId !== undefined) query = query.where('x.room_id', '=', search.roomId);
+    if (search.authorId !== undefined) query = query.where('x.author_id', '=', search.authorId);
+    if (search.from !== undefined) query = query.where('x.created_at', '>=', search.from);
+    if (search.to !== undefined) query = query.where('x.created_at', '<=', search.to);
+    return query;
+  }
+
+  /**
+   * SQLite: the entries holding the words, newest first (rowids follow storage order, which is
+   * id order for the ids the server makes), at most `scanMax` of them, from one read of the
+   * index; then the caller's hits among them, `scanStep` entries at a time, until the page is
+   * full. Reading the entries costs FTS5 ~0.1 µs for each one holding the words, in any room
+   * (it merges their lists once per query); the rest is bounded by `scanMax`.
+   */
+  async function searchSqlite(userId: string, search: MessageSearch): Promise<SearchPage> {
+    const match = fts5Query(search.terms);
+    // The page starts below the newest message older than `before`, whether or not that one
+    // still exists.
+    let below = sql``;
+    if (search.beforeId !== undefined) {
+      const start = await db
+        .selectFrom('messages')
+        .select(sql<number>`rowid`.as('rowid'))
+        .where('id', '<', search.beforeId)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (!start) return { hits: [], hasMore: false };
+      below = sql`and rowid <= ${start.rowid}`;
+    }
+    // One more than the bound: whether entries are left past it.
+    const entries = await sql<{ rowid: number }>`select rowid from messages_fts
+      where messages_fts match ${match} ${below}
+      order by rowid desc limit ${bounds.scanMax + 1}`.execute(db);
+    const candidates = entries.rows.slice(0, bounds.scanMax).map((row) => row.rowid);
+    const found: HitRow[] = [];
+    for (let at = 0; at < candidates.length; at += bounds.scanStep) {
+      // Each step holds the event loop a few milliseconds at most: let the rest run between.
+      if (at > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const step = JSON.stringify(candidates.slice(at, at + bounds.scanStep));
+      const rows = await hits(
+        db,
+        userId,
+        search,
+        sql<SqlBool>`x.rowid in (select value from json_each(${step}))`,
+      )
+        .orderBy(sql`x.rowid`, 'desc')
+        .limit(search.limit + 1 - found.length)
+        .execute();
+      found.push(...rows);
+      if (found.length > search.limit) return pageOf(found.slice(0, search.limit), true);
+    }
+    if (entries.rows.length <= bounds.scanMax) return pageOf(found, false);
+    // Older entries are left: the caller asks again below its last hit.
+    if (found.length > 0) return pageOf(found, true);
+    throw tooBroad(`would look through more than ${bounds.scanMax} messages`);
+  }
+
+  /** PostgreSQL: the GIN index yields every match at once; the statement has a time limit. */
+  async function searchPostgres(userId: string, search: MessageSearch): Promise<SearchPage> {
+    // The query text is a bound parameter, built only from words (search-terms.ts).
+    const matches = sql<SqlBool>`${sql.raw(pgSearchDocument('s.body'))} @@ to_tsquery('simple', ${pgTsQuery(search.terms)})`;
+    try {
+      return await db.transaction().execute(async (trx) => {
+        await sql`set local statement_timeout = ${sql.lit(Math.max(1, Math.round(bounds.timeoutMs)))}`.execute(
+          trx,
+        );
+        // The matching ids come from the index first, then are ordered. Left to itself
+        // PostgreSQL guessed 2% of all rows match a prefix (it has no statistics for one),
+        // walked the primary key newest first and computed every message's tsvector until it
+        // had a page: seconds for a word in no message of 200,000. `offset 0` keeps the
+        // subquery a step of its own, so the cost follows the number of matches.
+        const ids = trx.selectFrom('messages as s').select('s.id').where(matches).offset(0).as('h');
+        let query = hits(trx, userId, search, sql<SqlBool>`x.id in (select h.id from ${ids})`);
+        if (search.beforeId !== undefined) query = query.where('x.id', '<', search.beforeId);
+        const rows = await query
+          .orderBy('x.id', 'desc')
+          .limit(search.limit + 1)
+          .execute();
+        return pageOf(rows.slice(0, search.limit), rows.length > search.limit);
+      });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === QUERY_CANCELED)
+        throw tooBroad(`took longer than ${bounds.timeoutMs} ms`);
+      throw error;
+    }
+  }
+
   return {
     async searchMessages(userId, search) {
-      const { terms } = search;
-      if (terms.length === 0) return { hits: [], hasMore: false };
-      // The query text is a bound parameter, built only from words (search-terms.ts).
-      const matches =
-        dialect === 'postgres'
-          ? sql<SqlBool>`${sql.raw(pgSearchDocument('s.body'))} @@ to_tsquery('simple', ${pgTsQuery(terms)})`
-          : sql<SqlBool>`s.rowid in (select rowid from messages_fts where messages_fts match ${fts5Query(terms)})`;
-      // The matching ids come from the index first, then are ordered. Left to itself PostgreSQL
-      // guessed 2% of all rows match a prefix (it has no statistics for one), walked the primary
-      // key newest first and computed every message's tsvector until it had a page: seconds for
-      // a word in no message of 200,000. `offset 0` keeps the subquery a step of its own, so the
-      // cost follows the number of matches, not of messages.
-      const hits = db
-        .selectFrom('messages as s')
-        .select('s.id')
-        .where(matches)
-        // SQLite takes OFFSET only after a LIMIT; its planner reads the FTS index first anyway.
-        .$if(dialect === 'postgres', (sub) => sub.offset(0))
-        .as('h');
-      // The members join keeps only the rooms the user is in now: a room they left, or were
-      // removed from, is no longer searched.
-      let q = db
-        .selectFrom('messages as x')
-        .innerJoin(hits, 'h.id', 'x.id')
-        .innerJoin('members as mb', (join) =>
-          join.onRef('mb.room_id', '=', 'x.room_id').on('mb.user_id', '=', userId),
-        )
-        .innerJoin('rooms as r', 'r.id', 'x.room_id')
-        .selectAll('x')
-        .select(['r.name as room_name', 'r.kind as room_kind'])
-        .where('x.deleted_at', 'is', null);
-      if (search.roomId !== undefined) q = q.where('x.room_id', '=', search.roomId);
-      if (search.authorId !== undefined) q = q.where('x.author_id', '=', search.authorId);
-      if (search.from !== undefined) q = q.where('x.created_at', '>=', search.from);
-      if (search.to !== undefined) q = q.where('x.created_at', '<=', search.to);
-      if (search.beforeId !== undefined) q = q.where('x.id', '<', search.beforeId);
-      const rows = await q
-        .orderBy('x.id', 'desc')
-        .limit(search.limit + 1)
-        .execute();
-      return {
-        hits: rows.slice(0, search.limit).map(({ room_name, room_kind, ...row }) => ({
-          room: { id: row.room_id, name: room_name, kind: room_kind as RoomKind },
-          message: toMessage(row),
-          segments: [],
-        })),
-        hasMore: rows.length > search.limit,
-      };
+      if (search.terms.length === 0) return { hits: [], hasMore: false };
+      return dialect === 'postgres' ? searchPostgres(userId, search) : searchSqlite(userId, search);
     },
+  };
+}
+
+function pageOf(rows: readonly HitRow[], hasMore: boolean): SearchPage {
+  return {
+    hits: rows.map(({ room_name, room_kind, ...row }) => ({
+      room: { id: row.room_id, name: room_name, kind: room_kind as RoomKind },
+      message: toMessage(row),
+      segments: [],
+    })),
+    hasMore,
   };
 }

@@ -33,7 +33,7 @@ import { retentionStore } from './retention.js';
 import { roomAdminStore } from './room-admin.js';
 import { roomsStore } from './rooms.js';
 import type { Database } from './schema.js';
-import { searchStore } from './search.js';
+import { DEFAULT_SEARCH_BOUNDS, type SearchBounds, searchStore } from './search.js';
 import {
   type CheckpointOptions,
   createCheckpointer,
@@ -49,6 +49,8 @@ export interface StoreOptions {
    * keeps them on the main connection always.
    */
   checkpoints?: Partial<CheckpointOptions> | false;
+  /** How much one search call may cost (search.ts). @default DEFAULT_SEARCH_BOUNDS */
+  search?: Partial<SearchBounds>;
 }
 
 const logOf = (options: StoreOptions) =>
@@ -58,6 +60,7 @@ function assemble(
   db: Kysely<Database>,
   dialect: Store['dialect'],
   observed: { current?: Observer | undefined },
+  options: StoreOptions,
   pool?: pg.Pool,
 ): Store {
   return {
@@ -76,7 +79,7 @@ function assemble(
     ...threadsStore(db),
     ...reactionsStore(db),
     ...pinsStore(db),
-    ...searchStore(db, dialect),
+    ...searchStore(db, dialect, { ...DEFAULT_SEARCH_BOUNDS, ...options.search }),
     ...filesStore(db),
     ...avatarsStore(db, dialect),
     close: () => db.destroy(),
@@ -152,7 +155,7 @@ export async function createSqliteStore(path: string, options: StoreOptions = {}
   });
   await migratedOrClosed(db);
   const observed: { current?: Observer | undefined } = {};
-  const store = assemble(db, 'sqlite', observed);
+  const store = assemble(db, 'sqlite', observed, options);
   // In WAL mode only (not in memory, nor where the file system refused WAL).
   const wal = database.pragma('journal_mode', { simple: true }) === 'wal';
   if (options.checkpoints === false || !wal) return store;
@@ -209,7 +212,7 @@ export async function createPostgresStore(
   hearConnectionLoss(pool, () => observed.current?.log ?? fallbackLogger);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...logOf(options) });
   await migratedOrClosed(db);
-  return assemble(db, 'postgres', observed, pool);
+  return assemble(db, 'postgres', observed, options, pool);
 }
 
 /** `postgres://...` picks PostgreSQL; anything else is a SQLite file path. */
