@@ -29,8 +29,7 @@ describe('SEARCH_LIMITS on the built API', () => {
 
       expect(await refusal(bob.api.message.search.query({ query: 'kiwi' }))).toEqual({
         appCode: 'SEARCH_TOO_BROAD',
-        message:
-          'This search would look through more than 100 messages; add a word to narrow it',
+        message: 'This search would look through more than 100 messages; add a word to narrow it',
       });
       const narrowed = await bob.api.message.search.query({ query: 'kiwi pie' });
       expect(narrowed.hits.map((h) => h.message.body)).toEqual(['kiwi pie']);

@@ -98,8 +98,7 @@ describe.each(ENGINES)('search bounds on $name', ({ name, create }) => {
       for (let i = 0; i < 40; i++) await t.send(theirs, other, `pear again ${i}`);
       expect(await refusal(t.store.searchMessages(me, { terms: ['pear'], limit: 20 }))).toEqual({
         appCode: 'SEARCH_TOO_BROAD',
-        message:
-          'This search would look through more than 30 messages; add a word to narrow it',
+        message: 'This search would look through more than 30 messages; add a word to narrow it',
       });
       // Past the bound with hits: the hits found, and more to ask for (below the last one).
       const reached = await t.store.searchMessages(me, { terms: ['number'], limit: 5 });
@@ -143,8 +142,7 @@ describe.each(ENGINES)('search bounds on $name', ({ name, create }) => {
       }
       expect(await refusal(t.store.searchMessages(me, { terms: ['plum'], limit: 20 }))).toEqual({
         appCode: 'SEARCH_TOO_BROAD',
-        message:
-          'This search took longer than 1 ms; add a word to narrow it',
+        message: 'This search took longer than 1 ms; add a word to narrow it',
       });
       await t.store.close();
       store = await createStoreFromUrl((db as TestDatabase).url);

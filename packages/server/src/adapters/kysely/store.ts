@@ -39,6 +39,7 @@ import {
   createCheckpointer,
   DEFAULT_CHECKPOINT_OPTIONS,
 } from './sqlite-checkpointer.js';
+import { createSearchReader, type SearchReader } from './sqlite-search-reader.js';
 import { threadsStore } from './threads.js';
 
 export interface StoreOptions {
@@ -61,8 +62,9 @@ function assemble(
   dialect: Store['dialect'],
   observed: { current?: Observer | undefined },
   options: StoreOptions,
-  pool?: pg.Pool,
+  extras: { pool?: pg.Pool; searchReader?: SearchReader } = {},
 ): Store {
+  const { pool } = extras;
   return {
     dialect,
     ...accountsStore(db),
@@ -79,7 +81,12 @@ function assemble(
     ...threadsStore(db),
     ...reactionsStore(db),
     ...pinsStore(db),
-    ...searchStore(db, dialect, { ...DEFAULT_SEARCH_BOUNDS, ...options.search }),
+    ...searchStore(
+      db,
+      dialect,
+      { ...DEFAULT_SEARCH_BOUNDS, ...options.search },
+      extras.searchReader,
+    ),
     ...filesStore(db),
     ...avatarsStore(db, dialect),
     close: () => db.destroy(),
@@ -155,21 +162,27 @@ export async function createSqliteStore(path: string, options: StoreOptions = {}
   });
   await migratedOrClosed(db);
   const observed: { current?: Observer | undefined } = {};
-  const store = assemble(db, 'sqlite', observed, options);
+  const logger = () => observed.current?.log ?? fallbackLogger;
+  // A database in memory has no file another connection could open.
+  const searchReader = path === ':memory:' ? undefined : createSearchReader(path, logger);
+  const store = assemble(db, 'sqlite', observed, options, searchReader ? { searchReader } : {});
   // In WAL mode only (not in memory, nor where the file system refused WAL).
   const wal = database.pragma('journal_mode', { simple: true }) === 'wal';
-  if (options.checkpoints === false || !wal) return store;
-  const checkpointer = createCheckpointer(
-    database,
-    path,
-    { ...DEFAULT_CHECKPOINT_OPTIONS, ...options.checkpoints },
-    () => observed.current?.log ?? fallbackLogger,
-  );
+  const checkpointer =
+    options.checkpoints === false || !wal
+      ? undefined
+      : createCheckpointer(
+          database,
+          path,
+          { ...DEFAULT_CHECKPOINT_OPTIONS, ...options.checkpoints },
+          logger,
+        );
   return {
     ...store,
     async close() {
-      // Its connection first: the last one to close checkpoints and removes the log.
-      await checkpointer.close();
+      // Its connections first: the last one to close checkpoints and removes the log.
+      await checkpointer?.close();
+      await searchReader?.close();
       await store.close();
     },
   };
@@ -212,7 +225,7 @@ export async function createPostgresStore(
   hearConnectionLoss(pool, () => observed.current?.log ?? fallbackLogger);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...logOf(options) });
   await migratedOrClosed(db);
-  return assemble(db, 'postgres', observed, options, pool);
+  return assemble(db, 'postgres', observed, options, { pool });
 }
 
 /** `postgres://...` picks PostgreSQL; anything else is a SQLite file path. */
