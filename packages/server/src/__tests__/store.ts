@@ -1,4 +1,6 @@
+import type { SearchPage } from '@confab/contracts';
 import { createStoreFromUrl, type StoreOptions } from '../adapters/kysely/store.js';
+import type { MessageSearch } from '../ports/search-store.js';
 import type { Store } from '../ports/store.js';
 import type { TestDatabase } from './databases.js';
 
@@ -44,4 +46,15 @@ export async function createStoreUser(
     passwordHash: 'x',
   });
   return id;
+}
+
+/** The store's search page, failing the test if the store found the search too broad. */
+export async function searchPage(
+  store: Store,
+  userId: string,
+  search: MessageSearch,
+): Promise<SearchPage> {
+  const result = await store.searchMessages(userId, search);
+  if ('tooBroad' in result) throw new Error(`too broad: ${JSON.stringify(result)}`);
+  return result;
 }

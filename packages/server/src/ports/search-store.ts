@@ -14,6 +14,16 @@ export interface MessageSearch {
   limit: number;
 }
 
+/**
+ * A search the store would not finish within its bounds (adapters/kysely/search.ts), with no
+ * hit found: SQLite would read more than `bound` index entries, PostgreSQL's statement ran past
+ * `bound` ms.
+ */
+export interface SearchTooBroad {
+  tooBroad: 'entries' | 'ms';
+  bound: number;
+}
+
 /** Full-text search over message bodies (SQLite FTS5, PostgreSQL tsvector). */
 export interface SearchStore {
   /**
@@ -21,5 +31,5 @@ export interface SearchStore {
    * the user is a member of now, never deleted ones; `segments` are left empty for the caller.
    * Edits are searched by their current text only.
    */
-  searchMessages(userId: string, search: MessageSearch): Promise<SearchPage>;
+  searchMessages(userId: string, search: MessageSearch): Promise<SearchPage | SearchTooBroad>;
 }

@@ -81,6 +81,16 @@ export function createSearch(deps: {
           limit: input.limit,
         }),
       );
+      if ('tooBroad' in page) {
+        const how =
+          page.tooBroad === 'entries'
+            ? `would look through more than ${page.bound} messages`
+            : `took longer than ${page.bound} ms`;
+        throw new AppError(
+          ERROR_CODES.SEARCH_TOO_BROAD,
+          `This search ${how}; add a word to narrow it`,
+        );
+      }
       return {
         hits: page.hits.map((hit) => ({ ...hit, segments: highlight(hit.message.body, terms) })),
         hasMore: page.hasMore,

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bareKysely } from '../../__tests__/bare-kysely.js';
 import { ENGINES, type TestDatabase } from '../../__tests__/databases.js';
+import { searchPage } from '../../__tests__/store.js';
 import type { Store } from '../../ports/store.js';
 import { migrateTo } from './migrations.js';
 import { createStoreFromUrl } from './store.js';
@@ -120,7 +121,7 @@ describe.each(ENGINES)('idempotency key migration on $name', ({ name, create }) 
 
     // The full-text index still points at the rebuilt rows, and its triggers were made again.
     const search = async (term: string) =>
-      (await store?.searchMessages('u1', { terms: [term], limit: 10 }))?.hits.map(
+      (store ? await searchPage(store, 'u1', { terms: [term], limit: 10 }) : undefined)?.hits.map(
         (h) => h.message.id,
       );
     expect(await search('platypus')).toEqual(['m1']);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { bareKysely } from '../../__tests__/bare-kysely.js';
 import { ENGINES, type TestDatabase } from '../../__tests__/databases.js';
+import { searchPage } from '../../__tests__/store.js';
 import type { Store } from '../../ports/store.js';
 import { migrateTo } from './migrations.js';
 import { createStoreFromUrl } from './store.js';
@@ -72,12 +73,12 @@ describe.each(ENGINES)('search migration on $name', ({ name, create }) => {
     await kysely.destroy();
 
     store = await createStoreFromUrl(db.url);
-    const page = await store.searchMessages('u1', { terms: ['platypus'], limit: 10 });
+    const page = await searchPage(store, 'u1', { terms: ['platypus'], limit: 10 });
     expect(page.hits.map((h) => [h.message.id, h.message.body])).toEqual([
       ['m2', 'an archived platypus'],
     ]);
     expect(
-      (await store.searchMessages('u1', { terms: ['archived', 'plat'], limit: 10 })).hits,
+      (await searchPage(store, 'u1', { terms: ['archived', 'plat'], limit: 10 })).hits,
     ).toHaveLength(1);
   });
 });

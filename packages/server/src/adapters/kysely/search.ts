@@ -1,4 +1,4 @@
-import { ERROR_CODES, type RoomKind, type SearchPage } from '@confab/contracts';
+import type { RoomKind, SearchPage } from '@confab/contracts';
 import {
   type CompiledQuery,
   type Kysely,
@@ -7,8 +7,7 @@ import {
   type SqlBool,
   sql,
 } from 'kysely';
-import { AppError } from '../../errors.js';
-import type { MessageSearch, SearchStore } from '../../ports/search-store.js';
+import type { MessageSearch, SearchStore, SearchTooBroad } from '../../ports/search-store.js';
 import type { Store } from '../../ports/store.js';
 import { fts5Query, pgTsQuery } from '../../services/search-terms.js';
 import { toMessage } from './rows.js';
@@ -24,7 +23,7 @@ import type { SearchReader } from './sqlite-search-reader.js';
 export interface SearchBounds {
   /**
    * SQLite: index entries (messages holding the words, in any room) one call reads, newest
-   * first. Past it the call answers with the hits it found (`hasMore`), or SEARCH_TOO_BROAD when
+   * first. Past it the call answers with the hits it found (`hasMore`), or SearchTooBroad when
    * it found none. @default 20000
    */
   scanMax: number;
@@ -35,7 +34,7 @@ export interface SearchBounds {
   scanStep: number;
   /**
    * PostgreSQL: the search statement's timeout, in ms (its index cannot be read newest first,
-   * so the bound is time); past it, SEARCH_TOO_BROAD. @default 2000
+   * so the bound is time); past it, SearchTooBroad. @default 2000
    */
   timeoutMs: number;
 }
@@ -47,9 +46,6 @@ export const DEFAULT_SEARCH_BOUNDS: SearchBounds = {
 };
 
 type HitRow = Selectable<Database['messages']> & { room_name: string; room_kind: string };
-
-const tooBroad = (how: string) =>
-  new AppError(ERROR_CODES.SEARCH_TOO_BROAD, `This search ${how}; add a word to narrow it`);
 
 /** PostgreSQL's SQLSTATE for a statement cancelled by its statement_timeout. */
 const QUERY_CANCELED = '57014';
@@ -103,7 +99,10 @@ export function searchStore(
    * (it merges their lists once per query); the rest is bounded by `scanMax`. With a reader,
    * none of it runs on the event loop.
    */
-  async function searchSqlite(userId: string, search: MessageSearch): Promise<SearchPage> {
+  async function searchSqlite(
+    userId: string,
+    search: MessageSearch,
+  ): Promise<SearchPage | SearchTooBroad> {
     const match = fts5Query(search.terms);
     // The page starts below the newest message older than `before`, whether or not that one
     // still exists.
@@ -149,11 +148,14 @@ export function searchStore(
     if (count <= bounds.scanMax) return pageOf(found, false);
     // Older entries are left: the caller asks again below its last hit.
     if (found.length > 0) return pageOf(found, true);
-    throw tooBroad(`would look through more than ${bounds.scanMax} messages`);
+    return { tooBroad: 'entries', bound: bounds.scanMax };
   }
 
   /** PostgreSQL: the GIN index yields every match at once; the statement has a time limit. */
-  async function searchPostgres(userId: string, search: MessageSearch): Promise<SearchPage> {
+  async function searchPostgres(
+    userId: string,
+    search: MessageSearch,
+  ): Promise<SearchPage | SearchTooBroad> {
     // The query text is a bound parameter, built only from words (search-terms.ts).
     const matches = sql<SqlBool>`${sql.raw(pgSearchDocument('s.body'))} @@ to_tsquery('simple', ${pgTsQuery(search.terms)})`;
     try {
@@ -177,7 +179,7 @@ export function searchStore(
       });
     } catch (error) {
       if ((error as { code?: unknown }).code === QUERY_CANCELED)
-        throw tooBroad(`took longer than ${bounds.timeoutMs} ms`);
+        return { tooBroad: 'ms', bound: bounds.timeoutMs };
       throw error;
     }
   }

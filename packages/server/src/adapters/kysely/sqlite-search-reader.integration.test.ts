@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bareKysely } from '../../__tests__/bare-kysely.js';
 import { sqliteDatabase, type TestDatabase } from '../../__tests__/databases.js';
-import { createStoreUser, openStore, testClock } from '../../__tests__/store.js';
+import { createStoreUser, openStore, searchPage, testClock } from '../../__tests__/store.js';
 import { fallbackLogger } from '../../observability/logger.js';
 import type { Store } from '../../ports/store.js';
 import { createSearchReader } from './sqlite-search-reader.js';
@@ -39,7 +39,7 @@ describe('the SQLite search reader', () => {
       at: clock.tick(),
     });
     heard.length = 0;
-    const page = await store.searchMessages(ann, { terms: ['quince'], limit: 20, beforeId: 'm9' });
+    const page = await searchPage(store, ann, { terms: ['quince'], limit: 20, beforeId: 'm9' });
     expect(page.hits.map((h) => h.message)).toEqual([
       sent.status === 'created' ? sent.message : undefined,
     ]);
