@@ -41,6 +41,30 @@ const codeOf = (promise: Promise<unknown>) =>
       `${error.appCode} ${error.retryAfterMs}`,
   );
 
+describe('a search the store finds too broad', () => {
+  it('is refused with SEARCH_TOO_BROAD, saying which bound it passed', async () => {
+    const answers = [
+      { tooBroad: 'entries' as const, bound: 20_000 },
+      { tooBroad: 'ms' as const, bound: 1_500 },
+    ];
+    const store = {
+      searchMessages: async () => answers.shift() ?? { hits: [], hasMore: false },
+    } as Pick<Store, 'searchMessages'> as Store;
+    const search = createSearch({ store, rooms });
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (error: { appCode?: string; message?: string }) => `${error.appCode}: ${error.message}`,
+      );
+    expect(await refusal(search.messages(who('ann'), input))).toBe(
+      'SEARCH_TOO_BROAD: This search would look through more than 20000 messages; add a word to narrow it',
+    );
+    expect(await refusal(search.messages(who('ann'), input))).toBe(
+      'SEARCH_TOO_BROAD: This search took longer than 1500 ms; add a word to narrow it',
+    );
+  });
+});
+
 // The caps on searches running at once: past them a search is refused with RATE_LIMITED at once
 // (never queued), and a finished search frees its place.
 describe('search concurrency', () => {
