@@ -162,7 +162,7 @@ const Env = z.object({
   SEARCH_LIMITS: jsonOf(
     z
       .strictObject({
-        scanMax: z.number().int().min(100).max(1_000_000),
+        scanMax: z.number().int().min(100).max(200_000),
         timeoutMs: z.number().int().min(10).max(600_000),
         concurrent: z.number().int().min(1).max(1_000),
         concurrentPerUser: z.number().int().min(1).max(1_000),

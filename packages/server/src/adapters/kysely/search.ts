@@ -28,8 +28,8 @@ export interface SearchBounds {
    */
   scanMax: number;
   /**
-   * SQLite: entries joined per query; between two, other searches (and, on the main connection,
-   * the event loop) run. @default 2000
+   * SQLite: entries joined per query (at least a tenth of `scanMax`); between two, other
+   * searches (and, on the main connection, the event loop) run. @default 2000
    */
   scanStep: number;
   /**
@@ -131,10 +131,12 @@ export function searchStore(
     const count = entries?.count ?? 0;
     const ids = entries?.ids ?? '[]';
     const found: HitRow[] = [];
-    for (let at = 0; at < Math.min(count, bounds.scanMax); at += bounds.scanStep) {
+    // At most ten steps: each one sends the list to the worker again.
+    const stepSize = Math.max(bounds.scanStep, Math.ceil(bounds.scanMax / 10));
+    for (let at = 0; at < Math.min(count, bounds.scanMax); at += stepSize) {
       // Each step costs a few milliseconds at most: let the rest run between.
       if (at > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      const step = Math.min(bounds.scanStep, bounds.scanMax - at);
+      const step = Math.min(stepSize, bounds.scanMax - at);
       const among = sql<SqlBool>`x.rowid in (select value from json_each(${ids}) limit ${step} offset ${at})`;
       const rows = await read(
         hits(db, userId, search, among)
