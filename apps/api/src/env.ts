@@ -155,7 +155,7 @@ const Env = z.object({
   CONNECTION_LIMITS: jsonOf(ConnectionLimits),
   /**
    * What one search may cost and how many run at once, as JSON (docs/delivery.md, "Search"):
-   * {"scanMax":20000,"timeoutMs":2000,"concurrent":4,"concurrentPerUser":2}. `scanMax`: on
+   * {"scanMax":50000,"timeoutMs":2000,"concurrent":4,"concurrentPerUser":2}. `scanMax`: on
    * SQLite, messages holding the words looked through per call; `timeoutMs`: on PostgreSQL, the
    * search statement's time limit.
    */

@@ -44,7 +44,7 @@ const codeOf = (promise: Promise<unknown>) =>
 describe('a search the store finds too broad', () => {
   it('is refused with SEARCH_TOO_BROAD, saying which bound it passed', async () => {
     const answers = [
-      { tooBroad: 'entries' as const, bound: 20_000 },
+      { tooBroad: 'entries' as const, bound: 50_000 },
       { tooBroad: 'ms' as const, bound: 1_500 },
     ];
     const store = {
@@ -57,7 +57,7 @@ describe('a search the store finds too broad', () => {
         (error: { appCode?: string; message?: string }) => `${error.appCode}: ${error.message}`,
       );
     expect(await refusal(search.messages(who('ann'), input))).toBe(
-      'SEARCH_TOO_BROAD: This search would look through more than 20000 messages; add a word to narrow it',
+      'SEARCH_TOO_BROAD: This search would look through more than 50000 messages; add a word to narrow it',
     );
     expect(await refusal(search.messages(who('ann'), input))).toBe(
       'SEARCH_TOO_BROAD: This search took longer than 1500 ms; add a word to narrow it',

@@ -24,7 +24,7 @@ export interface SearchBounds {
   /**
    * SQLite: index entries (messages holding the words, in any room) one call reads, newest
    * first. Past it the call answers with the hits it found (`hasMore`), or SearchTooBroad when
-   * it found none. @default 20000
+   * it found none. @default 50000
    */
   scanMax: number;
   /**
@@ -40,7 +40,7 @@ export interface SearchBounds {
 }
 
 export const DEFAULT_SEARCH_BOUNDS: SearchBounds = {
-  scanMax: 20_000,
+  scanMax: 50_000,
   scanStep: 2_000,
   timeoutMs: 2_000,
 };
