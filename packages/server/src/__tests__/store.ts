@@ -1,8 +1,28 @@
 import type { SearchPage } from '@confab/contracts';
+import { afterEach } from 'vitest';
 import { createStoreFromUrl, type StoreOptions } from '../adapters/kysely/store.js';
 import type { MessageSearch } from '../ports/search-store.js';
 import type { Store } from '../ports/store.js';
 import type { TestDatabase } from './databases.js';
+
+/**
+ * For suites whose tests each open their own store: `open` is openStore, and after each test
+ * the stores it opened are closed and their databases dropped.
+ */
+export function storesClosedAfterEach() {
+  const opened: Array<{ db: TestDatabase; store: Store }> = [];
+  afterEach(async () => {
+    for (const { db, store } of opened.splice(0)) {
+      await store.close();
+      await db.drop();
+    }
+  });
+  return async (create: () => Promise<TestDatabase>, options: StoreOptions = {}) => {
+    const result = await openStore(create, options);
+    opened.push(result);
+    return result;
+  };
+}
 
 /** A fresh database of one engine (`ENGINES[i].create`) with the store opened on it. */
 export async function openStore(

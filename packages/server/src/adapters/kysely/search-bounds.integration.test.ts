@@ -1,9 +1,13 @@
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bareKysely } from '../../__tests__/bare-kysely.js';
-import { ENGINES, type TestDatabase } from '../../__tests__/databases.js';
-import { createStoreUser, openStore, searchPage, testClock } from '../../__tests__/store.js';
-import type { Store } from '../../ports/store.js';
+import { ENGINES } from '../../__tests__/databases.js';
+import {
+  createStoreUser,
+  searchPage,
+  storesClosedAfterEach,
+  testClock,
+} from '../../__tests__/store.js';
 import { createStoreFromUrl, type StoreOptions } from './store.js';
 
 // What one search call may cost (SearchBounds): on SQLite a number of index entries read newest
@@ -11,31 +15,23 @@ import { createStoreFromUrl, type StoreOptions } from './store.js';
 // must not cost the call the whole database; past the bound with no hit, the store says the
 // search is too broad (the service refuses it with SEARCH_TOO_BROAD).
 describe.each(ENGINES)('search bounds on $name', ({ name, create }) => {
-  let db: TestDatabase | undefined;
-  let store: Store | undefined;
-  afterEach(async () => {
-    await store?.close();
-    await db?.drop();
-    store = undefined;
-    db = undefined;
-  });
+  const openStore = storesClosedAfterEach();
 
   async function open(options: StoreOptions) {
-    ({ db, store } = await openStore(create, options));
+    const { db, store } = await openStore(create, options);
     const clock = testClock();
     // Zero-padded, so that ids sort by creation as the server's (time-ordered) ids do.
     let counter = 0;
     const id = (prefix: string) => `${prefix}${String(++counter).padStart(8, '0')}`;
-    const opened = store;
     const room = async (owner: string) => {
-      const { room } = await opened.createRoom(
+      const { room } = await store.createRoom(
         { id: id('r'), kind: 'public', name: 'room', topic: '', createdAt: clock.tick() },
         [{ userId: owner, role: 'owner' }],
       );
       return room.id;
     };
     const send = async (roomId: string, authorId: string, body: string) => {
-      const result = await opened.appendMessage({
+      const result = await store.appendMessage({
         id: id('m'),
         roomId,
         authorId,
@@ -47,11 +43,12 @@ describe.each(ENGINES)('search bounds on $name', ({ name, create }) => {
       return result.message.id;
     };
     return {
-      store: opened,
+      db,
+      store,
       clock,
       room,
       send,
-      user: (n: string) => createStoreUser(opened, clock, n),
+      user: (n: string) => createStoreUser(store, clock, n),
     };
   }
 
@@ -122,7 +119,7 @@ describe.each(ENGINES)('search bounds on $name', ({ name, create }) => {
       const [mine, theirs] = [await t.room(me), await t.room(other)];
       const own = await t.send(mine, me, 'plum mine');
       // 50,000 messages holding the word, written at once (the store's appends would take long).
-      const kysely = bareKysely('postgres', (db as TestDatabase).url);
+      const kysely = bareKysely('postgres', t.db.url);
       try {
         await sql`insert into messages (id, room_id, seq, author_id, client_msg_id, body, created_at)
           select 'x' || lpad(i::text, 8, '0'), ${theirs}, i + 1, ${other}, 'c' || i, 'plum number ' || i, i
@@ -135,11 +132,14 @@ describe.each(ENGINES)('search bounds on $name', ({ name, create }) => {
         tooBroad: 'ms',
         bound: 1,
       });
-      await t.store.close();
-      store = await createStoreFromUrl((db as TestDatabase).url);
-      const page = await searchPage(store, me, { terms: ['plum'], limit: 20 });
-      expect(page).toMatchObject({ hasMore: false });
-      expect(page.hits.map((h) => h.message.id)).toEqual([own]);
+      const unbounded = await createStoreFromUrl(t.db.url);
+      try {
+        const page = await searchPage(unbounded, me, { terms: ['plum'], limit: 20 });
+        expect(page).toMatchObject({ hasMore: false });
+        expect(page.hits.map((h) => h.message.id)).toEqual([own]);
+      } finally {
+        await unbounded.close();
+      }
     },
   };
 

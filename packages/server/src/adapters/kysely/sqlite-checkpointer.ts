@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from '../../observability/logger.js';
+import { closeWorker } from './worker-close.js';
 
 /**
  * When SQLite copies the write-ahead log back into the database file (a checkpoint), the
@@ -168,12 +169,7 @@ export function createCheckpointer(
     async close() {
       closed = true;
       clearInterval(sampler);
-      const running = worker;
-      if (!running) return;
-      running.postMessage('close');
-      const timer = setTimeout(() => void running.terminate(), CLOSE_WAIT_MS);
-      await exited;
-      clearTimeout(timer);
+      if (worker) await closeWorker(worker, exited, CLOSE_WAIT_MS);
     },
   };
 }

@@ -1,29 +1,26 @@
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bareKysely } from '../../__tests__/bare-kysely.js';
-import { sqliteDatabase, type TestDatabase } from '../../__tests__/databases.js';
-import { createStoreUser, openStore, searchPage, testClock } from '../../__tests__/store.js';
+import { sqliteDatabase } from '../../__tests__/databases.js';
+import {
+  createStoreUser,
+  searchPage,
+  storesClosedAfterEach,
+  testClock,
+} from '../../__tests__/store.js';
 import { fallbackLogger } from '../../observability/logger.js';
-import type { Store } from '../../ports/store.js';
 import { createSearchReader } from './sqlite-search-reader.js';
 
 // SQLite's searches run on a worker thread's connection, never on the main one (whose
 // synchronous reads would hold the event loop, and every delivery with it).
 describe('the SQLite search reader', () => {
-  let db: TestDatabase | undefined;
-  let store: Store | undefined;
-  afterEach(async () => {
-    await store?.close();
-    await db?.drop();
-    store = undefined;
-    db = undefined;
-  });
+  const openStore = storesClosedAfterEach();
 
   it('runs a search off the main connection, and sees what was committed before it', async () => {
     const heard: string[] = [];
-    ({ db, store } = await openStore(async () => sqliteDatabase(), {
+    const { store } = await openStore(async () => sqliteDatabase(), {
       onQuery: (text) => heard.push(text),
-    }));
+    });
     const clock = testClock();
     const ann = await createStoreUser(store, clock, 'ann');
     const { room } = await store.createRoom(
@@ -47,7 +44,7 @@ describe('the SQLite search reader', () => {
   });
 
   it('answers a failed query with its error, keeps working, and refuses once closed', async () => {
-    db = sqliteDatabase();
+    const db = sqliteDatabase();
     const kysely = bareKysely('sqlite', db.url);
     await sql`create table t (n integer)`.execute(kysely);
     await sql`insert into t values (1), (2)`.execute(kysely);
@@ -71,5 +68,6 @@ describe('the SQLite search reader', () => {
       await kysely.destroy();
     }
     await expect(reader.all(sql`select 1`.compile(kysely))).rejects.toThrow('The store is closed');
+    await db.drop();
   });
 });

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { CompiledQuery } from 'kysely';
 import type { Logger } from '../../observability/logger.js';
+import { closeWorker } from './worker-close.js';
 
 /**
  * Where SQLite's search queries run: a worker thread with a read-only connection of its own,
@@ -122,12 +123,7 @@ export function createSearchReader(path: string, log: () => Logger): SearchReade
     async close() {
       closed = true;
       clearTimeout(idle);
-      const running = worker;
-      if (!running) return;
-      running.postMessage('close');
-      const timer = setTimeout(() => void running.terminate(), CLOSE_WAIT_MS);
-      await exited;
-      clearTimeout(timer);
+      if (worker) await closeWorker(worker, exited, CLOSE_WAIT_MS);
     },
   };
 }
