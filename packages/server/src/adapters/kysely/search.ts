@@ -124,7 +124,8 @@ export function searchStore(
     // each step below reads its part of: 20,000 rows as objects took the event loop ~15 ms to
     // receive from the worker, a string of them nothing.
     const [entries] = await read(
-      sql<{ ids: string; count: number }>`select json_group_array(rowid) as ids, count(*) as count
+      sql<{ ids: string; count: number }>`select json_group_array(rowid order by rowid desc) as ids,
+          count(*) as count
         from (select rowid from messages_fts where messages_fts match ${match} ${below}
           order by rowid desc limit ${bounds.scanMax + 1})`.compile(db),
     );
