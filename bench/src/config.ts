@@ -215,7 +215,8 @@ function positive(name: string, value: string | undefined): number | undefined {
  * `--quick`, `--rounds N`, `--subscribers N` (every fan-out workload), `--devices N` (RSS),
  * `--duration-ms N` (fan-out, SSE too), `--messages N` (CPU and every latency workload),
  * `--systems a,b`, `--workloads a,b`,
- * `--confab-users N`, `--senders N` (sends/s), `--storm-devices N` (resume storm),
+ * `--confab-users N`, `--senders N`, `--sends-warmup-ms N` and `--sends-window-ms N` (sends/s),
+ * `--storm-devices N` (resume storm),
  * `--max-devices N` (the max-devices target), `--cluster-devices N` (the cluster-devices
  * target), `--cluster-nodes N` (its nodes and load clients), `--out FILE`.
  */
@@ -233,6 +234,8 @@ export function configFromArgs(argv: string[], defaultResultsPath: string): Benc
       workloads: { type: 'string' },
       'confab-users': { type: 'string' },
       senders: { type: 'string' },
+      'sends-warmup-ms': { type: 'string' },
+      'sends-window-ms': { type: 'string' },
       'storm-devices': { type: 'string' },
       'max-devices': { type: 'string' },
       'cluster-devices': { type: 'string' },
@@ -272,6 +275,11 @@ export function configFromArgs(argv: string[], defaultResultsPath: string): Benc
   config.rss.devices = positive('devices', values.devices) ?? config.rss.devices;
   config.confabUsers = positive('confab-users', values['confab-users']) ?? config.confabUsers;
   config.sends.senders = positive('senders', values.senders) ?? config.sends.senders;
+  // Sends/s vary by ±40% between 4 s windows on a 2-core machine; pairs of runs need longer ones.
+  config.sends.warmupMs =
+    positive('sends-warmup-ms', values['sends-warmup-ms']) ?? config.sends.warmupMs;
+  config.sends.durationMs =
+    positive('sends-window-ms', values['sends-window-ms']) ?? config.sends.durationMs;
   config.resumeStorm.devices =
     positive('storm-devices', values['storm-devices']) ?? config.resumeStorm.devices;
   config.maxDevices.target =
