@@ -30,9 +30,9 @@ describe.each(ENGINES)('search bounds on $name', ({ name, create }) => {
       );
       return room.id;
     };
-    const send = async (roomId: string, authorId: string, body: string) => {
+    const send = async (roomId: string, authorId: string, body: string, messageId = id('m')) => {
       const result = await store.appendMessage({
-        id: id('m'),
+        id: messageId,
         roomId,
         authorId,
         clientMsgId: id('c'),
@@ -107,6 +107,24 @@ describe.each(ENGINES)('search bounds on $name', ({ name, create }) => {
       });
       expect(full.hits.map((h) => h.message.id)).toEqual(expected.slice(1, 3));
       expect(full.hasMore).toBe(true);
+
+      // Ids made in the same millisecond sort at random, and SQLite's pages follow storage
+      // order: a page after a hit starts at that hit's own place, so no hit is skipped or
+      // repeated. Here every second message's id sorts before the one stored before it.
+      const stored: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        const swapped = `n${String(1000 + (i ^ 1)).padStart(8, '0')}`;
+        stored.unshift(await t.send(mine, me, `kiwi ${i}`, swapped));
+      }
+      const paged: string[] = [];
+      let after: string | undefined;
+      for (let call = 0; call < 10; call++) {
+        const page = await searchPage(t.store, me, { terms: ['kiwi'], limit: 5, beforeId: after });
+        paged.push(...page.hits.map((h) => h.message.id));
+        if (!page.hasMore) break;
+        after = page.hits[page.hits.length - 1]?.message.id;
+      }
+      expect(paged).toEqual(stored);
     },
   };
 

@@ -93,9 +93,9 @@ export function searchStore(
 
   /**
    * SQLite: the entries holding the words, newest first (rowids follow storage order, which is
-   * id order for the ids the server makes), at most `scanMax` of them, from one read of the
-   * index; then the caller's hits among them, `scanStep` entries at a time, until the page is
-   * full. Reading the entries costs FTS5 ~0.1 µs for each one holding the words, in any room
+   * id order but among ids of the same millisecond), at most `scanMax` of them, from one read
+   * of the index; then the caller's hits among them, `scanStep` entries at a time, until the
+   * page is full. Reading the entries costs FTS5 ~0.1 µs for each one holding the words, in any room
    * (it merges their lists once per query); the rest is bounded by `scanMax`. With a reader,
    * none of it runs on the event loop.
    */
@@ -104,21 +104,30 @@ export function searchStore(
     search: MessageSearch,
   ): Promise<SearchPage | SearchTooBroad> {
     const match = fts5Query(search.terms);
-    // The page starts below the newest message older than `before`, whether or not that one
-    // still exists.
+    // The page starts below `before`'s own place in storage order. Ids made in the same
+    // millisecond sort at random, so the message just before it by id may be stored well below
+    // it: starting there skipped the hits stored between. Should `before` be gone (deleted since),
+    // the newest message older than it by id stands in for it.
     let below = sql``;
-    if (search.beforeId !== undefined) {
-      const [start] = await read(
-        db
-          .selectFrom('messages')
-          .select(sql<number>`rowid`.as('rowid'))
-          .where('id', '<', search.beforeId)
-          .orderBy('id', 'desc')
-          .limit(1)
-          .compile(),
-      );
-      if (!start) return { hits: [], hasMore: false };
-      below = sql`and rowid <= ${start.rowid}`;
+    const before = search.beforeId;
+    if (before !== undefined) {
+      const rowidOf = (where: 'at' | 'older') =>
+        read(
+          db
+            .selectFrom('messages')
+            .select(sql<number>`rowid`.as('rowid'))
+            .where('id', where === 'at' ? '=' : '<', before)
+            .orderBy('id', 'desc')
+            .limit(1)
+            .compile(),
+        );
+      const [at] = await rowidOf('at');
+      if (at) below = sql`and rowid < ${at.rowid}`;
+      else {
+        const [older] = await rowidOf('older');
+        if (!older) return { hits: [], hasMore: false };
+        below = sql`and rowid <= ${older.rowid}`;
+      }
     }
     // One more than the bound: whether entries are left past it. As one JSON array, which
     // each step below reads its part of: 20,000 rows as objects took the event loop ~15 ms to
