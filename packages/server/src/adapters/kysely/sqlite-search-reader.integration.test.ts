@@ -70,4 +70,38 @@ describe('the SQLite search reader', () => {
     await expect(reader.all(sql`select 1`.compile(kysely))).rejects.toThrow('The store is closed');
     await db.drop();
   });
+
+  it('ends its worker after idleStopMs without a search, and starts another at the next', async () => {
+    const db = sqliteDatabase();
+    const kysely = bareKysely('sqlite', db.url);
+    await sql`create table t (n integer)`.execute(kysely);
+    const events: string[] = [];
+    let exited: () => void = () => {};
+    const reader = createSearchReader(db.url, () => fallbackLogger, {
+      idleStopMs: 50,
+      onWorker: (event) => {
+        events.push(event);
+        if (event === 'exited') exited();
+      },
+    });
+    try {
+      const ended = new Promise<void>((resolve) => {
+        exited = resolve;
+      });
+      expect(await reader.all(sql`select count(*) as c from t`.compile(kysely))).toEqual([
+        { c: 0 },
+      ]);
+      await ended;
+      expect(events).toEqual(['started', 'exited']);
+      expect(await reader.all(sql`select count(*) as c from t`.compile(kysely))).toEqual([
+        { c: 0 },
+      ]);
+      expect(events).toEqual(['started', 'exited', 'started']);
+    } finally {
+      await reader.close();
+      await kysely.destroy();
+    }
+    expect(events).toEqual(['started', 'exited', 'started', 'exited']);
+    await db.drop();
+  });
 });

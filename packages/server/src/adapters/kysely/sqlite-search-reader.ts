@@ -18,7 +18,7 @@ export interface SearchReader {
   close(): Promise<void>;
 }
 
-/** Searches to keep the worker for; past this idle, it ends. */
+/** How long the worker waits for another search before it ends. */
 const IDLE_STOP_MS = 60_000;
 /** How long close() waits for the worker's queries before ending it. */
 const CLOSE_WAIT_MS = 5_000;
@@ -58,7 +58,16 @@ interface Pending {
 
 type Answer = { id: number; rows: unknown[] } | { id: number; error: string };
 
-export function createSearchReader(path: string, log: () => Logger): SearchReader {
+export function createSearchReader(
+  path: string,
+  log: () => Logger,
+  options: {
+    idleStopMs?: number;
+    /** Hears the worker start and exit (tests). */
+    onWorker?: (event: 'started' | 'exited') => void;
+  } = {},
+): SearchReader {
+  const idleStopMs = options.idleStopMs ?? IDLE_STOP_MS;
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const pending = new Map<number, Pending>();
   let nextId = 1;
@@ -76,6 +85,7 @@ export function createSearchReader(path: string, log: () => Logger): SearchReade
     });
     // An embedder that forgets close() can still exit.
     started.unref();
+    options.onWorker?.('started');
     started.on('message', (answer: Answer) => {
       const waiting = pending.get(answer.id);
       pending.delete(answer.id);
@@ -91,6 +101,7 @@ export function createSearchReader(path: string, log: () => Logger): SearchReade
         for (const waiting of pending.values())
           waiting.reject(new Error('SQLite search worker ended'));
         pending.clear();
+        options.onWorker?.('exited');
         resolve();
       });
     });
@@ -104,7 +115,7 @@ export function createSearchReader(path: string, log: () => Logger): SearchReade
         worker = undefined;
         running.postMessage('close');
       }
-    }, IDLE_STOP_MS);
+    }, idleStopMs);
     idle.unref();
   }
 
