@@ -33,13 +33,8 @@ async function main(): Promise<void> {
     return;
   }
   const logger = processLogger(env.LOG_LEVEL, env.LOG_FORMAT);
-  const { scanMax, timeoutMs, concurrent, concurrentPerUser } = env.SEARCH_LIMITS;
-  const store = await createStoreFromUrl(env.DATABASE_URL, {
-    search: {
-      ...(scanMax !== undefined ? { scanMax } : {}),
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    },
-  });
+  // SEARCH_LIMITS's keys are the store's (scanMax, timeoutMs) and the service's (concurrent…).
+  const store = await createStoreFromUrl(env.DATABASE_URL, { search: env.SEARCH_LIMITS });
   const bus = env.REDIS_URL ? await createRedisBus(env.REDIS_URL) : createMemoryBus();
   // With several processes, rate limits count in Redis so that they hold across all of them.
   const rateLimitStore = env.REDIS_URL ? await createRedisRateLimitStore(env.REDIS_URL) : undefined;
@@ -85,10 +80,7 @@ async function main(): Promise<void> {
       ...(rateLimitStore ? { rateLimitStore } : {}),
       ...(presenceDirectory ? { presenceDirectory } : {}),
       connectionLimits: env.CONNECTION_LIMITS,
-      searchConcurrency: {
-        ...(concurrent !== undefined ? { total: concurrent } : {}),
-        ...(concurrentPerUser !== undefined ? { perUser: concurrentPerUser } : {}),
-      },
+      searchConcurrency: env.SEARCH_LIMITS,
       responseCompression: env.RESPONSE_COMPRESSION,
       logger,
       ...(env.METRICS_TOKEN ? { metricsToken: env.METRICS_TOKEN } : {}),

@@ -6,21 +6,29 @@ import type { Store } from '../ports/store.js';
 import type { TestDatabase } from './databases.js';
 
 /**
- * For suites whose tests each open their own store: `open` is openStore, and after each test
- * the stores it opened are closed and their databases dropped.
+ * For suites whose tests each open their own store: `open` makes a database with `create`,
+ * runs `before` on it (a migration test writes the older schema), and opens the store on it.
+ * After each test the stores it opened are closed and their databases dropped.
  */
 export function storesClosedAfterEach() {
-  const opened: Array<{ db: TestDatabase; store: Store }> = [];
+  const opened: Array<{ db: TestDatabase; store?: Store }> = [];
   afterEach(async () => {
     for (const { db, store } of opened.splice(0)) {
-      await store.close();
+      await store?.close();
       await db.drop();
     }
   });
-  return async (create: () => Promise<TestDatabase>, options: StoreOptions = {}) => {
-    const result = await openStore(create, options);
-    opened.push(result);
-    return result;
+  return async (
+    create: () => Promise<TestDatabase>,
+    options: StoreOptions = {},
+    before?: (db: TestDatabase) => Promise<void>,
+  ): Promise<{ db: TestDatabase; store: Store }> => {
+    const entry: { db: TestDatabase; store?: Store } = { db: await create() };
+    opened.push(entry);
+    await before?.(entry.db);
+    const store = await createStoreFromUrl(entry.db.url, options);
+    entry.store = store;
+    return { db: entry.db, store };
   };
 }
 

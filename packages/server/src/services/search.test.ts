@@ -70,7 +70,11 @@ describe('a search the store finds too broad', () => {
 describe('search concurrency', () => {
   it('refuses a user past their share, and everyone past the total, until searches finish', async () => {
     const { store, answerAll } = heldSearches();
-    const search = createSearch({ store, rooms, concurrency: { total: 3, perUser: 2 } });
+    const search = createSearch({
+      store,
+      rooms,
+      concurrency: { concurrent: 3, concurrentPerUser: 2 },
+    });
     const [ann, ben, cy] = [who('ann'), who('ben'), who('cy')];
 
     const running = [search.messages(ann, input), search.messages(ann, input)];
@@ -93,7 +97,11 @@ describe('search concurrency', () => {
     const failing = {
       searchMessages: () => Promise.reject(new Error('database gone')),
     } as Pick<Store, 'searchMessages'> as Store;
-    const search = createSearch({ store: failing, rooms, concurrency: { total: 1, perUser: 1 } });
+    const search = createSearch({
+      store: failing,
+      rooms,
+      concurrency: { concurrent: 1, concurrentPerUser: 1 },
+    });
     await expect(search.messages(who('ann'), input)).rejects.toThrow('database gone');
     await expect(search.messages(who('ann'), input)).rejects.toThrow('database gone');
   });

@@ -8,12 +8,15 @@ import { highlight, searchTerms } from './search-terms.js';
 /** Searches running at once in this process; past either cap a search is refused. */
 export interface SearchConcurrency {
   /** In all. @default 4 */
-  total: number;
+  concurrent: number;
   /** Of one user. @default 2 */
-  perUser: number;
+  concurrentPerUser: number;
 }
 
-export const DEFAULT_SEARCH_CONCURRENCY: SearchConcurrency = { total: 4, perUser: 2 };
+export const DEFAULT_SEARCH_CONCURRENCY: SearchConcurrency = {
+  concurrent: 4,
+  concurrentPerUser: 2,
+};
 
 const busy = (message: string) =>
   new AppError(ERROR_CODES.RATE_LIMITED, message, { retryAfterMs: 1_000 });
@@ -36,9 +39,11 @@ export function createSearch(deps: {
 
   async function bounded<T>(userId: string, run: () => Promise<T>): Promise<T> {
     const mine = runningByUser.get(userId) ?? 0;
-    if (mine >= caps.perUser)
-      throw busy(`At most ${caps.perUser} of your searches run at once; wait for one to finish`);
-    if (running >= caps.total) throw busy('Many searches are running; try again in a moment');
+    if (mine >= caps.concurrentPerUser)
+      throw busy(
+        `At most ${caps.concurrentPerUser} of your searches run at once; wait for one to finish`,
+      );
+    if (running >= caps.concurrent) throw busy('Many searches are running; try again in a moment');
     running++;
     runningByUser.set(userId, mine + 1);
     try {

@@ -1,11 +1,9 @@
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
-import { bareKysely } from '../../__tests__/bare-kysely.js';
-import { ENGINES, type TestDatabase } from '../../__tests__/databases.js';
-import { searchPage } from '../../__tests__/store.js';
-import type { Store } from '../../ports/store.js';
+import { describe, expect, it } from 'vitest';
+import { bareKysely, writeRoomOfUsers } from '../../__tests__/bare-kysely.js';
+import { ENGINES } from '../../__tests__/databases.js';
+import { searchPage, storesClosedAfterEach } from '../../__tests__/store.js';
 import { migrateTo } from './migrations.js';
-import { createStoreFromUrl } from './store.js';
 
 const AT = 1_700_000_000_000;
 
@@ -14,42 +12,7 @@ async function databaseBefore(name: 'sqlite' | 'postgres', url: string): Promise
   const kysely = bareKysely(name, url);
   try {
     await migrateTo(kysely, '0014_no_author_time_index');
-    const user = (id: string) => ({
-      id,
-      username: id,
-      display_name: id,
-      password_hash: 'x',
-      created_at: AT,
-    });
-    await kysely
-      .insertInto('users')
-      .values([user('u1'), user('u2')])
-      .execute();
-    await kysely
-      .insertInto('rooms')
-      .values({
-        id: 'r1',
-        kind: 'public',
-        name: 'old',
-        topic: '',
-        created_at: AT,
-        last_seq: 3,
-        last_activity_at: AT,
-        direct_key: null,
-      })
-      .execute();
-    const member = (userId: string) => ({
-      room_id: 'r1',
-      user_id: userId,
-      role: 'member',
-      joined_at: AT,
-      last_read_seq: 0,
-      joined_seq: 0,
-    });
-    await kysely
-      .insertInto('members')
-      .values([member('u1'), member('u2')])
-      .execute();
+    await writeRoomOfUsers(kysely, ['u1', 'u2'], AT);
     const message = (
       id: string,
       seq: number,
@@ -85,20 +48,14 @@ async function databaseBefore(name: 'sqlite' | 'postgres', url: string): Promise
 
 // Migration 0015 swaps the idempotency key's columns; SQLite rebuilds `messages` for it.
 describe.each(ENGINES)('idempotency key migration on $name', ({ name, create }) => {
-  let db: TestDatabase | undefined;
-  let store: Store | undefined;
-  afterEach(async () => {
-    await store?.close();
-    await db?.drop();
-  });
+  const openStore = storesClosedAfterEach();
+  const migrated = () => openStore(create, {}, (db) => databaseBefore(name, db.url));
 
   it('keeps every message, the idempotency of each (author, clientMsgId), search and the export', async () => {
-    db = await create();
-    await databaseBefore(name, db.url);
-    store = await createStoreFromUrl(db.url);
+    const { store } = await migrated();
 
     const send = (authorId: string, clientMsgId: string, body: string) =>
-      store?.appendMessage({
+      store.appendMessage({
         id: `new-${authorId}-${clientMsgId}`,
         roomId: 'r1',
         authorId,
@@ -111,7 +68,7 @@ describe.each(ENGINES)('idempotency key migration on $name', ({ name, create }) 
     const fresh = await send('u2', 'c0', 'a new numbat');
     expect(
       [again1, again2, fresh].map((r) =>
-        r && 'message' in r ? [r.status, r.message.id, r.message.seq] : [r?.status],
+        'message' in r ? [r.status, r.message.id, r.message.seq] : [r.status],
       ),
     ).toEqual([
       ['duplicate', 'm1', 1],
@@ -121,9 +78,7 @@ describe.each(ENGINES)('idempotency key migration on $name', ({ name, create }) 
 
     // The full-text index still points at the rebuilt rows, and its triggers were made again.
     const search = async (term: string) =>
-      (store ? await searchPage(store, 'u1', { terms: [term], limit: 10 }) : undefined)?.hits.map(
-        (h) => h.message.id,
-      );
+      (await searchPage(store, 'u1', { terms: [term], limit: 10 })).hits.map((h) => h.message.id);
     expect(await search('platypus')).toEqual(['m1']);
     expect(await search('wombat')).toEqual(['m2']);
     expect(await search('dingo')).toEqual([]);
@@ -148,11 +103,7 @@ describe.each(ENGINES)('idempotency key migration on $name', ({ name, create }) 
   });
 
   it('keys the unique index by clientMsgId first, and it still refuses a second row', async () => {
-    db = await create();
-    await databaseBefore(name, db.url);
-    store = await createStoreFromUrl(db.url);
-    await store.close();
-    store = undefined;
+    const { db } = await migrated();
     const kysely = bareKysely(name, db.url);
     try {
       if (name === 'postgres') {
