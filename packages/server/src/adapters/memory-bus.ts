@@ -1,5 +1,6 @@
 import type { Bus, BusHandler, BusTopic } from '../ports/bus.js';
 import { reportError } from '../report.js';
+import { HandlerSet } from './handler-set.js';
 
 /** One settled promise for every subscription: an idle device holds no promise of its own. */
 const LIVE = Promise.resolve();
@@ -15,13 +16,13 @@ export function createMemoryBus(
   } = {},
 ): Bus {
   const onError = options.onError ?? ((error: unknown) => reportError('bus handler', error));
-  const topics = new Map<BusTopic, Set<BusHandler>>();
+  const topics = new Map<BusTopic, HandlerSet<BusHandler>>();
   return {
     async publish(topic, message) {
       const handlers = topics.get(topic);
       if (!handlers) return;
-      // Copy: a handler may unsubscribe (or subscribe others) while we iterate.
-      for (const handler of [...handlers]) {
+      // A snapshot: a handler may unsubscribe (or subscribe others) while we iterate.
+      for (const handler of handlers.snapshot()) {
         try {
           handler(message);
         } catch (error) {
@@ -34,7 +35,7 @@ export function createMemoryBus(
     subscribe(topic, handler) {
       let handlers = topics.get(topic);
       if (!handlers) {
-        handlers = new Set();
+        handlers = new HandlerSet();
         topics.set(topic, handlers);
       }
       handlers.add(handler);

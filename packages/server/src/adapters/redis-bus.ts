@@ -21,6 +21,7 @@ import { loadRedis } from '../lazy-modules.js';
 import { fallbackLogger } from '../observability/logger.js';
 import type { Observer } from '../observability/observer.js';
 import type { Bus, BusHandler, BusMessage, BusTopic } from '../ports/bus.js';
+import { HandlerSet } from './handler-set.js';
 import { type Envelope, parseEnvelope, SeqTracker, Stamper } from './redis-bus-wire.js';
 import { answeredWithin } from './redis-client.js';
 
@@ -61,7 +62,7 @@ export class RedisBusError extends Error {
 
 /** One followed topic: its local handlers behind the one Redis subscription of this process. */
 interface Topic {
-  readonly handlers: Set<BusHandler>;
+  readonly handlers: HandlerSet<BusHandler>;
   /** Settles when Redis confirms the SUBSCRIBE (or it fails: closed, timeout, connection lost). */
   live: Promise<void>;
   confirmed: boolean;
@@ -148,8 +149,8 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
   }
 
   function dispatch(topic: Topic, message: BusMessage): void {
-    // Copy: a handler may unsubscribe (or subscribe others) while we iterate.
-    for (const handler of [...topic.handlers]) deliver(handler, message);
+    // A snapshot: a handler may unsubscribe (or subscribe others) while we iterate.
+    for (const handler of topic.handlers.snapshot()) deliver(handler, message);
   }
 
   function receive(name: BusTopic, topic: Topic, raw: string): void {
@@ -173,7 +174,7 @@ export async function createRedisBus(url: string, options: RedisBusOptions = {})
   /** Starts the one Redis subscription of `name` in this process. */
   function follow(name: BusTopic): Topic {
     const topic: Topic = {
-      handlers: new Set(),
+      handlers: new HandlerSet(),
       live: Promise.resolve(),
       confirmed: false,
       stale: false,

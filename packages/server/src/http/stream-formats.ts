@@ -120,17 +120,24 @@ function format(
   const encoded = encodingCache(encode);
   const toAuthor = (event: StreamEvent, viewerId: string) =>
     byAuthor && isAuthorsCopy(event, viewerId);
+  // The last frame handed out: a fan-out asks for the same one device after device, and this
+  // answers without the two lookups (the event's encodings, then the prefix's frame).
+  let last: { event: StreamEvent; mine: boolean; prefix: string; frame: SharedFrame } | undefined;
   const self: StreamFormat = {
     path,
     accept: (raw) => accept(raw, self),
     wsFrame: (event, prefix, viewerId) => {
-      const entry = encoded(event, toAuthor(event, viewerId));
+      const mine = toAuthor(event, viewerId);
+      if (last && last.event === event && last.mine === mine && last.prefix === prefix)
+        return last.frame;
+      const entry = encoded(event, mine);
       entry.ws ??= new Map();
       let frame = entry.ws.get(prefix);
       if (!frame) {
         frame = textFrame(`${prefix}${resultJson(entry.json, entry.id)}`);
         entry.ws.set(prefix, frame);
       }
+      last = { event, mine, prefix, frame };
       return frame;
     },
     // A device's own events (its sync point, its presence snapshot) are never a message.

@@ -48,4 +48,24 @@ describe('beforeWrite', () => {
     await tickEnd();
     expect(a.calls).toEqual(['cork', 'uncork', 'cork', 'uncork']);
   });
+
+  it('counts a write made while a held stream is released in the next burst', async () => {
+    const b = stream();
+    const a = {
+      ...stream(),
+      // Uncorking a stream can run callbacks that write again (to b, twice).
+      uncork: () => {
+        beforeWrite(b);
+        beforeWrite(b);
+      },
+    };
+    holdUntilBurstEnds(a);
+    await tickEnd();
+    // b's second write was held, and released when that burst ended...
+    expect(b.calls).toEqual(['cork', 'uncork']);
+    // ...and a later lone write to b is a burst's first again: not held.
+    beforeWrite(b);
+    expect(b.calls).toEqual(['cork', 'uncork']);
+    await tickEnd();
+  });
 });
