@@ -50,11 +50,14 @@ export async function host(server: Hosted): Promise<void> {
   send({ type: 'ready', port });
 }
 
-/** Listens on 127.0.0.1:0 and resolves with the port chosen. */
-export function listenLoopback(server: Server): Promise<number> {
+/**
+ * Listens on 127.0.0.1:0 and resolves with the port chosen; `backlog`: the kernel's queue of
+ * connections not yet accepted (Node's default, 511, when absent).
+ */
+export function listenLoopback(server: Server, backlog?: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen({ port: 0, host: '127.0.0.1', ...(backlog ? { backlog } : {}) }, () => {
       server.off('error', reject);
       const address = server.address();
       if (address === null || typeof address === 'string') reject(new Error('No TCP address'));

@@ -2,7 +2,12 @@
 // is written to every socket in the room. With `--redis <url>` it is one node of several: a
 // publish goes to a Redis pub/sub channel per room, and each node writes what the channel
 // carries to its own sockets (the cross-node workload's control: what splitting a room's devices
-// over two processes costs a broadcast loop that does nothing else).
+// over two processes costs a broadcast loop that does nothing else). With `--keep <n>` it keeps
+// each room's last n messages, and a join that names `after` (the last seq the socket has) gets
+// those after it, each with its own send, before `joined`: the resume storm's floor, a bare
+// loop that reconnects devices from memory with no auth and no store. It then listens with the
+// kernel queue Confab's server asks for (4096, packages/server/src/http/server.ts), so that a
+// storm measures the work and not Node's default queue of 511 overflowing.
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import { createClient } from 'redis';
@@ -13,11 +18,16 @@ import { host, listenLoopback } from './host.js';
 interface Room {
   sockets: Set<WebSocket>;
   seq: number;
+  /** The last `keep` messages, encoded once (seqs room.seq - length + 1 ... room.seq). */
+  recent: Buffer[];
   /** With Redis: settles once this node hears the room's channel. */
   followed: Promise<void>;
 }
 
-const { values } = parseArgs({ options: { redis: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { redis: { type: 'string' }, keep: { type: 'string' } },
+});
+const keep = Number(values.keep ?? 0);
 const redis = values.redis ? await connectRedis(values.redis) : undefined;
 
 async function connectRedis(url: string) {
@@ -32,13 +42,26 @@ const channelOf = (room: string) => `bench-raw:${room}`;
 function broadcast(room: Room, json: string): void {
   const frame = Buffer.from(json);
   for (const socket of room.sockets) socket.send(frame, { binary: false });
+  if (keep > 0) {
+    room.recent.push(frame);
+    if (room.recent.length > keep) room.recent.shift();
+  }
+}
+
+/** Sends `ws` the kept messages of `room` after seq `after`. */
+function sendAfter(ws: WebSocket, room: Room, after: number): void {
+  const first = room.seq - room.recent.length + 1;
+  for (let seq = Math.max(after + 1, first); seq <= room.seq; seq++) {
+    const frame = room.recent[seq - first];
+    if (frame) ws.send(frame, { binary: false });
+  }
 }
 
 const rooms = new Map<string, Room>();
 const roomOf = (name: string): Room => {
   let room = rooms.get(name);
   if (!room) {
-    const made: Room = { sockets: new Set(), seq: 0, followed: Promise.resolve() };
+    const made: Room = { sockets: new Set(), seq: 0, recent: [], followed: Promise.resolve() };
     if (redis)
       made.followed = redis.subscriber.subscribe(channelOf(name), (json) => broadcast(made, json));
     rooms.set(name, made);
@@ -65,6 +88,11 @@ wss.on('connection', (ws) => {
     if (request.type === 'join') {
       room.sockets.add(ws);
       joined.add(room);
+      if (typeof request.after === 'number') {
+        sendAfter(ws, room, request.after);
+        ws.send(JSON.stringify({ type: 'joined', seq: room.seq }));
+        return;
+      }
       room.followed.then(
         () => ws.send('{"type":"joined"}'),
         () => ws.close(1011, 'Redis subscribe failed'),
@@ -90,7 +118,7 @@ wss.on('connection', (ws) => {
 });
 
 await host({
-  listen: () => listenLoopback(httpServer),
+  listen: () => listenLoopback(httpServer, keep > 0 ? 4096 : undefined),
   subscribers: () => rooms.get(PEER_ROOM)?.sockets.size ?? 0,
   close: async () => {
     for (const socket of wss.clients) socket.terminate();

@@ -7,6 +7,7 @@ import { closeSockets, openMany } from '../drivers/ws-util.js';
 import { listenOverflows } from '../proc.js';
 import { send } from './common.js';
 import { startCpuMeter } from './cpu-meter.js';
+import { rawResumeStorm } from './resume-storm-raw.js';
 import { Tracker } from './tracker.js';
 import type { Workload, WorkloadResult } from './types.js';
 
@@ -25,12 +26,14 @@ const message = (error: unknown) => (error instanceof Error ? error.message : St
  * Figure: seconds from the first reconnect until every device has its `sync` event, having
  * received exactly the missed messages first, in order; also the server CPU used meanwhile, the
  * retries, and the connections the kernel dropped because the listen queue was full.
- * Confab only: the peers have no resume. Run once: a storm takes about a minute in all.
+ * The other systems have no resume; raw `ws` runs its floor instead (resume-storm-raw.ts: the
+ * same devices and messages from a bare server's memory). Run once: a storm takes about a
+ * minute in all.
  */
 export const resumeStorm: Workload = {
   name: 'resume-storm',
   kind: 'own',
-  systems: ['confab'],
+  systems: ['confab', 'raw-ws'],
   once: true,
   metrics: [
     {
@@ -67,6 +70,7 @@ export const resumeStorm: Workload = {
     },
   ],
   async run(driver, config): Promise<WorkloadResult> {
+    if (driver.name === 'raw-ws') return rawResumeStorm(config);
     const { devices, missed } = config.resumeStorm;
     const { roomId, tokens } = confabFixture();
     const tokenOf = (i: number) => tokens[i % tokens.length] ?? '';
