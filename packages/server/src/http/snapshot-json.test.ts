@@ -1,8 +1,16 @@
 import type { PresenceState, StreamEvent } from '@confab/contracts';
 import { describe, expect, it } from 'vitest';
 import { PresenceView } from '../services/presence-view.js';
-import { eventJson } from './snapshot-json.js';
+import { eventJson, snapshotJson } from './snapshot-json.js';
 import { LIVE_FORMAT, TRACKED_FORMAT } from './stream-formats.js';
+
+/** Format 3 with the snapshot as lists of ids, as the SDK asks for it. */
+const FLAT_IDS = LIVE_FORMAT.accept({
+  cursors: {},
+  resume: false,
+  format: 3,
+  snapshot: 'ids',
+}).format;
 
 /** States as the view hands them out: one shared, frozen object per user and status. */
 function viewStates(): PresenceState[] {
@@ -67,5 +75,36 @@ describe('presence snapshot JSON', () => {
     };
     expect(tracked.result.data.data).toEqual(snapshot);
     expect(TRACKED_FORMAT.ownWsJson(snapshot, '{"id":7,')).toContain(`"data":${json}}`);
+  });
+
+  it('encodes a frozen list once per way it is written, and an unfrozen one each time', () => {
+    const users = Object.freeze(viewStates());
+    let made = 0;
+    const encode = () => {
+      made += 1;
+      return `json ${made}`;
+    };
+    expect(snapshotJson(users, 'a', encode)).toBe('json 1');
+    expect(snapshotJson(users, 'a', encode)).toBe('json 1');
+    expect(snapshotJson(users, 'b', encode)).toBe('json 2');
+    const open = viewStates();
+    expect(snapshotJson(open, 'a', encode)).toBe('json 3');
+    expect(snapshotJson(open, 'a', encode)).toBe('json 4');
+  });
+
+  it('writes a shared (frozen) snapshot in every format as it writes an unshared one', () => {
+    const shared = Object.freeze(viewStates());
+    const of = (users: PresenceState[]): StreamEvent => ({ type: 'presence.snapshot', users });
+    for (const format of [LIVE_FORMAT, TRACKED_FORMAT, FLAT_IDS]) {
+      const expected = format.ownWsJson(of(viewStates()), '{"id":3,');
+      // Twice: the second comes from what the first kept.
+      expect(format.ownWsJson(of(shared as PresenceState[]), '{"id":3,')).toBe(expected);
+      expect(format.ownWsJson(of(shared as PresenceState[]), '{"id":3,')).toBe(expected);
+      expect(format.ownSse(of(shared as PresenceState[]))).toBe(format.ownSse(of(viewStates())));
+    }
+    const ids = { type: 'presence.snapshot', online: ['u1', 'u3\u2028é'], away: ['u"2\\'] };
+    expect(FLAT_IDS.ownWsJson(of(shared as PresenceState[]), '{"id":3,')).toContain(
+      JSON.stringify(ids),
+    );
   });
 });

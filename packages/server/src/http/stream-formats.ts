@@ -10,7 +10,7 @@ import { TRPCError } from '@trpc/server';
 import { OnEventInput } from '../routers/events.js';
 import { eventId, streamStart } from '../services/stream.js';
 import { type SharedFrame, textFrame } from './frames.js';
-import { eventJson } from './snapshot-json.js';
+import { eventJson, snapshotJson } from './snapshot-json.js';
 
 /**
  * How a device stream's events are written, in one of the three stream formats:
@@ -182,7 +182,10 @@ export const FLAT_FORMAT = format(
 );
 
 /** A device's own event in format 3 asked with `snapshot: 'ids'` (IdsPresenceSnapshot). */
-const idsJson = (event: StreamEvent) => eventJson(idsSnapshot(flatEvent(event, false)));
+function idsJson(event: StreamEvent): string {
+  const encode = () => eventJson(idsSnapshot(flatEvent(event, false)));
+  return event.type === 'presence.snapshot' ? snapshotJson(event.users, 'ids', encode) : encode();
+}
 
 /**
  * Format 3 asked with `snapshot: 'ids'`: format 3, with the presence snapshot as two lists of

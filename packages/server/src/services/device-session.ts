@@ -1,4 +1,10 @@
-import { ERROR_CODES, LIMITS, type RoomEvent, type StreamEvent } from '@confab/contracts';
+import {
+  ERROR_CODES,
+  LIMITS,
+  type PresenceState,
+  type RoomEvent,
+  type StreamEvent,
+} from '@confab/contracts';
 import { AppError } from '../errors.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Bus, BusMessage } from '../ports/bus.js';
@@ -250,7 +256,9 @@ export class DeviceSession implements StreamHandle {
     if (presence && !this.closed) {
       // This device now counts as present; and it learns who else is.
       const users = await presence.attach(this.auth, this, heads, LIMITS.presenceSnapshotMax);
-      if (!this.closed) this.emit({ type: 'presence.snapshot', users }, true);
+      // Frozen and shared by the user's devices (PresenceSnapshots): never changed after this.
+      if (!this.closed)
+        this.emit({ type: 'presence.snapshot', users: users as PresenceState[] }, true);
     }
   }
 

@@ -97,4 +97,36 @@ describe.each(ENGINES)('presence snapshots follow room membership on $name', ({ 
     // And carol's own next stream on A no longer lists the room's members.
     expect(await snapshotOf(a, carol.token)).toEqual(new Map());
   });
+
+  it("gives a user's devices the same people while presence holds, and a change made since", async () => {
+    const ann = await signUp(a.url, 'ann');
+    const ben = await signUp(a.url, 'ben');
+    const eve = await signUp(a.url, 'eve');
+    clients.push(ann, ben, eve);
+    const room = await ann.api.room.create.mutate({ kind: 'public', name: 'devices' });
+    await ben.api.room.join.mutate({ roomId: room.id });
+    await eve.api.room.join.mutate({ roomId: room.id });
+    await snapshotOf(a, ann.token);
+
+    // Ben's devices one after the other, nobody's presence moving between: the same snapshot.
+    const annOnline = new Map([[ann.user.id, 'online']]);
+    expect(await snapshotOf(a, ben.token)).toEqual(annOnline);
+    expect(await snapshotOf(a, ben.token)).toEqual(annOnline);
+
+    // Eve comes online, then ann goes away: ben's next devices see each change.
+    await snapshotOf(a, eve.token);
+    expect(await snapshotOf(a, ben.token)).toEqual(
+      new Map([
+        [ann.user.id, 'online'],
+        [eve.user.id, 'online'],
+      ]),
+    );
+    await ann.api.presence.setActive.mutate({ active: false });
+    expect(await snapshotOf(a, ben.token)).toEqual(
+      new Map([
+        [ann.user.id, 'away'],
+        [eve.user.id, 'online'],
+      ]),
+    );
+  });
 });

@@ -29,6 +29,15 @@ export class PresenceView {
    * arriving late (its announcement was in flight) is stale even for a user not listed.
    */
   #floor = 0;
+  #version = 0;
+
+  /**
+   * Moves whenever an entry changes: snapshots read at the same version list the same states
+   * (PresenceSnapshots reuses one for every device of a user while it holds).
+   */
+  get version(): number {
+    return this.#version;
+  }
 
   statusOf(userId: string): PresenceStatus {
     return this.#entries.get(userId)?.status ?? 'offline';
@@ -59,6 +68,7 @@ export class PresenceView {
     const before = known?.status ?? 'offline';
     const at = change.status === 'offline' && before === 'offline' && known ? known.at : change.at;
     this.#entries.set(change.userId, entry(change.userId, change.status, change.version, at));
+    this.#version += 1;
     return before !== change.status;
   }
 
@@ -77,6 +87,7 @@ export class PresenceView {
       const before = known?.status ?? 'offline';
       const seen = status === 'offline' && before === 'offline' && known ? known.at : at;
       this.#entries.set(userId, entry(userId, status, version, seen));
+      this.#version += 1;
       if (before !== status) missed.push({ userId, status, version, at });
     }
     return missed;

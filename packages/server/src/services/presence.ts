@@ -10,8 +10,9 @@ import type { Bus, BusMessage } from '../ports/bus.js';
 import type { PresenceChange, PresenceDirectory } from '../ports/presence-directory.js';
 import type { Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
+import { PresenceSnapshots } from './presence-snapshots.js';
 import { PresenceView } from './presence-view.js';
-import { RoomMemberSets, type VersionedRoom } from './room-member-sets.js';
+import { peersIn, RoomMemberSets, type VersionedRoom } from './room-member-sets.js';
 
 /** What a peer's device is told when someone's presence changes. */
 export type PresenceChangedEvent = Extract<StreamEvent, { type: 'presence' }>;
@@ -73,6 +74,7 @@ export function createPresence(deps: {
   const directory = deps.directory ?? createMemoryPresenceDirectory();
   const memberSets = deps.memberSets ?? new RoomMemberSets(store);
   const view = new PresenceView();
+  const snapshots = new PresenceSnapshots();
   const devices = new Map<string, Device>();
   const devicesOfUser = new Map<string, Set<string>>();
   /** The status this node last recorded in the directory per user (absent: offline). */
@@ -146,6 +148,7 @@ export function createPresence(deps: {
 
   function heard(change: PresenceChange): void {
     if (view.apply(change)) tellDevices(change);
+    snapshots.moved(view.version);
   }
 
   // One chain for this node's devices, so that a user's changes reach them in the order the
@@ -191,6 +194,7 @@ export function createPresence(deps: {
     try {
       const reading = await directory.read();
       if (!closed) for (const change of view.rebuild(reading, now())) tellDevices(change);
+      snapshots.moved(view.version);
     } catch (error) {
       log.warn({ err: error }, 'presence: could not read the directory; trying again');
       later(() => void rebuild(), RETRY_MS);
@@ -290,7 +294,9 @@ export function createPresence(deps: {
      * and the stream gets its snapshot, who among the people sharing `rooms` (the user's, with
      * the membersVersion the stream read) with the user is online or away, at most `max`.
      * Everyone else is offline; `of` tells when they were last seen. The members come from
-     * memberSets, so a reconnect storm into a large room reads them about once, not per device.
+     * memberSets, so a reconnect storm into a large room reads them about once, not per device,
+     * and the snapshot itself is made once per user while presence does not move (frozen and
+     * shared: PresenceSnapshots).
      * From then on the stream hears exactly the changes the snapshot does not show.
      */
     async attach(
@@ -298,14 +304,22 @@ export function createPresence(deps: {
       stream: StreamHandle,
       rooms: readonly VersionedRoom[],
       max: number,
-    ): Promise<PresenceState[]> {
+    ): Promise<readonly PresenceState[]> {
       const device = deviceOf(auth);
       device.streams.add(stream);
       device.lastHeartbeat = now();
       awaitingSnapshot.add(stream);
       report(auth.user.id);
       try {
-        const users = present(await memberSets.peersOf(auth.user.id, rooms), max);
+        const userId = auth.user.id;
+        const sets = await memberSets.setsOf(userId, rooms);
+        const users = snapshots.of(
+          userId,
+          view.version,
+          max,
+          rooms.map(({ id }) => sets.get(id)),
+          () => present(peersIn(userId, rooms, sets), max),
+        );
         // Read in the same turn as this link is queued: the tellings ahead of it are of changes
         // the snapshot shows, those behind it of changes it does not.
         telling = telling.then(() => {

@@ -42,6 +42,17 @@ export class RoomMemberSets {
 
   /** Everyone but `userId` who is a member of one of `rooms` (the user's own rooms). */
   async peersOf(userId: string, rooms: readonly VersionedRoom[]): Promise<string[]> {
+    return peersIn(userId, rooms, await this.setsOf(userId, rooms));
+  }
+
+  /**
+   * The member lists of `rooms` (of `userId`'s own rooms), fresh enough. While a room's set is
+   * kept, the same array each time: a caller may keep what it made of it (PresenceSnapshots).
+   */
+  async setsOf(
+    userId: string,
+    rooms: readonly VersionedRoom[],
+  ): Promise<ReadonlyMap<string, readonly string[]>> {
     let sets = this.#cached(rooms);
     if (sets.size < rooms.length) {
       // Another stream of a room's members may be reading them now: wait for that rather than
@@ -53,7 +64,7 @@ export class RoomMemberSets {
       }
     }
     if (sets.size < rooms.length) sets = await this.#load(userId, rooms);
-    return union(userId, rooms, sets);
+    return sets;
   }
 
   /** The sets of `rooms` that are fresh enough, marked as just used. */
@@ -134,7 +145,8 @@ export class RoomMemberSets {
   }
 }
 
-function union(
+/** Everyone but `userId` in the sets of `rooms`. */
+export function peersIn(
   userId: string,
   rooms: readonly VersionedRoom[],
   sets: ReadonlyMap<string, readonly string[]>,

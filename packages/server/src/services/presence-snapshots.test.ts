@@ -1,0 +1,67 @@
+import type { PresenceState } from '@confab/contracts';
+import { describe, expect, it } from 'vitest';
+import { PresenceSnapshots } from './presence-snapshots.js';
+
+const state = (userId: string): PresenceState =>
+  Object.freeze({ userId, status: 'online', lastSeenAt: null });
+
+/** A `make` that counts its calls and lists `ids`. */
+function maker(ids: string[]) {
+  const calls = { count: 0 };
+  const make = () => {
+    calls.count += 1;
+    return ids.map(state);
+  };
+  return { calls, make };
+}
+
+describe('PresenceSnapshots', () => {
+  const room = ['ann', 'bob', 'cy'];
+
+  it("reuses a user's snapshot, frozen, while the version and the member lists are the same", () => {
+    const snapshots = new PresenceSnapshots();
+    const { calls, make } = maker(['bob']);
+    const first = snapshots.of('ann', 1, 50, [room], make);
+    expect(first.map((s) => s.userId)).toEqual(['bob']);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(snapshots.of('ann', 1, 50, [room], make)).toBe(first);
+    expect(calls.count).toBe(1);
+    // Another user, or another bound, is another snapshot.
+    snapshots.of('bob', 1, 50, [room], make);
+    snapshots.of('ann', 1, 10, [room], make);
+    expect(calls.count).toBe(3);
+  });
+
+  it('makes it again when presence moved, or a member list is another (or unknown)', () => {
+    const snapshots = new PresenceSnapshots();
+    const { calls, make } = maker(['bob']);
+    const first = snapshots.of('ann', 1, 50, [room], make);
+    expect(snapshots.of('ann', 2, 50, [room], make)).not.toBe(first);
+    expect(calls.count).toBe(2);
+    // The same members in a new list (the room's set was read again): not known to be the same.
+    snapshots.of('ann', 2, 50, [[...room]], make);
+    expect(calls.count).toBe(3);
+    snapshots.of('ann', 2, 50, [room, undefined], make);
+    snapshots.of('ann', 2, 50, [room, undefined], make);
+    expect(calls.count).toBe(5);
+  });
+
+  it('lets every snapshot go when presence moves, and holds at most its bound', () => {
+    const snapshots = new PresenceSnapshots(2);
+    const { calls, make } = maker(['cy']);
+    snapshots.of('ann', 1, 50, [room], make);
+    snapshots.moved(1); // the same version: kept
+    snapshots.of('ann', 1, 50, [room], make);
+    expect(calls.count).toBe(1);
+    snapshots.moved(2);
+    snapshots.of('ann', 2, 50, [room], make);
+    expect(calls.count).toBe(2);
+
+    snapshots.of('bob', 2, 50, [room], make); // two kept: the bound
+    snapshots.of('cy', 2, 50, [room], make); // a third: the others go
+    snapshots.of('cy', 2, 50, [room], make);
+    expect(calls.count).toBe(4);
+    snapshots.of('ann', 2, 50, [room], make);
+    expect(calls.count).toBe(5);
+  });
+});
