@@ -4,9 +4,8 @@ import { startServer } from '../drivers/process.js';
 import type { Sink } from '../drivers/types.js';
 import { closeSockets, guard, openSocket, textOf, waitFor } from '../drivers/ws-util.js';
 import { indexOfBody, isRecord, PEER_ROOM, readPeerMessage } from '../payload.js';
-import { listenOverflows } from '../proc.js';
 import { send } from './common.js';
-import { startCpuMeter } from './cpu-meter.js';
+import { timeStorm } from './storm-timing.js';
 import { Tracker } from './tracker.js';
 import type { WorkloadResult } from './types.js';
 
@@ -85,37 +84,15 @@ export async function rawResumeStorm(config: BenchConfig): Promise<WorkloadResul
     });
 
     for (let i = 0; i < devices; i++) tracker.expectNext(i, 1);
-    const overflows0 = await listenOverflows();
-    const meter = await startCpuMeter(server);
-    const t0 = performance.now();
-    const resumed = await Promise.allSettled(
-      Array.from({ length: devices }, (_, i) =>
-        resumeRawDevice(server.port, i, 0, tracker, () => closing),
-      ),
-    );
-    const seconds = (performance.now() - t0) / 1000;
-    const cpu = await meter.read();
-    const overflows = (await listenOverflows()) - overflows0;
-    for (const [i, r] of resumed.entries()) {
-      if (r.status === 'rejected') {
-        tracker.fail(`device ${i} did not resume: ${String(r.reason)}`);
-        continue;
-      }
-      sockets.push(r.value.ws);
-      if (r.value.syncedAt !== missed)
-        tracker.fail(`device ${i} joined at seq ${r.value.syncedAt}, not ${missed}`);
-    }
-    tracker.verify(missed);
-    return {
-      failure: tracker.failure ?? server.exitReason(),
-      metrics: {
-        stormSeconds: seconds,
-        stormServerCpuSeconds: cpu.serverSeconds,
-        stormLoadgenCpuPct: cpu.loadgenPct,
-        stormRetries: 0,
-        stormListenOverflows: overflows,
-      },
-    };
+    return await timeStorm({
+      server,
+      devices,
+      tracker,
+      missed,
+      sockets,
+      expectedSeq: () => missed,
+      start: (i) => resumeRawDevice(server.port, i, 0, tracker, () => closing),
+    });
   } finally {
     closing = true;
     await closeSockets(sockets);

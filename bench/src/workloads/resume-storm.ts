@@ -4,17 +4,14 @@ import { openConfabDevice } from '../drivers/confab-device.js';
 import { resumeConfabDevice } from '../drivers/confab-resume.js';
 import type { ServerHandle } from '../drivers/process.js';
 import { closeSockets, openMany } from '../drivers/ws-util.js';
-import { listenOverflows } from '../proc.js';
 import { send } from './common.js';
-import { startCpuMeter } from './cpu-meter.js';
 import { rawResumeStorm } from './resume-storm-raw.js';
+import { timeStorm } from './storm-timing.js';
 import { Tracker } from './tracker.js';
 import type { Workload, WorkloadResult } from './types.js';
 
 /** The storm fails if a device has not caught up this long after it began (the SDK never gives up). */
 const STORM_TIMEOUT_MS = 180_000;
-
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * A reconnect storm after a restart: `devices` devices connect (as new devices: each learns its
@@ -110,12 +107,14 @@ export const resumeStorm: Workload = {
       closing = false;
       for (let i = 0; i < devices; i++) tracker.expectNext(i, (before[i] ?? 0) + 1);
       const live = server;
-      const overflows0 = await listenOverflows();
-      const meter = await startCpuMeter(live);
-      const t0 = performance.now();
-      // All at once, not a few at a time: the storm is the point.
-      const resumed = await Promise.allSettled(
-        Array.from({ length: devices }, (_, i) =>
+      return await timeStorm({
+        server: live,
+        devices,
+        tracker,
+        missed,
+        sockets,
+        expectedSeq: (i) => (before[i] ?? 0) + missed,
+        start: (i, t0) =>
           resumeConfabDevice({
             port: live.port,
             token: tokenOf(i),
@@ -126,36 +125,8 @@ export const resumeStorm: Workload = {
             closing: () => closing,
             deadline: t0 + STORM_TIMEOUT_MS,
           }),
-        ),
-      );
-      const seconds = (performance.now() - t0) / 1000;
-      const cpu = await meter.read();
-      const overflows = (await listenOverflows()) - overflows0;
-
-      let retries = 0;
-      sockets = [];
-      for (const [i, r] of resumed.entries()) {
-        if (r.status === 'rejected') {
-          tracker.fail(`device ${i} did not resume: ${message(r.reason)}`);
-          continue;
-        }
-        sockets.push(r.value.ws);
-        retries += r.value.attempts - 1;
-        const expected = (before[i] ?? 0) + missed;
-        if (r.value.syncedAt !== expected)
-          tracker.fail(`device ${i} synced at seq ${r.value.syncedAt}, not ${expected}`);
-      }
-      tracker.verify(missed);
-      return {
-        failure: tracker.failure ?? server.exitReason(),
-        metrics: {
-          stormSeconds: seconds,
-          stormServerCpuSeconds: cpu.serverSeconds,
-          stormLoadgenCpuPct: cpu.loadgenPct,
-          stormRetries: retries,
-          stormListenOverflows: overflows,
-        },
-      };
+        retriesOf: (resumed) => resumed.attempts - 1,
+      });
     } finally {
       closing = true;
       await closeSockets(sockets);
