@@ -46,22 +46,33 @@ describe('PresenceSnapshots', () => {
     expect(calls.count).toBe(5);
   });
 
-  it('lets every snapshot go when presence moves, and holds at most its bound', () => {
-    const snapshots = new PresenceSnapshots(2);
-    const { calls, make } = maker(['cy']);
+  it('lets every snapshot go when presence moves, and holds at most its bound of people', () => {
+    const snapshots = new PresenceSnapshots(5);
+    const { calls, make } = maker(['bob', 'cy']);
     snapshots.of('ann', 1, 50, [room], make);
     snapshots.moved(1); // the same version: kept
     snapshots.of('ann', 1, 50, [room], make);
     expect(calls.count).toBe(1);
+    expect(snapshots.size).toBe(2);
     snapshots.moved(2);
+    expect(snapshots.size).toBe(0);
     snapshots.of('ann', 2, 50, [room], make);
     expect(calls.count).toBe(2);
 
-    snapshots.of('bob', 2, 50, [room], make); // two kept: the bound
-    snapshots.of('cy', 2, 50, [room], make); // a third: the others go
+    snapshots.of('bob', 2, 50, [room], make); // 4 people kept: within the bound of 5
+    expect(snapshots.size).toBe(4);
+    snapshots.of('cy', 2, 50, [room], make); // 6 would pass it: the others go
+    expect(snapshots.size).toBe(2);
     snapshots.of('cy', 2, 50, [room], make);
     expect(calls.count).toBe(4);
     snapshots.of('ann', 2, 50, [room], make);
     expect(calls.count).toBe(5);
+
+    // A list larger than the whole bound is handed out, never kept.
+    const big = maker(['a', 'b', 'c', 'd', 'e', 'f']);
+    snapshots.of('dee', 2, 50, [room], big.make);
+    snapshots.of('dee', 2, 50, [room], big.make);
+    expect(big.calls.count).toBe(2);
+    expect(snapshots.size).toBe(0);
   });
 });

@@ -1,7 +1,11 @@
 import type { PresenceState } from '@confab/contracts';
 
-/** How many users' snapshots are kept at most (each is one array of shared state objects). */
-export const PRESENCE_SNAPSHOTS_MAX = 2000;
+/**
+ * How many people the kept snapshots list at most, over all users: each is a pointer in a list,
+ * and ~30–60 bytes in each JSON kept with it (http/snapshot-json.ts), so about 5 MiB in all. A
+ * snapshot lists up to LIMITS.presenceSnapshotMax (1,000) people.
+ */
+export const PRESENCE_SNAPSHOTS_MAX_PEOPLE = 50_000;
 
 interface Kept {
   max: number;
@@ -23,8 +27,10 @@ interface Kept {
 export class PresenceSnapshots {
   #version = -1;
   readonly #kept = new Map<string, Kept>();
+  /** People listed by the kept snapshots, together (what the bound limits). */
+  #people = 0;
 
-  constructor(private readonly maxUsers = PRESENCE_SNAPSHOTS_MAX) {}
+  constructor(private readonly maxPeople = PRESENCE_SNAPSHOTS_MAX_PEOPLE) {}
 
   /**
    * Presence is at `version` now: the snapshots kept of an older one are let go at once, not at
@@ -32,7 +38,7 @@ export class PresenceSnapshots {
    */
   moved(version: number): void {
     if (version === this.#version) return;
-    this.#kept.clear();
+    this.#forgetAll();
     this.#version = version;
   }
 
@@ -51,9 +57,24 @@ export class PresenceSnapshots {
     const kept = this.#kept.get(userId);
     if (kept && kept.max === max && sameLists(kept.sources, sources)) return kept.users;
     const users = Object.freeze(make());
-    if (!kept && this.#kept.size >= this.maxUsers) this.#kept.clear();
-    this.#kept.set(userId, { max, sources, users });
+    if (kept) this.#people -= kept.users.length;
+    // Past the bound, start over: the kept ones are as good as gone at the next change anyway.
+    if (this.#people + users.length > this.maxPeople) this.#forgetAll();
+    if (users.length <= this.maxPeople) {
+      this.#kept.set(userId, { max, sources, users });
+      this.#people += users.length;
+    }
     return users;
+  }
+
+  /** How many people the kept snapshots list (what the bound limits). */
+  get size(): number {
+    return this.#people;
+  }
+
+  #forgetAll(): void {
+    this.#kept.clear();
+    this.#people = 0;
   }
 }
 
