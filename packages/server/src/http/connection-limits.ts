@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { ERROR_CODES } from '@confab/contracts';
 import { AppError } from '../errors.js';
+import { keyedSlots } from '../services/keyed-slots.js';
 
 /** What one client may hold open at once, and how long a connection may sit unused. */
 export interface ConnectionLimits {
@@ -112,23 +113,10 @@ export interface StreamCounter {
 export function createStreamCounter(max: number): StreamCounter & {
   acquireNow(userId: string): () => void;
 } {
-  const open = new Map<string, number>();
-  function acquireNow(userId: string): () => void {
-    const count = open.get(userId) ?? 0;
-    if (count >= max) throw tooManyStreams(max);
-    open.set(userId, count + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (open.get(userId) ?? 1) - 1;
-      if (left <= 0) open.delete(userId);
-      else open.set(userId, left);
-    };
-  }
+  const slots = keyedSlots(max, () => tooManyStreams(max));
   return {
-    acquireNow,
-    acquire: async (userId) => acquireNow(userId),
-    count: (userId: string): number => open.get(userId) ?? 0,
+    acquireNow: slots.take,
+    acquire: async (userId) => slots.take(userId),
+    count: slots.count,
   };
 }

@@ -2,6 +2,7 @@ import { ERROR_CODES, type SearchPage } from '@confab/contracts';
 import { AppError } from '../errors.js';
 import type { Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
+import { keyedSlots } from './keyed-slots.js';
 import type { Rooms } from './rooms.js';
 import { highlight, searchTerms } from './search-terms.js';
 
@@ -35,24 +36,22 @@ export function createSearch(deps: {
   const { store, rooms } = deps;
   const caps = { ...DEFAULT_SEARCH_CONCURRENCY, ...deps.concurrency };
   let running = 0;
-  const runningByUser = new Map<string, number>();
+  const perUser = keyedSlots(caps.concurrentPerUser, () =>
+    busy(`At most ${caps.concurrentPerUser} of your searches run at once; wait for one to finish`),
+  );
 
   async function bounded<T>(userId: string, run: () => Promise<T>): Promise<T> {
-    const mine = runningByUser.get(userId) ?? 0;
-    if (mine >= caps.concurrentPerUser)
-      throw busy(
-        `At most ${caps.concurrentPerUser} of your searches run at once; wait for one to finish`,
-      );
-    if (running >= caps.concurrent) throw busy('Many searches are running; try again in a moment');
+    const release = perUser.take(userId);
+    if (running >= caps.concurrent) {
+      release();
+      throw busy('Many searches are running; try again in a moment');
+    }
     running++;
-    runningByUser.set(userId, mine + 1);
     try {
       return await run();
     } finally {
       running--;
-      const left = (runningByUser.get(userId) ?? 1) - 1;
-      if (left > 0) runningByUser.set(userId, left);
-      else runningByUser.delete(userId);
+      release();
     }
   }
 
