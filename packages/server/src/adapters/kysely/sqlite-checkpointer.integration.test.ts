@@ -14,8 +14,8 @@ import {
 import { createSqliteStore } from './store.js';
 
 /*
- * Checkpoints in a worker thread, on real SQLite files: the worker starts under a write rate,
- * copies the log while the main connection keeps committing, the log stays bounded (it must
+ * Checkpoints in a worker thread, on real SQLite files: the worker starts once enough log waits
+ * to be copied, at any write rate, copies it while the main connection keeps committing, the log stays bounded (it must
  * start over now and then, which SQLite allows only at certain moments), every row is there,
  * and the worker ends when writes stop or the store closes, with the main connection's own
  * checkpoints back.
@@ -23,7 +23,7 @@ import { createSqliteStore } from './store.js';
 
 /** Quick to start and to stop, so a test sees the whole life of the worker. */
 const FAST: Omit<CheckpointOptions, 'onEvent'> = {
-  startAtChangesPerSecond: 1,
+  startAtFrames: 1,
   sampleMs: 20,
   tickMs: 5,
   minFrames: 50,
@@ -126,9 +126,33 @@ describe('SQLite checkpoints in a worker thread', () => {
     expect(db.prepare('select count(*) from rows').pluck().get()).toBe(rows);
   });
 
-  it('stays off while the write rate is below its threshold', async () => {
+  it('starts at a low write rate once its threshold of frames waits, before SQLite would copy on the event loop', async () => {
     const db = openWal();
-    const { log, checkpointer } = watched({ startAtChangesPerSecond: 1_000_000 });
+    const startAtFrames = 60;
+    const { log, checkpointer } = watched({ startAtFrames, idleStopMs: 60_000 });
+    const insert = db.prepare('insert into rows (body) values (?)');
+    try {
+      // One row at a time, a few ms apart (a chat's lone sends): each commit a frame or two.
+      for (let i = 0; !log.events.length && i < 2000; i++) {
+        insert.run(ROW);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      await log.next('started');
+      const [started] = log.events;
+      if (started?.type !== 'started') throw new Error(`first event: ${started?.type}`);
+      expect(started.framesWaiting).toBeGreaterThanOrEqual(startAtFrames);
+      expect(started.framesWaiting).toBeLessThan(SQLITE_AUTOCHECKPOINT);
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(FAST.backstopPages);
+      // Its first copy takes what waits (FAST.minFrames is below the threshold).
+      await log.next('checkpointed');
+    } finally {
+      await checkpointer.close();
+    }
+  });
+
+  it('stays off while fewer frames than its threshold wait', async () => {
+    const db = openWal();
+    const { log, checkpointer } = watched({ startAtFrames: 1_000_000 });
     const insert = db.prepare('insert into rows (body) values (?)');
     for (let i = 0; i < 20; i++) {
       insert.run(ROW);
@@ -140,7 +164,7 @@ describe('SQLite checkpoints in a worker thread', () => {
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(SQLITE_AUTOCHECKPOINT);
   });
 
-  it('a sample that fails (the connection closed under it) is logged, and nothing is thrown', async () => {
+  it('a sample that fails (the log gone with the closed connection) is logged, and nothing is thrown', async () => {
     const db = openWal();
     const logs = captureLogs('info');
     const checkpointer = createCheckpointer(db, file?.url ?? '', FAST, () => logs.logger);
@@ -148,7 +172,7 @@ describe('SQLite checkpoints in a worker thread', () => {
     database = undefined;
     // A throw from the sampler's timer would be an uncaught exception, failing this test.
     const line = await logs.waitFor(
-      (l) => l.msg === 'SQLite write-rate sample or checkpoint worker start failed',
+      (l) => l.msg === 'SQLite log sample or checkpoint worker start failed',
     );
     expect(line.level).toBe(40);
     await checkpointer.close();

@@ -1,4 +1,6 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { endianness } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Logger } from '../../observability/logger.js';
@@ -8,9 +10,11 @@ import { closeWorker } from './worker-close.js';
  * When SQLite copies the write-ahead log back into the database file (a checkpoint), the
  * connection that commits does it, synchronously, every 1,000 pages of log: the copy and two
  * fsyncs stop the event loop. Under a sustained write load that was much of a group commit's
- * time (a reproduction with 100 authors: 122 → 85 µs of the event loop per message without it).
- * Here a worker thread with its own connection checkpoints instead, PASSIVE (it never blocks a
- * writer nor waits for one), while the write rate stays high.
+ * time (a reproduction with 100 authors: 122 → 85 µs of the event loop per message without it);
+ * at a chat's everyday rate it is a stall of the event loop every ~70 lone sends (7-10 ms here,
+ * more on a slower disk), which every message arriving meanwhile waits out. Here a worker thread
+ * with its own connection checkpoints instead, PASSIVE (it never blocks a writer nor waits for
+ * one), from the moment enough log waits to be copied, whatever the write rate.
  *
  * The main connection keeps a raised `wal_autocheckpoint` meanwhile. SQLite only lets the log
  * start over from its beginning when a transaction begins with every frame copied, which a
@@ -19,9 +23,13 @@ import { closeWorker } from './worker-close.js';
  * moment, and it bounds the log should the worker fall behind.
  */
 export interface CheckpointOptions {
-  /** Rows changed per second (SQLite's `total_changes()`) from which the worker starts. */
-  startAtChangesPerSecond: number;
-  /** How often that rate is sampled, ms. */
+  /**
+   * Frames of log not yet copied from which the worker starts (SQLite's own checkpoint copies
+   * at 1,000): it then runs only when a checkpoint is due, never for a server that writes
+   * nothing, and starts before the main connection's checkpoint would stop the event loop.
+   */
+  startAtFrames: number;
+  /** How often the main thread looks at the log while the worker is not running, ms. */
   sampleMs: number;
   /** How often the worker looks at the log while it runs, ms. */
   tickMs: number;
@@ -36,15 +44,15 @@ export interface CheckpointOptions {
 }
 
 export type CheckpointEvent =
-  | { type: 'started'; changesPerSecond: number }
+  | { type: 'started'; framesWaiting: number }
   | { type: 'checkpointed'; frames: number }
   | { type: 'stopped'; reason: 'idle' | 'closed' | 'failed' };
 
 export const DEFAULT_CHECKPOINT_OPTIONS: CheckpointOptions = {
-  startAtChangesPerSecond: 500,
+  startAtFrames: 500,
   sampleMs: 1000,
   tickMs: 50,
-  minFrames: 250,
+  minFrames: 1000,
   idleStopMs: 60_000,
   backstopPages: 4000,
 };
@@ -54,10 +62,8 @@ const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 // The worker's code, as a script: it needs nothing of the server but the driver, and a
 // separate file would have to be found next to whichever bundle (api, bench) loaded this one.
 // It copies once `minFrames` frames wait, as SQLite's own checkpoint would (each copy costs two
-// fsyncs, so not at every tick). How many wait it reads from the wal-index header at the start
-// of the -shm file (SQLite's documented WAL format: mxFrame, the last frame, at byte 16;
-// nBackfill, the frames copied, at byte 96; in the machine's byte order): no lock, no I/O to
-// the disk. A torn read only moves one decision by a tick.
+// fsyncs, so not at every tick). How many wait it reads from the wal-index header, as
+// `framesWaiting` below does for the main thread (the script cannot import it).
 const WORKER_SCRIPT = `
 const { readSync, openSync, closeSync } = require('node:fs');
 const { endianness } = require('node:os');
@@ -93,6 +99,28 @@ function stop(reason) {
 parentPort.on('message', (message) => { if (message === 'close') stop('closed'); });
 `;
 
+/** The wal-index header and the checkpoint info after it, as far as nBackfill. */
+const WAL_INDEX_HEADER_BYTES = 100;
+
+/**
+ * Frames of log not yet copied into the database file, read from the wal-index header at the
+ * start of the -shm file (SQLite's documented WAL format: mxFrame, the last frame, at byte 16;
+ * nBackfill, the frames copied, at byte 96; in the machine's byte order): no lock, no I/O to the
+ * disk. Opened for each read, so no descriptor outlives the database's files. A torn read only
+ * moves one decision by a sample.
+ */
+function framesWaiting(shmPath: string, header: Buffer): number {
+  const fd = openSync(shmPath, 'r');
+  try {
+    if (readSync(fd, header, 0, header.length, 0) < header.length) return 0;
+  } finally {
+    closeSync(fd);
+  }
+  const u32 = (at: number) =>
+    endianness() === 'LE' ? header.readUInt32LE(at) : header.readUInt32BE(at);
+  return Math.max(0, u32(16) - u32(96));
+}
+
 export interface Checkpointer {
   /** Stops sampling and ends the worker (its connection closed) if one runs. */
   close(): Promise<void>;
@@ -108,26 +136,24 @@ export function createCheckpointer(
   log: () => Logger,
 ): Checkpointer {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const totalChanges = database.prepare('select total_changes()').pluck();
-  let lastChanges = Number(totalChanges.get());
   let worker: Worker | undefined;
   let exited: Promise<void> = Promise.resolve();
   let closed = false;
 
+  const header = Buffer.alloc(WAL_INDEX_HEADER_BYTES);
   const sampler = setInterval(() => {
+    if (worker) return;
     // A timer's throw would end the process: a worker that cannot start costs only speed.
     try {
-      const changes = Number(totalChanges.get());
-      const perSecond = ((changes - lastChanges) * 1000) / options.sampleMs;
-      lastChanges = changes;
-      if (!worker && perSecond >= options.startAtChangesPerSecond) start(perSecond);
+      const waiting = framesWaiting(`${path}-shm`, header);
+      if (waiting >= options.startAtFrames) start(waiting);
     } catch (error) {
-      log().warn({ err: error }, 'SQLite write-rate sample or checkpoint worker start failed');
+      log().warn({ err: error }, 'SQLite log sample or checkpoint worker start failed');
     }
   }, options.sampleMs);
   sampler.unref();
 
-  function start(changesPerSecond: number): void {
+  function start(framesWaiting: number): void {
     const started = new Worker(WORKER_SCRIPT, {
       eval: true,
       workerData: {
@@ -145,8 +171,8 @@ export function createCheckpointer(
     started.unref();
     worker = started;
     database.pragma(`wal_autocheckpoint = ${options.backstopPages}`);
-    log().info({ changesPerSecond }, 'SQLite checkpoints moved to a worker thread');
-    options.onEvent?.({ type: 'started', changesPerSecond });
+    log().info({ framesWaiting }, 'SQLite checkpoints moved to a worker thread');
+    options.onEvent?.({ type: 'started', framesWaiting });
     let reason: 'idle' | 'closed' | 'failed' = 'failed';
     started.on('message', (message: CheckpointEvent) => {
       if (message.type === 'stopped') reason = message.reason;
