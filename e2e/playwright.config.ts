@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { e2ePort } from './fixtures/port';
 import { chromiumLaunchOptions } from './fixtures/serial-suite';
 
 /**
@@ -9,7 +10,7 @@ import { chromiumLaunchOptions } from './fixtures/serial-suite';
  *   pnpm --filter @confab/web build && pnpm --filter @confab/api build
  * The API serves apps/web/dist on its own port, so one server is the whole product.
  */
-const port = Number(process.env.E2E_PORT ?? 4317);
+const port = e2ePort();
 const baseURL = `http://127.0.0.1:${port}`;
 // A fresh SQLite database per run, so usernames and rooms never collide with an earlier run.
 // Playwright loads this file again in every worker; they inherit the runner's env, so the

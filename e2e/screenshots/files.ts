@@ -1,6 +1,7 @@
 import { encodePng } from '../fixtures/png';
+import { e2ePort } from '../fixtures/port';
 
-const baseURL = `http://127.0.0.1:${process.env.E2E_PORT ?? 4317}`;
+const baseURL = `http://127.0.0.1:${e2ePort()}`;
 
 /**
  * A picture for the screenshots, drawn here rather than kept as a binary: a dusk sky over a

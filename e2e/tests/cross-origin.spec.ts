@@ -18,6 +18,7 @@ import {
   signedInUser,
   uniqueSuffix,
 } from '../fixtures/chat';
+import { e2ePort } from '../fixtures/port';
 
 /**
  * Cross-site WebSocket hijacking (regression for the finding fixed in 986c3f7): a WebSocket has
@@ -27,7 +28,7 @@ import {
  * the attacker's page is another port of 127.0.0.1, open in the victim's own browser.
  */
 
-const confab = `http://127.0.0.1:${process.env.E2E_PORT ?? 4317}`;
+const confab = `http://127.0.0.1:${e2ePort()}`;
 const socketUrl = `${confab.replace(/^http/, 'ws')}/trpc`;
 
 /** The three raw tRPC frames a hijacker sends: read, write, listen. */

@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { createRoom, newUser, register } from '../fixtures/chat';
+import { e2ePort } from '../fixtures/port';
 import { peakRssOf, pidListeningOn } from '../fixtures/server-process';
 
-const port = Number(process.env.E2E_PORT ?? 4317);
+const port = e2ePort();
 
 // Issue 17: a 200 MB upload from the browser is refused (the limit is 50 MiB) and the server's
 // memory does not grow with it. The composer refuses it before any request (files.spec.ts); this
