@@ -15,10 +15,10 @@ import { createSqliteStore } from './store.js';
 
 /*
  * Checkpoints in a worker thread, on real SQLite files: the worker starts once enough log waits
- * to be copied, at any write rate, copies it while the main connection keeps committing, the log stays bounded (it must
- * start over now and then, which SQLite allows only at certain moments), every row is there,
- * and the worker ends when writes stop or the store closes, with the main connection's own
- * checkpoints back.
+ * to be copied, at any write rate, and copies it while the main connection keeps committing; the
+ * log stays bounded (it must start over now and then, which SQLite allows only at certain
+ * moments), every row is there, and the worker ends when writes stop or the store closes, with
+ * the main connection's own checkpoints back.
  */
 
 /** Quick to start and to stop, so a test sees the whole life of the worker. */
