@@ -101,6 +101,8 @@ parentPort.on('message', (message) => { if (message === 'close') stop('closed');
 
 /** The wal-index header and the checkpoint info after it, as far as nBackfill. */
 const WAL_INDEX_HEADER_BYTES = 100;
+/** The header's integers are in the machine's byte order. */
+const LITTLE_ENDIAN = endianness() === 'LE';
 
 /**
  * Frames of log not yet copied into the database file, read from the wal-index header at the
@@ -116,8 +118,7 @@ function framesWaiting(shmPath: string, header: Buffer): number {
   } finally {
     closeSync(fd);
   }
-  const u32 = (at: number) =>
-    endianness() === 'LE' ? header.readUInt32LE(at) : header.readUInt32BE(at);
+  const u32 = (at: number) => (LITTLE_ENDIAN ? header.readUInt32LE(at) : header.readUInt32BE(at));
   return Math.max(0, u32(16) - u32(96));
 }
 
@@ -153,7 +154,7 @@ export function createCheckpointer(
   }, options.sampleMs);
   sampler.unref();
 
-  function start(framesWaiting: number): void {
+  function start(waiting: number): void {
     const started = new Worker(WORKER_SCRIPT, {
       eval: true,
       workerData: {
@@ -171,8 +172,8 @@ export function createCheckpointer(
     started.unref();
     worker = started;
     database.pragma(`wal_autocheckpoint = ${options.backstopPages}`);
-    log().info({ framesWaiting }, 'SQLite checkpoints moved to a worker thread');
-    options.onEvent?.({ type: 'started', framesWaiting });
+    log().info({ framesWaiting: waiting }, 'SQLite checkpoints moved to a worker thread');
+    options.onEvent?.({ type: 'started', framesWaiting: waiting });
     let reason: 'idle' | 'closed' | 'failed' = 'failed';
     started.on('message', (message: CheckpointEvent) => {
       if (message.type === 'stopped') reason = message.reason;
