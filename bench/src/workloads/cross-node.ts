@@ -1,6 +1,7 @@
 import type { BenchConfig } from '../config.js';
 import {
   type ClusterFixture,
+  clusterFixture,
   clusterPublisher,
   disposeClusterFixture,
   nodesExitReason,
@@ -44,12 +45,16 @@ interface NodesSystem {
   publisher(nodes: readonly ServerHandle[], sink: Sink): Promise<Publisher>;
 }
 
-/** Confab: the fixture's users and room, on its database; two or more nodes through its Redis. */
-const confabNodes = (fixture: ClusterFixture): NodesSystem => ({
+/**
+ * Confab: the fixture's users and room, on its database; two or more nodes through its Redis,
+ * one node on the in-process bus unless `oneThroughRedis` (then on the Redis bus all the same,
+ * as a node of a cluster that has only one: what the bus costs, apart from splitting the devices).
+ */
+const confabNodes = (fixture: ClusterFixture, oneThroughRedis = false): NodesSystem => ({
   start: (count) =>
     startNodes(count, {
       databaseUrl: fixture.database.url,
-      ...(count > 1 ? { redisUrl: fixture.redis.url } : {}),
+      ...(count > 1 || oneThroughRedis ? { redisUrl: fixture.redis.url } : {}),
     }),
   connect: (node, count, sink, from) =>
     connectConfabDevices(node.port, count, fixture.tokens, sink, from),
@@ -158,8 +163,10 @@ const rateOf = (c: BenchConfig) => `${c.crossNode.rate} msg/s × ${c.crossNode.s
  * Cross-node cost: the same devices and sends on one Confab process (in-process bus) and on two
  * through Redis, both on PostgreSQL; each round runs one, then two. Goals (issue 13): p99 on two
  * ≤ 1.2× one node's, server CPU per delivery ≤ 1.1×. The ratios are per round, then the median.
- * Then the same devices and sends on bare `ws` broadcast loops (the control): one process, then
- * two through Redis.
+ * Then one node through Redis, which splits the two-node ratio in two: what the Redis bus costs
+ * (one node through Redis ÷ one on the in-process bus) and what splitting the devices over two
+ * processes costs (two nodes ÷ one through Redis). Then the same devices and sends on bare `ws`
+ * broadcast loops (the control): one process, then two through Redis.
  */
 export const crossNode: Workload = {
   name: 'cross-node',
@@ -176,6 +183,9 @@ export const crossNode: Workload = {
     metric('twoCpuUs', () => '  server CPU per delivery, µs, two nodes (sum of both) ↓'),
     metric('cpuRatio', () => '  CPU per delivery two nodes ÷ one (goal ≤ 1.1) ↓', 2),
     metric('redisCpuUs', () => '  Redis CPU per delivery, µs, two nodes (not in the sum)', 2),
+    metric('oneRedisCpuUs', () => '  server CPU per delivery, µs, one node through Redis ↓'),
+    metric('busCpuRatio', () => '  one node through Redis ÷ on the in-process bus (the bus) ↓', 2),
+    metric('splitCpuRatio', () => '  two nodes ÷ one node through Redis (the split) ↓', 2),
     metric('oneIdleCpu', () => '  CPU at rest (devices connected, no sends), ms/s, one node', 2),
     metric('twoIdleCpu', () => '  CPU at rest, ms/s, two nodes (sum of both)', 2),
     metric('rawOneCpuUs', () => '  control, raw ws: server CPU per delivery, µs, one process ↓'),
@@ -186,9 +196,19 @@ export const crossNode: Workload = {
   ],
   async run(_driver, config): Promise<WorkloadResult> {
     const confab = await oneThenTwoNodes(config, onNodesOf(confabNodes));
+    const throughRedis = await onNodesOf((fixture) => confabNodes(fixture, true))(
+      1,
+      await clusterFixture(config),
+      config,
+    );
     const raw = await oneThenTwoNodes(config, onNodesOf(rawWsNodes));
     const { one, two } = confab;
-    const failure = [confab.failure, raw.failure && `raw ws: ${raw.failure}`]
+    const oneRedis = throughRedis.figures;
+    const failure = [
+      confab.failure,
+      throughRedis.failure && `one node through Redis: ${throughRedis.failure}`,
+      raw.failure && `raw ws: ${raw.failure}`,
+    ]
       .filter(Boolean)
       .join('; ');
     const cpuRatio = two.cpuUs / one.cpuUs;
@@ -205,6 +225,9 @@ export const crossNode: Workload = {
         twoCpuUs: two.cpuUs,
         cpuRatio,
         redisCpuUs: two.redisCpuUs,
+        oneRedisCpuUs: oneRedis.cpuUs,
+        busCpuRatio: oneRedis.cpuUs / one.cpuUs,
+        splitCpuRatio: two.cpuUs / oneRedis.cpuUs,
         oneIdleCpu: one.idleCpuMsPerSec,
         twoIdleCpu: two.idleCpuMsPerSec,
         rawOneCpuUs: raw.one.cpuUs,
