@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DisplayName, LIMITS, Password, Username } from '@confab/contracts';
 import { hashPassword, isCommonPassword, newId, type Store } from '@confab/server';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AdminContext, CliError, defineCommand } from './admin-cli.js';
 
 const passwordStdin = { 'password-stdin': { type: 'boolean' } } as const;

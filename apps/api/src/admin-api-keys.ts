@@ -1,5 +1,5 @@
 import { newApiKey } from '@confab/server';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CliError, defineCommand } from './admin-cli.js';
 
 const KeyName = z

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { backupDatabase, restoreDatabase, type StoreSummary } from '@confab/server';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineCommand } from './admin-cli.js';
 
 const File = z.string().min(1, 'name a file').max(4096);

@@ -1,6 +1,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Store } from '@confab/server';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Env } from './env.js';
 
 /** Exit codes: what a script calling the command line can tell apart. */

@@ -1,5 +1,5 @@
 import { createRetention } from '@confab/server';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineCommand } from './admin-cli.js';
 
 export const retentionCommands = [

@@ -6,7 +6,7 @@ import {
   LOG_LEVELS,
   type RateKind,
 } from '@confab/server';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const RateKindName = z.enum(Object.keys(DEFAULT_RATE_RULES) as [RateKind, ...RateKind[]]);
 const RateRule = z.strictObject({

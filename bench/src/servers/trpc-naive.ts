@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import { initTRPC } from '@trpc/server';
 import { applyWSSHandler } from '@trpc/server/adapters/ws';
 import { WebSocketServer } from 'ws';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PEER_ROOM, type PeerMessage } from '../payload.js';
 import { host, listenLoopback } from './host.js';
 

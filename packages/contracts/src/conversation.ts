@@ -1,7 +1,7 @@
 // Contracts of what people do around messages: replies and threads, reactions, pins, mentions,
 // per-room notification levels and message links. Every change here travels through the room's
 // log as a seq'd event (events.ts), so resume and multi-device sync cover it with no new mechanism.
-import { z } from 'zod';
+import * as z from 'zod';
 import { canonicalEmoji, isEmoji } from './conversation-rules.js';
 import { EpochMs, MessageId, RoomId, Seq, UserId } from './ids.js';
 import { LIMITS } from './limits.js';

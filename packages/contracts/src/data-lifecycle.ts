@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotificationLevel } from './conversation.js';
 import { EpochMs, RoomId, Seq, SessionId } from './ids.js';
 import { Message, Role, Room, Session, Settings, User } from './models.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Emoji } from './conversation.js';
 import { EpochMs, MessageId, RoomId, Seq, UserId } from './ids.js';
 import { Message, Role } from './models.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DeviceLabel, DisplayName, Username } from './inputs.js';
 import { User } from './models.js';
 import { singleLineText } from './text.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export { FileId, MessageId, RoomId, SessionId, UserId } from './opaque-ids.js';
 

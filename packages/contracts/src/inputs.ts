@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MessageId, RoomId, Seq, SessionId, UserId } from './ids.js';
 import { LIMITS } from './limits.js';
 import { alsoInRoomNeedsThread, bodyOrFiles, MessageBody, sendFields } from './message-fields.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PinInfo, Reaction, ThreadSummary } from './conversation.js';
 import { FileInfo } from './files.js';
 import { EpochMs, MessageId, RoomId, Seq, SessionId, UserId } from './ids.js';

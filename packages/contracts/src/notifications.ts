@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EpochMs, MessageId, RoomId, Seq, UserId } from './ids.js';
 import { RoomKind } from './models.js';
 import { NOTIFICATION_LIMITS } from './notification-limits.js';

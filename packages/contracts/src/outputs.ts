@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RoomEvent, RoomNotice } from './events.js';
 import { EpochMs, MessageId, RoomId, Seq } from './ids.js';
 import { LIMITS } from './limits.js';

@@ -1,6 +1,6 @@
 // Full-text search over the messages of the caller's rooms (issue 17). The server answers plain
 // text segments, never HTML: the client marks the matching ones up itself.
-import { z } from 'zod';
+import * as z from 'zod';
 import { EpochMs, MessageId, RoomId, UserId } from './ids.js';
 import { Message, RoomKind } from './models.js';
 import { StoredText, singleLineText } from './text.js';

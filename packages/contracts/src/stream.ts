@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RoomEvent } from './events.js';
 import { EpochMs, RoomId, Seq, UserId } from './ids.js';
 import { LIMITS } from './limits.js';

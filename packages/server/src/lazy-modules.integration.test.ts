@@ -88,6 +88,15 @@ describe('packages the API process loads', () => {
     expect(notAscii).toEqual([]);
   });
 
+  it("holds zod's English messages only, not its other locales (zod imported as a namespace)", () => {
+    if (!bundle) throw new Error('not built');
+    // esbuild names each bundled file in a path comment; `import { z }` anywhere would bring
+    // every locale of zod in (~40 of them, 550 KB), none of which the server ever uses.
+    const locales = new Set(
+      readFileSync(join(bundle.dir, 'main.js'), 'utf8').match(/zod\/v4\/locales\/[\w-]+\.js/g),
+    );
+    expect([...locales]).toEqual(['zod/v4/locales/en.js']);
+  });
   it('on SQLite: none of the lazy ones at start; argon2 and the common list at the first sign-up, undici at the first webhook', async () => {
     const db = sqliteDatabase();
     databases.push(db);

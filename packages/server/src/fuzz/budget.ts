@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * How long the fuzz properties run. The test command gives each property a few seconds (the

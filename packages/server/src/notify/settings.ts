@@ -5,7 +5,7 @@ import {
   type SubscribePushInput,
   type Webhook,
 } from '@confab/contracts';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { AppError } from '../errors.js';
 import type { RoomLevel } from '../ports/mentions-store.js';
 import type { Store } from '../ports/store.js';

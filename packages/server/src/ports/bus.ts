@@ -1,5 +1,5 @@
 import type { Receipt, RoomEvent, StreamEvent, Typing, UserEvent } from '@confab/contracts';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Observer } from '../observability/observer.js';
 import type { PresenceChange } from './presence-directory.js';
 

@@ -8,7 +8,7 @@ import {
   slimEvent,
 } from '@confab/contracts';
 import { tracked } from '@trpc/server';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Authenticated } from '../services/accounts.js';
 import { deviceStream, eventId, type StreamOptions, streamStart } from '../services/stream.js';
 import { authedProcedure, type Context, router } from '../trpc.js';

@@ -1,5 +1,5 @@
 import { ClientMsgId, LIMITS, MessageBody, RoomId, Username } from '@confab/contracts';
-import { z } from 'zod';
+import * as z from 'zod';
 import { apiKeyProcedure, router } from '../trpc.js';
 
 const PushData = z

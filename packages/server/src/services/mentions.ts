@@ -1,5 +1,5 @@
 import { type MentionsInput, type MentionsPage, parseMentions } from '@confab/contracts';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Store } from '../ports/store.js';
 import type { Authenticated } from './accounts.js';
 

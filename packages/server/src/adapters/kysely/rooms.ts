@@ -1,6 +1,6 @@
 import type { MemberJoined, RoomEvent, RoomSummary } from '@confab/contracts';
 import { type Expression, type Kysely, sql, type Transaction } from 'kysely';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { MembershipRecord, Store } from '../../ports/store.js';
 import { appendEvent } from './log.js';
 import { isUniqueViolation, toMember, toMessage, toRoom, toUser } from './rows.js';
