@@ -68,8 +68,9 @@ describe('where the outbox sends', () => {
     proxy.frozen = true;
     const frozenAt = Date.now();
     const sending = client.send({ roomId: room.id, body: 'into the void' });
-    // No answer to the keep-alive's ping: noticed ~4.5 s after the last frame heard. (tRPC's link
-    // alone said so only when the server dropped the socket, ~17 s; the bound tells them apart.)
+    // The send waits for its answer, so the socket is checked at once: no frame within 2 s, a
+    // ping, and no answer by 4.5 s after the send (socket-watch.ts). (tRPC's link alone said so
+    // only when the server dropped the socket, ~17 s; the bound tells them apart.)
     await seen.until(() => client.state === 'reconnecting', 'the dead socket to be noticed');
     expect(Date.now() - frozenAt).toBeLessThan(10_000);
     proxy.frozen = false;

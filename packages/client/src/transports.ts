@@ -9,6 +9,7 @@ import {
   wsLink,
 } from '@trpc/client';
 import type { Send } from './outbox.js';
+import { KEEP_ALIVE, onBrowserWake, silenceWatched } from './socket-watch.js';
 
 export type Transport = 'ws' | 'sse' | 'poll';
 
@@ -112,52 +113,6 @@ function subscribe(live: Subscribable, request: StreamRequest, handlers: StreamH
   );
 }
 
-/** tRPC's keep-alive: a PING after 2 s without a message; the server answers PONG at once. */
-const KEEP_ALIVE = { enabled: true, intervalMs: 2_000, pongTimeoutMs: 2_000 } as const;
-
-interface Listening {
-  addEventListener(type: 'open' | 'message' | 'close', listener: () => void): void;
-}
-
-/**
- * The WebSocket class, with each socket watched for silence: `silent` is called once a socket
- * that opened has heard nothing (no event, no PONG) for `silentMs`. tRPC's keep-alive closes a
- * socket whose pong did not come, but a close waits for the peer's closing handshake, which a
- * dead network never sends (`ws` in Node waits up to 30 s; in a test the server's own ping
- * dropped the socket after ~17 s): the link says nothing until then. Told at the deadline
- * instead, the client reconnects at once, and a message sent into the dead socket goes again.
- */
-function silenceWatched(Base: WebSocketClass, silentMs: number, silent: () => void) {
-  const timers = new Set<ReturnType<typeof setTimeout>>();
-  const Watched = function Watched(url: string, protocols?: string | string[]) {
-    const socket = new Base(url, protocols) as Listening;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stop = () => {
-      clearTimeout(timer);
-      if (timer) timers.delete(timer);
-    };
-    const arm = () => {
-      stop();
-      timer = setTimeout(silent, silentMs);
-      timers.add(timer);
-    };
-    socket.addEventListener('open', arm);
-    socket.addEventListener('message', arm);
-    socket.addEventListener('close', stop);
-    return socket;
-  } as unknown as WebSocketClass;
-  // Its statics are the real class's: tRPC reads `WebSocket.OPEN` and the like from it.
-  Object.setPrototypeOf(Watched, Base);
-  return {
-    Watched,
-    /** Stops watching every socket (the client is closing them itself). */
-    stop: () => {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-    },
-  };
-}
-
 function openWebSocket(
   context: TransportContext,
   request: StreamRequest,
@@ -165,17 +120,15 @@ function openWebSocket(
 ): OpenStream {
   if (!context.WebSocket)
     throw new TransportError('No WebSocket implementation (pass `WebSocket` in Node)');
-  // A ping goes out after intervalMs of quiet; its pong is due pongTimeoutMs later.
-  const silentMs = KEEP_ALIVE.intervalMs + KEEP_ALIVE.pongTimeoutMs + 500;
-  const watch = silenceWatched(context.WebSocket, silentMs, () =>
+  const watch = silenceWatched(context.WebSocket, () =>
     handlers.onFailure(new TransportError('No answer to ping')),
   );
+  const stopWaking = onBrowserWake(watch.probe);
   const client = createWSClient({
     url: context.endpoint.replace(/^http/, 'ws'),
     WebSocket: watch.Watched as typeof globalThis.WebSocket,
     connectionParams: context.token ? { token: context.token } : null,
-    // Ping every 2 s of quiet; no pong within 2 s means the server is gone: noticed within
-    // ~4.5 s (by the watch above: tRPC's own close of the socket can take much longer).
+    // Rarely while idle, at once when someone waits (socket-watch.ts).
     keepAlive: KEEP_ALIVE,
     // The client's own loop reconnects; keep the link from racing it.
     retryDelayMs: () => 3_600_000,
@@ -203,11 +156,14 @@ function openWebSocket(
         .mutate(input)
         .then(resolve, reject)
         .finally(() => unanswered.delete(reject));
+      // The answer is awaited: if the socket went dead, find out within seconds.
+      watch.probe();
     });
   return {
     close() {
       usable = false;
       watch.stop();
+      stopWaking();
       for (const reject of unanswered)
         reject(new TransportError('WebSocket closed before the answer'));
       unanswered.clear();
