@@ -123,7 +123,13 @@ export function onBrowserWake(wake: () => void): () => void {
   const page = globalThis as {
     addEventListener?: (type: 'online', listener: () => void) => void;
     removeEventListener?: (type: 'online', listener: () => void) => void;
-    document?: Pick<Document, 'visibilityState' | 'addEventListener' | 'removeEventListener'>;
+    // Structural, not DOM's `Document`: apps that compile this source without the DOM types
+    // (the server's tests do) must not need them.
+    document?: {
+      visibilityState: string;
+      addEventListener(type: 'visibilitychange', listener: () => void): void;
+      removeEventListener(type: 'visibilitychange', listener: () => void): void;
+    };
   };
   const shown = () => {
     if (page.document?.visibilityState === 'visible') wake();
