@@ -137,13 +137,15 @@ describe('webhooks with three API processes', () => {
       expect((l.body as WebhookDelivery).recipients.map((r) => r.username)).toEqual(['bob']);
     // Each delivery was sent by one node (the one that queued it wakes at once, so all three
     // took part).
+    // (Each node's lines are written asynchronously through a pipe, and may be read after the
+    // empty outbox was seen: waited for, as counts that only grow.)
     const senders = new Set<ApiProcess>();
     for (const id of receiver.deliveries.keys()) {
-      const by = nodes.filter((node) =>
-        attemptLines(node, id).some((line) => line.outcome === 'delivered'),
-      );
-      expect(by).toHaveLength(1);
-      if (by[0]) senders.add(by[0]);
+      const by = () =>
+        nodes.filter((node) => attemptLines(node, id).some((line) => line.outcome === 'delivered'));
+      await vi.waitFor(() => expect(by()).toHaveLength(1), { timeout: GUARD_MS, interval: 100 });
+      const [sender] = by();
+      if (sender) senders.add(sender);
     }
     expect(senders.size).toBeGreaterThanOrEqual(2);
   }, 120_000);
@@ -205,10 +207,17 @@ describe('webhooks with three API processes', () => {
       verified: true,
     });
     const survivors = nodes.filter((node) => node !== sender);
-    const deliveredBy = survivors.filter((node) =>
-      attemptLines(node, deliveryId).some((line) => line.outcome === 'delivered'),
-    );
-    expect(deliveredBy).toHaveLength(1);
+    const deliveredBy = () =>
+      survivors.filter((node) =>
+        attemptLines(node, deliveryId).some((line) => line.outcome === 'delivered'),
+      );
+    // A node logs the attempt before it deletes the row, but the line is written asynchronously
+    // (pino) through a pipe this process may read after it saw the row gone: wait for it (a
+    // count that only grows).
+    await vi.waitFor(() => expect(deliveredBy()).toHaveLength(1), {
+      timeout: GUARD_MS,
+      interval: 100,
+    });
     // Nothing else was lost or repeated meanwhile.
     expect([...receiver.deliveries.values()].map((l) => l.acknowledged)).toEqual(
       [...receiver.deliveries.values()].map(() => 1),
