@@ -11,7 +11,7 @@ import {
   tearDown,
 } from './__tests__/server.js';
 import type { ChatClient } from './client.js';
-import { SOCKET_CHECKS } from './socket-watch.js';
+import { IDLE_SILENT_MS, SOCKET_CHECKS } from './socket-watch.js';
 
 /** `ws`'s WebSocket, keeping the text of every frame the SDK sends on it. */
 function recordingWebSocket() {
@@ -121,9 +121,8 @@ describe('how the SDK checks its WebSocket', () => {
     const noticedAfter = Date.now() - frozenAt;
     // tRPC's ping (after 15 s of quiet) went into the void; the watch gave the socket up at its
     // idle deadline, counted from the last frame heard (just before the freeze).
-    const idleSilentMs = SOCKET_CHECKS.idlePingMs + SOCKET_CHECKS.idlePongMs + 500;
-    expect(noticedAfter).toBeLessThanOrEqual(idleSilentMs + 1_000);
-    expect(noticedAfter).toBeGreaterThan(idleSilentMs - 2_000);
+    expect(noticedAfter).toBeLessThanOrEqual(IDLE_SILENT_MS + 1_000);
+    expect(noticedAfter).toBeGreaterThan(IDLE_SILENT_MS - 2_000);
     proxy.frozen = false;
     await seen.until(() => client.state === 'connected', 'the device to reconnect');
   }, 60_000);

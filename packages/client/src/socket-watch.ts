@@ -32,7 +32,8 @@ export const KEEP_ALIVE = {
   pongTimeoutMs: SOCKET_CHECKS.idlePongMs,
 } as const;
 
-const IDLE_SILENT_MS = SOCKET_CHECKS.idlePingMs + SOCKET_CHECKS.idlePongMs + 500;
+/** How long an idle socket may hear nothing: tRPC's ping, its pong's wait, and a margin. */
+export const IDLE_SILENT_MS = SOCKET_CHECKS.idlePingMs + SOCKET_CHECKS.idlePongMs + 500;
 /** The WebSocket readyState of an open socket (the same constant in browsers and `ws`). */
 const OPEN = 1;
 

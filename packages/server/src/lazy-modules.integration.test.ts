@@ -97,6 +97,7 @@ describe('packages the API process loads', () => {
     );
     expect([...locales]).toEqual(['zod/v4/locales/en.js']);
   });
+
   it('on SQLite: none of the lazy ones at start; argon2 and the common list at the first sign-up, undici at the first webhook', async () => {
     const db = sqliteDatabase();
     databases.push(db);

@@ -36,6 +36,23 @@ function attemptLines(node: ApiProcess, deliveryId: string) {
 }
 
 /**
+ * The one node of `from` that logged `deliveryId` delivered; fails unless exactly one did. A node
+ * logs the attempt before it deletes the outbox row, but the line is written asynchronously
+ * (pino) through a pipe this process may read after it saw the row gone: waited for, as a count
+ * that only grows.
+ */
+async function soleSender(from: readonly ApiProcess[], deliveryId: string): Promise<ApiProcess> {
+  const senders = () =>
+    from.filter((node) =>
+      attemptLines(node, deliveryId).some((line) => line.outcome === 'delivered'),
+    );
+  await vi.waitFor(() => expect(senders()).toHaveLength(1), { timeout: GUARD_MS, interval: 100 });
+  const [sender] = senders();
+  if (!sender) throw new Error('unreachable: one sender was found');
+  return sender;
+}
+
+/**
  * The notification outbox across processes: three API processes on one PostgreSQL database
  * and a private Redis, one webhook receiver on loopback. Deliveries are rows claimed with
  * `FOR UPDATE SKIP LOCKED` and a lease, so each is sent by one node at a time and survives the
@@ -137,16 +154,8 @@ describe('webhooks with three API processes', () => {
       expect((l.body as WebhookDelivery).recipients.map((r) => r.username)).toEqual(['bob']);
     // Each delivery was sent by one node (the one that queued it wakes at once, so all three
     // took part).
-    // (Each node's lines are written asynchronously through a pipe, and may be read after the
-    // empty outbox was seen: waited for, as counts that only grow.)
     const senders = new Set<ApiProcess>();
-    for (const id of receiver.deliveries.keys()) {
-      const by = () =>
-        nodes.filter((node) => attemptLines(node, id).some((line) => line.outcome === 'delivered'));
-      await vi.waitFor(() => expect(by()).toHaveLength(1), { timeout: GUARD_MS, interval: 100 });
-      const [sender] = by();
-      if (sender) senders.add(sender);
-    }
+    for (const id of receiver.deliveries.keys()) senders.add(await soleSender(nodes, id));
     expect(senders.size).toBeGreaterThanOrEqual(2);
   }, 120_000);
 
@@ -206,18 +215,11 @@ describe('webhooks with three API processes', () => {
       acknowledged: 1,
       verified: true,
     });
-    const survivors = nodes.filter((node) => node !== sender);
-    const deliveredBy = () =>
-      survivors.filter((node) =>
-        attemptLines(node, deliveryId).some((line) => line.outcome === 'delivered'),
-      );
-    // A node logs the attempt before it deletes the row, but the line is written asynchronously
-    // (pino) through a pipe this process may read after it saw the row gone: wait for it (a
-    // count that only grows).
-    await vi.waitFor(() => expect(deliveredBy()).toHaveLength(1), {
-      timeout: GUARD_MS,
-      interval: 100,
-    });
+    // One of the survivors delivered it.
+    await soleSender(
+      nodes.filter((node) => node !== sender),
+      deliveryId,
+    );
     // Nothing else was lost or repeated meanwhile.
     expect([...receiver.deliveries.values()].map((l) => l.acknowledged)).toEqual(
       [...receiver.deliveries.values()].map(() => 1),
