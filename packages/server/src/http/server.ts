@@ -476,6 +476,7 @@ export function createChatServer(deps: {
     pongWaitMs: config.wsPongWaitMs ?? 5_000,
     limits,
     streams,
+    maxUnreadBytes: services.streamLimits.maxBufferedBytes,
     restarting: serverRestarting,
     log,
   });

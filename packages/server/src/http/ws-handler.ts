@@ -46,11 +46,15 @@ export class WsBackpressure implements Backpressure {
   }
 
   cutOff(): void {
-    const { ws } = this;
-    ws.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
-    // close() waits for the peer, which is not reading: drop the socket after a moment.
-    setTimeout(() => ws.terminate(), 1000).unref();
+    cutOffSlowConsumer(this.ws);
   }
+}
+
+/** Closes a socket whose peer stopped reading (code 4008), and drops it if it stays deaf. */
+function cutOffSlowConsumer(ws: WebSocket): void {
+  ws.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
+  // close() waits for the peer, which is not reading: drop the socket after a moment.
+  setTimeout(() => ws.terminate(), 1000).unref();
 }
 
 type RequestId = string | number;
@@ -228,6 +232,12 @@ export function attachWebSocketHandler(opts: {
   limits: ConnectionLimits;
   /** Live event streams per user, shared with the SSE handler. */
   streams: StreamCounter;
+  /**
+   * A socket whose peer has left more than this unread is cut off (4008) instead of being
+   * answered again: what the server writes in answer to requests (PONGs, results, errors) is
+   * then bounded as a device stream's events are (the stream limits' `maxBufferedBytes`).
+   */
+  maxUnreadBytes: number;
   /** The refusal of requests on a socket that is leaving (the server drains). */
   restarting(): unknown;
   /** Where internal errors and each connection's line go. @default fallbackLogger */
@@ -425,6 +435,12 @@ export function attachWebSocketHandler(opts: {
   }
 
   function onMessage(c: Connection, data: Buffer) {
+    if (c.ws.bufferedAmount > opts.maxUnreadBytes) {
+      // A peer that sends but does not read (a flood of PINGs, say) would make the server
+      // buffer its answers without end.
+      if (c.ws.readyState === c.ws.OPEN) cutOffSlowConsumer(c.ws);
+      return;
+    }
     c.lastHeard = Date.now();
     c.pingedAt = 0;
     const text = data.toString();
