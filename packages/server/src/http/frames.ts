@@ -109,6 +109,26 @@ export function sendText(ws: WebSocket, json: string): void {
   socket.uncork();
 }
 
+/** tRPC's keep-alive answer, framed once. */
+const PONG = textFrame('PONG').wire;
+
+/**
+ * Sends `count` PONG frames in one write and calls `written` once they have left for the kernel
+ * (or the socket is gone). One write, whatever the count: PINGs that arrive while an earlier
+ * PONG is still waiting on a peer that does not read are counted, not each given a write of its
+ * own (each queued write holds a few hundred bytes of the server's memory).
+ */
+export function sendPongs(ws: WebSocket, count: number, written: () => void): void {
+  const frames = count === 1 ? PONG : Buffer.concat(Array.from({ length: count }, () => PONG));
+  const socket = directSocket(ws);
+  if (socket) {
+    socket.write(frames, () => written());
+    return;
+  }
+  for (let i = 1; i < count; i += 1) ws.send('PONG');
+  ws.send('PONG', () => written());
+}
+
 /** The start of every frame answering request `id` (with `"jsonrpc":"2.0"` when it had one). */
 export function framePrefix(id: string | number, jsonrpc: boolean): string {
   return `{"id":${JSON.stringify(id)},${jsonrpc ? '"jsonrpc":"2.0",' : ''}`;

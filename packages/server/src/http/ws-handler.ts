@@ -18,7 +18,7 @@ import { SmallMap } from '../services/small-map.js';
 import type { Backpressure } from '../services/stream.js';
 import type { Context } from '../trpc.js';
 import type { ConnectionLimits, StreamCounter } from './connection-limits.js';
-import { framePrefix, sendShared, sendText, socketOf } from './frames.js';
+import { framePrefix, sendPongs, sendShared, sendText, socketOf } from './frames.js';
 import { type StreamFormat, streamFormatOf } from './stream-formats.js';
 import { holdUntilBurstEnds } from './write-coalescing.js';
 
@@ -95,6 +95,9 @@ interface Connection {
   lastRequestAt: number;
   /** The server drains: close (1012) once the running queries and mutations have answered. */
   leaving: boolean;
+  /** A PONG is on its way to the kernel; PINGs meanwhile are owed (`pongsOwed`), see answerPing. */
+  pongWriting: boolean;
+  pongsOwed: number;
 }
 
 /**
@@ -434,8 +437,30 @@ export function attachWebSocketHandler(opts: {
       });
   }
 
+  /**
+   * One PONG per PING, in order after what the socket was sent before. While a PONG waits for a
+   * peer that does not read, later ones are counted and follow in one write.
+   */
+  function answerPing(c: Connection) {
+    if (c.pongWriting) {
+      c.pongsOwed += 1;
+      return;
+    }
+    const flush = (count: number) => {
+      c.pongWriting = true;
+      sendPongs(c.ws, count, () => {
+        c.pongWriting = false;
+        const owed = c.pongsOwed;
+        c.pongsOwed = 0;
+        if (owed > 0 && c.ws.readyState === c.ws.OPEN) flush(owed);
+      });
+    };
+    flush(1);
+  }
+
   function onMessage(c: Connection, data: Buffer) {
-    if (c.ws.bufferedAmount > opts.maxUnreadBytes) {
+    // Owed PONGs count as the bytes they will be on the wire (6 each).
+    if (c.ws.bufferedAmount + c.pongsOwed * 6 > opts.maxUnreadBytes) {
       // A peer that sends but does not read (a flood of PINGs, say) would make the server
       // buffer its answers without end.
       if (c.ws.readyState === c.ws.OPEN) cutOffSlowConsumer(c.ws);
@@ -445,7 +470,7 @@ export function attachWebSocketHandler(opts: {
     c.pingedAt = 0;
     const text = data.toString();
     if (text === 'PING') {
-      if (c.ws.readyState === c.ws.OPEN) c.ws.send('PONG');
+      if (c.ws.readyState === c.ws.OPEN) answerPing(c);
       return;
     }
     if (text === 'PONG') return;
@@ -568,6 +593,8 @@ export function attachWebSocketHandler(opts: {
       openedAt: now,
       lastRequestAt: now,
       leaving: false,
+      pongWriting: false,
+      pongsOwed: 0,
     };
     connections.add(c);
     connectionOf.set(ws, c);
