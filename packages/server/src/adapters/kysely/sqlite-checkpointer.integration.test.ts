@@ -5,11 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../../__tests__/databases.js';
 import { captureLogs } from '../../__tests__/log-capture.js';
 import { openFilesOn } from '../../__tests__/open-files.js';
-import { fallbackLogger } from '../../observability/logger.js';
 import {
   type CheckpointEvent,
   type CheckpointOptions,
   createCheckpointer,
+  framesWaiting,
 } from './sqlite-checkpointer.js';
 import { createSqliteStore } from './store.js';
 
@@ -74,35 +74,46 @@ describe('SQLite checkpoints in a worker thread', () => {
     return database;
   }
 
-  /** A checkpointer on the open database, its events recorded. */
+  /** A checkpointer on the open database, its events and its log lines recorded. */
   function watched(options: Partial<CheckpointOptions> = {}) {
     const log = eventLog();
+    const lines = captureLogs('info');
     const checkpointer = createCheckpointer(
       database as Sqlite.Database,
       file?.url ?? '',
       { ...FAST, ...options, onEvent: log.onEvent },
-      () => fallbackLogger,
+      () => lines.logger,
     );
-    return { log, checkpointer };
+    return { log, lines, checkpointer };
   }
 
   it('copies the log while writes go on, keeps it bounded, and hands back when they stop', async () => {
     const db = openWal();
-    const { log, checkpointer } = watched();
+    const { log, lines, checkpointer } = watched();
     const insert = db.prepare('insert into rows (body) values (?)');
     const batch = db.transaction(() => {
       for (let i = 0; i < 50; i++) insert.run(ROW);
     });
     let rows = 0;
     let walBytes = 0;
+    /** Why the worker may not have started: the frames waiting now, and what was logged. */
+    const notStarted = () =>
+      JSON.stringify({ framesWaiting: framesWaiting(`${file?.url}-shm`), logged: lines.lines() });
     try {
-      // ~40 MB of rows, back to back (the event loop turns between batches, as a server's
-      // does): ten times what the log may hold.
-      for (let round = 0; round < 2000; round++) {
+      // ~40 MB of rows once the worker runs, back to back (the event loop turns between
+      // batches, as a server's does): ten times what the log may hold. Counted from its start,
+      // not from the first batch: twice a full run in CI saw 2,000 batches pass before it
+      // started (never reproduced alone or in a full run here), and then the test could not
+      // tell why; now it writes on for a while and, if the worker never starts, says what the
+      // log held and what the checkpointer logged.
+      let afterStart = 0;
+      for (let round = 0; afterStart < 2000; round++) {
+        if (round === 20_000) throw new Error(`No start in ${round} batches: ${notStarted()}`);
         batch();
         rows += 50;
         walBytes = Math.max(walBytes, statSync(`${file?.url}-wal`).size);
         await turn();
+        if (log.events.length > 0) afterStart++;
       }
       expect(log.events[0]?.type).toBe('started');
       // The worker copied (the main connection's backstop copies some too).

@@ -111,7 +111,10 @@ const LITTLE_ENDIAN = endianness() === 'LE';
  * disk. Opened for each read, so no descriptor outlives the database's files. A torn read only
  * moves one decision by a sample.
  */
-function framesWaiting(shmPath: string, header: Buffer): number {
+export function framesWaiting(
+  shmPath: string,
+  header = Buffer.alloc(WAL_INDEX_HEADER_BYTES),
+): number {
   const fd = openSync(shmPath, 'r');
   try {
     if (readSync(fd, header, 0, header.length, 0) < header.length) return 0;
