@@ -98,6 +98,8 @@ interface Connection {
   /** A PONG is on its way to the kernel; PINGs meanwhile are owed (`pongsOwed`), see answerPing. */
   pongWriting: boolean;
   pongsOwed: number;
+  /** Answers (results, errors) written behind unsent bytes and not yet in the kernel. */
+  answersQueued: number;
 }
 
 /**
@@ -251,8 +253,27 @@ export function attachWebSocketHandler(opts: {
   const logConnections = log.isLevelEnabled('info');
   const connections = new Set<Connection>();
 
+  /**
+   * An answer to the socket. Behind nothing it goes to the kernel at once (and costs no
+   * callback). Behind unsent bytes, the peer reads slower than it asks: its socket is not read
+   * until the answers waiting have gone, so its next requests wait in the kernel's buffers and
+   * its own, not as answers in this process. Counted by bytes alone, the answers a peer that
+   * never read them could leave here were ~130-byte strings with their write entries (~470
+   * bytes of heap each): one sending one-byte frames left 32,000 before the 4 MiB bound cut it
+   * off, ~15 MB of heap. Now the frames of one read of its socket (at most 64 KiB) are answered,
+   * and a peer that stays deaf is dropped by the ping timeout.
+   */
   const send = (c: Connection, message: object) => {
-    if (c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify(message));
+    if (c.ws.readyState !== c.ws.OPEN) return;
+    const text = JSON.stringify(message);
+    if (c.ws.bufferedAmount === 0) {
+      c.ws.send(text);
+      return;
+    }
+    if (c.answersQueued++ === 0) c.ws.pause();
+    c.ws.send(text, () => {
+      if (--c.answersQueued === 0 && c.ws.readyState === c.ws.OPEN) c.ws.resume();
+    });
   };
 
   function sendError(
@@ -595,6 +616,7 @@ export function attachWebSocketHandler(opts: {
       leaving: false,
       pongWriting: false,
       pongsOwed: 0,
+      answersQueued: 0,
     };
     connections.add(c);
     connectionOf.set(ws, c);

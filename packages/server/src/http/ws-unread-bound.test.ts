@@ -1,5 +1,7 @@
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
@@ -10,6 +12,18 @@ const LIMIT_BYTES = 64 * 1024;
 const BURST = 20_000;
 const PING_FRAME = Buffer.from([0x81, 0x84, 0, 0, 0, 0, ...Buffer.from('PING')]);
 const burst = Buffer.concat(Array.from({ length: BURST }, () => PING_FRAME));
+/** A masked one-byte text frame that is not JSON: each is answered with a ~130-byte error. */
+const NOT_JSON_FRAME = Buffer.from([0x81, 0x81, 0, 0, 0, 0, ...Buffer.from('x')]);
+const notJsonBurst = Buffer.concat(Array.from({ length: BURST }, () => NOT_JSON_FRAME));
+
+// A full collection before each reading of the heap, so that it counts what is held, not
+// garbage (the flag set at run time, as this file alone needs it).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+const heapHeld = () => {
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
+};
 
 async function openSocket(url: string): Promise<{ ws: WebSocket; socket: Socket }> {
   const ws = new WebSocket(`${url.replace('http', 'ws')}/trpc`);
@@ -63,5 +77,57 @@ describe("a WebSocket's unread answers are bounded as a stream's events are", ()
     expect(server.server.stats().webSockets).toBe(1);
     reader.ws.close();
     deaf.ws.terminate();
+  });
+
+  it('a peer that floods requests is read no faster than it reads the answers: a deaf one costs one read of its frames, then the ping timeout drops it', async () => {
+    // The default bound (4 MiB). By bytes alone, 32,000 error answers (~15 MB of heap) fitted
+    // under it before the cut.
+    const big = await startServer(db.url, {
+      streamLimits: { maxBufferedBytes: 4 * 1024 * 1024 },
+      wsPingMs: 500,
+      wsPongWaitMs: 500,
+    });
+    try {
+      const deaf = await openSocket(big.url);
+      deaf.socket.pause();
+      const closed = once(deaf.ws, 'close');
+      const before = heapHeld();
+      let most = 0;
+      let bursts = 0;
+      while (big.server.stats().webSockets === 1 && bursts < 400) {
+        // Once the server stops reading, the kernel's buffers fill and this one's queue: it
+        // sends on regardless.
+        deaf.socket.write(notJsonBurst);
+        bursts += 1;
+        await turn();
+        most = Math.max(most, heapHeld() - before);
+      }
+      // Not cut for its bytes: dropped for not answering the server's ping (1006 here).
+      expect(big.server.stats().webSockets).toBe(0);
+      expect(bursts).toBeLessThan(400);
+      // What one read of its socket asked (64 KiB, 9,362 of these frames): ~5.4 MB of heap
+      // here, against 12.6 MB counted by bytes alone.
+      expect(most).toBeLessThan(8 * 1024 * 1024);
+      deaf.socket.destroy();
+      await closed;
+
+      // One that reads gets an answer for every frame, however many it sends at once.
+      const reader = await openSocket(big.url);
+      const sent = 5 * BURST;
+      let answers = 0;
+      const everyAnswer = new Promise<void>((resolve) => {
+        reader.ws.on('message', (data: Buffer) => {
+          if (JSON.parse(data.toString()).error.data.code === 'PARSE_ERROR' && ++answers === sent)
+            resolve();
+        });
+      });
+      for (let i = 0; i < 5; i += 1) reader.socket.write(notJsonBurst);
+      await everyAnswer;
+      expect(answers).toBe(sent);
+      expect(big.server.stats().webSockets).toBe(1);
+      reader.ws.close();
+    } finally {
+      await big.close();
+    }
   });
 });
