@@ -31,6 +31,11 @@ export interface ConnectionLimits {
   maxPollBufferedEvents: number;
   /** The same bound in bytes of JSON. @default 1048576 */
   maxPollBufferedBytes: number;
+  /**
+   * Requests one HTTP connection may have sent and not yet had answered (HTTP/1.1 pipelining);
+   * past it the connection is closed (pipelining.ts). @default 16
+   */
+  maxPipelinedRequests: number;
 }
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
@@ -47,6 +52,7 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxPollSessionsPerUser: 8,
   maxPollBufferedEvents: 2_000,
   maxPollBufferedBytes: 1024 * 1024,
+  maxPipelinedRequests: 16,
 };
 
 /**

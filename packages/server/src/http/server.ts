@@ -50,6 +50,7 @@ import {
 } from './drain.js';
 import { createFileRoutes } from './file-routes.js';
 import { createOriginCheck } from './origin.js';
+import { createPipeliningGuard } from './pipelining.js';
 import { refuseRequest } from './refuse.js';
 import type { ResponseCompression } from './response-compression.js';
 import { createRpcHandler } from './rpc-handler.js';
@@ -403,7 +404,9 @@ export function createChatServer(deps: {
     }
   };
   const answering = createResponseTracker();
+  const pipelining = createPipeliningGuard(limits.maxPipelinedRequests);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (!pipelining.admit(req, res)) return;
     answering.add(res);
     try {
       const path = (req.url ?? '/').split('?')[0] ?? '/';

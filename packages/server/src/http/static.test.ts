@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -116,6 +116,29 @@ describe.each([
       },
       body: 'Malformed URL',
     });
+  });
+});
+
+describe('a file that passes its stat and then cannot be read', () => {
+  it('ends its own answer and no more: the server goes on serving', async () => {
+    // /proc/self/mem is a regular file to stat (size 0) whose read at offset 0 fails (EIO):
+    // a real read error, as a file removed by a deploy or a process out of descriptors gives.
+    const link = join(dir, 'unreadable.bin');
+    symlinkSync('/proc/self/mem', link);
+    const handler = createStaticHandler(dir);
+    const server = await serve((req, res) => void handler(req, res));
+    try {
+      const broken = await fetch(`${server.base}/unreadable.bin`).then(
+        async (response) => ({ status: response.status, body: await response.text() }),
+        (error: unknown) => ({ failed: String(error) }),
+      );
+      // Its headers were sent, so the connection is closed instead of the answer completed.
+      expect(broken).toEqual({ failed: 'TypeError: fetch failed' });
+      expect(await get(`${server.base}/`)).toMatchObject({ status: 200, body: INDEX });
+    } finally {
+      await server.close();
+      rmSync(link);
+    }
   });
 });
 

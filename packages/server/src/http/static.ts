@@ -2,6 +2,7 @@ import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream';
 import { type Coding, negotiateCoding } from './accept-encoding.js';
 import { type SecurityHeaderOptions, setPageSecurityHeaders } from './security-headers.js';
 
@@ -57,6 +58,9 @@ function decodedPath(url: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+/** The answer is destroyed by pipeline(); there is nothing else to undo. */
+const ignoreFailure = () => {};
 
 /**
  * Serves a built single-page app: files under `root`, and index.html for any other GET (the
@@ -125,6 +129,9 @@ export function createStaticHandler(root: string, options: SecurityHeaderOptions
       res.end();
       return;
     }
-    createReadStream(sentPath).pipe(res);
+    // A file that cannot be opened or read after its stat (removed by a deploy, no descriptor
+    // left) ends this answer only: the headers are gone, so the connection is closed. Piped
+    // without an error listener, it ended the process.
+    pipeline(createReadStream(sentPath), res, ignoreFailure);
   };
 }
