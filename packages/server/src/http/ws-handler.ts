@@ -256,12 +256,9 @@ export function attachWebSocketHandler(opts: {
   /**
    * An answer to the socket. Behind nothing it goes to the kernel at once (and costs no
    * callback). Behind unsent bytes, the peer reads slower than it asks: its socket is not read
-   * until the answers waiting have gone, so its next requests wait in the kernel's buffers and
-   * its own, not as answers in this process. Counted by bytes alone, the answers a peer that
-   * never read them could leave here were ~130-byte strings with their write entries (~470
-   * bytes of heap each): one sending one-byte frames left 32,000 before the 4 MiB bound cut it
-   * off, ~15 MB of heap. Now the frames of one read of its socket (at most 64 KiB) are answered,
-   * and a peer that stays deaf is dropped by the ping timeout.
+   * until the answers waiting have gone, so its next requests wait in the kernel's buffers, not
+   * as answers here (a waiting 130-byte error holds ~470 bytes of heap; bounded by bytes alone,
+   * one deaf peer left 32,000 of them). A peer that stays deaf is dropped by the ping timeout.
    */
   const send = (c: Connection, message: object) => {
     if (c.ws.readyState !== c.ws.OPEN) return;
