@@ -52,7 +52,12 @@ const server = createChatServer({
     ...(presenceDirectory ? { presenceDirectory } : {}),
     // The load generator plays thousands of devices and users from 127.0.0.1.
     rateLimits: unreachableRateRules(),
-    connectionLimits: { maxConnectionsPerAddress: 1_000_000, maxStreamsPerUser: 1_000_000 },
+    connectionLimits: {
+      maxConnectionsPerAddress: 1_000_000,
+      maxStreamsPerUser: 1_000_000,
+      wsFramesPerSecondPerAddress: 1_000_000_000,
+      wsFrameBurstPerAddress: 1_000_000_000,
+    },
     ...(values['ws-pong-wait-ms'] === undefined
       ? {}
       : { wsPongWaitMs: Number(values['ws-pong-wait-ms']) }),

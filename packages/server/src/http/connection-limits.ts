@@ -36,6 +36,13 @@ export interface ConnectionLimits {
    * past it the connection is closed (pipelining.ts). @default 16
    */
   maxPipelinedRequests: number;
+  /**
+   * WebSocket frames per second from one client address, over all its sockets; past it (and
+   * the burst) the socket is closed with 1008 and the frame not read. @default 2000
+   */
+  wsFramesPerSecondPerAddress: number;
+  /** The frames an address may send at once beyond that rate. @default 10000 */
+  wsFrameBurstPerAddress: number;
 }
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
@@ -53,6 +60,8 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxPollBufferedEvents: 2_000,
   maxPollBufferedBytes: 1024 * 1024,
   maxPipelinedRequests: 16,
+  wsFramesPerSecondPerAddress: 2_000,
+  wsFrameBurstPerAddress: 10_000,
 };
 
 /**

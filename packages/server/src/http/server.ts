@@ -480,6 +480,7 @@ export function createChatServer(deps: {
     limits,
     streams,
     maxUnreadBytes: services.streamLimits.maxBufferedBytes,
+    addressOf: (req) => clientAddress(req, trustProxy),
     restarting: serverRestarting,
     log,
   });

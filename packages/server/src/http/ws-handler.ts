@@ -14,6 +14,7 @@ import { fallbackLogger, type Logger } from '../observability/logger.js';
 import { reportError } from '../report.js';
 import type { AppRouter } from '../routers/root.js';
 import { DeviceSession, type DeviceSink } from '../services/device-session.js';
+import { createTokenBuckets } from '../services/rate-limit.js';
 import { SmallMap } from '../services/small-map.js';
 import type { Backpressure } from '../services/stream.js';
 import type { Context } from '../trpc.js';
@@ -30,6 +31,8 @@ export const AUTH_TIMEOUT_CLOSE_CODE = 1008;
 export const IDLE_CLOSE_CODE = 4000;
 /** Close code of a draining server's goodbye (RFC 6455 "Service Restart"): reconnect elsewhere. */
 export const SERVICE_RESTART_CLOSE_CODE = 1012;
+/** Close code for a socket whose address sent more frames than its budget (policy violation). */
+export const TOO_MANY_FRAMES_CLOSE_CODE = 1008;
 /** A frame may batch at most this many requests. */
 const MAX_BATCH = 100;
 
@@ -52,8 +55,13 @@ export class WsBackpressure implements Backpressure {
 
 /** Closes a socket whose peer stopped reading (code 4008), and drops it if it stays deaf. */
 function cutOffSlowConsumer(ws: WebSocket): void {
-  ws.close(SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
-  // close() waits for the peer, which is not reading: drop the socket after a moment.
+  closeThenDrop(ws, SLOW_CONSUMER_CLOSE_CODE, 'Slow consumer');
+}
+
+/** Closes a socket, and drops it if its peer does not answer the close in a second. */
+function closeThenDrop(ws: WebSocket, code: number, reason: string): void {
+  ws.close(code, reason);
+  // close() waits for the peer, which may not be reading: drop the socket after a moment.
   setTimeout(() => ws.terminate(), 1000).unref();
 }
 
@@ -77,6 +85,8 @@ interface ErrorTarget {
 
 interface Connection {
   ws: WebSocket;
+  /** The client's address, whose frame budget this socket's frames take from. */
+  address: string;
   /** Kept only until the context exists: an upgrade request holds kilobytes of headers. */
   req: IncomingMessage | undefined;
   ctx: Context | undefined;
@@ -243,6 +253,8 @@ export function attachWebSocketHandler(opts: {
    * then bounded as a device stream's events are (the stream limits' `maxBufferedBytes`).
    */
   maxUnreadBytes: number;
+  /** The client's address of an upgrade request (the frame budget is per address). */
+  addressOf(req: IncomingMessage): string;
   /** The refusal of requests on a socket that is leaving (the server drains). */
   restarting(): unknown;
   /** Where internal errors and each connection's line go. @default fallbackLogger */
@@ -252,6 +264,17 @@ export function attachWebSocketHandler(opts: {
   const log = opts.log ?? fallbackLogger;
   const logConnections = log.isLevelEnabled('info');
   const connections = new Set<Connection>();
+  /**
+   * Every frame costs the event loop that all devices share, whatever it carries: one socket
+   * sending one-byte frames that are not JSON as fast as it could kept the API process's core
+   * busy, and another device's PING waited 1.7-2.9 s for its PONG (8.7 s with eight such
+   * sockets). Each address has a budget of frames; a frame past it is not read, and its socket
+   * is closed.
+   */
+  const frameBudget = createTokenBuckets({
+    ratePerSecond: limits.wsFramesPerSecondPerAddress,
+    burst: limits.wsFrameBurstPerAddress,
+  });
 
   /**
    * An answer to the socket. Behind nothing it goes to the kernel at once (and costs no
@@ -477,11 +500,17 @@ export function attachWebSocketHandler(opts: {
   }
 
   function onMessage(c: Connection, data: Buffer) {
+    // Closing: what else the peer sent is not read (ws parses it, nothing more).
+    if (c.ws.readyState !== c.ws.OPEN) return;
+    if (frameBudget.take(c.address) > 0) {
+      closeThenDrop(c.ws, TOO_MANY_FRAMES_CLOSE_CODE, 'Too many frames from this address');
+      return;
+    }
     // Owed PONGs count as the bytes they will be on the wire (6 each).
     if (c.ws.bufferedAmount + c.pongsOwed * 6 > opts.maxUnreadBytes) {
       // A peer that sends but does not read (a flood of PINGs, say) would make the server
       // buffer its answers without end.
-      if (c.ws.readyState === c.ws.OPEN) cutOffSlowConsumer(c.ws);
+      cutOffSlowConsumer(c.ws);
       return;
     }
     c.lastHeard = Date.now();
@@ -600,6 +629,7 @@ export function attachWebSocketHandler(opts: {
     const now = Date.now();
     const c: Connection = {
       ws,
+      address: opts.addressOf(req),
       req: awaitingParams ? req : undefined,
       ctx: awaitingParams ? undefined : opts.createContext(req, ws, null),
       awaitingParams,

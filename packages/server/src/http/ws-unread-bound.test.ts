@@ -34,12 +34,21 @@ async function openSocket(url: string): Promise<{ ws: WebSocket; socket: Socket 
 /** Resolves on the next turn of the event loop, when the server (in this process) has read. */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** These floods are millions of frames: the address's frame budget (ws-frame-budget.test.ts) would end them first. */
+const NO_FRAME_BUDGET = {
+  wsFramesPerSecondPerAddress: Number.MAX_SAFE_INTEGER,
+  wsFrameBurstPerAddress: Number.MAX_SAFE_INTEGER,
+};
+
 describe("a WebSocket's unread answers are bounded as a stream's events are", () => {
   let db: TestDatabase;
   let server: TestServer;
   beforeAll(async () => {
     db = sqliteDatabase();
-    server = await startServer(db.url, { streamLimits: { maxBufferedBytes: LIMIT_BYTES } });
+    server = await startServer(db.url, {
+      streamLimits: { maxBufferedBytes: LIMIT_BYTES },
+      connectionLimits: NO_FRAME_BUDGET,
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -86,6 +95,7 @@ describe("a WebSocket's unread answers are bounded as a stream's events are", ()
       streamLimits: { maxBufferedBytes: 4 * 1024 * 1024 },
       wsPingMs: 500,
       wsPongWaitMs: 500,
+      connectionLimits: NO_FRAME_BUDGET,
     });
     try {
       const deaf = await openSocket(big.url);

@@ -19,40 +19,53 @@ export interface RateLimiter {
 
 /**
  * A token bucket per key: `ratePerSecond` tokens added each second, at most `burst` held.
- * In memory, for one process.
+ * In memory, for one process. `take` answers 0 when a token was taken, else the milliseconds
+ * until one will be; `giveBack` returns one.
  */
+export function createTokenBuckets(options: {
+  ratePerSecond: number;
+  burst: number;
+  now?: () => number;
+}) {
+  const now = options.now ?? Date.now;
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return {
+    take(key: string): number {
+      const t = now();
+      const bucket = buckets.get(key) ?? { tokens: options.burst, at: t };
+      bucket.tokens = Math.min(
+        options.burst,
+        bucket.tokens + ((t - bucket.at) / 1000) * options.ratePerSecond,
+      );
+      bucket.at = t;
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        buckets.set(key, bucket);
+        // Full buckets carry no information: drop them so the map stays small.
+        if (buckets.size > 10_000)
+          for (const [k, b] of buckets) if (b.tokens >= options.burst - 1) buckets.delete(k);
+        return 0;
+      }
+      buckets.set(key, bucket);
+      return Math.ceil(((1 - bucket.tokens) / options.ratePerSecond) * 1000);
+    },
+    giveBack(key: string): void {
+      const bucket = buckets.get(key);
+      if (bucket) bucket.tokens = Math.min(options.burst, bucket.tokens + 1);
+    },
+  };
+}
+
+/** Writes per user in this process's memory (createTokenBuckets). */
 export function createRateLimiter(options: {
   ratePerSecond: number;
   burst: number;
   now?: () => number;
 }): RateLimiter {
-  const now = options.now ?? Date.now;
-  const buckets = new Map<string, { tokens: number; at: number }>();
-  function takeNow(key: string): number {
-    const t = now();
-    const bucket = buckets.get(key) ?? { tokens: options.burst, at: t };
-    bucket.tokens = Math.min(
-      options.burst,
-      bucket.tokens + ((t - bucket.at) / 1000) * options.ratePerSecond,
-    );
-    bucket.at = t;
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      buckets.set(key, bucket);
-      // Full buckets carry no information: drop them so the map stays small.
-      if (buckets.size > 10_000)
-        for (const [k, b] of buckets) if (b.tokens >= options.burst - 1) buckets.delete(k);
-      return 0;
-    }
-    buckets.set(key, bucket);
-    return Math.ceil(((1 - bucket.tokens) / options.ratePerSecond) * 1000);
-  }
+  const buckets = createTokenBuckets(options);
   return {
-    take: async (key) => takeNow(key),
-    async giveBack(key) {
-      const bucket = buckets.get(key);
-      if (bucket) bucket.tokens = Math.min(options.burst, bucket.tokens + 1);
-    },
+    take: async (key) => buckets.take(key),
+    giveBack: async (key) => buckets.giveBack(key),
   };
 }
 

@@ -1,0 +1,71 @@
+import { once } from 'node:events';
+import type { Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
+import { startServer, type TestServer } from '../__tests__/server.js';
+import { TOO_MANY_FRAMES_CLOSE_CODE } from './ws-handler.js';
+
+/** The address's budget: a burst of 100 frames, then one a second (none within this test). */
+const BURST = 100;
+/** A request the server answers with an error of its own id: a masked frame, zero mask. */
+function requestFrame(id: number): Buffer {
+  const json = Buffer.from(JSON.stringify({ id, method: 'nope' }));
+  return Buffer.concat([Buffer.from([0x81, 0x80 | json.length, 0, 0, 0, 0]), json]);
+}
+
+/** A WebSocket from `localAddress` (127.0.0.x are all this machine's), with the ids answered. */
+async function openSocket(url: string, localAddress: string) {
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/trpc`, { localAddress });
+  await once(ws, 'open');
+  const answered: unknown[] = [];
+  ws.on('message', (data: Buffer) => {
+    const text = data.toString();
+    answered.push(text.startsWith('{') ? JSON.parse(text).id : text);
+  });
+  const closed = once(ws, 'close').then(([code]) => code as number);
+  return {
+    ws,
+    socket: (ws as unknown as { _socket: Socket })._socket,
+    answered,
+    closed,
+  };
+}
+
+describe('WebSocket frames are budgeted per client address', () => {
+  let db: TestDatabase;
+  let server: TestServer;
+  beforeAll(async () => {
+    db = sqliteDatabase();
+    server = await startServer(db.url, {
+      connectionLimits: { wsFramesPerSecondPerAddress: 1, wsFrameBurstPerAddress: BURST },
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+    await db.drop();
+  });
+
+  it('past its budget a socket is closed (1008) and the frame unanswered; other sockets of the address too, other addresses not', async () => {
+    const flooder = await openSocket(server.url, '127.0.0.1');
+    // 150 requests at once: the first 100 are answered, the 101st closes the socket.
+    const ids = Array.from({ length: 150 }, (_, i) => i + 1);
+    flooder.socket.write(Buffer.concat(ids.map(requestFrame)));
+    expect(await flooder.closed).toBe(TOO_MANY_FRAMES_CLOSE_CODE);
+    expect(flooder.answered).toEqual(ids.slice(0, BURST));
+
+    // A new socket from the same address finds the budget spent: its first frame closes it.
+    const again = await openSocket(server.url, '127.0.0.1');
+    again.ws.send('PING');
+    expect(await again.closed).toBe(TOO_MANY_FRAMES_CLOSE_CODE);
+    expect(again.answered).toEqual([]);
+
+    // Another address has its own budget.
+    const neighbour = await openSocket(server.url, '127.0.0.2');
+    neighbour.ws.send('PING');
+    await new Promise<void>((resolve) => neighbour.ws.once('message', () => resolve()));
+    expect(neighbour.answered).toEqual(['PONG']);
+    neighbour.ws.close();
+    expect(await neighbour.closed).toBe(1005);
+  });
+});
