@@ -41,9 +41,12 @@ export function createTokenBuckets(options: {
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1;
         buckets.set(key, bucket);
-        // Full buckets carry no information: drop them so the map stays small.
+        // Buckets full by now carry no information: drop them so the map stays small (as
+        // refilled to now: a key that spent its burst and went away is full again by then).
         if (buckets.size > 10_000)
-          for (const [k, b] of buckets) if (b.tokens >= options.burst - 1) buckets.delete(k);
+          for (const [k, b] of buckets)
+            if (b.tokens + ((t - b.at) / 1000) * options.ratePerSecond >= options.burst - 1)
+              buckets.delete(k);
         return 0;
       }
       buckets.set(key, bucket);
@@ -53,6 +56,8 @@ export function createTokenBuckets(options: {
       const bucket = buckets.get(key);
       if (bucket) bucket.tokens = Math.min(options.burst, bucket.tokens + 1);
     },
+    /** Keys held (for tests). */
+    size: (): number => buckets.size,
   };
 }
 

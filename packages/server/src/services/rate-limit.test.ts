@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { createTokenBuckets } from './rate-limit.js';
+
+describe('token buckets', () => {
+  it('give a burst, then one token per 1/rate seconds, and say how long until the next', () => {
+    let now = 0;
+    const buckets = createTokenBuckets({ ratePerSecond: 2, burst: 3, now: () => now });
+    expect([1, 2, 3, 4].map(() => buckets.take('a'))).toEqual([0, 0, 0, 500]);
+    // Another key has its own.
+    expect(buckets.take('b')).toBe(0);
+    now = 250;
+    expect(buckets.take('a')).toBe(250);
+    now = 500;
+    expect(buckets.take('a')).toBe(0);
+    // A token taken back for work refused.
+    buckets.giveBack('a');
+    expect(buckets.take('a')).toBe(0);
+    expect(buckets.take('a')).toBe(500);
+  });
+
+  it('forget keys whose buckets have refilled since, once they hold many (addresses come and go)', () => {
+    let now = 0;
+    const buckets = createTokenBuckets({ ratePerSecond: 1, burst: 2, now: () => now });
+    // 10,001 addresses spend their burst at once: kept, but for the last, whose bucket had one
+    // token taken when the count passed 10,000 (one taken counts as full).
+    for (let i = 0; i <= 10_000; i++) {
+      buckets.take(`spent-${i}`);
+      buckets.take(`spent-${i}`);
+    }
+    expect(buckets.size()).toBe(10_000);
+    // Two seconds on every one of them is full again, though its stored count says empty: the
+    // next take forgets them all (the new key too, one token taken).
+    now = 2000;
+    expect(buckets.take('new')).toBe(0);
+    expect(buckets.size()).toBe(0);
+  });
+});
