@@ -1,4 +1,7 @@
+import { once } from 'node:events';
+import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
+import { socketOf } from '../http/frames.js';
 
 /**
  * A WebSocket that speaks tRPC's wire protocol by hand, as any client (or attacker) can; it
@@ -66,4 +69,30 @@ export function openRawSocket(
       }),
     );
   });
+}
+
+/**
+ * A client's text frame as bytes for the socket under a WebSocket, to send thousands at once:
+ * final, masked (as every client frame must be) with a zero mask, so the payload is as given.
+ * Up to 125 bytes of text.
+ */
+export function clientTextFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  if (payload.length > 125) throw new Error('clientTextFrame: at most 125 bytes');
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
+}
+
+/** A WebSocket to the server's /trpc, open, and the socket under it (written to directly). */
+export async function openRawWebSocket(
+  url: string,
+  localAddress?: string,
+): Promise<{ ws: WebSocket; socket: Duplex }> {
+  const ws = new WebSocket(
+    `${url.replace('http', 'ws')}/trpc`,
+    localAddress ? { localAddress } : {},
+  );
+  await once(ws, 'open');
+  const socket = socketOf(ws);
+  if (!socket) throw new Error('An open WebSocket without its socket');
+  return { ws, socket };
 }

@@ -1,36 +1,26 @@
 import { once } from 'node:events';
-import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
 import { startServer, type TestServer } from '../__tests__/server.js';
+import { clientTextFrame, openRawWebSocket } from '../__tests__/ws-raw.js';
 import { TOO_MANY_FRAMES_CLOSE_CODE } from './ws-handler.js';
 
 /** The address's budget: a burst of 100 frames, then one every 100 s (none within this test). */
 const BURST = 100;
 const PER_SECOND = 0.01;
-/** A request the server answers with an error of its own id: a masked frame, zero mask. */
-function requestFrame(id: number): Buffer {
-  const json = Buffer.from(JSON.stringify({ id, method: 'nope' }));
-  return Buffer.concat([Buffer.from([0x81, 0x80 | json.length, 0, 0, 0, 0]), json]);
-}
+/** A request the server answers with an error of its own id. */
+const requestFrame = (id: number) => clientTextFrame(JSON.stringify({ id, method: 'nope' }));
 
 /** A WebSocket from `localAddress` (127.0.0.x are all this machine's), with the ids answered. */
 async function openSocket(url: string, localAddress: string) {
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/trpc`, { localAddress });
-  await once(ws, 'open');
+  const { ws, socket } = await openRawWebSocket(url, localAddress);
   const answered: unknown[] = [];
   ws.on('message', (data: Buffer) => {
     const text = data.toString();
     answered.push(text.startsWith('{') ? JSON.parse(text).id : text);
   });
   const closed = once(ws, 'close').then(([code]) => code as number);
-  return {
-    ws,
-    socket: (ws as unknown as { _socket: Socket })._socket,
-    answered,
-    closed,
-  };
+  return { ws, socket, answered, closed };
 }
 
 describe('WebSocket frames are budgeted per client address', () => {

@@ -502,7 +502,8 @@ export function attachWebSocketHandler(opts: {
   function onMessage(c: Connection, data: Buffer) {
     // Closing: what else the peer sent is not read (ws parses it, nothing more).
     if (c.ws.readyState !== c.ws.OPEN) return;
-    if (frameBudget.take(c.address) > 0) {
+    const now = Date.now();
+    if (frameBudget.take(c.address, now) > 0) {
       // Nothing more is read from it: the peer's close cannot come back, the drop ends it.
       c.ws.pause();
       closeThenDrop(c.ws, TOO_MANY_FRAMES_CLOSE_CODE, 'Too many frames from this address');
@@ -515,11 +516,11 @@ export function attachWebSocketHandler(opts: {
       cutOffSlowConsumer(c.ws);
       return;
     }
-    c.lastHeard = Date.now();
+    c.lastHeard = now;
     c.pingedAt = 0;
     const text = data.toString();
     if (text === 'PING') {
-      if (c.ws.readyState === c.ws.OPEN) answerPing(c);
+      answerPing(c);
       return;
     }
     if (text === 'PONG') return;

@@ -1,20 +1,17 @@
 import { once } from 'node:events';
-import type { Socket } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
 import { startServer, type TestServer } from '../__tests__/server.js';
+import { clientTextFrame, openRawWebSocket as openSocket } from '../__tests__/ws-raw.js';
 
 const LIMIT_BYTES = 64 * 1024;
-/** Frames per burst; a masked "PING" text frame with a zero mask is 10 bytes on the wire. */
+/** Frames per burst; a "PING" frame from a client is 10 bytes on the wire. */
 const BURST = 20_000;
-const PING_FRAME = Buffer.from([0x81, 0x84, 0, 0, 0, 0, ...Buffer.from('PING')]);
-const burst = Buffer.concat(Array.from({ length: BURST }, () => PING_FRAME));
-/** A masked one-byte text frame that is not JSON: each is answered with a ~130-byte error. */
-const NOT_JSON_FRAME = Buffer.from([0x81, 0x81, 0, 0, 0, 0, ...Buffer.from('x')]);
-const notJsonBurst = Buffer.concat(Array.from({ length: BURST }, () => NOT_JSON_FRAME));
+const burst = Buffer.concat(Array.from({ length: BURST }, () => clientTextFrame('PING')));
+/** One-byte frames that are not JSON: each is answered with a ~130-byte error. */
+const notJsonBurst = Buffer.concat(Array.from({ length: BURST }, () => clientTextFrame('x')));
 
 // A full collection before each reading of the heap, so that it counts what is held, not
 // garbage (the flag set at run time, as this file alone needs it).
@@ -24,12 +21,6 @@ const heapHeld = () => {
   collectGarbage();
   return process.memoryUsage().heapUsed;
 };
-
-async function openSocket(url: string): Promise<{ ws: WebSocket; socket: Socket }> {
-  const ws = new WebSocket(`${url.replace('http', 'ws')}/trpc`);
-  await once(ws, 'open');
-  return { ws, socket: (ws as unknown as { _socket: Socket })._socket };
-}
 
 /** Resolves on the next turn of the event loop, when the server (in this process) has read. */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));

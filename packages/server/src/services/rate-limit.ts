@@ -29,14 +29,14 @@ export function createTokenBuckets(options: {
 }) {
   const now = options.now ?? Date.now;
   const buckets = new Map<string, { tokens: number; at: number }>();
+  /** The bucket's tokens at `t`, refilled since it was last counted (not capped). */
+  const refilled = (bucket: { tokens: number; at: number }, t: number) =>
+    bucket.tokens + ((t - bucket.at) / 1000) * options.ratePerSecond;
   return {
-    take(key: string): number {
-      const t = now();
+    /** `t` is now, for a caller that has just read the clock. */
+    take(key: string, t = now()): number {
       const bucket = buckets.get(key) ?? { tokens: options.burst, at: t };
-      bucket.tokens = Math.min(
-        options.burst,
-        bucket.tokens + ((t - bucket.at) / 1000) * options.ratePerSecond,
-      );
+      bucket.tokens = Math.min(options.burst, refilled(bucket, t));
       bucket.at = t;
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1;
@@ -44,9 +44,7 @@ export function createTokenBuckets(options: {
         // Buckets full by now carry no information: drop them so the map stays small (as
         // refilled to now: a key that spent its burst and went away is full again by then).
         if (buckets.size > 10_000)
-          for (const [k, b] of buckets)
-            if (b.tokens + ((t - b.at) / 1000) * options.ratePerSecond >= options.burst - 1)
-              buckets.delete(k);
+          for (const [k, b] of buckets) if (refilled(b, t) >= options.burst - 1) buckets.delete(k);
         return 0;
       }
       buckets.set(key, bucket);
