@@ -21,17 +21,37 @@ describe('token buckets', () => {
   it('forget keys whose buckets have refilled since, once they hold many (addresses come and go)', () => {
     let now = 0;
     const buckets = createTokenBuckets({ ratePerSecond: 1, burst: 2, now: () => now });
-    // 10,001 addresses spend their burst at once: kept, but for the last, whose bucket had one
-    // token taken when the count passed 10,000 (one taken counts as full).
+    // 10,001 addresses spend their burst at once: all kept (the count passed 10,000 at the
+    // last one's first take, when its bucket had one token taken, which counts as full: it was
+    // forgotten, then its second take counted it again).
     for (let i = 0; i <= 10_000; i++) {
       buckets.take(`spent-${i}`);
       buckets.take(`spent-${i}`);
     }
-    expect(buckets.size()).toBe(10_000);
+    expect(buckets.size()).toBe(10_001);
     // Two seconds on every one of them is full again, though its stored count says empty: the
     // next take forgets them all (the new key too, one token taken).
     now = 2000;
     expect(buckets.take('new')).toBe(0);
+    expect(buckets.size()).toBe(0);
+  });
+
+  it('walk their keys to forget full buckets at most once a second', () => {
+    let now = 0;
+    // Ten tokens a second, bursts of 2: a spent bucket counts as full again 100 ms later.
+    const buckets = createTokenBuckets({ ratePerSecond: 10, burst: 2, now: () => now });
+    for (let i = 0; i <= 10_000; i++) {
+      buckets.take(`spent-${i}`);
+      buckets.take(`spent-${i}`);
+    }
+    expect(buckets.size()).toBe(10_001);
+    // Every bucket has refilled, but the last walk was 500 ms ago: keys that keep spending
+    // would otherwise make each take walk them all.
+    now = 500;
+    buckets.take('late');
+    expect(buckets.size()).toBe(10_002);
+    now = 1000;
+    buckets.take('later');
     expect(buckets.size()).toBe(0);
   });
 });

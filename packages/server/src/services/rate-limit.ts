@@ -17,6 +17,10 @@ export interface RateLimiter {
   giveBack(key: string): Promise<void>;
 }
 
+/** Keys held before full buckets are forgotten, and how often that may walk them. */
+const PRUNE_ABOVE = 10_000;
+const PRUNE_EVERY_MS = 1000;
+
 /**
  * A token bucket per key: `ratePerSecond` tokens added each second, at most `burst` held.
  * In memory, for one process. `take` answers 0 when a token was taken, else the milliseconds
@@ -29,6 +33,7 @@ export function createTokenBuckets(options: {
 }) {
   const now = options.now ?? Date.now;
   const buckets = new Map<string, { tokens: number; at: number }>();
+  let prunedAt = Number.NEGATIVE_INFINITY;
   /** The bucket's tokens at `t`, refilled since it was last counted (not capped). */
   const refilled = (bucket: { tokens: number; at: number }, t: number) =>
     bucket.tokens + ((t - bucket.at) / 1000) * options.ratePerSecond;
@@ -43,8 +48,12 @@ export function createTokenBuckets(options: {
         buckets.set(key, bucket);
         // Buckets full by now carry no information: drop them so the map stays small (as
         // refilled to now: a key that spent its burst and went away is full again by then).
-        if (buckets.size > 10_000)
+        // At most once a second: keys that keep spending (one address each, and IPv6 gives
+        // many) would otherwise make every take walk the whole map.
+        if (buckets.size > PRUNE_ABOVE && t - prunedAt >= PRUNE_EVERY_MS) {
+          prunedAt = t;
           for (const [k, b] of buckets) if (refilled(b, t) >= options.burst - 1) buckets.delete(k);
+        }
         return 0;
       }
       buckets.set(key, bucket);
