@@ -119,6 +119,38 @@ describe.each([
   });
 });
 
+describe('files read once a second', () => {
+  it('serve a page from memory until the next read, which sees what a deploy changed', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'confab-static-deploy-'));
+    writeFileSync(join(root, 'index.html'), INDEX);
+    let now = 0;
+    const handler = createStaticHandler(root, { files: { ttlMs: 1000, now: () => now } });
+    const server = await serve((req, res) => void handler(req, res));
+    try {
+      expect(await get(`${server.base}/`)).toMatchObject({ status: 200, body: INDEX });
+      // Gone from disk: the page read a moment ago is still what / and every route get.
+      rmSync(join(root, 'index.html'));
+      now = 999;
+      expect(await get(`${server.base}/`)).toMatchObject({ status: 200, body: INDEX });
+      expect(await get(`${server.base}/rooms/abc`)).toMatchObject({ status: 200, body: INDEX });
+      now = 1000;
+      expect(await get(`${server.base}/`)).toMatchObject({
+        status: 404,
+        body: 'The web app is not built',
+      });
+      writeFileSync(join(root, 'index.html'), '<!doctype html><title>v2</title>');
+      now = 2000;
+      expect(await get(`${server.base}/`)).toMatchObject({
+        status: 200,
+        body: '<!doctype html><title>v2</title>',
+      });
+    } finally {
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a file that passes its stat and then cannot be read', () => {
   it('ends its own answer and no more: the server goes on serving', async () => {
     // /proc/self/mem is a regular file to stat (size 0) whose read at offset 0 fails (EIO):

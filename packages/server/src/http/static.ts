@@ -1,10 +1,14 @@
 import { createReadStream, type Stats } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream';
 import { type Coding, negotiateCoding } from './accept-encoding.js';
 import { type SecurityHeaderOptions, setPageSecurityHeaders } from './security-headers.js';
+import {
+  createStaticFileCache,
+  type StaticFileCacheOptions,
+  VARIANT_SUFFIX,
+} from './static-files.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -18,19 +22,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
 };
-
-/**
- * The suffixes of the variants the web app's build writes beside a file (apps/web's
- * precompress plugin): `app.js.br` and `app.js.gz` hold `app.js` compressed.
- */
-const VARIANT_SUFFIX = { br: '.br', gzip: '.gz' } as const;
-type VariantCoding = keyof typeof VARIANT_SUFFIX;
-
-const fileStats = (path: string): Promise<Stats | undefined> =>
-  stat(path).then(
-    (info) => (info.isFile() ? info : undefined),
-    () => undefined,
-  );
 
 /**
  * A validator for one file as sent: its size and modification time, and the coding, so the
@@ -67,10 +58,16 @@ const ignoreFailure = () => {};
  * app routes on the client). Vite's hashed files under /assets/ are cached for a year. Every
  * response carries the page security headers (CSP, framing, HSTS when `secure`). A file built
  * with brotli or gzip variants beside it goes out in the coding `Accept-Encoding` takes best,
- * compressed once at build time rather than on every request.
+ * compressed once at build time rather than on every request. Files are read from memory,
+ * reread from disk at most once a second (static-files.ts).
  */
-export function createStaticHandler(root: string, options: SecurityHeaderOptions = {}) {
+export function createStaticHandler(
+  root: string,
+  options: SecurityHeaderOptions & { files?: Partial<StaticFileCacheOptions> } = {},
+) {
   const base = resolve(root);
+  const index = join(base, 'index.html');
+  const files = createStaticFileCache(options.files);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     setPageSecurityHeaders(res, options);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -82,31 +79,29 @@ export function createStaticHandler(root: string, options: SecurityHeaderOptions
       res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Malformed URL');
       return;
     }
-    let file = normalize(join(base, pathname));
+    let path = normalize(join(base, pathname));
     // Refuse anything that escapes the root (../, encoded or not).
-    if (file !== base && !file.startsWith(base + sep)) {
+    if (path !== base && !path.startsWith(base + sep)) {
       res.writeHead(404).end();
       return;
     }
-    let info = await fileStats(file);
-    if (!info) {
-      file = join(base, 'index.html');
-      info = await fileStats(file);
-      if (!info) {
+    // A path ending in / names a directory, never a file: the page, without asking the disk.
+    let file = pathname.endsWith('/') ? undefined : await files.get(path);
+    if (!file) {
+      path = index;
+      file = await files.get(path);
+      if (!file) {
         res.writeHead(404, { 'Content-Type': 'text/plain' }).end('The web app is not built');
         return;
       }
     }
-    // The precompressed variants of this file, and the one the client takes best.
-    const variants = new Map<VariantCoding, Stats>();
-    for (const coding of ['br', 'gzip'] as const) {
-      const variant = await fileStats(file + VARIANT_SUFFIX[coding]);
-      if (variant) variants.set(coding, variant);
-    }
+    const { plain, variants } = file;
+    // The precompressed variant the client takes best.
     const coding = negotiateCoding(req.headers['accept-encoding'], [...variants.keys()]);
-    const sent = coding === 'identity' ? info : (variants.get(coding) ?? info);
-    const sentPath = coding === 'identity' ? file : file + VARIANT_SUFFIX[coding];
-    const tag = entityTag(sent, coding);
+    const variant = coding === 'identity' ? undefined : variants.get(coding);
+    const sent = variant ?? plain;
+    const sentPath = variant && coding !== 'identity' ? path + VARIANT_SUFFIX[coding] : path;
+    const tag = entityTag(sent.info, coding);
     const headers: OutgoingHttpHeaders = {
       'Cache-Control': pathname.startsWith('/assets/')
         ? 'public, max-age=31536000, immutable'
@@ -120,8 +115,8 @@ export function createStaticHandler(root: string, options: SecurityHeaderOptions
       return;
     }
     res.writeHead(200, {
-      'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-      'Content-Length': sent.size,
+      'Content-Type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
+      'Content-Length': sent.info.size,
       ...(coding === 'identity' ? {} : { 'Content-Encoding': coding }),
       ...headers,
     });
@@ -129,9 +124,14 @@ export function createStaticHandler(root: string, options: SecurityHeaderOptions
       res.end();
       return;
     }
-    // A file that cannot be opened or read after its stat (removed by a deploy, no descriptor
-    // left) ends this answer only: the headers are gone, so the connection is closed. Piped
-    // without an error listener, it ended the process.
+    if (sent.bytes) {
+      res.end(sent.bytes);
+      return;
+    }
+    // A file too large to hold, or one that could not be read after its stat (removed by a
+    // deploy, no descriptor left): streamed, and a failure ends this answer only (the headers
+    // are gone, so the connection is closed). Piped without an error listener, it ended the
+    // process.
     pipeline(createReadStream(sentPath), res, ignoreFailure);
   };
 }
