@@ -71,6 +71,13 @@ describe('the environment', () => {
       /RESPONSE_COMPRESSION\.gzipLevel/,
     );
     expect(() => parseEnv({ CONNECTION_LIMITS: '{"nope":1}' })).toThrow(/CONNECTION_LIMITS/);
+    // An IPv6 prefix is 1 to 128 bits.
+    expect(parseEnv({ CONNECTION_LIMITS: '{"ipv6PrefixBits":48}' }).CONNECTION_LIMITS).toEqual({
+      ipv6PrefixBits: 48,
+    });
+    expect(() => parseEnv({ CONNECTION_LIMITS: '{"ipv6PrefixBits":129}' })).toThrow(
+      /CONNECTION_LIMITS\.ipv6PrefixBits/,
+    );
     expect(parseEnv({ SEARCH_LIMITS: '{"scanMax":5000,"concurrent":2}' }).SEARCH_LIMITS).toEqual({
       scanMax: 5000,
       concurrent: 2,

@@ -15,11 +15,12 @@ const RateRule = z.strictObject({
 });
 const positiveInt = z.number().int().min(1);
 const ConnectionLimits = z
-  .strictObject(
-    Object.fromEntries(Object.keys(DEFAULT_CONNECTION_LIMITS).map((k) => [k, positiveInt])) as {
+  .strictObject({
+    ...(Object.fromEntries(Object.keys(DEFAULT_CONNECTION_LIMITS).map((k) => [k, positiveInt])) as {
       [K in keyof typeof DEFAULT_CONNECTION_LIMITS]: typeof positiveInt;
-    },
-  )
+    }),
+    ipv6PrefixBits: positiveInt.max(128),
+  })
   .partial();
 
 /** A setting given as JSON, checked against `schema`; absent means {}. */

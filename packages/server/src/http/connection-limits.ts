@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { ERROR_CODES } from '@confab/contracts';
 import { AppError } from '../errors.js';
 import { keyedSlots } from '../services/keyed-slots.js';
+import { addressKey } from './address-key.js';
 
 /** What one client may hold open at once, and how long a connection may sit unused. */
 export interface ConnectionLimits {
@@ -43,6 +44,12 @@ export interface ConnectionLimits {
   wsFramesPerSecondPerAddress: number;
   /** The frames an address may send at once beyond that rate. @default 2000 */
   wsFrameBurstPerAddress: number;
+  /**
+   * IPv6 addresses count as one client address for every per-address limit when they share
+   * this many leading bits (address-key.ts): a host is given a /64, so one address each would
+   * be no limit. 1 to 128. @default 64
+   */
+  ipv6PrefixBits: number;
 }
 
 export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
@@ -62,13 +69,14 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxPipelinedRequests: 16,
   wsFramesPerSecondPerAddress: 1_000,
   wsFrameBurstPerAddress: 2_000,
+  ipv6PrefixBits: 64,
 };
 
 /**
  * Counts open TCP connections per address and closes the ones past the cap before a byte is
  * read, so one address cannot hold every file descriptor of the process.
  */
-export function createAddressCounter(max: number) {
+export function createAddressCounter(max: number, ipv6PrefixBits: number) {
   const open = new Map<string, number>();
   /** The address each counted socket was counted under (read again once it closed). */
   const counted = new WeakMap<Socket, string>();
@@ -85,7 +93,7 @@ export function createAddressCounter(max: number) {
   return {
     /** Counts a new connection; false (and the socket destroyed) when its address is full. */
     admit(socket: Socket): boolean {
-      const address = socket.remoteAddress ?? 'unknown';
+      const address = addressKey(socket.remoteAddress ?? 'unknown', ipv6PrefixBits);
       const count = open.get(address) ?? 0;
       if (count >= max) {
         socket.destroy();

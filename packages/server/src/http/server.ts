@@ -234,7 +234,7 @@ export function createChatServer(deps: {
       token: tokenFrom(req, connectionParams, cookieOriginAllowed, cookieName),
       cookieOriginAllowed,
       apiKey: apiKeyFrom(req),
-      address: clientAddress(req, trustProxy),
+      address: clientAddress(req, trustProxy, limits.ipv6PrefixBits),
     };
   };
   /**
@@ -434,7 +434,7 @@ export function createChatServer(deps: {
     },
     onRequest,
   );
-  const addresses = createAddressCounter(limits.maxConnectionsPerAddress);
+  const addresses = createAddressCounter(limits.maxConnectionsPerAddress, limits.ipv6PrefixBits);
   // Behind a trusted proxy every connection comes from the proxy: the per-client cap is the
   // proxy's to enforce (deploy/nginx.conf: limit_conn), counting it here would cap everyone.
   if (!trustProxy) httpServer.on('connection', (socket) => addresses.admit(socket));
@@ -480,7 +480,7 @@ export function createChatServer(deps: {
     limits,
     streams,
     maxUnreadBytes: services.streamLimits.maxBufferedBytes,
-    addressOf: (req) => clientAddress(req, trustProxy),
+    addressOf: (req) => clientAddress(req, trustProxy, limits.ipv6PrefixBits),
     restarting: serverRestarting,
     log,
   });

@@ -66,13 +66,16 @@ describe('rate limits (findings 3 and 4)', () => {
   const login = (url: string, username: string, password: string, address: string) =>
     call(url, 'auth.login', { username, password }, { address });
 
-  async function register(url: string, username: string, address: string): Promise<string> {
-    const answer = await call(
+  const tryRegister = (url: string, username: string, address: string) =>
+    call(
       url,
       'auth.register',
       { username, displayName: username, password: PASSWORD },
       { address },
     );
+
+  async function register(url: string, username: string, address: string): Promise<string> {
+    const answer = await tryRegister(url, username, address);
     expect(answer.status).toBe(200);
     return (JSON.parse(answer.body) as { result: { data: { token: string } } }).result.data.token;
   }
@@ -176,16 +179,30 @@ describe('rate limits (findings 3 and 4)', () => {
       registerPerAddress: { points: 3, windowMs: 60_000 },
     });
     for (let i = 0; i < 3; i++) await register(url, `farm_${i}`, '10.6.6.8');
-    const refused = await call(
-      url,
-      'auth.register',
-      { username: 'farm_3', displayName: 'farm', password: PASSWORD },
-      { address: '10.6.6.8' },
-    );
+    const refused = await tryRegister(url, 'farm_3', '10.6.6.8');
     expect(refused.status).toBe(429);
     expect(errorOf(refused).appCode).toBe('RATE_LIMITED');
     // Nothing was created: the name is free for someone else.
     await register(url, 'farm_3', '10.0.0.4');
+  });
+
+  it('IPv6 addresses of one /64 share the limits of one address; the next /64 has its own', async () => {
+    const url = await start({
+      ...unreachableRateRules(),
+      registerPerAddress: { points: 3, windowMs: 60_000 },
+    });
+    // One host's /64, written three ways: one address each would be no limit at all.
+    const farm = ['2001:db8:0:1::1', '2001:db8:0:1::2', '2001:DB8:0:1:ffff::9'];
+    for (const [i, address] of farm.entries()) await register(url, `v6farm_${i}`, address);
+    expect(errorOf(await tryRegister(url, 'v6farm_3', '2001:db8:0:1::3')).appCode).toBe(
+      'RATE_LIMITED',
+    );
+    await register(url, 'v6farm_3', '2001:db8:0:2::1');
+    // An IPv4 address is the same client written IPv4-mapped, as a dual-stack socket reports it.
+    for (let i = 0; i < 3; i++) await register(url, `v4farm_${i}`, '192.0.2.7');
+    expect(errorOf(await tryRegister(url, 'v4farm_3', '::ffff:192.0.2.7')).appCode).toBe(
+      'RATE_LIMITED',
+    );
   });
 
   it('wrong API keys back off per address', async () => {
