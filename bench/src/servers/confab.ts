@@ -57,6 +57,8 @@ const server = createChatServer({
       maxStreamsPerUser: 1_000_000,
       wsFramesPerSecondPerAddress: 1_000_000_000,
       wsFrameBurstPerAddress: 1_000_000_000,
+      httpRequestsPerSecondPerAddress: 1_000_000_000,
+      httpRequestBurstPerAddress: 1_000_000_000,
     },
     ...(values['ws-pong-wait-ms'] === undefined
       ? {}

@@ -13,7 +13,14 @@ export interface RawAnswer {
  */
 export function rawRequest(
   baseUrl: string,
-  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+  options: {
+    method?: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: string;
+    /** The client's address (127.0.0.x are all this machine's). */
+    localAddress?: string;
+  },
 ): Promise<RawAnswer> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
@@ -24,6 +31,7 @@ export function rawRequest(
         method: options.method ?? 'GET',
         path: options.path,
         headers: options.headers,
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
         agent: false,
       },
       (res) => {

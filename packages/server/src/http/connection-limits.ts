@@ -45,6 +45,14 @@ export interface ConnectionLimits {
   /** The frames an address may send at once beyond that rate. @default 2000 */
   wsFrameBurstPerAddress: number;
   /**
+   * HTTP requests and WebSocket upgrades per second from one client address; past it (and the
+   * burst) a request is refused with RATE_LIMITED (429) and its connection closed, an upgrade
+   * with 429 (request-budget.ts). @default 1000
+   */
+  httpRequestsPerSecondPerAddress: number;
+  /** The requests an address may send at once beyond that rate. @default 2000 */
+  httpRequestBurstPerAddress: number;
+  /**
    * IPv6 addresses count as one client address for every per-address limit when they share
    * this many leading bits (address-key.ts): a host is given a /64, so one address each would
    * be no limit. 1 to 128. @default 64
@@ -69,14 +77,21 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxPipelinedRequests: 16,
   wsFramesPerSecondPerAddress: 1_000,
   wsFrameBurstPerAddress: 2_000,
+  httpRequestsPerSecondPerAddress: 1_000,
+  httpRequestBurstPerAddress: 2_000,
   ipv6PrefixBits: 64,
 };
 
 /**
- * Counts open TCP connections per address and closes the ones past the cap before a byte is
- * read, so one address cannot hold every file descriptor of the process.
+ * Counts open TCP connections per address (its key, address-key.ts) and closes the ones past
+ * the cap before a byte is read, so one address cannot hold every file descriptor of the
+ * process; and those of an address `refuse` names.
  */
-export function createAddressCounter(max: number, ipv6PrefixBits: number) {
+export function createAddressCounter(
+  max: number,
+  ipv6PrefixBits: number,
+  options: { refuse?: (address: string) => boolean } = {},
+) {
   const open = new Map<string, number>();
   /** The address each counted socket was counted under (read again once it closed). */
   const counted = new WeakMap<Socket, string>();
@@ -91,11 +106,11 @@ export function createAddressCounter(max: number, ipv6PrefixBits: number) {
     else open.set(address, left);
   }
   return {
-    /** Counts a new connection; false (and the socket destroyed) when its address is full. */
+    /** Counts a new connection; false (and the socket destroyed) when its address is full or refused. */
     admit(socket: Socket): boolean {
       const address = addressKey(socket.remoteAddress ?? 'unknown', ipv6PrefixBits);
       const count = open.get(address) ?? 0;
-      if (count >= max) {
+      if (count >= max || options.refuse?.(address)) {
         socket.destroy();
         return false;
       }

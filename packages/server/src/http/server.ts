@@ -52,6 +52,7 @@ import { createFileRoutes } from './file-routes.js';
 import { createOriginCheck } from './origin.js';
 import { createPipeliningGuard } from './pipelining.js';
 import { refuseRequest } from './refuse.js';
+import { createRequestBudget, refuseUpgrade, tooManyRequests } from './request-budget.js';
 import type { ResponseCompression } from './response-compression.js';
 import { createRpcHandler } from './rpc-handler.js';
 import { setApiSecurityHeaders } from './security-headers.js';
@@ -214,6 +215,8 @@ export function createChatServer(deps: {
   const cookieName = sessionCookieName(secure);
   const origins = createOriginCheck({ allowedOrigins: config.allowedOrigins ?? [], secure });
   const trustProxy = config.trustProxy ?? false;
+  /** The key of a request's per-address limits (client-address.ts). */
+  const addressOf = (req: IncomingMessage) => clientAddress(req, trustProxy, limits.ipv6PrefixBits);
   const cors = createCors(config.corsOrigins ?? []);
   // With a shared store (Redis) the per-user stream cap holds across every process.
   const streams = config.rateLimitStore
@@ -234,7 +237,7 @@ export function createChatServer(deps: {
       token: tokenFrom(req, connectionParams, cookieOriginAllowed, cookieName),
       cookieOriginAllowed,
       apiKey: apiKeyFrom(req),
-      address: clientAddress(req, trustProxy, limits.ipv6PrefixBits),
+      address: addressOf(req),
     };
   };
   /**
@@ -405,10 +408,19 @@ export function createChatServer(deps: {
   };
   const answering = createResponseTracker();
   const pipelining = createPipeliningGuard(limits.maxPipelinedRequests);
+  const requestBudget = createRequestBudget({
+    perSecond: limits.httpRequestsPerSecondPerAddress,
+    burst: limits.httpRequestBurstPerAddress,
+  });
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (!pipelining.admit(req, res)) return;
     answering.add(res);
     try {
+      const wait = requestBudget.take(addressOf(req));
+      if (wait > 0) {
+        refuseRequest(res, appRouter, tooManyRequests(wait));
+        return;
+      }
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       // Probes and scrapes come every few seconds: their lines only at debug.
       const quiet = OPERATIONS_PATHS.has(path);
@@ -434,7 +446,12 @@ export function createChatServer(deps: {
     },
     onRequest,
   );
-  const addresses = createAddressCounter(limits.maxConnectionsPerAddress, limits.ipv6PrefixBits);
+  // An address that has spent its request budget gets its new connections closed unread: a
+  // client reconnecting after each refusal would otherwise cost a request's parsing and answer
+  // every time (request-budget.ts).
+  const addresses = createAddressCounter(limits.maxConnectionsPerAddress, limits.ipv6PrefixBits, {
+    refuse: requestBudget.spent,
+  });
   // Behind a trusted proxy every connection comes from the proxy: the per-client cap is the
   // proxy's to enforce (deploy/nginx.conf: limit_conn), counting it here would cap everyone.
   if (!trustProxy) httpServer.on('connection', (socket) => addresses.admit(socket));
@@ -459,6 +476,11 @@ export function createChatServer(deps: {
         );
         return;
       }
+      const wait = requestBudget.take(addressOf(req));
+      if (wait > 0) {
+        refuseUpgrade(socket, wait);
+        return;
+      }
       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
     } catch (error) {
       reportError('websocket upgrade', error, log);
@@ -480,7 +502,7 @@ export function createChatServer(deps: {
     limits,
     streams,
     maxUnreadBytes: services.streamLimits.maxBufferedBytes,
-    addressOf: (req) => clientAddress(req, trustProxy, limits.ipv6PrefixBits),
+    addressOf,
     restarting: serverRestarting,
     log,
   });

@@ -5,12 +5,15 @@ describe('token buckets', () => {
   it('give a burst, then one token per 1/rate seconds, and say how long until the next', () => {
     let now = 0;
     const buckets = createTokenBuckets({ ratePerSecond: 2, burst: 3, now: () => now });
+    expect(buckets.has('a')).toBe(true);
     expect([1, 2, 3, 4].map(() => buckets.take('a'))).toEqual([0, 0, 0, 500]);
+    expect(buckets.has('a')).toBe(false);
     // Another key has its own.
     expect(buckets.take('b')).toBe(0);
     now = 250;
     expect(buckets.take('a')).toBe(250);
     now = 500;
+    expect(buckets.has('a')).toBe(true);
     expect(buckets.take('a')).toBe(0);
     // A token taken back for work refused.
     buckets.giveBack('a');

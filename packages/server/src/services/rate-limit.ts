@@ -59,6 +59,11 @@ export function createTokenBuckets(options: {
       buckets.set(key, bucket);
       return Math.ceil(((1 - bucket.tokens) / options.ratePerSecond) * 1000);
     },
+    /** Whether `key` has a whole token now (nothing is taken). */
+    has(key: string, t = now()): boolean {
+      const bucket = buckets.get(key);
+      return !bucket || refilled(bucket, t) >= 1;
+    },
     giveBack(key: string): void {
       const bucket = buckets.get(key);
       if (bucket) bucket.tokens = Math.min(options.burst, bucket.tokens + 1);
