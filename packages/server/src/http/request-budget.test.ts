@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
+import { metricValue, TEST_METRICS_TOKEN } from '../__tests__/metrics.js';
 import { rawExchange, rawRequest } from '../__tests__/raw.js';
 import { startServer, type TestServer } from '../__tests__/server.js';
 
@@ -47,7 +48,11 @@ describe('HTTP requests and WebSocket upgrades are budgeted per client address',
   });
   const start = async (trustProxy: boolean) => {
     db = sqliteDatabase();
-    server = await startServer(db.url, { connectionLimits: LIMITS, trustProxy });
+    server = await startServer(db.url, {
+      connectionLimits: LIMITS,
+      trustProxy,
+      metricsToken: TEST_METRICS_TOKEN,
+    });
     return server.url;
   };
 
@@ -77,6 +82,10 @@ describe('HTTP requests and WebSocket upgrades are budgeted per client address',
       localAddress: '127.0.0.2',
     });
     expect(elsewhere.status).toBe(200);
+    // Counted for the operator: the refused request and the connection closed unread.
+    expect(
+      await metricValue(url, 'confab_rate_limit_refusals_total{kind="httpRequestsPerAddress"}'),
+    ).toBe(2);
   });
 
   it('behind a trusted proxy the client is the forwarded address: past its budget its upgrade gets 429', async () => {

@@ -418,6 +418,7 @@ export function createChatServer(deps: {
     try {
       const wait = requestBudget.take(addressOf(req));
       if (wait > 0) {
+        metrics.rateLimited('httpRequestsPerAddress');
         refuseRequest(res, appRouter, tooManyRequests(wait));
         return;
       }
@@ -450,7 +451,11 @@ export function createChatServer(deps: {
   // client reconnecting after each refusal would otherwise cost a request's parsing and answer
   // every time (request-budget.ts).
   const addresses = createAddressCounter(limits.maxConnectionsPerAddress, limits.ipv6PrefixBits, {
-    refuse: requestBudget.spent,
+    refuse: (address) => {
+      if (!requestBudget.spent(address)) return false;
+      metrics.rateLimited('httpRequestsPerAddress');
+      return true;
+    },
   });
   // Behind a trusted proxy every connection comes from the proxy: the per-client cap is the
   // proxy's to enforce (deploy/nginx.conf: limit_conn), counting it here would cap everyone.
@@ -478,6 +483,7 @@ export function createChatServer(deps: {
       }
       const wait = requestBudget.take(addressOf(req));
       if (wait > 0) {
+        metrics.rateLimited('httpRequestsPerAddress');
         refuseUpgrade(socket, wait);
         return;
       }
@@ -503,6 +509,7 @@ export function createChatServer(deps: {
     streams,
     maxUnreadBytes: services.streamLimits.maxBufferedBytes,
     addressOf,
+    onFrameBudgetSpent: () => metrics.rateLimited('wsFramesPerAddress'),
     restarting: serverRestarting,
     log,
   });

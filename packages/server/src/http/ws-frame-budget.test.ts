@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
+import { metricValue, TEST_METRICS_TOKEN } from '../__tests__/metrics.js';
 import { startServer, type TestServer } from '../__tests__/server.js';
 import { clientTextFrame, openRawWebSocket } from '../__tests__/ws-raw.js';
 import { TOO_MANY_FRAMES_CLOSE_CODE } from './ws-handler.js';
@@ -30,6 +31,7 @@ describe('WebSocket frames are budgeted per client address', () => {
     db = sqliteDatabase();
     server = await startServer(db.url, {
       connectionLimits: { wsFramesPerSecondPerAddress: PER_SECOND, wsFrameBurstPerAddress: BURST },
+      metricsToken: TEST_METRICS_TOKEN,
     });
   });
   afterAll(async () => {
@@ -58,5 +60,9 @@ describe('WebSocket frames are budgeted per client address', () => {
     expect(neighbour.answered).toEqual(['PONG']);
     neighbour.ws.close();
     expect(await neighbour.closed).toBe(1005);
+    // Counted for the operator: the two sockets closed.
+    expect(
+      await metricValue(server.url, 'confab_rate_limit_refusals_total{kind="wsFramesPerAddress"}'),
+    ).toBe(2);
   });
 });

@@ -255,6 +255,8 @@ export function attachWebSocketHandler(opts: {
   maxUnreadBytes: number;
   /** The client's address of an upgrade request (the frame budget is per address). */
   addressOf(req: IncomingMessage): string;
+  /** Told of each socket closed for its address's frame budget (a metric). */
+  onFrameBudgetSpent?(): void;
   /** The refusal of requests on a socket that is leaving (the server drains). */
   restarting(): unknown;
   /** Where internal errors and each connection's line go. @default fallbackLogger */
@@ -507,6 +509,7 @@ export function attachWebSocketHandler(opts: {
       // Nothing more is read from it: the peer's close cannot come back, the drop ends it.
       c.ws.pause();
       closeThenDrop(c.ws, TOO_MANY_FRAMES_CLOSE_CODE, 'Too many frames from this address');
+      opts.onFrameBudgetSpent?.();
       return;
     }
     // Owed PONGs count as the bytes they will be on the wire (6 each).
