@@ -44,12 +44,12 @@ export async function startServer(
  * A server on a SQLite database of its own for the tests of one describe block: started before
  * them, closed and its database dropped after. Its `url` and `server` are read in the tests.
  */
-export function serverForSuite(): TestServer {
+export function serverForSuite(config: ChatServerConfig = {}): TestServer {
   let db: TestDatabase | undefined;
   let started: TestServer | undefined;
   beforeAll(async () => {
     db = sqliteDatabase();
-    started = await startServer(db.url);
+    started = await startServer(db.url, config);
   });
   afterAll(async () => {
     await started?.close();

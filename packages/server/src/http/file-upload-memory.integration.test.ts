@@ -4,10 +4,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { FILE_ROUTES, LIMITS } from '@confab/contracts';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { builtApiOnSqlite } from '../__tests__/built-api.js';
-import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
-import { signUp, startServer, type TestServer } from '../__tests__/server.js';
+import { serverForSuite, signUp } from '../__tests__/server.js';
 
 // A full collection before each reading of this process's memory (the flag set at run time, as
 // this file alone needs it): heap and buffers held, not garbage.
@@ -130,16 +129,7 @@ describe('a 200 MB upload', () => {
 // The same upload at a server in this process, with a full collection before each reading, so
 // that what is counted is what the server holds, not garbage waiting to be collected.
 describe('a 200 MB upload, what the server holds while it reads', () => {
-  let db: TestDatabase;
-  let server: TestServer;
-  beforeAll(async () => {
-    db = sqliteDatabase();
-    server = await startServer(db.url);
-  });
-  afterAll(async () => {
-    await server.close();
-    await db.drop();
-  });
+  const server = serverForSuite();
 
   it('is one chunk at a time, not what it has read', async () => {
     const alice = await signUp(server.url, 'alice');

@@ -10,13 +10,26 @@ import { createTokenBuckets } from '../services/rate-limit.js';
  * only how many connections an address holds, not how fast it sends on them: one address
  * loading the web app's page back to back on 8 connections took a whole core.
  */
-export function createRequestBudget(limits: { perSecond: number; burst: number }) {
-  const buckets = createTokenBuckets({ ratePerSecond: limits.perSecond, burst: limits.burst });
+export function createRequestBudget(options: {
+  perSecond: number;
+  burst: number;
+  /** Told of each request, upgrade or connection refused (a metric). */
+  onRefused?: () => void;
+}) {
+  const buckets = createTokenBuckets({ ratePerSecond: options.perSecond, burst: options.burst });
   return {
     /** 0 when the address may send this request, else the milliseconds until it may. */
-    take: (address: string): number => buckets.take(address),
-    /** Whether the address has spent its budget (a new connection of it may be closed unread). */
-    spent: (address: string): boolean => !buckets.has(address),
+    take(address: string): number {
+      const wait = buckets.take(address);
+      if (wait > 0) options.onRefused?.();
+      return wait;
+    },
+    /** Whether a new connection of the address is closed unread: its budget is spent. */
+    refusesConnection(address: string): boolean {
+      if (buckets.has(address)) return false;
+      options.onRefused?.();
+      return true;
+    },
   };
 }
 

@@ -411,6 +411,7 @@ export function createChatServer(deps: {
   const requestBudget = createRequestBudget({
     perSecond: limits.httpRequestsPerSecondPerAddress,
     burst: limits.httpRequestBurstPerAddress,
+    onRefused: () => metrics.rateLimited('httpRequestsPerAddress'),
   });
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (!pipelining.admit(req, res)) return;
@@ -418,7 +419,6 @@ export function createChatServer(deps: {
     try {
       const wait = requestBudget.take(addressOf(req));
       if (wait > 0) {
-        metrics.rateLimited('httpRequestsPerAddress');
         refuseRequest(res, appRouter, tooManyRequests(wait));
         return;
       }
@@ -451,11 +451,7 @@ export function createChatServer(deps: {
   // client reconnecting after each refusal would otherwise cost a request's parsing and answer
   // every time (request-budget.ts).
   const addresses = createAddressCounter(limits.maxConnectionsPerAddress, limits.ipv6PrefixBits, {
-    refuse: (address) => {
-      if (!requestBudget.spent(address)) return false;
-      metrics.rateLimited('httpRequestsPerAddress');
-      return true;
-    },
+    refuse: requestBudget.refusesConnection,
   });
   // Behind a trusted proxy every connection comes from the proxy: the per-client cap is the
   // proxy's to enforce (deploy/nginx.conf: limit_conn), counting it here would cap everyone.
@@ -483,7 +479,6 @@ export function createChatServer(deps: {
       }
       const wait = requestBudget.take(addressOf(req));
       if (wait > 0) {
-        metrics.rateLimited('httpRequestsPerAddress');
         refuseUpgrade(socket, wait);
         return;
       }

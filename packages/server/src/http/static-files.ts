@@ -5,11 +5,12 @@ import { readFile, stat } from 'node:fs/promises';
  * The suffixes of the variants the web app's build writes beside a file (apps/web's
  * precompress plugin): `app.js.br` and `app.js.gz` hold `app.js` compressed.
  */
-export const VARIANT_SUFFIX = { br: '.br', gzip: '.gz' } as const;
+const VARIANT_SUFFIX = { br: '.br', gzip: '.gz' } as const;
 export type VariantCoding = keyof typeof VARIANT_SUFFIX;
 
-/** One coding of a file as found on disk: its stat, and its bytes when they are held. */
+/** One coding of a file as found on disk: where, its stat, and its bytes when they are held. */
 export interface FilePart {
+  path: string;
   info: Stats;
   /** Undefined when too large to hold, past the budget, or unreadable: it is streamed. */
   bytes: Buffer | undefined;
@@ -82,19 +83,19 @@ export function createStaticFileCache(options: Partial<StaticFileCacheOptions> =
   /** Its bytes when small enough and within the budget; streamed otherwise, or if unreadable. */
   async function partOf(path: string, info: Stats, entry: Entry): Promise<FilePart> {
     if (entry.dropped || info.size > maxFileBytes || totalBytes + info.size > maxTotalBytes)
-      return { info, bytes: undefined };
+      return { path, info, bytes: undefined };
     // Counted before the read, so that loads at once cannot all pass the budget.
     totalBytes += info.size;
     entry.heldBytes += info.size;
     const bytes = await readFile(path).catch(() => undefined);
     // A file rewritten between its stat and its read is streamed until its next load: the
     // stat (its ETag and length) must describe the bytes sent.
-    if (bytes && bytes.length === info.size && !entry.dropped) return { info, bytes };
+    if (bytes && bytes.length === info.size && !entry.dropped) return { path, info, bytes };
     if (!entry.dropped) {
       totalBytes -= info.size;
       entry.heldBytes -= info.size;
     }
-    return { info, bytes: undefined };
+    return { path, info, bytes: undefined };
   }
 
   async function load(path: string, entry: Entry): Promise<StaticFile | undefined> {

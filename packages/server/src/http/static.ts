@@ -4,11 +4,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream';
 import { type Coding, negotiateCoding } from './accept-encoding.js';
 import { type SecurityHeaderOptions, setPageSecurityHeaders } from './security-headers.js';
-import {
-  createStaticFileCache,
-  type StaticFileCacheOptions,
-  VARIANT_SUFFIX,
-} from './static-files.js';
+import { createStaticFileCache, type StaticFileCacheOptions } from './static-files.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -98,9 +94,7 @@ export function createStaticHandler(
     const { plain, variants } = file;
     // The precompressed variant the client takes best.
     const coding = negotiateCoding(req.headers['accept-encoding'], [...variants.keys()]);
-    const variant = coding === 'identity' ? undefined : variants.get(coding);
-    const sent = variant ?? plain;
-    const sentPath = variant && coding !== 'identity' ? path + VARIANT_SUFFIX[coding] : path;
+    const sent = (coding === 'identity' ? undefined : variants.get(coding)) ?? plain;
     const tag = entityTag(sent.info, coding);
     const headers: OutgoingHttpHeaders = {
       'Cache-Control': pathname.startsWith('/assets/')
@@ -132,6 +126,6 @@ export function createStaticHandler(
     // deploy, no descriptor left): streamed, and a failure ends this answer only (the headers
     // are gone, so the connection is closed). Piped without an error listener, it ended the
     // process.
-    pipeline(createReadStream(sentPath), res, ignoreFailure);
+    pipeline(createReadStream(sent.path), res, ignoreFailure);
   };
 }

@@ -1,8 +1,7 @@
 import { once } from 'node:events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqliteDatabase, type TestDatabase } from '../__tests__/databases.js';
+import { describe, expect, it } from 'vitest';
 import { metricValue, TEST_METRICS_TOKEN } from '../__tests__/metrics.js';
-import { startServer, type TestServer } from '../__tests__/server.js';
+import { serverForSuite } from '../__tests__/server.js';
 import { clientTextFrame, openRawWebSocket } from '../__tests__/ws-raw.js';
 import { TOO_MANY_FRAMES_CLOSE_CODE } from './ws-handler.js';
 
@@ -25,18 +24,9 @@ async function openSocket(url: string, localAddress: string) {
 }
 
 describe('WebSocket frames are budgeted per client address', () => {
-  let db: TestDatabase;
-  let server: TestServer;
-  beforeAll(async () => {
-    db = sqliteDatabase();
-    server = await startServer(db.url, {
-      connectionLimits: { wsFramesPerSecondPerAddress: PER_SECOND, wsFrameBurstPerAddress: BURST },
-      metricsToken: TEST_METRICS_TOKEN,
-    });
-  });
-  afterAll(async () => {
-    await server.close();
-    await db.drop();
+  const server = serverForSuite({
+    connectionLimits: { wsFramesPerSecondPerAddress: PER_SECOND, wsFrameBurstPerAddress: BURST },
+    metricsToken: TEST_METRICS_TOKEN,
   });
 
   it('past its budget a socket is closed (1008) and the frame unanswered; other sockets of the address too, other addresses not', async () => {

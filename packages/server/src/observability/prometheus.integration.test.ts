@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiProcess, buildApiBundle, startApi } from '../__tests__/api-process.js';
 import { postgresDatabase, type TestDatabase } from '../__tests__/databases.js';
+import { TEST_METRICS_TOKEN } from '../__tests__/metrics.js';
 import { startPrometheus, type TestPrometheus } from '../__tests__/prometheus.js';
 import {
   freeLoopbackPort,
@@ -60,7 +61,7 @@ describe('metrics scraped by the real Prometheus', () => {
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
       METRICS_PORT: String(metricsPort),
-      METRICS_TOKEN: 'metrics-token-for-the-test',
+      METRICS_TOKEN: TEST_METRICS_TOKEN,
       LOG_LEVEL: 'warn',
       RATE_LIMITS: JSON.stringify({
         registerPerAddress: { points: 1000, windowMs: 60_000 },
@@ -87,7 +88,7 @@ describe('metrics scraped by the real Prometheus', () => {
     });
     expect(wrong.status).toBe(401);
     const right = await fetch(`${api.url}/metrics`, {
-      headers: { Authorization: 'Bearer metrics-token-for-the-test' },
+      headers: { Authorization: `Bearer ${TEST_METRICS_TOKEN}` },
     });
     expect(right.status).toBe(200);
     expect(right.headers.get('content-type')).toContain('text/plain; version=0.0.4');

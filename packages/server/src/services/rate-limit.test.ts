@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenBuckets } from './rate-limit.js';
 
+/** `keys` addresses each take two tokens (a burst of 2 spent). */
+function spendTwice(buckets: ReturnType<typeof createTokenBuckets>, keys: number): void {
+  for (let i = 0; i < keys; i++) {
+    buckets.take(`spent-${i}`);
+    buckets.take(`spent-${i}`);
+  }
+}
+
 describe('token buckets', () => {
   it('give a burst, then one token per 1/rate seconds, and say how long until the next', () => {
     let now = 0;
@@ -27,10 +35,7 @@ describe('token buckets', () => {
     // 10,001 addresses spend their burst at once: all kept (the count passed 10,000 at the
     // last one's first take, when its bucket had one token taken, which counts as full: it was
     // forgotten, then its second take counted it again).
-    for (let i = 0; i <= 10_000; i++) {
-      buckets.take(`spent-${i}`);
-      buckets.take(`spent-${i}`);
-    }
+    spendTwice(buckets, 10_001);
     expect(buckets.size()).toBe(10_001);
     // Two seconds on every one of them is full again, though its stored count says empty: the
     // next take forgets them all (the new key too, one token taken).
@@ -43,10 +48,7 @@ describe('token buckets', () => {
     let now = 0;
     // Ten tokens a second, bursts of 2: a spent bucket counts as full again 100 ms later.
     const buckets = createTokenBuckets({ ratePerSecond: 10, burst: 2, now: () => now });
-    for (let i = 0; i <= 10_000; i++) {
-      buckets.take(`spent-${i}`);
-      buckets.take(`spent-${i}`);
-    }
+    spendTwice(buckets, 10_001);
     expect(buckets.size()).toBe(10_001);
     // Every bucket has refilled, but the last walk was 500 ms ago: keys that keep spending
     // would otherwise make each take walk them all.
