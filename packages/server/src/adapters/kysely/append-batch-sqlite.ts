@@ -1,14 +1,46 @@
-import { type Insertable, sql, type Transaction } from 'kysely';
+import { CompiledQuery, type Selectable, type Transaction } from 'kysely';
 import type { AppendResult, NewMessage } from '../../ports/store.js';
 import { firstOfEach, keyOf, settleBatch } from './append-batch-plan.js';
 import { logRow } from './log.js';
 import { insertMentions } from './mentions.js';
-import { createdMessage, toMessage } from './rows.js';
+import { createdMessage, NEW_MESSAGE_COLUMNS, type NewMessageRow, toMessage } from './rows.js';
 import type { Database } from './schema.js';
 
 type Tx = Transaction<Database>;
 
 const memberKeyOf = (roomId: string, userId: string) => `${roomId}\n${userId}`;
+
+/**
+ * The batch's statements are written here rather than built with Kysely: their text depends
+ * only on the batch's size, and building and compiling them (Kysely parses every row of an
+ * insert's values, then walks an immutable tree of nodes) cost a batch of 50 sends more than
+ * SQLite's own work on two of its five statements (bench/RESULTS.md, "The SQLite send path").
+ * They go through the transaction as compiled queries, so the driver's statement cache and
+ * Kysely's logging still see them.
+ */
+function run<R>(tx: Tx, text: string, parameters: unknown[]): Promise<R[]> {
+  return tx
+    .executeQuery(CompiledQuery.raw(text, parameters) as CompiledQuery<R>)
+    .then((result) => result.rows);
+}
+
+/** `rows` groups of `group` (`(?, ?)`, say), comma-separated: a VALUES list. */
+const repeated = (group: string, rows: number) => `${group}, `.repeat(rows - 1) + group;
+
+const EVENT_COLUMNS = ['room_id', 'seq', 'type', 'message_id', 'payload'] as const;
+/** Each insert names every column it sets, so a row of every batch has the same shape. */
+const insertText = (table: string, columns: readonly string[], rows: number) =>
+  `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${repeated(
+    `(${repeated('?', columns.length)})`,
+    rows,
+  )}`;
+
+/** The rows' values in `columns` order, one flat list (the insert's parameters). */
+function flatValues<Row>(rows: readonly Row[], columns: readonly (keyof Row)[]): unknown[] {
+  const values: unknown[] = [];
+  for (const row of rows) for (const column of columns) values.push(row[column]);
+  return values;
+}
 
 /**
  * The batch's sends whose clientMsgId is taken, by key, and its (room, author) pairs that are
@@ -17,19 +49,23 @@ const memberKeyOf = (roomId: string, userId: string) => `${roomId}\n${userId}`;
  */
 async function readBatch(tx: Tx, messages: readonly NewMessage[]) {
   // In the idempotency index's column order, so that each pair is one probe of it.
-  const pairs = sql.join(messages.map((m) => sql`(${m.clientMsgId}, ${m.authorId})`));
-  const earlier = await tx
-    .selectFrom('messages')
-    .selectAll()
-    .where(sql<boolean>`(client_msg_id, author_id) in (values ${pairs})`)
-    .execute();
+  const earlier = await run<Selectable<Database['messages']>>(
+    tx,
+    `select * from "messages" where (client_msg_id, author_id) in (values ${repeated(
+      '(?, ?)',
+      messages.length,
+    )})`,
+    messages.flatMap((m) => [m.clientMsgId, m.authorId]),
+  );
   const memberships = new Map(messages.map((m) => [memberKeyOf(m.roomId, m.authorId), m]));
-  const authors = sql.join([...memberships.values()].map((m) => sql`(${m.roomId}, ${m.authorId})`));
-  const members = await tx
-    .selectFrom('members')
-    .select(['room_id', 'user_id'])
-    .where(sql<boolean>`(room_id, user_id) in (values ${authors})`)
-    .execute();
+  const members = await run<{ room_id: string; user_id: string }>(
+    tx,
+    `select "room_id", "user_id" from "members" where (room_id, user_id) in (values ${repeated(
+      '(?, ?)',
+      memberships.size,
+    )})`,
+    [...memberships.values()].flatMap((m) => [m.roomId, m.authorId]),
+  );
   return {
     earlier: new Map(
       earlier.map((row) => [
@@ -52,20 +88,23 @@ async function allocateSeqs(
   toCreate: ReadonlyMap<string, readonly number[]>,
   messages: readonly NewMessage[],
 ): Promise<Map<string, number>> {
-  const roomIds = [...toCreate.keys()];
-  const values = sql.join(
-    roomIds.map((roomId) => {
-      const indexes = toCreate.get(roomId) ?? [];
-      const at = Math.max(...indexes.map((i) => messages[i]?.at ?? 0));
-      return sql`(${roomId}, cast(${indexes.length} as bigint), cast(${at} as bigint))`;
-    }),
-  );
-  const { rows } = await sql<{ id: string; last_seq: number | string }>`
-    with batch (id, n, at) as (values ${values})
+  const values: unknown[] = [];
+  for (const [roomId, indexes] of toCreate) {
+    const at = Math.max(...indexes.map((i) => messages[i]?.at ?? 0));
+    values.push(roomId, indexes.length, at);
+  }
+  const rows = await run<{ id: string; last_seq: number | string }>(
+    tx,
+    `with batch (id, n, at) as (values ${repeated(
+      '(?, cast(? as bigint), cast(? as bigint))',
+      toCreate.size,
+    )})
     update rooms set last_seq = rooms.last_seq + batch.n, last_activity_at = batch.at
     from batch where rooms.id = batch.id
-    returning rooms.id, rooms.last_seq`.execute(tx);
-  if (rows.length !== roomIds.length) throw new Error('a room of the batch does not exist');
+    returning rooms.id, rooms.last_seq`,
+    values,
+  );
+  if (rows.length !== toCreate.size) throw new Error('a room of the batch does not exist');
   return new Map(rows.map((row) => [row.id, Number(row.last_seq)]));
 }
 
@@ -93,7 +132,7 @@ export async function appendAllSqlite(tx: Tx, messages: NewMessage[]): Promise<A
   }
   if (toCreate.size > 0) {
     const events: Database['events'][] = [];
-    const rows: Insertable<Database['messages']>[] = [];
+    const rows: NewMessageRow[] = [];
     const lastSeqs = await allocateSeqs(tx, toCreate, messages);
     for (const [roomId, indexes] of toCreate) {
       let seq = (lastSeqs.get(roomId) ?? 0) - indexes.length;
@@ -107,8 +146,16 @@ export async function appendAllSqlite(tx: Tx, messages: NewMessage[]): Promise<A
         rows.push(created.messageRow);
       }
     }
-    await tx.insertInto('events').values(events).execute();
-    await tx.insertInto('messages').values(rows).execute();
+    await run(
+      tx,
+      insertText('events', EVENT_COLUMNS, events.length),
+      flatValues(events, EVENT_COLUMNS),
+    );
+    await run(
+      tx,
+      insertText('messages', NEW_MESSAGE_COLUMNS, rows.length),
+      flatValues(rows, NEW_MESSAGE_COLUMNS),
+    );
     // @room sends do not come here (messages.ts): only @username mentions.
     const mentioning = results.flatMap((r) =>
       r?.status === 'created' && r.message.mentions ? [r.message] : [],
