@@ -41,8 +41,9 @@ export interface RetentionStore {
     all: boolean;
   }): Promise<RetentionRoom[]>;
   /**
-   * Deletes the front of the room's log up to its newest message created before `olderThan`
-   * (every entry and message with a seq up to it), at most `maxRows` seqs per call, in one
+   * Deletes the front of the room's log up to its last message created before `olderThan`
+   * that comes before the first one that was not (every entry and message with a seq up to
+   * it: a younger message is never deleted), at most `maxRows` seqs per call, in one
    * transaction that holds the room's row lock: concurrent calls (several nodes) queue, and
    * each entry is deleted by exactly one of them.
    */

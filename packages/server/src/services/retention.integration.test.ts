@@ -110,6 +110,60 @@ describe.each(ENGINES)('message retention on $name', ({ name, create }) => {
     expect(await logSeqs(roomId)).toEqual([6, 7, 8]);
   });
 
+  it('never deletes a message younger than the retention, even when a later seq carries an older time', async () => {
+    const ann = await user('ann');
+    // Nodes whose clocks disagree: seq 3 was stored 10 days ago, seq 4 (after it) says 40.
+    // seqs 2..5: messages 50, 10, 40 and 1 days old.
+    const { roomId } = await roomWith(ann.id, [50, 10, 40, 1]);
+    expect(await store.setRoomRetention(roomId, 30)).toBe(true);
+    const retention = createRetention(store, { batchRows: 1000 });
+    // The cut stops before the 10-day-old message: the join (seq 1) and seq 2 go.
+    expect(await retention.applyRetention(NOW)).toEqual({ rooms: 1, events: 2, messages: 1 });
+    expect(await logSeqs(roomId)).toEqual([3, 4, 5]);
+    // Once it is older than the retention, the 40-day-old one behind it goes with it (the
+    // report would count other tests' rooms too, as they age).
+    await retention.applyRetention(NOW + 21 * DAY);
+    expect(await logSeqs(roomId)).toEqual([5]);
+  });
+
+  it('steps over entries that are not messages in windows of batchRows seqs', async () => {
+    const ann = await user('ann');
+    const { roomId } = await roomWith(ann.id, []);
+    // seqs 2..6: five people join (entries with no message), then seqs 7..9: messages 60, 45
+    // and 2 days old, then seq 10: a sixth joins (after the last old message: kept).
+    const joined = async () => {
+      const other = await user('joiner');
+      const event = await store.addMember(roomId, {
+        userId: other.id,
+        role: 'member',
+        via: 'join',
+        actorId: other.id,
+        at: NOW - 70 * DAY,
+      });
+      if (event === 'already-member') throw new Error('already a member');
+    };
+    for (let i = 0; i < 5; i++) await joined();
+    for (const [i, age] of [60, 45, 2].entries()) {
+      const sent = await store.appendMessage({
+        id: newId(),
+        roomId,
+        authorId: ann.id,
+        clientMsgId: `${roomId}-${i}`,
+        body: `message ${i}`,
+        at: NOW - age * DAY,
+      });
+      expect(sent.status === 'created' && sent.message.seq).toBe(7 + i);
+    }
+    await joined();
+    expect(await store.setRoomRetention(roomId, 30)).toBe(true);
+    // Windows of 3 seqs: [1..3] and [4..6] hold no message, and the message after each is old;
+    // [7..9] ends with the 2-day-old message, so the cut is seq 8.
+    const retention = createRetention(store, { batchRows: 3 });
+    expect(await retention.applyRetention(NOW)).toEqual({ rooms: 1, events: 8, messages: 2 });
+    expect(await logSeqs(roomId)).toEqual([9, 10]);
+    expect(await store.historyStart(roomId)).toBe(9);
+  });
+
   /** Rows of `table` that belong to `messageIds`, counted in the database itself. */
   async function rowsOf(table: 'reactions' | 'mentions', messageIds: string[]): Promise<number> {
     const marks = messageIds.map((_, i) => (name === 'postgres' ? `$${i + 1}` : '?')).join(', ');

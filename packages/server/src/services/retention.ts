@@ -23,7 +23,8 @@ export interface RetentionReport {
 
 /**
  * Message retention: in each room whose retention (its own, else the server's default) is set,
- * the log is cut up to its newest message older than that many days. Every node may run it at
+ * the log is cut up to its last message older than that many days before the first that is not
+ * (retentionStore's cutOf: a younger message is never deleted). Every node may run it at
  * once: each step is one transaction per room bounded in rows, and a step that finds the work
  * done by another node deletes nothing. Seqs never change; a device behind the cut is told so
  * by its stream (history.truncated).

@@ -427,6 +427,25 @@ const migrations: Record<string, Migration> = {
       await swapSqliteIdempotencyKey(db);
     },
   },
+  '0016_fewer_indexes_per_send': {
+    async up(db: Kysely<unknown>) {
+      // Every send wrote an entry in each of these two, and a group commit rewrote their last
+      // pages: together ~15% of a batch's work in SQLite (bench/RESULTS.md, "The SQLite send
+      // path"). Retention, the only reader of (room_id, created_at), now walks the room's log
+      // by seq instead (retention.ts).
+      await db.schema.dropIndex('messages_room_created').ifExists().execute();
+      // Most messages are in no thread: their NULL thread_id needs no entry. `thread_id = ?`
+      // implies NOT NULL, so both databases still read a thread's replies from this index.
+      await db.schema.dropIndex('messages_thread').ifExists().execute();
+      await db.schema
+        .createIndex('messages_thread')
+        .ifNotExists()
+        .on('messages')
+        .columns(['thread_id', 'seq'])
+        .where(sql.ref('thread_id'), 'is not', null)
+        .execute();
+    },
+  },
 };
 
 /**

@@ -1,6 +1,49 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { RetentionStore } from '../../ports/data-lifecycle-store.js';
 import type { Database } from './schema.js';
+
+/**
+ * Where this step cuts the room's log: up to its last message older than `olderThan` that comes
+ * before the first one that is not, at most `maxRows` seqs from `start`. Read by seq, in the
+ * window of seqs this step may delete and the message after it: no index on the messages' time
+ * is kept for retention alone (every send would write it; migration 0016). A message is never
+ * deleted while it is younger than the retention, even when the clocks of the nodes that
+ * stored it disagree and a later seq carries an older time: the cut stops before it.
+ */
+async function cutOf(
+  tx: Transaction<Database>,
+  roomId: string,
+  window: { start: number; olderThan: number; maxRows: number },
+): Promise<{ upTo: number; done: boolean }> {
+  const { start, olderThan, maxRows } = window;
+  const end = start + maxRows - 1;
+  const inRoom = tx.selectFrom('messages').select('seq').where('room_id', '=', roomId);
+  const firstYoung = await inRoom
+    .where('seq', '>=', start)
+    .where('seq', '<=', end)
+    .where('created_at', '>=', olderThan)
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
+  const lastOld = await inRoom
+    .where('seq', '>=', start)
+    .where('seq', firstYoung ? '<' : '<=', firstYoung ? Number(firstYoung.seq) : end)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const upToLastOld = lastOld ? Number(lastOld.seq) : start - 1;
+  if (firstYoung) return { upTo: upToLastOld, done: true };
+  // Every message of the window is old. The whole window goes (its other entries too) only if
+  // the message after it is old as well; otherwise the cut is the window's last message.
+  const next = await inRoom
+    .select('created_at')
+    .where('seq', '>', end)
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
+  if (next && Number(next.created_at) < olderThan) return { upTo: end, done: false };
+  return { upTo: upToLastOld, done: true };
+}
 
 export function retentionStore(db: Kysely<Database>): RetentionStore {
   return {
@@ -55,21 +98,8 @@ export function retentionStore(db: Kysely<Database>): RetentionStore {
           .executeTakeFirst();
         if (!room) return { events: 0, messages: 0, startSeq: 1, done: true };
         const start = Number(room.history_start);
-        // The cut: the newest message created before the cutoff (by the index on
-        // room_id, created_at). Everything up to its seq goes, whatever its kind, so the log
-        // left is contiguous from the new start.
-        const newest = await tx
-          .selectFrom('messages')
-          .select('seq')
-          .where('room_id', '=', roomId)
-          .where('created_at', '<', olderThan)
-          .orderBy('created_at', 'desc')
-          .orderBy('seq', 'desc')
-          .limit(1)
-          .executeTakeFirst();
-        const cut = newest ? Number(newest.seq) : 0;
-        if (cut < start) return { events: 0, messages: 0, startSeq: start, done: true };
-        const upTo = Math.min(cut, start + maxRows - 1);
+        const { upTo, done } = await cutOf(tx, roomId, { start, olderThan, maxRows });
+        if (upTo < start) return { events: 0, messages: 0, startSeq: start, done: true };
         const events = await tx
           .deleteFrom('events')
           .where('room_id', '=', roomId)
@@ -101,7 +131,7 @@ export function retentionStore(db: Kysely<Database>): RetentionStore {
           events: Number(events.numDeletedRows),
           messages: Number(messages.numDeletedRows),
           startSeq: upTo + 1,
-          done: upTo === cut,
+          done,
         };
       });
     },
