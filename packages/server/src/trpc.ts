@@ -182,5 +182,6 @@ export const authedProcedure = t.procedure.use(async ({ ctx, meta, type, next })
     (type === 'mutation' ? 'writePerUser' : type === 'query' ? 'queryPerUser' : 'own');
   if (ctx.requestLog) ctx.requestLog.userId = auth.user.id;
   if (kind !== 'own') await ctx.services.limits.take(kind, auth.user.id);
-  return next({ ctx: { ...ctx, auth } });
+  // tRPC merges this into the context itself: spreading ctx here copied it a second time.
+  return next({ ctx: { auth } });
 });
