@@ -189,6 +189,27 @@ describe('SQLite checkpoints in a worker thread', () => {
     await checkpointer.close();
   });
 
+  it('a worker that ends by itself after its database was closed throws nothing', async () => {
+    const db = openWal();
+    const { log, checkpointer } = watched();
+    const insert = db.prepare('insert into rows (body) values (?)');
+    // Until the worker has copied once: its own connection is open, so closing the main one
+    // leaves the log's files in place.
+    for (let i = 0; !log.events.some((e) => e.type === 'checkpointed') && i < 1000; i++) {
+      for (let j = 0; j < 20; j++) insert.run(ROW);
+      await new Promise((resolve) => setTimeout(resolve, FAST.tickMs));
+    }
+    await log.next('checkpointed');
+    // Closed under the checkpointer (not through close()): the worker then stops when idle, and
+    // handing checkpoints back to the closed connection threw from its exit handler, an
+    // uncaught exception.
+    db.close();
+    database = undefined;
+    await log.next('stopped');
+    expect(log.events.at(-1)).toEqual({ type: 'stopped', reason: 'idle' });
+    await checkpointer.close();
+  });
+
   it('a store closing ends the worker and leaves no file open', async () => {
     file = sqliteDatabase();
     const log = eventLog();

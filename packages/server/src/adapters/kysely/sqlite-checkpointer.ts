@@ -187,7 +187,14 @@ export function createCheckpointer(
     exited = new Promise((resolve) => {
       started.once('exit', () => {
         if (worker === started) worker = undefined;
-        if (!closed) database.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+        // A throw here would end the process: the main connection may be closed already (its
+        // database closed without close(), the worker then ending on its own).
+        try {
+          if (!closed && database.open)
+            database.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+        } catch (error) {
+          log().warn({ err: error }, 'SQLite checkpoints could not be handed back');
+        }
         log().info({ reason }, 'SQLite checkpoints back on the main connection');
         options.onEvent?.({ type: 'stopped', reason });
         resolve();
