@@ -445,7 +445,9 @@ describe('WORKERS=2: two worker processes on one port', () => {
     await expect
       .poll(() => Date.now() - startedAt, { timeout: 10_000, interval: 250 })
       .toBeGreaterThan(5_500);
-    process.kill(victim ?? 0, 'SIGKILL');
+    // Never pid 0: that is the whole process group (the test runner and its other workers).
+    if (victim === undefined || victim <= 0) throw new Error(`no worker to kill: ${before}`);
+    process.kill(victim, 'SIGKILL');
     await expect
       .poll(() => childrenOf(pid), { timeout: 20_000, interval: 100 })
       .toEqual(expect.arrayContaining([survivor]));
