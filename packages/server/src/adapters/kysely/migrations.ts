@@ -513,8 +513,17 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
   const migrator = migratorOf(db);
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`Migration ${failed} failed: ${String(error)}`, { cause: error });
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    if (failed) throw new Error(`Migration ${failed} failed: ${String(error)}`, { cause: error });
+    // Kysely refuses a database on which a migration this code does not know has run: an older
+    // version started after a newer one migrated it (a deploy rolled back).
+    const newer = /previously executed migration (\S+) is missing/.exec(String(error))?.[1];
+    throw new Error(
+      newer
+        ? `This database was migrated by a newer version of Confab (migration ${newer}, unknown to this one): start that version, or restore a backup taken before the upgrade`
+        : `Migrations could not run: ${String(error)}`,
+      { cause: error },
+    );
   }
 }
 
