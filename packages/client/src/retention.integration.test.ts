@@ -46,23 +46,25 @@ describe.each(TRANSPORTS)('history cut by retention over %s', (transport) => {
     expect(saved).toEqual({ [room.id]: 2 });
     first.close();
 
-    // While the device is away: four old messages (seqs 3..6) and two new ones (7, 8), then
-    // retention deletes everything up to the last old one.
+    // While the device is away: four messages at once (seqs 3..6), two more 39 and 40 days
+    // later (7, 8); retention then, at 30 days after the first six, deletes everything up to
+    // the last of them. (Times in order: retention never deletes a message younger than the
+    // cut, even with an older one after it.)
     const { store } = server.chat.services;
     const now = Date.now();
-    for (const [i, age] of [40, 39, 38, 37, 1, 0].entries()) {
+    for (const [i, daysLater] of [0, 0, 0, 0, 39, 40].entries()) {
       const sent = await store.appendMessage({
         id: `m${i}${room.id}`.slice(0, 60),
         roomId: room.id,
         authorId: ann.userId,
         clientMsgId: `away-${i}`,
         body: `away ${i}`,
-        at: now - age * DAY,
+        at: now + i + daysLater * DAY,
       });
       expect(sent.status).toBe('created');
     }
     expect(
-      await store.truncateRoomLog(room.id, { olderThan: now - 30 * DAY, maxRows: 100 }),
+      await store.truncateRoomLog(room.id, { olderThan: now + 30 * DAY, maxRows: 100 }),
     ).toEqual({ events: 6, messages: 5, startSeq: 7, done: true });
 
     const back = device(server.url, ann.token, { transport, cursors: saved });
