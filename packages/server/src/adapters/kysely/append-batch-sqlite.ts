@@ -27,13 +27,19 @@ function run<R>(tx: Tx, text: string, parameters: unknown[]): Promise<R[]> {
 /** `rows` groups of `group` (`(?, ?)`, say), comma-separated: a VALUES list. */
 const repeated = (group: string, rows: number) => `${group}, `.repeat(rows - 1) + group;
 
+/**
+ * A multi-row insert into `table` naming every column it sets (so a row of every batch has the
+ * same shape): the text for `rows` rows, its fixed parts made once.
+ */
+function insertOf(table: string, columns: readonly string[]) {
+  const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
+  const row = `(${repeated('?', columns.length)})`;
+  return (rows: number) => head + repeated(row, rows);
+}
+
 const EVENT_COLUMNS = ['room_id', 'seq', 'type', 'message_id', 'payload'] as const;
-/** Each insert names every column it sets, so a row of every batch has the same shape. */
-const insertText = (table: string, columns: readonly string[], rows: number) =>
-  `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${repeated(
-    `(${repeated('?', columns.length)})`,
-    rows,
-  )}`;
+const insertEvents = insertOf('events', EVENT_COLUMNS);
+const insertMessages = insertOf('messages', NEW_MESSAGE_COLUMNS);
 
 /** The rows' values in `columns` order, one flat list (the insert's parameters). */
 function flatValues<Row>(rows: readonly Row[], columns: readonly (keyof Row)[]): unknown[] {
@@ -55,7 +61,7 @@ async function readBatch(tx: Tx, messages: readonly NewMessage[]) {
       '(?, ?)',
       messages.length,
     )})`,
-    messages.flatMap((m) => [m.clientMsgId, m.authorId]),
+    flatValues(messages, ['clientMsgId', 'authorId']),
   );
   const memberships = new Map(messages.map((m) => [memberKeyOf(m.roomId, m.authorId), m]));
   const members = await run<{ room_id: string; user_id: string }>(
@@ -64,7 +70,7 @@ async function readBatch(tx: Tx, messages: readonly NewMessage[]) {
       '(?, ?)',
       memberships.size,
     )})`,
-    [...memberships.values()].flatMap((m) => [m.roomId, m.authorId]),
+    flatValues([...memberships.values()], ['roomId', 'authorId']),
   );
   return {
     earlier: new Map(
@@ -146,16 +152,8 @@ export async function appendAllSqlite(tx: Tx, messages: NewMessage[]): Promise<A
         rows.push(created.messageRow);
       }
     }
-    await run(
-      tx,
-      insertText('events', EVENT_COLUMNS, events.length),
-      flatValues(events, EVENT_COLUMNS),
-    );
-    await run(
-      tx,
-      insertText('messages', NEW_MESSAGE_COLUMNS, rows.length),
-      flatValues(rows, NEW_MESSAGE_COLUMNS),
-    );
+    await run(tx, insertEvents(events.length), flatValues(events, EVENT_COLUMNS));
+    await run(tx, insertMessages(rows.length), flatValues(rows, NEW_MESSAGE_COLUMNS));
     // @room sends do not come here (messages.ts): only @username mentions.
     const mentioning = results.flatMap((r) =>
       r?.status === 'created' && r.message.mentions ? [r.message] : [],

@@ -25,9 +25,10 @@ async function cutOf(
     .orderBy('seq')
     .limit(1)
     .executeTakeFirst();
+  // Every message before the first young one (in the window) is old.
   const lastOld = await inRoom
     .where('seq', '>=', start)
-    .where('seq', firstYoung ? '<' : '<=', firstYoung ? Number(firstYoung.seq) : end)
+    .where('seq', '<=', firstYoung ? Number(firstYoung.seq) - 1 : end)
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst();

@@ -1,7 +1,7 @@
 import type { Message } from '@confab/contracts';
-import Sqlite from 'better-sqlite3';
-import pg from 'pg';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bareKysely } from '../../__tests__/bare-kysely.js';
 import { ENGINES, type TestDatabase } from '../../__tests__/databases.js';
 import { createStoreUser, openStore, testClock } from '../../__tests__/store.js';
 import type { AppendResult, NewMessage, Store } from '../../ports/store.js';
@@ -321,35 +321,21 @@ describe.each(ENGINES)('threads and message links on $name', ({ name, create }) 
   // Migration 0016 made the index partial (a message in no thread has no entry in it, so a send
   // does not write it): a thread's page must still be read from it, not by scanning the room.
   it("reads a thread's page from its index", async () => {
-    const query = (p: (i: number) => string) =>
-      `select * from messages where thread_id = ${p(1)} and room_id = ${p(2)} and seq < ${p(3)}
-       order by seq desc limit ${p(4)}`;
-    let plan: string;
-    if (name === 'postgres') {
-      const client = new pg.Client({ connectionString: db.url });
-      await client.connect();
-      try {
+    const kysely = bareKysely(name, db.url);
+    try {
+      // One connection: PostgreSQL's setting holds for its session only.
+      const plan = await kysely.connection().execute(async (conn) => {
         // The tables are small: without this PostgreSQL would rightly read them whole.
-        await client.query('set enable_seqscan = off');
-        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
-          `explain ${query((i) => `$${i}`)}`,
-          ['t', 'r', 10, 51],
-        );
-        plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-      } finally {
-        await client.end();
-      }
-    } else {
-      const sqlite = new Sqlite(db.url, { readonly: true });
-      try {
-        const rows = sqlite
-          .prepare(`explain query plan ${query(() => '?')}`)
-          .all('t', 'r', 10, 51) as { detail: string }[];
-        plan = rows.map((r) => r.detail).join('\n');
-      } finally {
-        sqlite.close();
-      }
+        if (name === 'postgres') await sql`set enable_seqscan = off`.execute(conn);
+        const explain = sql.raw(name === 'postgres' ? 'explain' : 'explain query plan');
+        const { rows } = await sql<Record<string, unknown>>`${explain}
+          select * from messages where thread_id = ${'t'} and room_id = ${'r'} and seq < ${10}
+          order by seq desc limit ${51}`.execute(conn);
+        return rows.map((row) => Object.values(row).join(' ')).join('\n');
+      });
+      expect(plan).toMatch(/messages_thread/);
+    } finally {
+      await kysely.destroy();
     }
-    expect(plan).toMatch(/messages_thread/);
   });
 });
