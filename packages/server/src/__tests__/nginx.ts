@@ -80,11 +80,37 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+export interface NginxOptions {
+  /** `host:port` of each node. */
+  upstreams: readonly string[];
+  /**
+   * Tests only: nginx takes the client's address from this request header (its realip module,
+   * trusted from loopback), so that a test on loopback can be many clients, IPv6 ones too. The
+   * rest of the configuration is deploy/nginx.conf as it is.
+   */
+  clientAddressHeader?: string;
+}
+
+/** The rendered configuration, with the test's client-address header when it asks for one. */
+function testConf(port: number, options: NginxOptions): string {
+  const rendered = renderNginxConf(readFileSync(NGINX_TEMPLATE, 'utf8'), {
+    listen: `127.0.0.1:${port}`,
+    upstreams: options.upstreams,
+  });
+  const header = options.clientAddressHeader;
+  if (header === undefined) return rendered;
+  const withHeader = rendered.replace(
+    /^http \{$/m,
+    `http {\n    set_real_ip_from 127.0.0.1;\n    real_ip_header ${header};`,
+  );
+  if (withHeader === rendered) throw new Error('deploy/nginx.conf has no `http {` line');
+  return withHeader;
+}
+
 /** Starts nginx on `port`; rejects if it exits first (the port was taken, a bad config). */
-async function spawnNginx(prefix: string, port: number, upstreams: readonly string[]) {
+async function spawnNginx(prefix: string, port: number, options: NginxOptions) {
   const conf = join(prefix, 'nginx.conf');
-  const template = readFileSync(NGINX_TEMPLATE, 'utf8');
-  writeFileSync(conf, renderNginxConf(template, { listen: `127.0.0.1:${port}`, upstreams }));
+  writeFileSync(conf, testConf(port, options));
   const startupLog = join(prefix, 'logs/startup.log');
   const child = spawn(
     nginxBinary(),
@@ -132,7 +158,7 @@ async function spawnNginx(prefix: string, port: number, upstreams: readonly stri
  * loopback port, in the foreground, with its pid file, logs and temp paths in a directory of its
  * own (so it runs as any user). Resolves once it accepts connections.
  */
-export async function startNginx(options: { upstreams: readonly string[] }): Promise<TestNginx> {
+export async function startNginx(options: NginxOptions): Promise<TestNginx> {
   const prefix = mkdtempSync(join(tmpdir(), 'confab-nginx-'));
   // Run as root, nginx's workers become `nobody`: they must be able to enter the prefix.
   chmodSync(prefix, 0o755);
@@ -144,7 +170,7 @@ export async function startNginx(options: { upstreams: readonly string[] }): Pro
   for (let attempt = 0; child === undefined; attempt++) {
     port = await freeLoopbackPort();
     try {
-      child = await spawnNginx(prefix, port, options.upstreams);
+      child = await spawnNginx(prefix, port, options);
     } catch (error) {
       if (attempt >= 2) {
         rmSync(prefix, { recursive: true, force: true });

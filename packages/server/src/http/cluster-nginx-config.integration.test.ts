@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
-import { createServer as createTcpServer, type Server } from 'node:net';
+import { connect, createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNginx, type TestNginx } from '../__tests__/nginx.js';
 
@@ -45,6 +45,63 @@ async function healthyNode() {
     });
   });
   return { upstream: await listen(server), received, close: () => server.close() };
+}
+
+/**
+ * A node that holds every request open (a stream, as far as nginx can tell) and tells when one
+ * arrives and when nginx lets one go.
+ */
+async function holdingNode() {
+  const held: { client: string; closed: Promise<void> }[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  const server = createHttpServer((req) => {
+    held.push({
+      client: String(req.headers['x-test-client']),
+      closed: once(req.socket, 'close').then(() => {}),
+    });
+    for (const waiter of waiters.filter((w) => held.length >= w.count)) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  });
+  const upstream = await listen(server);
+  return {
+    upstream,
+    held,
+    /** Resolves once `count` requests have reached this node. */
+    received(count: number): Promise<void> {
+      if (held.length >= count) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ count, resolve }));
+    },
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+/** The header through which the test tells nginx which client a connection is (realip). */
+const CLIENT_HEADER = 'X-Test-Client';
+
+/**
+ * One request on a connection of its own, as `client`; resolves with nginx's status line when it
+ * answers (a held request never does).
+ */
+function requestAs(port: number, client: string): { socket: Socket; status: Promise<string> } {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  socket.write(
+    `GET /trpc/events.poll HTTP/1.1\r\nHost: confab\r\n${CLIENT_HEADER}: ${client}\r\n\r\n`,
+  );
+  const status = new Promise<string>((resolve) => {
+    let head = '';
+    socket.on('data', (chunk: Buffer) => {
+      head += chunk.toString('latin1');
+      const end = head.indexOf('\r\n');
+      if (end >= 0) resolve(head.slice(0, end));
+    });
+  });
+  return { socket, status };
 }
 
 /**
@@ -98,6 +155,70 @@ describe('deploy/nginx.conf', () => {
     expect(dying.received).toHaveLength(1);
     // A query is a read: asking another node is safe, and the client never saw the failure.
     expect(healthy.received.map((r) => r.id)).toContain(dying.received[0]);
+  });
+
+  it('caps open connections per client at 256: an IPv4 address, or an IPv6 /64 whatever its addresses', async () => {
+    const node = await holdingNode();
+    cleanups.push(node.close);
+    const nginx = await startNginx({
+      upstreams: [node.upstream],
+      clientAddressHeader: CLIENT_HEADER,
+    });
+    cleanups.push(() => nginx.stop());
+    const sockets: Socket[] = [];
+    cleanups.push(() => {
+      for (const socket of sockets) socket.destroy();
+    });
+    const open = (client: string) => {
+      const request = requestAs(nginx.port, client);
+      sockets.push(request.socket);
+      return request;
+    };
+    /** nginx's answer to one more request from `client`, or that it went on to the node. */
+    const answerTo = (client: string) => {
+      const reached = node.received(node.held.length + 1).then(() => 'passed on to the node');
+      return Promise.race([open(client).status, reached]);
+    };
+
+    // 256 streams from one IPv6 /64, each from an address of its own.
+    for (let i = 1; i <= 256; i++) open(`2001:db8:1:2::${i.toString(16)}`);
+    await node.received(256);
+    // Another address of that /64 is the same client: refused, never reaching a node.
+    expect(await answerTo('2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe(
+      'HTTP/1.1 429 Too Many Requests',
+    );
+    // The neighbouring /64 and an IPv4 client are others.
+    open('2001:db8:1:3::1');
+    open('198.51.100.1');
+    await node.received(258);
+
+    // An IPv4 address is a client of its own: 255 more make 256, the next is refused...
+    for (let i = 0; i < 255; i++) open('198.51.100.1');
+    await node.received(513);
+    expect(await answerTo('198.51.100.1')).toBe('HTTP/1.1 429 Too Many Requests');
+    // ...and its neighbour is not.
+    open('198.51.100.2');
+    await node.received(514);
+
+    // A client that closes a stream may open another.
+    const first = sockets[0];
+    const firstHeld = node.held.find((h) => h.client === '2001:db8:1:2::1');
+    if (!first || !firstHeld) throw new Error('the first stream never reached the node');
+    first.destroy();
+    // nginx lets the node's connection go when it ends the request, after freeing its slot.
+    await firstHeld.closed;
+    open('2001:db8:1:2::abcd');
+    await node.received(515);
+    expect(node.held.map((h) => h.client).at(-1)).toBe('2001:db8:1:2::abcd');
+    // Exactly the accepted ones reached the node: 257 of the first /64 over the test (one
+    // closed), 1 of the next, 256 + 1 IPv4.
+    const count = (of: (client: string) => boolean) => node.held.filter((h) => of(h.client)).length;
+    expect([
+      count((c) => c.startsWith('2001:db8:1:2:')),
+      count((c) => c.startsWith('2001:db8:1:3:')),
+      count((c) => c === '198.51.100.1'),
+      count((c) => c === '198.51.100.2'),
+    ]).toEqual([257, 1, 256, 1]);
   });
 
   it('takes bodies up to the server limit (64 KiB), long URLs (cursors), and names the client in X-Forwarded-For', async () => {
