@@ -47,10 +47,18 @@ export async function startApi(
     env: { PATH: process.env.PATH, HOST: '127.0.0.1', WEB_DIST: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const exited = new Promise<NodeJS.Signals | number | null>((ok) =>
-    child.once('exit', (code, signal) => ok(signal ?? code)),
-  );
   let output = '';
+  const exited = new Promise<NodeJS.Signals | number | null>((ok) =>
+    child.once('exit', (code, signal) => {
+      // A crash (an exit code other than 0, or a fatal signal that no test sends) says what the
+      // process printed last: the test that meets it sees only reset connections.
+      if ((code !== null && code !== 0) || signal === 'SIGABRT' || signal === 'SIGSEGV')
+        process.stderr.write(
+          `the API process ${child.pid} exited (${signal ?? code}); its last output:\n${output.slice(-4000)}\n`,
+        );
+      ok(signal ?? code);
+    }),
+  );
   const url = await new Promise<string>((ok, fail) => {
     const onData = (chunk: Buffer) => {
       output += String(chunk);
