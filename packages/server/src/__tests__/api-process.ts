@@ -48,11 +48,14 @@ export async function startApi(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let started = false;
   const exited = new Promise<NodeJS.Signals | number | null>((ok) =>
     child.once('exit', (code, signal) => {
-      // A crash (an exit code other than 0, or a fatal signal that no test sends) says what the
-      // process printed last: the test that meets it sees only reset connections.
-      if ((code !== null && code !== 0) || signal === 'SIGABRT' || signal === 'SIGSEGV')
+      // A process that started and then crashed (an exit code other than 0, or a fatal signal
+      // that no test sends) says what it printed last: the test that meets it sees only reset
+      // connections. One that never started is the start's own failure, below.
+      const crashed = (code !== null && code !== 0) || signal === 'SIGABRT' || signal === 'SIGSEGV';
+      if (started && crashed)
         process.stderr.write(
           `the API process ${child.pid} exited (${signal ?? code}); its last output:\n${output.slice(-4000)}\n`,
         );
@@ -63,7 +66,10 @@ export async function startApi(
     const onData = (chunk: Buffer) => {
       output += String(chunk);
       const match = /Confab is running at (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) ok(match[1]);
+      if (match?.[1]) {
+        started = true;
+        ok(match[1]);
+      }
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
