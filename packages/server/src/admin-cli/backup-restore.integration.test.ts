@@ -51,8 +51,8 @@ const env = (databaseUrl: string, port: number) => ({
   SENDS_PER_SECOND: '100000',
   SEND_BURST: '100000',
   // Two senders in closed loops from one address for as long as a backup takes: on a loaded
-  // machine that outran the per-address request budget (1,000/s after a burst of 2,000), whose
-  // refusals (a 429, then new connections closed unread) are not what this test is about.
+  // machine they can outrun the per-address request budget (1,000/s after a burst of 2,000),
+  // whose refusals (a 429, then new connections closed unread) are not what this test is about.
   CONNECTION_LIMITS: JSON.stringify({
     httpRequestsPerSecondPerAddress: 1_000_000,
     httpRequestBurstPerAddress: 1_000_000,
