@@ -18,6 +18,16 @@ async function cutOf(
   const { start, olderThan, maxRows } = window;
   const end = start + maxRows - 1;
   const inRoom = tx.selectFrom('messages').select('seq').where('room_id', '=', roomId);
+  /** The last message from `start` up to `last` (all of them old), else `start - 1`. */
+  const lastMessageUpTo = async (last: number) => {
+    const row = await inRoom
+      .where('seq', '>=', start)
+      .where('seq', '<=', last)
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row ? Number(row.seq) : start - 1;
+  };
   const firstYoung = await inRoom
     .where('seq', '>=', start)
     .where('seq', '<=', end)
@@ -26,14 +36,7 @@ async function cutOf(
     .limit(1)
     .executeTakeFirst();
   // Every message before the first young one (in the window) is old.
-  const lastOld = await inRoom
-    .where('seq', '>=', start)
-    .where('seq', '<=', firstYoung ? Number(firstYoung.seq) - 1 : end)
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const upToLastOld = lastOld ? Number(lastOld.seq) : start - 1;
-  if (firstYoung) return { upTo: upToLastOld, done: true };
+  if (firstYoung) return { upTo: await lastMessageUpTo(Number(firstYoung.seq) - 1), done: true };
   // Every message of the window is old. The whole window goes (its other entries too) only if
   // the message after it is old as well; otherwise the cut is the window's last message.
   const next = await inRoom
@@ -43,7 +46,7 @@ async function cutOf(
     .limit(1)
     .executeTakeFirst();
   if (next && Number(next.created_at) < olderThan) return { upTo: end, done: false };
-  return { upTo: upToLastOld, done: true };
+  return { upTo: await lastMessageUpTo(end), done: true };
 }
 
 export function retentionStore(db: Kysely<Database>): RetentionStore {
