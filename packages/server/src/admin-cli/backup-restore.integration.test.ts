@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { StreamEvent } from '@confab/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAdminBundle, runAdmin } from '../__tests__/admin-cli.js';
@@ -129,6 +130,10 @@ describe.each(ENGINES)('backup and restore on $name', { timeout: 120_000 }, ({ c
     // the test below with its error, rather than as an unhandled rejection while the test waits.
     let sending = true;
     const sendFailures: unknown[] = [];
+    // This process's longest stall while it sends: a client that stops for ~5 s (the server's
+    // keep-alive timeout) sends its next request on a connection the server has just closed.
+    const stalls = monitorEventLoopDelay({ resolution: 20 });
+    stalls.enable();
     const senders = [ann, bob].map(async (client, n) => {
       try {
         for (let i = 0; sending && i < 100_000; i++) await send(client, `during-${n}-${i}`);
@@ -155,7 +160,13 @@ describe.each(ENGINES)('backup and restore on $name', { timeout: 120_000 }, ({ c
     await waitForAcks(countAfterBackup + 10);
     sending = false;
     await Promise.all(senders);
-    expect(sendFailures).toEqual([]);
+    stalls.disable();
+    // What the server said is the first thing to read when a send failed (it has been reset
+    // connections under load, twice, cause not yet known), and whether this side stalled.
+    expect(
+      sendFailures,
+      `this process stalled up to ${Math.round(stalls.max / 1e6)} ms; the API process (${first.child.exitCode ?? first.child.signalCode ?? 'running'}) printed:\n${first.output().slice(-4000)}`,
+    ).toEqual([]);
     expect(backup.stderr).toBe('');
     expect(backup.code).toBe(0);
     expect(backup.stdout).toMatch(/^Backed up to .+ \((sqlite|postgres), \d+ bytes\)/);
