@@ -78,8 +78,9 @@ export interface TestClient {
 /**
  * The official tRPC client, as an app would use it: HTTP for queries and mutations, WebSocket
  * for subscriptions, authenticated with a bearer token (and connectionParams on the socket).
+ * `httpFetch` replaces the global fetch of its HTTP calls.
  */
-export function connect(url: string, token?: string): TestClient {
+export function connect(url: string, token?: string, httpFetch?: typeof fetch): TestClient {
   const ws = createWSClient({
     url: `${url.replace(/^http/, 'ws')}/trpc`,
     WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
@@ -94,6 +95,7 @@ export function connect(url: string, token?: string): TestClient {
         false: httpLink({
           url: `${url}/trpc`,
           headers: () => (token ? { Authorization: `Bearer ${token}` } : {}),
+          ...(httpFetch ? { fetch: httpFetch } : {}),
         }),
       }),
     ],
