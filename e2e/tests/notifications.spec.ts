@@ -115,6 +115,17 @@ test('Enable notifications registers the service worker and subscribes, or says 
       if (found) resolve(found.registrationId);
     });
   });
+  // What the worker reported, for the failure message should no notification show.
+  const workerEvents: string[] = [];
+  cdp.on('ServiceWorker.workerErrorReported', ({ errorMessage }) =>
+    workerEvents.push(
+      `error: ${errorMessage.errorMessage} (${errorMessage.sourceURL}:${errorMessage.lineNumber})`,
+    ),
+  );
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+    for (const v of versions)
+      workerEvents.push(`version ${v.versionId}: ${v.status}, ${v.runningStatus}`);
+  });
   await cdp.send('ServiceWorker.enable');
   const payload = {
     type: 'room.messages',
@@ -143,8 +154,12 @@ test('Enable notifications registers the service worker and subscribes, or says 
       return notifications.map((n) => ({ title: n.title, body: n.body, tag: n.tag }));
     });
   await expect
-    .poll(shown)
-    .toEqual([{ title: 'team (5)', body: 'Alice: see you at the standup', tag: 'room:r1' }]);
+    .poll(shown, { message: 'the notification of the push (see the worker events attached)' })
+    .toEqual([{ title: 'team (5)', body: 'Alice: see you at the standup', tag: 'room:r1' }])
+    .catch(async (error: unknown) => {
+      await test.info().attach('worker events', { body: workerEvents.join('\n') });
+      throw error;
+    });
 
   // Turning it off removes the browser's subscription, and the button comes back.
   await page.getByRole('button', { name: 'Turn off notifications' }).click();
