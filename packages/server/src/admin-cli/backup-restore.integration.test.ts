@@ -133,9 +133,16 @@ describe.each(ENGINES)('backup and restore on $name', { timeout: 120_000 }, ({ c
     await bob.api.room.join.mutate({ roomId: room.id });
 
     const acked: Acked[] = [];
+    // Woken at every acknowledgement and at a failure (waitForAcks below).
+    let ackWaiters: (() => void)[] = [];
+    const wakeAckWaiters = () => {
+      for (const wake of ackWaiters) wake();
+      ackWaiters = [];
+    };
     const send = async (client: TestClient, body: string) => {
       const r = await client.api.message.send.mutate({ roomId: room.id, clientMsgId: body, body });
       acked.push({ seq: r.seq, id: r.id, body });
+      wakeAckWaiters();
     };
     for (let i = 0; i < 10; i++) await send(i % 2 ? bob : ann, `before-${i}`);
     // Bob's device has seen everything so far: its cursor, taken before the backup.
@@ -146,8 +153,7 @@ describe.each(ENGINES)('backup and restore on $name', { timeout: 120_000 }, ({ c
     // the test below with its error, rather than as an unhandled rejection while the test waits.
     let sending = true;
     const sendFailures: unknown[] = [];
-    // This process's longest stall while it sends: a client that stops for ~5 s (the server's
-    // keep-alive timeout) sends its next request on a connection the server has just closed.
+    // This process's longest stall while it sends, for the failure message (see fetchUnkept).
     const stalls = monitorEventLoopDelay({ resolution: 20 });
     stalls.enable();
     const senders = [ann, bob].map(async (client, n) => {
@@ -156,11 +162,14 @@ describe.each(ENGINES)('backup and restore on $name', { timeout: 120_000 }, ({ c
       } catch (error) {
         sending = false;
         sendFailures.push(error);
+        wakeAckWaiters();
       }
     });
+    // Until `count` sends are acknowledged, or one failed (the senders stop at a failure, and
+    // the test's timeout bounds a server that neither answers nor fails).
     const waitForAcks = async (count: number) => {
-      for (let i = 0; sending && acked.length < count && i < 100_000; i++)
-        await new Promise(setImmediate);
+      while (sending && acked.length < count)
+        await new Promise<void>((resolve) => ackWaiters.push(resolve));
     };
     await waitForAcks(30);
     const ackedBeforeBackup = Math.max(...acked.map((a) => a.seq));
