@@ -186,8 +186,7 @@ describe.each(ENGINES)('backup and restore on $name', { timeout: 120_000 }, ({ c
     sending = false;
     await Promise.all(senders);
     stalls.disable();
-    // What the server said is the first thing to read when a send failed (it has been reset
-    // connections under load, twice, cause not yet known), and whether this side stalled.
+    // For a failed send: whether this side stalled (see fetchUnkept) and what the server said.
     expect(
       sendFailures,
       `this process stalled up to ${Math.round(stalls.max / 1e6)} ms; the API process (${first.child.exitCode ?? first.child.signalCode ?? 'running'}) printed:\n${first.output().slice(-4000)}`,
