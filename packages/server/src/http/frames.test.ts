@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { canWriteDirect, sendShared, sendText, textFrame } from './frames.js';
+import { canWriteDirect, framePrefix, sendShared, sendText, textFrame } from './frames.js';
 
 describe('textFrame', () => {
   // RFC 6455 §5.2: 7-bit length up to 125, then 126 + 16 bits, then 127 + 64 bits.
@@ -31,6 +31,24 @@ describe('textFrame', () => {
     const { wire, payload } = textFrame('"é😀"');
     expect(wire[1]).toBe(Buffer.byteLength('"é😀"'));
     expect(payload.toString()).toBe('"é😀"');
+  });
+});
+
+describe('framePrefix', () => {
+  it("starts a frame with the request's id as JSON, and the jsonrpc member when it had one", () => {
+    expect(framePrefix(1, false)).toBe('{"id":1,');
+    expect(framePrefix(1, true)).toBe('{"id":1,"jsonrpc":"2.0",');
+    expect(framePrefix(63, true)).toBe('{"id":63,"jsonrpc":"2.0",');
+    expect(framePrefix(64, false)).toBe('{"id":64,');
+    expect(framePrefix(-1, false)).toBe('{"id":-1,');
+    expect(framePrefix(1.5, false)).toBe('{"id":1.5,');
+    expect(framePrefix('7', false)).toBe('{"id":"7",');
+    expect(framePrefix('a"b', true)).toBe('{"id":"a\\"b","jsonrpc":"2.0",');
+    // A small id asked for again, either way, answers the same as the first time.
+    expect([framePrefix(1, false), framePrefix(1, true)]).toEqual([
+      '{"id":1,',
+      '{"id":1,"jsonrpc":"2.0",',
+    ]);
   });
 });
 

@@ -129,8 +129,28 @@ export function sendPongs(ws: WebSocket, count: number, written: () => void): vo
   ws.send('PONG', () => written());
 }
 
+/**
+ * Request ids below this have their prefixes made once and shared: tRPC's wsLink numbers a
+ * socket's requests from 1, so the device streams of thousands of sockets have the same few
+ * ids, and each socket keeps its prefix while its stream lives (24 bytes of heap apiece).
+ */
+const SHARED_PREFIX_IDS = 64;
+const sharedPrefixes: (string | undefined)[] = new Array(SHARED_PREFIX_IDS * 2);
+
 /** The start of every frame answering request `id` (with `"jsonrpc":"2.0"` when it had one). */
 export function framePrefix(id: string | number, jsonrpc: boolean): string {
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= SHARED_PREFIX_IDS)
+    return makeFramePrefix(id, jsonrpc);
+  const slot = id * 2 + (jsonrpc ? 1 : 0);
+  let prefix = sharedPrefixes[slot];
+  if (prefix === undefined) {
+    prefix = makeFramePrefix(id, jsonrpc);
+    sharedPrefixes[slot] = prefix;
+  }
+  return prefix;
+}
+
+function makeFramePrefix(id: string | number, jsonrpc: boolean): string {
   return `{"id":${JSON.stringify(id)},${jsonrpc ? '"jsonrpc":"2.0",' : ''}`;
 }
 

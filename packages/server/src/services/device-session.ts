@@ -96,7 +96,11 @@ export const slowConsumer = () =>
  * in order; otherwise a message is applied the moment it is published.
  */
 export class DeviceSession implements StreamHandle {
-  private readonly queue: BusMessage[] = [];
+  /**
+   * Bus messages waiting for store work (see above); made when the first one waits and let go
+   * once drained, so that an idle session holds no array.
+   */
+  private queue: BusMessage[] | undefined;
   /**
    * Highest seq delivered per room; the keys are the rooms this session carries, and the rooms
    * whose bus topic it is subscribed to. A SmallMap: most devices carry one room, and a Map's
@@ -177,7 +181,7 @@ export class DeviceSession implements StreamHandle {
     for (const roomId of this.early ?? []) bus.unsubscribe(`room:${roomId}`, this.onMessage);
     this.delivered.clear();
     this.early = undefined;
-    this.queue.length = 0;
+    this.queue = undefined;
   }
 
   private readonly onMessage = (message: BusMessage): void => {
@@ -191,11 +195,13 @@ export class DeviceSession implements StreamHandle {
       this.sink.idle?.();
       return;
     }
-    if (this.queue.length >= this.limits.maxQueuedEvents) {
+    this.queue ??= [];
+    const { queue } = this;
+    if (queue.length >= this.limits.maxQueuedEvents) {
       this.end(slowConsumer(), true);
       return;
     }
-    this.queue.push(message);
+    queue.push(message);
     if (!this.busy) void this.work(() => Promise.resolve());
   };
 
@@ -205,8 +211,11 @@ export class DeviceSession implements StreamHandle {
     try {
       await task();
       while (!this.closed) {
-        const message = this.queue.shift();
-        if (!message) break;
+        const message = this.queue?.shift();
+        if (!message) {
+          this.queue = undefined;
+          break;
+        }
         if (!this.apply(message)) await this.applySlowly(message);
       }
     } catch (error) {
