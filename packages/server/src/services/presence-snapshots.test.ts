@@ -1,5 +1,5 @@
 import type { PresenceState } from '@confab/contracts';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PresenceSnapshots } from './presence-snapshots.js';
 
 const state = (userId: string): PresenceState =>
@@ -74,5 +74,49 @@ describe('PresenceSnapshots', () => {
     snapshots.of('dee', 2, 50, [room], big.make);
     expect(big.calls.count).toBe(2);
     expect(snapshots.size).toBe(0);
+  });
+
+  describe('when no stream asks for a while', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('lets the kept snapshots go one to two idle periods after the last one asked for', () => {
+      vi.useFakeTimers();
+      const snapshots = new PresenceSnapshots(50, 1000);
+      const { calls, make } = maker(['bob', 'cy']);
+      snapshots.of('ann', 1, 50, [room], make);
+      // Asked for within every period: kept.
+      for (let i = 0; i < 3; i++) {
+        vi.advanceTimersByTime(900);
+        snapshots.of('ann', 1, 50, [room], make);
+      }
+      expect(calls.count).toBe(1);
+      vi.advanceTimersByTime(1000);
+      expect(snapshots.size).toBe(2);
+      vi.advanceTimersByTime(1000);
+      expect(snapshots.size).toBe(0);
+      expect(vi.getTimerCount()).toBe(0);
+      // Made again when asked for next, and kept as before.
+      snapshots.of('ann', 1, 50, [room], make);
+      snapshots.of('ann', 1, 50, [room], make);
+      expect(calls.count).toBe(2);
+      expect(vi.getTimerCount()).toBe(1);
+    });
+
+    it('runs no timer while nothing is kept, nor after close', () => {
+      vi.useFakeTimers();
+      const snapshots = new PresenceSnapshots(1, 1000);
+      snapshots.of('ann', 1, 50, [room], maker(['bob', 'cy']).make); // over the bound: not kept
+      expect(vi.getTimerCount()).toBe(0);
+      snapshots.of('ann', 1, 50, [room], maker(['bob']).make);
+      expect(vi.getTimerCount()).toBe(1);
+      snapshots.moved(2);
+      expect(vi.getTimerCount()).toBe(0);
+      snapshots.of('ann', 2, 50, [room], maker(['bob']).make);
+      snapshots.close();
+      expect(snapshots.size).toBe(0);
+      expect(vi.getTimerCount()).toBe(0);
+    });
   });
 });

@@ -386,6 +386,7 @@ export function createPresence(deps: {
     close(): void {
       closed = true;
       clearInterval(sweep);
+      snapshots.close();
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       if (directory.shared) bus.unsubscribe('presence', onPresence);
