@@ -30,7 +30,8 @@ interface Kept {
  * after the first device of each user came online, presence stops moving, and each snapshot
  * (hundreds of people, read and encoded per device) was made again per device: a tenth of the
  * storm's CPU. Kept snapshots are frozen: every device's event shares the array, and its JSON is
- * kept with it (http/snapshot-json.ts).
+ * kept with it (http/snapshot-json.ts). They are let go when the storm is over, too: after
+ * PRESENCE_SNAPSHOTS_IDLE_MS with no stream asking.
  */
 export class PresenceSnapshots {
   #version = -1;
