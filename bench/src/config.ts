@@ -34,6 +34,10 @@ export interface RssSizes {
   devices: number;
   /** Wait after the last device connected before reading RSS. */
   settleMs: number;
+  /** rss-waves: the devices connect in this many waves... */
+  waves: number;
+  /** ...this long apart. */
+  wavePauseMs: number;
 }
 
 export interface SendSizes {
@@ -158,7 +162,7 @@ export const FULL: Omit<BenchConfig, 'resultsPath'> = {
     warmupMessages: 20,
     messages: 100,
   },
-  rss: { devices: 10_000, settleMs: 2000 },
+  rss: { devices: 10_000, settleMs: 2000, waves: 10, wavePauseMs: 300 },
   sends: { senders: 100, warmupMs: 1000, durationMs: 4000, postgresPool: 10 },
   resumeStorm: { devices: 5000, missed: 50 },
   maxDevices: { target: 19_500, step: 1625, processes: 4, messages: 5, settleMs: 2000 },
@@ -193,7 +197,7 @@ export const QUICK: Omit<BenchConfig, 'resultsPath'> = {
     warmupMessages: 0,
     messages: 20,
   },
-  rss: { devices: 50, settleMs: 50 },
+  rss: { devices: 50, settleMs: 50, waves: 5, wavePauseMs: 20 },
   sends: { senders: 3, warmupMs: 20, durationMs: 120, postgresPool: 2 },
   resumeStorm: { devices: 20, missed: 5 },
   maxDevices: { target: 40, step: 10, processes: 2, messages: 3, settleMs: 50 },

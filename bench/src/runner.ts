@@ -17,7 +17,7 @@ import { latency100 } from './workloads/latency-100.js';
 import { maxDevices } from './workloads/max-devices.js';
 import { officialSample } from './workloads/official-sample.js';
 import { resumeStorm } from './workloads/resume-storm.js';
-import { rssPerDevice } from './workloads/rss.js';
+import { rssPerDevice, rssWaves } from './workloads/rss.js';
 import { sends } from './workloads/sends.js';
 import {
   appliesTo,
@@ -41,6 +41,7 @@ export const DRIVERS: Record<SystemName, Driver> = {
  */
 export const WORKLOADS: readonly Workload[] = [
   rssPerDevice,
+  rssWaves,
   fanout,
   cpuPerDelivery,
   latency,
