@@ -90,7 +90,7 @@ export const rssWaves: Workload = {
     {
       key: 'rssWavesKiBPerDevice',
       label: (c) =>
-        `  the same devices arriving in ${c.rss.waves} waves, ${c.rss.wavePauseMs} ms apart: RSS per device, KiB ↓`,
+        `RSS per idle device, KiB (${c.rss.devices} devices arriving in ${c.rss.waves} waves, ${c.rss.wavePauseMs} ms apart) ↓`,
       digits: 1,
       ratio: true,
     },
