@@ -111,10 +111,10 @@ export const rssWaves: Workload = {
           }
           await awaitSubscribers(server, devices, tracker);
         } catch (error) {
-          await Promise.all(parts.map((part) => part.close()));
+          await closeAll(...parts);
           throw error;
         }
-        return { close: async () => void (await Promise.all(parts.map((part) => part.close()))) };
+        return { close: () => closeAll(...parts) };
       });
       return {
         failure: measured.failure,
